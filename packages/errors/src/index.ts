@@ -1,0 +1,53 @@
+/**
+ * Typed errors shared by every package. A user mistake is a `UserInputError` carrying the user's words
+ * (file, key path, expectation, value); the CLI's one top-level catch maps each class to an exit code
+ * and prints `message` without a stack trace.
+ */
+
+/** Base class: every error we throw on purpose. `exitCode` is what the CLI exits with. */
+export class TsaError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input from the user (a file, a flag, a path): exit code 2, nothing written. */
+export class UserInputError extends TsaError {
+  override readonly exitCode: number = 2;
+}
+
+/** An experiment file that does not validate. `where` is `file: key.path`. */
+export class ExperimentSpecError extends UserInputError {
+  constructor(
+    readonly file: string,
+    readonly keyPath: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`${file}: ${keyPath === "" ? "(top level)" : keyPath}: expected ${expected}, got ${found}`);
+  }
+}
+
+/** The run database cannot be opened or used as asked (read-only, a directory, newer schema, full disk). */
+export class StoreError extends UserInputError {}
+
+/** A training run that could not finish (NaN loss, a model that threw). Recorded, then the sweep goes on. */
+export class RunFailedError extends TsaError {
+  constructor(
+    message: string,
+    readonly epoch: number | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Exit code for a process stopped by Ctrl-C, as shells expect (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+/** The exit code for anything thrown: ours carry one; anything else is a bug (1). */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof TsaError ? error.exitCode : 1;
+}
