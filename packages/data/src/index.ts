@@ -1,0 +1,7 @@
+export { DataConfigSchema, DATA_CONFIG_FIELDS, resolveDataConfig } from "./config.js";
+export type { DataConfig, DataConfigInput } from "./config.js";
+export { makeDataset, takeSplit, datasetHash, canonicalJson, GENERATOR_VERSION } from "./dataset.js";
+export type { Dataset, SplitArrays, SplitName } from "./dataset.js";
+export { makeRng } from "./rng.js";
+export type { Rng } from "./rng.js";
+export { arange, indexGrid } from "./grid.js";
