@@ -1,0 +1,89 @@
+/**
+ * The contract both kernel implementations (native addon, TypeScript) fulfil. Everything is plain
+ * row-major Float32Array; buffers marked "out" are allocated by the caller and written in place.
+ */
+
+/** Shapes of a bidirectional LSTM call: batch, steps, input features, hidden units per direction. */
+export interface LstmShape {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+}
+
+/** One direction's parameters: kernel [F, 4H], recurrent [H, 4H], bias [4H]; gate order i, f, c, o. */
+export interface LstmParams {
+  kernel: Float32Array;
+  recurrent: Float32Array;
+  bias: Float32Array;
+}
+
+/** What the forward pass keeps for BPTT, per direction, indexed by time step (not processing order). */
+export interface LstmTape {
+  /** [T, B, 4H]: activated gates i, f, g, o. */
+  gates: [Float32Array, Float32Array];
+  /** [T, B, H]: cell states. */
+  cells: [Float32Array, Float32Array];
+}
+
+export interface LstmGradients {
+  dx: Float32Array;
+  forward: LstmParams;
+  backward: LstmParams;
+}
+
+/** Attention shapes: batch, steps, state width D, score-MLP width A. */
+export interface AttentionShape {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+}
+
+/** w1 [D, A], b1 [A], w2 [A], b2 [1]. */
+export interface AttentionParamsArrays {
+  w1: Float32Array;
+  b1: Float32Array;
+  w2: Float32Array;
+  b2: Float32Array;
+}
+
+export interface AttentionForward {
+  /** [B, D] */
+  context: Float32Array;
+  /** [B, T] */
+  alpha: Float32Array;
+  /** [B, T, A]: tanh(h W1 + b1), kept for the backward pass. */
+  hidden: Float32Array;
+}
+
+export interface AttentionGradients {
+  dh: Float32Array;
+  w1: Float32Array;
+  b1: Float32Array;
+  w2: Float32Array;
+  b2: Float32Array;
+}
+
+export interface KernelImplementationApi {
+  readonly name: "native" | "typescript";
+  /** x [B, T, F] → y [B, T, 2H] (forward states, then backward states, per step) and the tape. */
+  lstmForward(shape: LstmShape, x: Float32Array, fwd: LstmParams, bwd: LstmParams): { y: Float32Array; tape: LstmTape };
+  lstmBackward(
+    shape: LstmShape,
+    x: Float32Array,
+    fwd: LstmParams,
+    bwd: LstmParams,
+    tape: LstmTape,
+    y: Float32Array,
+    dy: Float32Array,
+  ): LstmGradients;
+  attentionForward(shape: AttentionShape, h: Float32Array, p: AttentionParamsArrays): AttentionForward;
+  attentionBackward(
+    shape: AttentionShape,
+    h: Float32Array,
+    p: AttentionParamsArrays,
+    forward: AttentionForward,
+    dContext: Float32Array,
+  ): AttentionGradients;
+}

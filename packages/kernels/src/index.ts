@@ -1,0 +1,9 @@
+export { bidirectionalLstm, attentionPooling, attentionScores } from "./ops.js";
+export type { AttentionWeights, LstmWeights } from "./ops.js";
+export { FusedBidirectionalLSTM, AttentionPooling } from "./layers.js";
+export type { AttentionPoolingArgs, FusedBidirectionalLSTMArgs } from "./layers.js";
+export { kernelImplementation, kernels, withKernels, KernelUnavailableError } from "./select.js";
+export type { KernelImplementationName } from "./select.js";
+export { kernelThreads } from "./native-kernels.js";
+export { typescriptKernels } from "./typescript-kernels.js";
+export type { KernelImplementationApi } from "./implementation.js";

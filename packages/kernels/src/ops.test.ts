@@ -1,0 +1,162 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { attentionPooling, attentionScores, bidirectionalLstm } from "./ops.js";
+import { kernels, withKernels } from "./select.js";
+import { attentionReference, lstmReference, maxRelativeError, useWasm } from "./test-support.js";
+import { typescriptKernels } from "./typescript-kernels.js";
+import type { KernelImplementationApi } from "./implementation.js";
+
+beforeAll(useWasm);
+
+const implementations: Array<[string, () => KernelImplementationApi]> = [
+  ["typescript", () => typescriptKernels],
+  ["native", () => {
+    const native = kernels();
+    if (native.name !== "native") throw new Error("the native addon did not load: run `yarn build` in packages/kernels");
+    return native;
+  }],
+];
+
+/** [batch, steps, features, units]: batch 1, sequence 1, odd sizes, and a realistic one. */
+const LSTM_SHAPES: Array<[number, number, number, number]> = [
+  [1, 1, 1, 1],
+  [1, 7, 1, 3],
+  [3, 1, 2, 5],
+  [5, 9, 3, 7],
+  [4, 40, 1, 32],
+];
+
+describe.each(implementations)("%s kernels", (_name, implementation) => {
+  it.each(LSTM_SHAPES.filter(([, T]) => T > 1))("BiLSTM matches tf.layers Bidirectional(LSTM) for B=%i T=%i F=%i H=%i", (B, T, F, H) => {
+    withKernels(implementation(), () => {
+      const reference = tf.layers.bidirectional({
+        layer: tf.layers.lstm({ units: H, returnSequences: true, recurrentActivation: "sigmoid" }) as tf.RNN,
+        mergeMode: "concat",
+      });
+      const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, F], 0, 1, "float32", 1));
+      reference.apply(x);
+      // Non-zero biases so their gradients and the forget-gate path are exercised.
+      reference.setWeights(reference.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.5, 0.5, "float32", 10 + i)));
+      const weights = reference.trainableWeights.map((w) => w.read() as tf.Variable);
+      const probe = tf.randomNormal([B, T, 2 * H], 0, 1, "float32", 2);
+
+      const expected = tf.variableGrads(() => tf.sum(tf.mul(reference.apply(x) as tf.Tensor, probe)) as tf.Scalar, [x, ...weights]);
+      const [kf, uf, bf, kb, ub, bb] = weights as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+      const run = () =>
+        bidirectionalLstm(
+          x,
+          { kernel: kf as tf.Tensor as tf.Tensor2D, recurrentKernel: uf as tf.Tensor as tf.Tensor2D, bias: bf as tf.Tensor as tf.Tensor1D },
+          { kernel: kb as tf.Tensor as tf.Tensor2D, recurrentKernel: ub as tf.Tensor as tf.Tensor2D, bias: bb as tf.Tensor as tf.Tensor1D },
+        );
+      const actual = tf.variableGrads(() => tf.sum(tf.mul(run(), probe)) as tf.Scalar, [x, ...weights]);
+
+      expect(maxRelativeError(run().dataSync(), (reference.apply(x) as tf.Tensor).dataSync())).toBeLessThan(1e-4);
+      for (const v of [x, ...weights]) {
+        expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
+      }
+      tf.dispose([x, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+      reference.dispose();
+    });
+  });
+
+  it.each(LSTM_SHAPES)("BiLSTM matches an unrolled tf-ops LSTM for B=%i T=%i F=%i H=%i", (B, T, F, H) => {
+    withKernels(implementation(), () => {
+      const param = (shape: number[], seed: number) => tf.variable(tf.randomUniform(shape, -0.5, 0.5, "float32", seed));
+      const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, F], 0, 1, "float32", 1));
+      const dirs = [0, 1].map((d) => ({
+        kernel: param([F, 4 * H], 20 + d) as tf.Tensor as tf.Tensor2D,
+        recurrentKernel: param([H, 4 * H], 30 + d) as tf.Tensor as tf.Tensor2D,
+        bias: param([4 * H], 40 + d) as tf.Tensor as tf.Tensor1D,
+      }));
+      const vars = [x, ...dirs.flatMap((w) => [w.kernel, w.recurrentKernel, w.bias])] as tf.Variable[];
+      const probe = tf.randomNormal([B, T, 2 * H], 0, 1, "float32", 2);
+      const expected = tf.variableGrads(() => tf.sum(tf.mul(lstmReference(x, dirs), probe)) as tf.Scalar, vars);
+      const actual = tf.variableGrads(() => tf.sum(tf.mul(bidirectionalLstm(x, dirs[0]!, dirs[1]!), probe)) as tf.Scalar, vars);
+      expect(maxRelativeError(actual.value.dataSync(), expected.value.dataSync())).toBeLessThan(1e-4);
+      for (const v of vars) {
+        expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
+      }
+      tf.dispose([...vars, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+    });
+  });
+
+  it.each([
+    [1, 1, 1, 1],
+    [2, 5, 3, 4],
+    [3, 50, 64, 64],
+  ])("attention pooling matches the tf composition for B=%i T=%i D=%i A=%i", (B, T, D, A) => {
+    withKernels(implementation(), () => {
+      const h = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, D], 0, 1, "float32", 3));
+      const w1 = tf.variable(tf.randomNormal([D, A], 0, 0.3, "float32", 4));
+      const b1 = tf.variable(tf.randomNormal([A], 0, 0.3, "float32", 5));
+      const w2 = tf.variable(tf.randomNormal([A, 1], 0, 0.3, "float32", 6));
+      const b2 = tf.variable(tf.randomNormal([1], 0, 0.3, "float32", 7));
+      const weights = { w1: w1 as tf.Tensor as tf.Tensor2D, b1: b1 as tf.Tensor as tf.Tensor1D, w2: w2 as tf.Tensor as tf.Tensor2D, b2: b2 as tf.Tensor as tf.Tensor1D };
+      const probe = tf.randomNormal([B, D], 0, 1, "float32", 8);
+      const vars = [h, w1, b1, w2, b2];
+      const expected = tf.variableGrads(() => tf.sum(tf.mul(attentionReference(h, weights).context, probe)) as tf.Scalar, vars);
+      const actual = tf.variableGrads(() => tf.sum(tf.mul(attentionPooling(h, weights), probe)) as tf.Scalar, vars);
+      expect(maxRelativeError(attentionPooling(h, weights).dataSync(), attentionReference(h, weights).context.dataSync())).toBeLessThan(1e-4);
+      expect(maxRelativeError(attentionScores(h, weights).dataSync(), attentionReference(h, weights).alpha.dataSync())).toBeLessThan(1e-5);
+      for (const v of vars) {
+        expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
+      }
+      tf.dispose([...vars, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+    });
+  });
+
+  it("does not leak tensors across forward and backward passes", () => {
+    withKernels(implementation(), () => {
+      const x = tf.randomNormal([2, 6, 1]) as tf.Tensor3D;
+      const w = () => ({
+        kernel: tf.variable(tf.randomNormal([1, 12])) as tf.Tensor as tf.Tensor2D,
+        recurrentKernel: tf.variable(tf.randomNormal([3, 12])) as tf.Tensor as tf.Tensor2D,
+        bias: tf.variable(tf.zeros([12])) as tf.Tensor as tf.Tensor1D,
+      });
+      const [fwd, bwd] = [w(), w()];
+      const step = () => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(bidirectionalLstm(x, fwd, bwd)) as tf.Scalar);
+        tf.dispose([value, ...Object.values(grads)]);
+      };
+      step();
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 5; i++) step();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, ...Object.values(fwd), ...Object.values(bwd)]);
+    });
+  });
+});
+
+describe("numeric gradient check (TypeScript kernels, tiny case)", () => {
+  it("BPTT agrees with central differences of the forward pass", () => {
+    const shape = { batch: 2, steps: 4, features: 2, units: 2 };
+    const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 0.8);
+    const x = rand(2 * 4 * 2, 1);
+    const fwd = { kernel: rand(2 * 8, 2), recurrent: rand(2 * 8, 3), bias: rand(8, 4) };
+    const bwd = { kernel: rand(2 * 8, 5), recurrent: rand(2 * 8, 6), bias: rand(8, 7) };
+    const probe = rand(2 * 4 * 4, 8);
+    const objective = () => {
+      const { y } = typescriptKernels.lstmForward(shape, x, fwd, bwd);
+      return y.reduce((s, v, i) => s + v * (probe[i] as number), 0);
+    };
+    const { y, tape } = typescriptKernels.lstmForward(shape, x, fwd, bwd);
+    const g = typescriptKernels.lstmBackward(shape, x, fwd, bwd, tape, y, probe);
+    const eps = 1e-2;
+    const check = (values: Float32Array, analytic: Float32Array) => {
+      for (let i = 0; i < values.length; i++) {
+        const saved = values[i] as number;
+        values[i] = saved + eps;
+        const up = objective();
+        values[i] = saved - eps;
+        const down = objective();
+        values[i] = saved;
+        expect(Math.abs((up - down) / (2 * eps) - (analytic[i] as number))).toBeLessThan(2e-3);
+      }
+    };
+    check(x, g.dx);
+    check(fwd.kernel, g.forward.kernel);
+    check(fwd.recurrent, g.forward.recurrent);
+    check(bwd.bias, g.backward.bias);
+    check(bwd.recurrent, g.backward.recurrent);
+  });
+});

@@ -1,0 +1,275 @@
+import type {
+  AttentionForward,
+  AttentionGradients,
+  AttentionParamsArrays,
+  AttentionShape,
+  KernelImplementationApi,
+  LstmGradients,
+  LstmParams,
+  LstmShape,
+  LstmTape,
+} from "./implementation.js";
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/**
+ * The kernels in plain TypeScript: the same algorithms as native/kernels.cc, used where the addon
+ * cannot build or load. About 20 times slower than the addon; exact to float32 rounding.
+ */
+export const typescriptKernels: KernelImplementationApi = {
+  name: "typescript",
+
+  lstmForward(shape, x, fwd, bwd) {
+    const { batch: B, steps: T, units: H } = shape;
+    const y = new Float32Array(B * T * 2 * H);
+    const tape: LstmTape = {
+      gates: [new Float32Array(T * B * 4 * H), new Float32Array(T * B * 4 * H)],
+      cells: [new Float32Array(T * B * H), new Float32Array(T * B * H)],
+    };
+    lstmDirectionForward(shape, x, fwd, 0, y, tape.gates[0], tape.cells[0]);
+    lstmDirectionForward(shape, x, bwd, 1, y, tape.gates[1], tape.cells[1]);
+    return { y, tape };
+  },
+
+  lstmBackward(shape, x, fwd, bwd, tape, y, dy) {
+    const { batch: B, steps: T, features: F } = shape;
+    const dx = new Float32Array(B * T * F);
+    const forward = lstmDirectionBackward(shape, x, fwd, 0, tape.gates[0], tape.cells[0], y, dy, dx);
+    const backward = lstmDirectionBackward(shape, x, bwd, 1, tape.gates[1], tape.cells[1], y, dy, dx);
+    return { dx, forward, backward } satisfies LstmGradients;
+  },
+
+  attentionForward(shape, h, p) {
+    return attentionForwardRange(shape, h, p, 0, shape.batch);
+  },
+
+  attentionBackward(shape, h, p, forward, dContext) {
+    return attentionBackwardRange(shape, h, p, forward, dContext);
+  },
+};
+
+/** One direction (0 forward in time, 1 backward) over all steps; writes its half of y and its tape. */
+function lstmDirectionForward(
+  { batch: B, steps: T, features: F, units: H }: LstmShape,
+  x: Float32Array,
+  p: LstmParams,
+  direction: 0 | 1,
+  y: Float32Array,
+  gates: Float32Array,
+  cells: Float32Array,
+): void {
+  const G = 4 * H;
+  const z = new Float32Array(G);
+  for (let s = 0; s < T; s++) {
+    const t = direction === 0 ? s : T - 1 - s;
+    const prev = direction === 0 ? t - 1 : t + 1;
+    const hasPrev = s > 0;
+    for (let b = 0; b < B; b++) {
+      z.set(p.bias);
+      const xRow = (b * T + t) * F;
+      for (let f = 0; f < F; f++) {
+        const xv = x[xRow + f] as number;
+        const wRow = f * G;
+        for (let g = 0; g < G; g++) z[g]! += xv * (p.kernel[wRow + g] as number);
+      }
+      if (hasPrev) {
+        const hRow = (b * T + prev) * 2 * H + direction * H;
+        for (let k = 0; k < H; k++) {
+          const hv = y[hRow + k] as number;
+          const uRow = k * G;
+          for (let g = 0; g < G; g++) z[g]! += hv * (p.recurrent[uRow + g] as number);
+        }
+      }
+      const gRow = (t * B + b) * G;
+      const cRow = (t * B + b) * H;
+      const cPrevRow = (prev * B + b) * H;
+      const outRow = (b * T + t) * 2 * H + direction * H;
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(z[j] as number);
+        const f = sigmoid(z[H + j] as number);
+        const g = Math.tanh(z[2 * H + j] as number);
+        const o = sigmoid(z[3 * H + j] as number);
+        const c = f * (hasPrev ? (cells[cPrevRow + j] as number) : 0) + i * g;
+        gates[gRow + j] = i;
+        gates[gRow + H + j] = f;
+        gates[gRow + 2 * H + j] = g;
+        gates[gRow + 3 * H + j] = o;
+        cells[cRow + j] = c;
+        y[outRow + j] = o * Math.tanh(c);
+      }
+    }
+  }
+}
+
+/** BPTT for one direction; accumulates into dx and returns the parameter gradients. */
+function lstmDirectionBackward(
+  { batch: B, steps: T, features: F, units: H }: LstmShape,
+  x: Float32Array,
+  p: LstmParams,
+  direction: 0 | 1,
+  gates: Float32Array,
+  cells: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+): LstmParams {
+  const G = 4 * H;
+  const grads: LstmParams = {
+    kernel: new Float32Array(F * G),
+    recurrent: new Float32Array(H * G),
+    bias: new Float32Array(G),
+  };
+  const dhNext = new Float32Array(B * H);
+  const dcNext = new Float32Array(B * H);
+  const dz = new Float32Array(G);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = direction === 0 ? s : T - 1 - s;
+    const prev = direction === 0 ? t - 1 : t + 1;
+    const hasPrev = s > 0;
+    for (let b = 0; b < B; b++) {
+      const gRow = (t * B + b) * G;
+      const cRow = (t * B + b) * H;
+      const cPrevRow = (prev * B + b) * H;
+      const yRow = (b * T + t) * 2 * H + direction * H;
+      for (let j = 0; j < H; j++) {
+        const i = gates[gRow + j] as number;
+        const f = gates[gRow + H + j] as number;
+        const g = gates[gRow + 2 * H + j] as number;
+        const o = gates[gRow + 3 * H + j] as number;
+        const tc = Math.tanh(cells[cRow + j] as number);
+        const dh = (dy[yRow + j] as number) + (dhNext[b * H + j] as number);
+        const dc = dh * o * (1 - tc * tc) + (dcNext[b * H + j] as number);
+        const cPrev = hasPrev ? (cells[cPrevRow + j] as number) : 0;
+        dz[j] = dc * g * i * (1 - i);
+        dz[H + j] = dc * cPrev * f * (1 - f);
+        dz[2 * H + j] = dc * i * (1 - g * g);
+        dz[3 * H + j] = dh * tc * o * (1 - o);
+        dcNext[b * H + j] = dc * f;
+      }
+      for (let g = 0; g < G; g++) grads.bias[g]! += dz[g] as number;
+      const xRow = (b * T + t) * F;
+      for (let f = 0; f < F; f++) {
+        const xv = x[xRow + f] as number;
+        const wRow = f * G;
+        let acc = 0;
+        for (let g = 0; g < G; g++) {
+          grads.kernel[wRow + g]! += xv * (dz[g] as number);
+          acc += (dz[g] as number) * (p.kernel[wRow + g] as number);
+        }
+        dx[xRow + f]! += acc;
+      }
+      const hPrevRow = (b * T + prev) * 2 * H + direction * H;
+      for (let k = 0; k < H; k++) {
+        const hv = hasPrev ? (y[hPrevRow + k] as number) : 0;
+        const uRow = k * G;
+        let acc = 0;
+        for (let g = 0; g < G; g++) {
+          if (hasPrev) grads.recurrent[uRow + g]! += hv * (dz[g] as number);
+          acc += (dz[g] as number) * (p.recurrent[uRow + g] as number);
+        }
+        dhNext[b * H + k] = acc;
+      }
+    }
+  }
+  return grads;
+}
+
+function attentionForwardRange(
+  { batch: B, steps: T, features: D, units: A }: AttentionShape,
+  h: Float32Array,
+  p: AttentionParamsArrays,
+  from: number,
+  to: number,
+): AttentionForward {
+  const hidden = new Float32Array(B * T * A);
+  const alpha = new Float32Array(B * T);
+  const context = new Float32Array(B * D);
+  const b2 = p.b2[0] as number;
+  for (let b = from; b < to; b++) {
+    let max = -Infinity;
+    for (let t = 0; t < T; t++) {
+      const hRow = (b * T + t) * D;
+      const uRow = (b * T + t) * A;
+      for (let a = 0; a < A; a++) hidden[uRow + a] = p.b1[a] as number;
+      for (let d = 0; d < D; d++) {
+        const hv = h[hRow + d] as number;
+        const wRow = d * A;
+        for (let a = 0; a < A; a++) hidden[uRow + a]! += hv * (p.w1[wRow + a] as number);
+      }
+      let score = b2;
+      for (let a = 0; a < A; a++) {
+        const u = Math.tanh(hidden[uRow + a] as number);
+        hidden[uRow + a] = u;
+        score += u * (p.w2[a] as number);
+      }
+      alpha[b * T + t] = score;
+      if (score > max) max = score;
+    }
+    let sum = 0;
+    for (let t = 0; t < T; t++) {
+      const e = Math.exp((alpha[b * T + t] as number) - max);
+      alpha[b * T + t] = e;
+      sum += e;
+    }
+    for (let t = 0; t < T; t++) {
+      const a = (alpha[b * T + t] as number) / sum;
+      alpha[b * T + t] = a;
+      const hRow = (b * T + t) * D;
+      for (let d = 0; d < D; d++) context[b * D + d]! += a * (h[hRow + d] as number);
+    }
+  }
+  return { context, alpha, hidden };
+}
+
+function attentionBackwardRange(
+  { batch: B, steps: T, features: D, units: A }: AttentionShape,
+  h: Float32Array,
+  p: AttentionParamsArrays,
+  { alpha, hidden }: AttentionForward,
+  dContext: Float32Array,
+): AttentionGradients {
+  const grads: AttentionGradients = {
+    dh: new Float32Array(B * T * D),
+    w1: new Float32Array(D * A),
+    b1: new Float32Array(A),
+    w2: new Float32Array(A),
+    b2: new Float32Array(1),
+  };
+  const dAlpha = new Float32Array(T);
+  const dPre = new Float32Array(A);
+  for (let b = 0; b < B; b++) {
+    // dα_t = dctx · h_t; the softmax Jacobian turns it into ds_t = α_t (dα_t − Σ α dα).
+    let weighted = 0;
+    for (let t = 0; t < T; t++) {
+      const hRow = (b * T + t) * D;
+      let acc = 0;
+      for (let d = 0; d < D; d++) acc += (dContext[b * D + d] as number) * (h[hRow + d] as number);
+      dAlpha[t] = acc;
+      weighted += (alpha[b * T + t] as number) * acc;
+    }
+    for (let t = 0; t < T; t++) {
+      const a = alpha[b * T + t] as number;
+      const ds = a * ((dAlpha[t] as number) - weighted);
+      const hRow = (b * T + t) * D;
+      const uRow = (b * T + t) * A;
+      grads.b2[0]! += ds;
+      for (let k = 0; k < A; k++) {
+        const u = hidden[uRow + k] as number;
+        grads.w2[k]! += u * ds;
+        dPre[k] = ds * (p.w2[k] as number) * (1 - u * u);
+        grads.b1[k]! += dPre[k] as number;
+      }
+      for (let d = 0; d < D; d++) {
+        const hv = h[hRow + d] as number;
+        const wRow = d * A;
+        let acc = a * (dContext[b * D + d] as number);
+        for (let k = 0; k < A; k++) {
+          grads.w1[wRow + k]! += hv * (dPre[k] as number);
+          acc += (dPre[k] as number) * (p.w1[wRow + k] as number);
+        }
+        grads.dh[hRow + d] = acc;
+      }
+    }
+  }
+  return grads;
+}

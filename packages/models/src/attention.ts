@@ -1,0 +1,84 @@
+import * as tf from "@tensorflow/tfjs";
+import type { SplitArrays } from "@tsa/data";
+import { ATTENTION_LAYER, ENCODER_LAYER } from "./architectures.js";
+import { AttentionPooling } from "@tsa/kernels";
+import type { AttentionSample, ClassificationMetrics } from "./types.js";
+
+const CHUNK = 256;
+
+/** True for models with an attention layer (bilstm-attention). */
+export function hasAttention(model: tf.LayersModel): boolean {
+  return model.layers.some((layer) => layer.name === ATTENTION_LAYER);
+}
+
+/**
+ * The attention weights α [n, T] the model gives each series of x [n, T, 1]: the encoder's states fed
+ * to the attention layer's score function. Throws for models without attention.
+ */
+export function attentionWeights(model: tf.LayersModel, x: tf.Tensor3D): Float32Array {
+  const attention = model.getLayer(ATTENTION_LAYER);
+  if (!(attention instanceof AttentionPooling)) throw new Error(`model '${model.name}' has no attention layer`);
+  const encoder = tf.model({ inputs: model.inputs, outputs: model.getLayer(ENCODER_LAYER).output as tf.SymbolicTensor });
+  const [n, steps] = x.shape;
+  const out = new Float32Array(n * steps);
+  for (let start = 0; start < n; start += CHUNK) {
+    const size = Math.min(CHUNK, n - start);
+    const alpha = tf.tidy(() => {
+      const h = encoder.predict(tf.slice(x, [start, 0, 0], [size, -1, -1])) as tf.Tensor3D;
+      return attention.attention(h).dataSync();
+    });
+    out.set(alpha, start * steps);
+  }
+  return out;
+}
+
+/**
+ * Where attention looks, over the anomalous series: the mean share of α inside the true window, and the
+ * share of series whose α peaks inside it. A model that found the flat segment scores near 1 on both.
+ */
+export function attentionLocalisation(
+  alpha: Float32Array,
+  split: SplitArrays,
+): Pick<ClassificationMetrics, "attentionMassInWindow" | "attentionPeakInWindow"> {
+  const T = split.numPoints;
+  let anomalous = 0;
+  let mass = 0;
+  let peaks = 0;
+  for (let i = 0; i < split.n; i++) {
+    const start = split.windows[2 * i] as number;
+    const end = split.windows[2 * i + 1] as number;
+    if (start < 0) continue;
+    anomalous++;
+    let peak = 0;
+    for (let t = 0; t < T; t++) {
+      const a = alpha[i * T + t] as number;
+      if (t >= start && t < end) mass += a;
+      if (a > (alpha[i * T + peak] as number)) peak = t;
+    }
+    if (peak >= start && peak < end) peaks++;
+  }
+  return anomalous === 0
+    ? { attentionMassInWindow: null, attentionPeakInWindow: null }
+    : { attentionMassInWindow: mass / anomalous, attentionPeakInWindow: peaks / anomalous };
+}
+
+/** The first `perClass` normal and anomalous series of the split, with their weights, for the report. */
+export function attentionSamples(alpha: Float32Array, split: SplitArrays, perClass = 3): AttentionSample[] {
+  const T = split.numPoints;
+  const samples: AttentionSample[] = [];
+  const taken = [0, 0];
+  for (let i = 0; i < split.n && (taken[0]! < perClass || taken[1]! < perClass); i++) {
+    const label = split.labels[i] === 1 ? 1 : 0;
+    if (taken[label]! >= perClass) continue;
+    taken[label]!++;
+    const start = split.windows[2 * i] as number;
+    samples.push({
+      seriesIndex: split.indices[i] as number,
+      label,
+      window: start < 0 ? null : [start, split.windows[2 * i + 1] as number],
+      signal: Array.from(split.x.subarray(i * T, (i + 1) * T)),
+      weights: Array.from(alpha.subarray(i * T, (i + 1) * T)),
+    });
+  }
+  return samples;
+}

@@ -1,0 +1,13 @@
+export { MODEL_NAMES, TRAIN_CONFIG_FIELDS, TrainConfigSchema, isModelName, minimumNumPoints, resolveTrainConfig } from "./config.js";
+export type { ModelName, TrainConfig } from "./config.js";
+export { selectBackend } from "./backend.js";
+export type { BackendInfo, BackendName, KernelImplementation } from "./backend.js";
+export { buildModel, parameterCount } from "./architectures.js";
+export { classificationMetrics, rocAuc } from "./metrics.js";
+export { attentionWeights, attentionLocalisation, hasAttention } from "./attention.js";
+export { trainWithEarlyStopping } from "./train.js";
+export type { SplitTensors, TrainHooks, TrainResult } from "./train.js";
+export { trainAndEvaluate, didNotLearn, CHANCE_LOSS_MARGIN } from "./run.js";
+export type { RunHooks, RunOutcome, RunRequest } from "./run.js";
+export type { AttentionSample, ClassificationMetrics, EpochRecord } from "./types.js";
+export { Conv1DIm2col, conv1dIm2col } from "./layers/conv1d-im2col.js";

@@ -1,0 +1,73 @@
+import type { ClassificationMetrics } from "./types.js";
+
+type Localisation = Pick<ClassificationMetrics, "attentionMassInWindow" | "attentionPeakInWindow">;
+
+/** Binary classification metrics at threshold 0.5 on `scores` (probabilities of the anomalous class). */
+export function classificationMetrics(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  localisation: Localisation = { attentionMassInWindow: null, attentionPeakInWindow: null },
+): ClassificationMetrics {
+  let tp = 0;
+  let fp = 0;
+  let tn = 0;
+  let fn = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const predicted = (scores[i] as number) > 0.5;
+    const actual = labels[i] === 1;
+    if (predicted && actual) tp++;
+    else if (predicted) fp++;
+    else if (actual) fn++;
+    else tn++;
+  }
+  const n = labels.length;
+  // No positive predictions (or no positives) gives 0, as scikit-learn's zero_division=0 does.
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  const tpr = tp + fn > 0 ? tp / (tp + fn) : 0;
+  const tnr = tn + fp > 0 ? tn / (tn + fp) : 0;
+  return {
+    n,
+    accuracy: n > 0 ? (tp + tn) / n : 0,
+    precision,
+    recall,
+    f1,
+    rocAuc: rocAuc(labels, scores),
+    // The reference passed 0/1 predictions to roc_auc_score; that AUC is the mean of TPR and TNR.
+    rocAucThresholded: (tpr + tnr) / 2,
+    tp,
+    fp,
+    tn,
+    fn,
+    ...localisation,
+  };
+}
+
+/**
+ * ROC AUC as the Mann–Whitney statistic: the probability that a random positive scores above a random
+ * negative, ties counting one half (average ranks). NaN when one class is absent.
+ */
+export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  const order = Array.from({ length: labels.length }, (_, i) => i).sort(
+    (a, b) => (scores[a] as number) - (scores[b] as number),
+  );
+  let positives = 0;
+  let rankSumPositives = 0;
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    const value = scores[order[start] as number];
+    while (end < order.length && scores[order[end] as number] === value) end++;
+    const averageRank = (start + 1 + end) / 2;
+    for (let k = start; k < end; k++) {
+      if (labels[order[k] as number] === 1) {
+        positives++;
+        rankSumPositives += averageRank;
+      }
+    }
+    start = end;
+  }
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) return Number.NaN;
+  return (rankSumPositives - (positives * (positives + 1)) / 2) / (positives * negatives);
+}

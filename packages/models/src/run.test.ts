@@ -1,0 +1,109 @@
+import * as tf from "@tensorflow/tfjs";
+import { RunFailedError } from "@tsa/errors";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildModel, parameterCount } from "./architectures.js";
+import type { BackendInfo } from "./backend.js";
+import { MODEL_NAMES, resolveTrainConfig } from "./config.js";
+import { trainAndEvaluate } from "./run.js";
+import { easyData, tensorCount, wasm } from "./test-support.js";
+
+let backend: BackendInfo;
+beforeAll(async () => {
+  backend = await wasm();
+});
+
+describe("buildModel", () => {
+  it.each(MODEL_NAMES)("%s has a budget within the ablation's range and one logit per series", (name) => {
+    const model = buildModel(name, { numPoints: 250, seed: 1 });
+    expect(parameterCount(model)).toBeGreaterThan(5_000);
+    expect(parameterCount(model)).toBeLessThan(15_000);
+    const out = model.predict(tf.zeros([3, 250, 1])) as tf.Tensor;
+    expect(out.shape).toEqual([3, 1]);
+    out.dispose();
+    model.dispose();
+  });
+
+  it("gives the same initial weights for the same seed and different ones for another", () => {
+    const weights = (seed: number) => {
+      const model = buildModel("bilstm-attention", { numPoints: 20, seed });
+      const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+      model.dispose();
+      return values;
+    };
+    expect(weights(3)).toEqual(weights(3));
+    expect(weights(3)).not.toEqual(weights(4));
+  });
+});
+
+describe("trainAndEvaluate", () => {
+  it.each(MODEL_NAMES)("%s learns the easy task well above chance", async (model) => {
+    const outcome = await trainAndEvaluate(
+      { model, data: easyData(), train: resolveTrainConfig({ epochs: 12, patience: 12, lr: 0.01 }), seed: 1 },
+      backend,
+    );
+    expect(outcome.metrics.test.n).toBe(48);
+    expect(outcome.metrics.test.rocAuc).toBeGreaterThan(0.75);
+    expect(outcome.didNotLearn).toBe(false);
+    expect(outcome.backend).toEqual(backend);
+    if (model === "bilstm-attention") {
+      expect(outcome.attention).toHaveLength(6);
+      const sample = outcome.attention.find((s) => s.label === 1)!;
+      expect(sample.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      expect(sample.window).not.toBeNull();
+      expect(outcome.metrics.test.attentionMassInWindow).toBeGreaterThan(0);
+    } else {
+      expect(outcome.attention).toEqual([]);
+      expect(outcome.metrics.test.attentionMassInWindow).toBeNull();
+    }
+  });
+
+  it("is deterministic on one backend: same request, same losses and metrics", async () => {
+    const request = { model: "bilstm-attention" as const, data: easyData({ size: 120 }), train: resolveTrainConfig({ epochs: 3 }), seed: 5 };
+    const a = await trainAndEvaluate(request, backend);
+    const b = await trainAndEvaluate(request, backend);
+    expect(b.epochs.map((e) => [e.trainLoss, e.valLoss])).toEqual(a.epochs.map((e) => [e.trainLoss, e.valLoss]));
+    expect(b.metrics).toEqual(a.metrics);
+  });
+
+  it("stops early after `patience` epochs without improvement and keeps the best epoch's weights", async () => {
+    const outcome = await trainAndEvaluate(
+      { model: "ffn", data: easyData({ size: 200 }), train: resolveTrainConfig({ epochs: 40, patience: 2, lr: 0.05 }), seed: 2 },
+      backend,
+    );
+    const losses = outcome.epochs.map((e) => e.valLoss);
+    const best = losses.indexOf(Math.min(...losses)) + 1;
+    expect(outcome.bestEpoch).toBe(best);
+    expect(outcome.stoppedEarly).toBe(true);
+    expect(outcome.epochs).toHaveLength(best + 2);
+    // The restored weights are the best epoch's: the validation metrics are computed with them.
+    expect(outcome.metrics.val.accuracy).toBeCloseTo(outcome.epochs[best - 1]!.valAccuracy, 10);
+  });
+
+  it("records a diverging loss as a failure with its epoch", async () => {
+    const run = trainAndEvaluate(
+      { model: "ffn", data: easyData({ size: 100 }), train: resolveTrainConfig({ epochs: 3, lr: 1e30 }), seed: 1 },
+      backend,
+    );
+    await expect(run).rejects.toBeInstanceOf(RunFailedError);
+    await expect(run).rejects.toMatchObject({ epoch: 1, message: expect.stringMatching(/loss became (NaN|Infinity) at epoch 1/) });
+  });
+
+  it("does not leak tensors across consecutive runs", async () => {
+    const run = (model: (typeof MODEL_NAMES)[number]) =>
+      trainAndEvaluate({ model, data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 }, backend);
+    for (const model of MODEL_NAMES) await run(model);
+    const before = tensorCount();
+    for (const model of MODEL_NAMES) await run(model);
+    expect(tensorCount()).toBe(before);
+  });
+
+  it("stops when its signal aborts", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      trainAndEvaluate({ model: "ffn", data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 }, backend, {
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ name: "AbortError" });
+  });
+});

@@ -1,0 +1,90 @@
+import * as tf from "@tensorflow/tfjs";
+import { makeDataset, takeSplit, type DataConfig, type SplitArrays } from "@tsa/data";
+import { buildModel } from "./architectures.js";
+import { attentionLocalisation, attentionSamples, attentionWeights, hasAttention } from "./attention.js";
+import type { BackendInfo } from "./backend.js";
+import type { ModelName, TrainConfig } from "./config.js";
+import { classificationMetrics } from "./metrics.js";
+import { predictLogits, sigmoid } from "./predict.js";
+import { trainWithEarlyStopping, type SplitTensors, type TrainHooks } from "./train.js";
+import type { AttentionSample, ClassificationMetrics, EpochRecord } from "./types.js";
+
+export interface RunRequest {
+  model: ModelName;
+  data: DataConfig;
+  train: TrainConfig;
+  seed: number;
+}
+
+export type RunHooks = TrainHooks;
+
+export interface RunOutcome {
+  epochs: EpochRecord[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  didNotLearn: boolean;
+  metrics: { val: ClassificationMetrics; test: ClassificationMetrics };
+  attention: AttentionSample[];
+  backend: BackendInfo;
+  trainDurationMs: number;
+}
+
+/**
+ * A validation loss that never went below this stayed at chance: ln 2 is the cross-entropy of always
+ * answering ½ on balanced classes; 0.02 below it is the least progress we call learning.
+ */
+export const CHANCE_LOSS_MARGIN = 0.02;
+
+export function didNotLearn(epochs: readonly EpochRecord[]): boolean {
+  return Math.min(...epochs.map((e) => e.valLoss)) >= Math.LN2 - CHANCE_LOSS_MARGIN;
+}
+
+/**
+ * One run: the dataset of (data config, seed), the model initialised from the seed, trained under the
+ * protocol, evaluated on validation and test, with attention maps for models that have them.
+ * The backend must already be selected (selectBackend); `backend` is recorded as given.
+ */
+export async function trainAndEvaluate(req: RunRequest, backend: BackendInfo, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const dataset = makeDataset(req.data, req.seed);
+  const splits = { train: takeSplit(dataset, "train"), val: takeSplit(dataset, "val"), test: takeSplit(dataset, "test") };
+  const tensors = { train: toTensors(splits.train), val: toTensors(splits.val), test: toTensors(splits.test) };
+  const model = buildModel(req.model, { numPoints: req.data.numPoints, seed: req.seed });
+  try {
+    const started = performance.now();
+    const result = await trainWithEarlyStopping(model, tensors.train, tensors.val, req.train, req.seed, hooks);
+    const trainDurationMs = performance.now() - started;
+    const withAttention = hasAttention(model);
+    const evaluate = (split: SplitArrays, data: SplitTensors): { metrics: ClassificationMetrics; alpha: Float32Array | null } => {
+      const scores = predictLogits(model, data.x).map(sigmoid);
+      const alpha = withAttention ? attentionWeights(model, data.x) : null;
+      const localisation = alpha === null ? undefined : attentionLocalisation(alpha, split);
+      return { metrics: classificationMetrics(split.labels, scores, localisation), alpha };
+    };
+    const val = evaluate(splits.val, tensors.val);
+    const test = evaluate(splits.test, tensors.test);
+    return {
+      epochs: result.epochs,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      didNotLearn: didNotLearn(result.epochs),
+      metrics: { val: val.metrics, test: test.metrics },
+      attention: test.alpha === null ? [] : attentionSamples(test.alpha, splits.test),
+      backend,
+      trainDurationMs,
+    };
+  } finally {
+    model.dispose();
+    for (const t of Object.values(tensors)) {
+      t.x.dispose();
+      t.y.dispose();
+    }
+  }
+}
+
+function toTensors(split: SplitArrays): SplitTensors {
+  return {
+    x: tf.tensor3d(split.x, [split.n, split.numPoints, 1]),
+    y: tf.tensor2d(Float32Array.from(split.labels), [split.n, 1]),
+    labels: split.labels,
+  };
+}

@@ -1,0 +1,138 @@
+import * as tf from "@tensorflow/tfjs";
+import { makeRng } from "@tsa/data";
+import { RunFailedError } from "@tsa/errors";
+import type { TrainConfig } from "./config.js";
+import { logitLoss, predictLogits } from "./predict.js";
+import type { EpochRecord } from "./types.js";
+
+/** A split as tensors: x [n, T, 1], y [n, 1] with 0/1 labels. */
+export interface SplitTensors {
+  x: tf.Tensor3D;
+  y: tf.Tensor2D;
+  labels: Uint8Array;
+}
+
+export interface TrainHooks {
+  onEpoch?(epoch: EpochRecord): void;
+  onBatch?(batch: number, batches: number, loss: number): void;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  epochs: EpochRecord[];
+  /** The epoch whose weights the model holds at the end (lowest validation loss). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+}
+
+/**
+ * The reference's protocol: Adam, binary cross-entropy, shuffled mini-batches, early stopping when the
+ * validation loss has not improved for `patience` epochs, and the best epoch's weights restored.
+ * Shuffling comes from the run seed (model.fit would use Math.random), so a run is reproducible.
+ */
+export async function trainWithEarlyStopping(
+  model: tf.LayersModel,
+  train: SplitTensors,
+  val: SplitTensors,
+  config: TrainConfig,
+  seed: number,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  const optimizer = tf.train.adam(config.lr);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const n = train.labels.length;
+  const batches = Math.ceil(n / config.batchSize);
+  const epochs: EpochRecord[] = [];
+  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | null = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const order = makeRng(seed, `shuffle:${epoch}`).permutation(n);
+      const started = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      for (let b = 0; b < batches; b++) {
+        throwIfAborted(hooks.signal);
+        const indices = order.subarray(b * config.batchSize, Math.min(n, (b + 1) * config.batchSize));
+        const { loss, hits } = trainBatch(model, optimizer, variables, train, indices);
+        if (!Number.isFinite(loss)) {
+          throw new RunFailedError(`loss became ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches}`, epoch);
+        }
+        lossSum += loss * indices.length;
+        correct += hits;
+        hooks.onBatch?.(b + 1, batches, loss);
+        // Let timers (heartbeats, progress, signals) run between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const durationMs = performance.now() - started;
+      const valLogits = predictLogits(model, val.x);
+      const valStats = logitLoss(valLogits, val.labels);
+      if (!Number.isFinite(valStats.loss)) {
+        throw new RunFailedError(`validation loss became ${valStats.loss} at epoch ${epoch}`, epoch);
+      }
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / n,
+        valLoss: valStats.loss,
+        trainAccuracy: correct / n,
+        valAccuracy: valStats.accuracy,
+        durationMs,
+      };
+      epochs.push(record);
+      hooks.onEpoch?.(record);
+
+      if (best === null || record.valLoss < best.loss) {
+        best?.weights.forEach((w) => w.dispose());
+        // Clones share data with the variables until Adam assigns new values, so this copy is cheap.
+        best = { loss: record.valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
+        sinceBest = 0;
+      } else if (++sinceBest >= config.patience && config.patience > 0) {
+        stoppedEarly = epoch < config.epochs;
+        break;
+      }
+    }
+    if (best === null) throw new RunFailedError("training ran no epoch", null);
+    model.setWeights(best.weights);
+    return { epochs, bestEpoch: best.epoch, stoppedEarly };
+  } finally {
+    best?.weights.forEach((w) => w.dispose());
+    optimizer.dispose();
+  }
+}
+
+function trainBatch(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  data: SplitTensors,
+  indices: Int32Array,
+): { loss: number; hits: number } {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(indices, "int32");
+    const xb = tf.gather(data.x, idx);
+    const yb = tf.gather(data.y, idx);
+    let hits: tf.Scalar | null = null;
+    const loss = optimizer.minimize(
+      () => {
+        const logits = model.apply(xb, { training: true }) as tf.Tensor2D;
+        hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(yb, 0.5)), "float32"))) as tf.Scalar;
+        return tf.losses.sigmoidCrossEntropy(yb, logits) as tf.Scalar;
+      },
+      true,
+      variables,
+    );
+    const result = { loss: loss!.dataSync()[0] as number, hits: (hits as tf.Scalar | null)?.dataSync()[0] ?? 0 };
+    (hits as tf.Scalar | null)?.dispose();
+    return result;
+  });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const error = new Error("training was interrupted");
+    error.name = "AbortError";
+    throw error;
+  }
+}
