@@ -1,0 +1,47 @@
+import type { RunOutcome } from "@tsa/models";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { NewRun } from "./types.js";
+
+export function tempDbPath(): string {
+  return join(mkdtempSync(join(tmpdir(), "tsa-tracker-")), "runs.sqlite");
+}
+
+export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
+  return {
+    id,
+    experiment: "exp",
+    model: "ffn",
+    seed: 1,
+    point: { "data.length": [0.1, 0.2] },
+    config: { experiment: "exp", model: "ffn", seed: 1, data: { length: [0.1, 0.2], noise: 0, size: 100, numPoints: 32 }, train: { lr: 0.001 } },
+    backend: "wasm",
+    kernels: "native",
+    gitCommit: "abc123",
+    versions: { node: "20" },
+    ...overrides,
+  };
+}
+
+/** A hand-made outcome: real values a run could have produced, chosen so tests can check them. */
+export function outcome(f1: number, overrides: Partial<RunOutcome> = {}): RunOutcome {
+  const metrics = {
+    n: 20, accuracy: f1, precision: f1, recall: f1, f1, rocAuc: f1, rocAucThresholded: f1,
+    tp: 9, fp: 1, tn: 9, fn: 1, attentionMassInWindow: null, attentionPeakInWindow: null,
+  };
+  return {
+    epochs: [
+      { epoch: 1, trainLoss: 0.7, valLoss: 0.69, trainAccuracy: 0.5, valAccuracy: 0.5, durationMs: 10 },
+      { epoch: 2, trainLoss: 0.5, valLoss: 0.4, trainAccuracy: 0.8, valAccuracy: 0.85, durationMs: 11 },
+    ],
+    bestEpoch: 2,
+    stoppedEarly: false,
+    didNotLearn: false,
+    metrics: { val: metrics, test: metrics },
+    attention: [],
+    backend: { backend: "wasm", kernels: "native" },
+    trainDurationMs: 21,
+    ...overrides,
+  };
+}
