@@ -25,7 +25,7 @@ const splitSchema = z
  * A dataset config. Every default is the reference article's (`default_dataset.json`), except `noise`,
  * the new axis: Gaussian noise with std `noise * amp`, added after flattening (0 = the reference).
  */
-export const DataConfigSchema = z
+export const DataConfigFields = z
   .object({
     size: z.number().int().min(10).max(1_000_000).default(10_000),
     numPoints: z.number().int().min(8).max(100_000).default(500),
@@ -37,8 +37,10 @@ export const DataConfigSchema = z
     amp: positiveRange.default([1, 10]),
     split: splitSchema.default({ train: 0.7, val: 0.1, test: 0.2 }),
   })
-  .strict()
-  .superRefine((config, ctx) => {
+  .strict();
+
+/** The fields plus the checks that span several of them. */
+export const DataConfigSchema = DataConfigFields.superRefine((config, ctx) => {
     // A flat segment shorter than one point is no anomaly at all: its series would be mislabelled.
     if (Math.floor(config.length[0] * config.numPoints) < 1) {
       ctx.addIssue({
@@ -53,7 +55,7 @@ export type DataConfig = z.output<typeof DataConfigSchema>;
 export type DataConfigInput = z.input<typeof DataConfigSchema>;
 
 /** The fields of a DataConfig, for code that validates `data.<field>` keys (sweep axes). */
-export const DATA_CONFIG_FIELDS = Object.keys(DataConfigSchema.shape) as Array<keyof DataConfig>;
+export const DATA_CONFIG_FIELDS = Object.keys(DataConfigFields.shape) as Array<keyof DataConfig>;
 
 /** Parses a partial config, filling the reference defaults. Throws zod's error on bad input. */
 export function resolveDataConfig(partial: unknown = {}): DataConfig {

@@ -1,4 +1,4 @@
-export { DataConfigSchema, DATA_CONFIG_FIELDS, resolveDataConfig } from "./config.js";
+export { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, resolveDataConfig } from "./config.js";
 export type { DataConfig, DataConfigInput } from "./config.js";
 export { makeDataset, takeSplit, datasetHash, canonicalJson, GENERATOR_VERSION } from "./dataset.js";
 export type { Dataset, SplitArrays, SplitName } from "./dataset.js";
