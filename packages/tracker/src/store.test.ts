@@ -71,14 +71,15 @@ describe("runs", () => {
     store.upsertExperiment(experiment);
     expect(store.claimRun(newRun("a1"), "me")).toBe(true);
     expect(store.claimRun(newRun("a1"), "other")).toBe(false);
-    store.recordEpoch("a1", outcome(0.9).epochs[0]!);
-    store.failRun("a1", "loss became NaN at epoch 2", 2);
+    store.recordEpoch("a1", "me", outcome(0.9).epochs[0]!);
+    store.failRun("a1", "me", "loss became NaN at epoch 2", 2);
     expect(store.runStatus("a1")).toBe("failed");
     const failed = store.listRuns()[0]!;
     expect([failed.error, failed.failedEpoch, failed.epochsRun]).toEqual(["loss became NaN at epoch 2", 2, 1]);
     expect(store.claimRun(newRun("a1"), "other")).toBe(true);
     expect(store.listRuns()[0]!.epochs).toEqual([]);
-    store.completeRun("a1", outcome(0.9));
+    expect(store.completeRun("a1", "me", outcome(0.9))).toBe(false);
+    expect(store.completeRun("a1", "other", outcome(0.9))).toBe(true);
     expect(store.claimRun(newRun("a1"), "third")).toBe(false);
     const run = store.listRuns()[0]!;
     expect(run.status).toBe("completed");
@@ -94,8 +95,11 @@ describe("runs", () => {
     store.claimRun(newRun("fresh"), "live");
     store.claimRun(newRun("stale"), "dead");
     expect(store.reapStaleRuns(60_000)).toEqual([]);
-    store.heartbeat("fresh");
-    expect(store.reapStaleRuns(-1)).toEqual(["fresh", "stale"].sort());
+    expect(store.heartbeat("fresh", "live")).toBe(true);
+    expect(store.reapStaleRuns(60_000, (owner) => owner === "dead")).toEqual(["stale"]);
+    expect(store.heartbeat("stale", "dead")).toBe(false);
+    expect(store.recordEpoch("stale", "dead", outcome(0.5).epochs[0]!)).toBe(false);
+    expect(store.reapStaleRuns(-1)).toEqual(["fresh"]);
     expect(store.runStatus("stale")).toBe("interrupted");
     store.close();
   });
@@ -119,7 +123,7 @@ describe("runs", () => {
     ];
     for (const [id, model, seed, length, f1] of specs) {
       store.claimRun(newRun(id, { model, seed, config: { data: { length }, train: { lr: 0.001 } } }), "me");
-      store.completeRun(id, outcome(f1));
+      store.completeRun(id, "me", outcome(f1));
     }
     const ids = (runs: Array<{ id: string }>) => runs.map((r) => r.id);
     expect(ids(store.listRuns({ model: "ffn" }))).toEqual(["r1", "r3"]);
@@ -138,7 +142,7 @@ describe("runs", () => {
     store.upsertExperiment(experiment);
     store.claimRun(newRun("b1", { model: "bilstm-attention" }), "me");
     const attention = [{ seriesIndex: 4, label: 1 as const, window: [2, 5] as [number, number], signal: [1, 1, 2], weights: [0.2, 0.3, 0.5] }];
-    store.completeRun("b1", outcome(0.95, { attention, didNotLearn: true }));
+    store.completeRun("b1", "me", outcome(0.95, { attention, didNotLearn: true }));
     const results = store.experimentResults("exp")!;
     expect(results.experiment).toMatchObject({ name: "exp", description: "d", spec: { name: "exp" } });
     expect(results.runs[0]).toMatchObject({ id: "b1", model: "bilstm-attention", didNotLearn: true, attention, point: { "data.length": [0.1, 0.2] } });
@@ -167,7 +171,7 @@ describe("read-only SQL", () => {
     const store = openStore(path);
     store.upsertExperiment(experiment);
     store.claimRun(newRun("v1"), "me");
-    store.completeRun("v1", outcome(0.75));
+    store.completeRun("v1", "me", outcome(0.75));
     store.close();
     const out = execFileSync("sqlite3", [path, "select model, count(*), test_f1, length_min, length_max, best_val_loss from run_summary group by model"], { encoding: "utf8" });
     expect(out.trim()).toBe("ffn|1|0.75|0.1|0.2|0.4");

@@ -52,7 +52,10 @@ export class Store {
       clearEpochs: db.prepare("DELETE FROM epochs WHERE run_id = ?"),
       clearMetrics: db.prepare("DELETE FROM metrics WHERE run_id = ?"),
       clearAttention: db.prepare("DELETE FROM attention WHERE run_id = ?"),
-      heartbeat: db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'"),
+      // Writes of a run in progress name their owner: a process that lost its run (reaped after it hung,
+      // then retaken by another sweep) must not write into the new attempt.
+      isOwner: db.prepare("SELECT 1 FROM runs WHERE id = ? AND owner = ? AND status = 'running'"),
+      heartbeat: db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND owner = ? AND status = 'running'"),
       insertEpoch: db.prepare(
         `INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, val_loss, train_accuracy, val_accuracy, duration_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -78,14 +81,19 @@ export class Store {
         `UPDATE runs SET status = 'failed', error = @error, failed_epoch = @epoch, finished_at = @now,
            duration_ms = (julianday(@now) - julianday(started_at)) * 86400000.0,
            epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = @id)
-         WHERE id = @id`,
+         WHERE id = @id AND owner = @owner AND status = 'running'`,
+      ),
+      interruptOwned: db.prepare(
+        `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now,
+           epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = @id)
+         WHERE id = @id AND owner = @owner AND status = 'running'`,
       ),
       interrupt: db.prepare(
         `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now,
            epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = @id)
          WHERE id = @id AND status = 'running'`,
       ),
-      staleRuns: db.prepare("SELECT id FROM runs WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)"),
+      runningRuns: db.prepare("SELECT id, owner, heartbeat_at FROM runs WHERE status = 'running' ORDER BY id"),
     };
   }
 
@@ -156,21 +164,29 @@ export class Store {
     );
   }
 
-  heartbeat(runId: string): void {
-    this.write(() => this.writes.heartbeat.run(Date.now(), runId));
+  /** False when `owner` no longer holds the run (it was reaped or retaken): the caller should stop. */
+  heartbeat(runId: string, owner: string): boolean {
+    return this.write(() => this.writes.heartbeat.run(Date.now(), runId, owner).changes === 1);
   }
 
-  recordEpoch(runId: string, e: EpochRecord): void {
-    this.write(() =>
-      this.writes.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs),
+  /** Writes one epoch at once, so epochs survive a killed process. False if `owner` lost the run. */
+  recordEpoch(runId: string, owner: string, e: EpochRecord): boolean {
+    const w = this.writes;
+    return this.write(() =>
+      this.db.transaction(() => {
+        if (w.isOwner.get(runId, owner) === undefined) return false;
+        w.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs);
+        return true;
+      })(),
     );
   }
 
-  /** Metrics, attention samples and the run's summary, in one transaction. */
-  completeRun(runId: string, outcome: RunOutcome): void {
+  /** Metrics, attention samples and the run's summary, in one transaction. False if `owner` lost the run. */
+  completeRun(runId: string, owner: string, outcome: RunOutcome): boolean {
     const w = this.writes;
-    this.write(() =>
+    return this.write(() =>
       this.db.transaction(() => {
+        if (w.isOwner.get(runId, owner) === undefined) return false;
         for (const split of ["val", "test"] as const) w.insertMetrics.run(metricsParams(runId, split, outcome.metrics[split]));
         for (const s of outcome.attention) {
           w.insertAttention.run(runId, s.seriesIndex, s.label, s.window?.[0] ?? null, s.window?.[1] ?? null, JSON.stringify(s.signal), JSON.stringify(s.weights));
@@ -189,25 +205,32 @@ export class Store {
           backend: outcome.backend.backend,
           kernels: outcome.backend.kernels,
         });
+        return true;
       })(),
     );
   }
 
-  failRun(runId: string, error: string, epoch: number | null): void {
-    this.write(() => this.writes.fail.run({ id: runId, error, epoch, now: now() }));
+  failRun(runId: string, owner: string, error: string, epoch: number | null): void {
+    this.write(() => this.writes.fail.run({ id: runId, owner, error, epoch, now: now() }));
   }
 
-  interruptRun(runId: string, reason = "interrupted (Ctrl-C); run the sweep again to resume"): void {
-    this.write(() => this.writes.interrupt.run({ id: runId, error: reason, now: now() }));
+  interruptRun(runId: string, owner: string, reason = "interrupted (Ctrl-C); run the sweep again to resume"): void {
+    this.write(() => this.writes.interruptOwned.run({ id: runId, owner, error: reason, now: now() }));
   }
 
-  /** Marks running runs whose process stopped heartbeating as interrupted; returns their ids. */
-  reapStaleRuns(staleAfterMs = DEFAULT_STALE_AFTER_MS): string[] {
+  /**
+   * Marks running runs whose process is gone as interrupted: their heartbeat is older than
+   * `staleAfterMs`, or `isOwnerDead(owner)` says so (the runner knows its processes). Returns their ids.
+   */
+  reapStaleRuns(staleAfterMs = DEFAULT_STALE_AFTER_MS, isOwnerDead: (owner: string) => boolean = () => false): string[] {
     const w = this.writes;
     return this.write(() =>
       this.db
         .transaction(() => {
-          const ids = (w.staleRuns.all(Date.now() - staleAfterMs) as Array<{ id: string }>).map((r) => r.id);
+          const running = w.runningRuns.all() as Array<{ id: string; owner: string | null; heartbeat_at: number | null }>;
+          const ids = running
+            .filter((r) => (r.heartbeat_at ?? 0) < Date.now() - staleAfterMs || (r.owner !== null && isOwnerDead(r.owner)))
+            .map((r) => r.id);
           for (const id of ids) w.interrupt.run({ id, error: "its process stopped (no heartbeat); rerun to resume", now: now() });
           return ids;
         })

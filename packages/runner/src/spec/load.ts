@@ -11,16 +11,19 @@ export interface LoadOptions {
   /** Allow a grid larger than `maxRuns` (the CLI's --yes). */
   allowHugeGrid?: boolean;
   maxRuns?: number;
+  /** How messages name the file (the path as the user typed it); defaults to the path read. */
+  displayName?: string;
 }
 
 /** Above this many runs a sweep asks for --yes: a typo in a grid should not start a week of training. */
 export const DEFAULT_MAX_RUNS = 1000;
 
 /** Reads and validates an experiment file; every problem is an ExperimentSpecError naming file and key. */
-export function loadExperiment(file: string, options: LoadOptions = {}): Experiment {
+export function loadExperiment(path: string, options: LoadOptions = {}): Experiment {
+  const file = options.displayName ?? path;
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserInputError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not an experiment file" : (e as Error).message}`);

@@ -1,0 +1,71 @@
+import { UserInputError } from "@tsa/errors";
+import { openStore, type RunResult, type Store } from "@tsa/tracker";
+import { writeFileSync } from "node:fs";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { csvField } from "../format/output.js";
+import { dbPath, userPath } from "../paths.js";
+import type { GlobalOptions } from "../main.js";
+
+interface ExportArgs extends GlobalOptions {
+  experiment: string;
+  format: "csv" | "jsonl";
+  out?: string;
+}
+
+/** Nested objects become dotted columns (`data.length`); arrays stay values (JSON in CSV). */
+function flatten(value: unknown, prefix: string, out: Record<string, unknown>): Record<string, unknown> {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix === "" ? k : `${prefix}.${k}`, out);
+  } else out[prefix] = value;
+  return out;
+}
+
+/** One flat record per run: identity, status, every resolved config key, val and test metrics, timings. */
+export function exportRecord(run: RunResult): Record<string, unknown> {
+  const { data, train } = (run.config ?? {}) as { data?: unknown; train?: unknown };
+  const record: Record<string, unknown> = {
+    id: run.id, experiment: run.experiment, model: run.model, seed: run.seed, status: run.status, did_not_learn: run.didNotLearn,
+  };
+  flatten({ data, train }, "", record);
+  for (const split of ["test", "val"] as const) {
+    const m = run[split];
+    if (m !== null) for (const [k, v] of Object.entries(m)) record[`${split}.${k}`] = v;
+  }
+  Object.assign(record, {
+    epochs_run: run.epochsRun, best_epoch: run.bestEpoch, stopped_early: run.stoppedEarly, duration_ms: run.durationMs,
+    train_duration_ms: run.trainDurationMs, backend: run.backend, kernels: run.kernels, git_commit: run.gitCommit, started_at: run.startedAt,
+  });
+  return record;
+}
+
+export function exportText(store: Store, experiment: string, format: "csv" | "jsonl"): string {
+  const results = store.experimentResults(experiment);
+  if (results === null) throw new UserInputError(`no experiment '${experiment}' in the database`);
+  const records = results.runs.map(exportRecord);
+  if (format === "jsonl") return records.map((r) => JSON.stringify(r)).join("\n") + (records.length > 0 ? "\n" : "");
+  const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  return [columns.join(","), ...records.map((r) => columns.map((c) => csvField(r[c])).join(","))].join("\n") + "\n";
+}
+
+export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
+  command: "export <experiment>",
+  describe: "Every run of an experiment with its config flattened to columns (CSV or JSON lines) for pandas or R",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .positional("experiment", { type: "string", demandOption: true })
+      .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const })
+      .option("out", { alias: "o", type: "string" }) as Argv<ExportArgs>,
+  handler: (argv: ArgumentsCamelCase<ExportArgs>) => {
+    const store = openStore(dbPath(argv), { readonly: true });
+    try {
+      const text = exportText(store, argv.experiment, argv.format);
+      if (argv.out === undefined) process.stdout.write(text);
+      else {
+        writeFileSync(userPath(argv.out), text);
+        console.log(`wrote ${argv.out}`);
+      }
+    } finally {
+      store.close();
+    }
+  },
+};

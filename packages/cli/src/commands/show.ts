@@ -1,0 +1,79 @@
+import { UserInputError } from "@tsa/errors";
+import { formatValue } from "@tsa/report";
+import { openStore, type RunResult, type Store } from "@tsa/tracker";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { textTable } from "../format/text-table.js";
+import { dbPath } from "../paths.js";
+import type { GlobalOptions } from "../main.js";
+
+interface ShowArgs extends GlobalOptions {
+  id: string;
+  json: boolean;
+}
+
+/** The one run an id prefix names, like git: none or several is an error that lists what matched. */
+export function resolveRun(store: Store, prefix: string): RunResult {
+  const matches = store.findRunsByPrefix(prefix);
+  if (matches.length === 0) throw new UserInputError(`no run id starts with '${prefix}' (see yarn runs)`);
+  const exact = matches.find((r) => r.id === prefix);
+  if (exact !== undefined) return exact;
+  if (matches.length > 1) {
+    const list = matches.slice(0, 10).map((r) => `  ${r.id}  ${r.experiment} ${r.model} seed ${r.seed}`).join("\n");
+    throw new UserInputError(`run id prefix '${prefix}' is ambiguous; it matches ${matches.length} runs:\n${list}`);
+  }
+  return matches[0]!;
+}
+
+const SPARKS = "▁▂▃▄▅▆▇█";
+/** A one-line chart of a series (low = ▁, high = █). */
+export function sparkline(values: number[]): string {
+  const finite = values.filter(Number.isFinite);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return values.map((v) => (Number.isFinite(v) ? SPARKS[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))] : " ")).join("");
+}
+
+const f4 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "–" : v.toFixed(4));
+
+export function showRunText(run: RunResult): string {
+  const point = Object.entries(run.point).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ") || "(no sweep)";
+  const metrics = (["val", "test"] as const).flatMap((split) => {
+    const m = run[split];
+    return m === null ? [] : [[split, f4(m.accuracy), f4(m.precision), f4(m.recall), f4(m.f1), f4(m.rocAuc), f4(m.rocAucThresholded), `${m.tn}/${m.fp}/${m.fn}/${m.tp}`, f4(m.attentionMassInWindow), f4(m.attentionPeakInWindow)]];
+  });
+  const epochs = run.epochs.map((e) => [String(e.epoch), f4(e.trainLoss), f4(e.valLoss), f4(e.trainAccuracy), f4(e.valAccuracy), (e.durationMs / 1000).toFixed(2), e.epoch === run.bestEpoch ? "best" : ""]);
+  const lines = [
+    `run ${run.id}`,
+    `experiment ${run.experiment} · model ${run.model} · seed ${run.seed} · ${point}`,
+    `status ${run.status}${run.didNotLearn ? " (did not learn)" : ""}${run.error ? `: ${run.error}${run.failedEpoch !== null ? ` (epoch ${run.failedEpoch})` : ""}` : ""}`,
+    `epochs ${run.epochsRun ?? "–"} (best ${run.bestEpoch ?? "–"}${run.stoppedEarly ? ", stopped early" : ""}) · duration ${run.durationMs === null ? "–" : `${(run.durationMs / 1000).toFixed(1)} s`}` +
+      `${run.trainDurationMs === null ? "" : ` (training ${(run.trainDurationMs / 1000).toFixed(1)} s)`} · started ${run.startedAt ?? "–"} · finished ${run.finishedAt ?? "–"}`,
+    `environment: backend ${run.backend || "–"}, kernels ${run.kernels || "–"}, commit ${run.gitCommit ?? "–"}, ${Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    "",
+    "metrics",
+    metrics.length === 0 ? "  (none yet)" : textTable(["split", "accuracy", "precision", "recall", "F1", "ROC AUC", "AUC (thr.)", "tn/fp/fn/tp", "att. mass", "att. peak"], metrics),
+    "",
+    `epochs  val loss ${sparkline(run.epochs.map((e) => e.valLoss))}`,
+    run.epochs.length === 0 ? "  (none)" : textTable(["epoch", "train loss", "val loss", "train acc", "val acc", "seconds", ""], epochs),
+    "",
+    "config",
+    JSON.stringify(run.config, null, 2),
+  ];
+  return lines.join("\n");
+}
+
+export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
+  command: "show <id>",
+  describe: "Show one run: config, metrics, per-epoch curve, timings, environment (id prefix like git)",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs.positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" }).option("json", { type: "boolean", default: false }) as Argv<ShowArgs>,
+  handler: (argv: ArgumentsCamelCase<ShowArgs>) => {
+    const store = openStore(dbPath(argv), { readonly: true });
+    try {
+      const run = resolveRun(store, String(argv.id));
+      console.log(argv.json ? JSON.stringify(run, null, 2) : showRunText(run));
+    } finally {
+      store.close();
+    }
+  },
+};

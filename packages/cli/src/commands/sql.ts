@@ -1,0 +1,35 @@
+import { openStore, type Store } from "@tsa/tracker";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { FORMATS, formatRows, outputFormat, type OutputFormat } from "../format/output.js";
+import { dbPath } from "../paths.js";
+import type { GlobalOptions } from "../main.js";
+
+interface SqlArgs extends GlobalOptions {
+  query: string;
+  format?: OutputFormat;
+  json: boolean;
+}
+
+export function sqlText(store: Store, query: string, format: OutputFormat): string {
+  const { columns, rows } = store.readOnlyQuery(query);
+  return formatRows(rows, columns.map((header, j) => ({ header, raw: (row: unknown[]) => row[j] })), format);
+}
+
+export const sqlCommand: CommandModule<GlobalOptions, SqlArgs> = {
+  command: "sql <query>",
+  describe: "Run a read-only SQL query on the run database (see the run_summary view)",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .positional("query", { type: "string", demandOption: true, describe: 'e.g. "select model, avg(test_f1) from run_summary group by model"' })
+      .option("format", { choices: FORMATS })
+      .option("json", { type: "boolean", default: false }) as Argv<SqlArgs>,
+  handler: (argv: ArgumentsCamelCase<SqlArgs>) => {
+    // Opened read-only: SQLite itself refuses writes, and the tracker refuses non-read statements first.
+    const store = openStore(dbPath(argv), { readonly: true });
+    try {
+      console.log(sqlText(store, argv.query, outputFormat(argv)));
+    } finally {
+      store.close();
+    }
+  },
+};

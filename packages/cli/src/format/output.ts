@@ -1,0 +1,47 @@
+import { textTable } from "./text-table.js";
+
+export const FORMATS = ["table", "csv", "json", "md"] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+/** A column: its header, its raw value (json, csv) and its text for reading (table, md). */
+export interface Column<T> {
+  header: string;
+  raw: (row: T) => unknown;
+  text?: (row: T) => string;
+}
+
+const readable = (v: unknown): string => {
+  if (v === null || v === undefined) return "–";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : Number.isNaN(v) ? "–" : v.toFixed(4);
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+};
+
+export function csvField(v: unknown): string {
+  const s = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Rows in one of the output formats: aligned text, CSV (raw), JSON (raw, an array of objects), Markdown. */
+export function formatRows<T>(rows: T[], columns: Array<Column<T>>, format: OutputFormat): string {
+  const text = (c: Column<T>, r: T) => (c.text ?? ((x: T) => readable(c.raw(x))))(r);
+  switch (format) {
+    case "json":
+      return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.header, c.raw(r) ?? null]))), null, 2);
+    case "csv":
+      return [columns.map((c) => csvField(c.header)).join(","), ...rows.map((r) => columns.map((c) => csvField(c.raw(r))).join(","))].join("\n");
+    case "md":
+      return [
+        `| ${columns.map((c) => c.header).join(" | ")} |`,
+        `| ${columns.map(() => "---").join(" | ")} |`,
+        ...rows.map((r) => `| ${columns.map((c) => text(c, r).replace(/\|/g, "\\|")).join(" | ")} |`),
+      ].join("\n");
+    case "table":
+      return textTable(columns.map((c) => c.header), rows.map((r) => columns.map((c) => text(c, r))));
+  }
+}
+
+/** `--format`, with `--json` as a shorthand. */
+export function outputFormat(argv: { format?: OutputFormat; json?: boolean }): OutputFormat {
+  return argv.json ? "json" : (argv.format ?? "table");
+}

@@ -1,0 +1,9 @@
+export { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
+export type { IndexEntry, ReportOptions } from "./report.js";
+export { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
+export type { Advantage, CellSummary, CriticalDifference } from "./analysis.js";
+export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEscape, REFERENCE_RESULT } from "./tables.js";
+export type { MetricTableOptions, TableCell, TableModel } from "./tables.js";
+export { METRICS, sweepPoints, formatValue, axesOf } from "./results.js";
+export type { MetricName, SweepPoint } from "./results.js";
+export { friedman, holm, mean, pairedDifference, ranks, std, tInterval, verdict, wilcoxonSignedRank } from "./stats.js";

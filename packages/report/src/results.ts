@@ -1,0 +1,87 @@
+import type { ClassificationMetrics } from "@tsa/models";
+import type { ExperimentResults, RunResult } from "@tsa/tracker";
+
+/** Metrics a report or table can show, by the names users type, with their labels. */
+export const METRICS = {
+  f1: "F1",
+  accuracy: "accuracy",
+  rocAuc: "ROC AUC",
+  precision: "precision",
+  recall: "recall",
+} as const satisfies Partial<Record<keyof ClassificationMetrics, string>>;
+export type MetricName = keyof typeof METRICS;
+
+export const ATTENTION_MODEL = "bilstm-attention";
+const MODEL_ORDER = ["ffn", "cnn", "bilstm", "bilstm-attention"];
+
+export interface SweepPoint {
+  key: string;
+  point: Record<string, unknown>;
+  label: string;
+  /** Position in the sweep's own order. */
+  order: number;
+}
+
+/** Sweep axes in the experiment file's order. */
+export function axesOf(results: ExperimentResults): string[] {
+  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
+  const fromSpec = Object.keys(spec.sweep ?? {});
+  if (fromSpec.length > 0) return fromSpec;
+  return [...new Set(results.runs.flatMap((r) => Object.keys(r.point)))];
+}
+
+/** `data.length` → `length`. */
+export function axisLabel(axis: string): string {
+  return axis.replace(/^(data|train)\./, "");
+}
+
+/** A sweep value for reading: ranges as `0.02–0.05`. */
+export function formatValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(formatValue).join("–");
+  if (typeof value === "number") return String(Number(value.toPrecision(6)));
+  return String(value);
+}
+
+export function pointKey(point: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(point).sort().map((k) => [k, point[k]]));
+}
+
+export function pointLabel(point: Record<string, unknown>, axes: readonly string[]): string {
+  if (axes.length === 0) return "all runs";
+  return axes.map((axis) => (axes.length === 1 ? formatValue(point[axis]) : `${axisLabel(axis)} ${formatValue(point[axis])}`)).join(", ");
+}
+
+/** The sweep points present in the results, in the order the file lists their values. */
+export function sweepPoints(results: ExperimentResults): SweepPoint[] {
+  const axes = axesOf(results);
+  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
+  const position = (axis: string, value: unknown) =>
+    (spec.sweep?.[axis] ?? []).findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
+  const seen = new Map<string, Record<string, unknown>>();
+  for (const run of results.runs) seen.set(pointKey(run.point), run.point);
+  const points = [...seen.entries()].map(([key, point]) => ({ key, point, label: pointLabel(point, axes), order: 0 }));
+  points.sort((a, b) => {
+    for (const axis of axes) {
+      const d = position(axis, a.point[axis]) - position(axis, b.point[axis]);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  points.forEach((p, i) => (p.order = i));
+  return points;
+}
+
+export function modelsOf(results: ExperimentResults): string[] {
+  const present = new Set(results.runs.map((r) => r.model));
+  const known = MODEL_ORDER.filter((m) => present.has(m));
+  return [...known, ...[...present].filter((m) => !MODEL_ORDER.includes(m)).sort()];
+}
+
+/** Completed runs that learned: the ones means, intervals and rankings are computed from. */
+export function usable(run: RunResult): boolean {
+  return run.status === "completed" && !run.didNotLearn && run.test !== null;
+}
+
+export function metricOf(run: RunResult, metric: MetricName): number {
+  return run.test?.[metric] ?? Number.NaN;
+}

@@ -1,0 +1,129 @@
+/// <reference path="./jstat.d.ts" />
+import jstat from "jstat";
+
+const { jStat } = jstat;
+
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Sample standard deviation (n − 1); 0 for a single value. */
+export function std(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+export interface Interval {
+  n: number;
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+/** Two-sided t interval of the mean at `level`; a single value gives a zero-width interval. */
+export function tInterval(values: readonly number[], level = 0.95): Interval {
+  const n = values.length;
+  const m = mean(values);
+  if (n < 2) return { n, mean: m, lo: m, hi: m };
+  const half = jStat.studentt.inv(1 - (1 - level) / 2, n - 1) * (std(values) / Math.sqrt(n));
+  return { n, mean: m, lo: m - half, hi: m + half };
+}
+
+export interface PairedTest extends Interval {
+  /** Two-sided p-value of the paired t test (H0: mean difference 0). */
+  p: number;
+}
+
+/** Paired comparison a − b over matched observations (seeds): mean difference, t interval, t-test p. */
+export function pairedDifference(a: readonly number[], b: readonly number[], level = 0.95): PairedTest {
+  if (a.length !== b.length) throw new Error("paired samples must have the same length");
+  const d = a.map((v, i) => v - (b[i] as number));
+  const interval = tInterval(d, level);
+  const n = d.length;
+  if (n < 2) return { ...interval, p: Number.NaN };
+  const s = std(d);
+  if (s === 0) return { ...interval, p: interval.mean === 0 ? 1 : 0 };
+  const t = interval.mean / (s / Math.sqrt(n));
+  return { ...interval, p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), n - 1)) };
+}
+
+/** Holm's step-down adjustment of p-values for multiple comparisons; NaN stays NaN. */
+export function holm(pValues: readonly number[]): number[] {
+  const indexed = pValues.map((p, i) => ({ p, i })).filter((x) => !Number.isNaN(x.p)).sort((a, b) => a.p - b.p);
+  const m = indexed.length;
+  const adjusted = pValues.map(() => Number.NaN);
+  let running = 0;
+  indexed.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
+
+export type Verdict = "ahead" | "behind" | "tie" | "n/a";
+
+/** Clearly ahead or behind when the adjusted p is below alpha; a tie otherwise; n/a without a test. */
+export function verdict(meanDifference: number, adjustedP: number, alpha = 0.05): Verdict {
+  if (Number.isNaN(adjustedP)) return "n/a";
+  if (adjustedP >= alpha) return "tie";
+  return meanDifference > 0 ? "ahead" : "behind";
+}
+
+/** Ranks with ties averaged: rank 1 for the largest value when `descending` (better = higher). */
+export function ranks(values: readonly number[], descending = true): number[] {
+  const order = values.map((v, i) => ({ v, i })).sort((a, b) => (descending ? b.v - a.v : a.v - b.v));
+  const out = new Array<number>(values.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end < order.length && order[end]!.v === order[start]!.v) end++;
+    for (let k = start; k < end; k++) out[order[k]!.i] = (start + 1 + end) / 2;
+    start = end;
+  }
+  return out;
+}
+
+/** Wilcoxon signed-rank test, two-sided: exact for ≤ 25 untied non-zero differences, else normal. */
+export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): { statistic: number; p: number; n: number } {
+  const d = a.map((v, i) => v - (b[i] as number)).filter((x) => x !== 0);
+  const n = d.length;
+  if (n === 0) return { statistic: 0, p: 1, n };
+  const r = ranks(d.map(Math.abs), false);
+  const wPlus = d.reduce((s, x, i) => s + (x > 0 ? (r[i] as number) : 0), 0);
+  const tied = new Set(r).size !== r.length;
+  if (!tied && n <= 25) {
+    // counts[w] = number of sign patterns with W+ = w.
+    const max = (n * (n + 1)) / 2;
+    let counts = new Array<number>(max + 1).fill(0);
+    counts[0] = 1;
+    for (let k = 1; k <= n; k++) {
+      const next = counts.slice();
+      for (let w = k; w <= max; w++) next[w]! += counts[w - k] as number;
+      counts = next;
+    }
+    const total = 2 ** n;
+    const lower = counts.slice(0, Math.floor(wPlus) + 1).reduce((s, c) => s + c, 0) / total;
+    const upper = counts.slice(Math.ceil(wPlus)).reduce((s, c) => s + c, 0) / total;
+    return { statistic: wPlus, p: Math.min(1, 2 * Math.min(lower, upper)), n };
+  }
+  const mu = (n * (n + 1)) / 4;
+  const tieCounts = [...new Map(r.map((x) => [x, r.filter((y) => y === x).length])).values()];
+  const variance = (n * (n + 1) * (2 * n + 1)) / 24 - tieCounts.reduce((s, t) => s + (t ** 3 - t), 0) / 48;
+  const z = (wPlus - mu) / Math.sqrt(variance);
+  return { statistic: wPlus, p: Math.min(1, 2 * (1 - jStat.normal.cdf(Math.abs(z), 0, 1))), n };
+}
+
+/**
+ * Friedman test over blocks (rows) of k treatments (columns), higher = better: average ranks, the
+ * chi-square statistic and its p-value.
+ */
+export function friedman(blocks: readonly (readonly number[])[]): { averageRanks: number[]; statistic: number; p: number } {
+  const k = blocks[0]?.length ?? 0;
+  const n = blocks.length;
+  const sums = new Array<number>(k).fill(0);
+  for (const block of blocks) ranks(block).forEach((r, j) => (sums[j]! += r));
+  const averageRanks = sums.map((s) => s / n);
+  if (n === 0 || k < 2) return { averageRanks, statistic: Number.NaN, p: Number.NaN };
+  const statistic = ((12 * n) / (k * (k + 1))) * (averageRanks.reduce((s, r) => s + r * r, 0) - (k * (k + 1) ** 2) / 4);
+  return { averageRanks, statistic, p: 1 - jStat.chisquare.cdf(statistic, k - 1) };
+}

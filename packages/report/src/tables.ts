@@ -1,0 +1,269 @@
+import type { ExperimentResults } from "@tsa/tracker";
+import { summarize, type CellSummary } from "./analysis.js";
+import { METRICS, modelsOf, sweepPoints, usable, type MetricName } from "./results.js";
+import { pairedDifference, ranks } from "./stats.js";
+
+/** A neutral table: renderers (Markdown, LaTeX, CSV, HTML) decide how bold and underline look. */
+export interface TableCell {
+  text: string;
+  mean: number | null;
+  std: number | null;
+  n: number;
+  bold: boolean;
+  underline: boolean;
+  /** The best of its row and clearly ahead of the runner-up (paired t over seeds, p < 0.05). */
+  marked: boolean;
+}
+
+export interface TableModel {
+  title: string;
+  corner: string;
+  columns: string[];
+  rows: Array<{ label: string; cells: TableCell[] }>;
+  /** Closing rows (average rank, wins): plain text cells. */
+  footer: Array<{ label: string; cells: string[] }>;
+  notes: string[];
+}
+
+export interface MetricTableOptions {
+  metrics?: MetricName[];
+  /** Mark the best of a row when a paired test over seeds puts it clearly ahead of the runner-up. */
+  markSignificant?: boolean;
+  digits?: number;
+}
+
+const fmt = (v: number, digits: number) => (Number.isNaN(v) ? "–" : v.toFixed(digits));
+
+function cellText(c: CellSummary | undefined, digits: number): string {
+  if (c === undefined || c.n === 0) return "–";
+  return c.n > 1 ? `${fmt(c.mean, digits)} ± ${fmt(c.std, digits)}` : fmt(c.mean, digits);
+}
+
+/** Bold the best, underline the second (ties share), optionally mark a significant best. */
+function decorate(row: Array<CellSummary | undefined>, digits: number, markSignificant: boolean): TableCell[] {
+  const means = row.map((c) => (c === undefined || c.n === 0 ? Number.NEGATIVE_INFINITY : c.mean));
+  const distinct = [...new Set(means.filter((m) => Number.isFinite(m)))].sort((a, b) => b - a);
+  const [first, second] = distinct;
+  const bestIndex = means.indexOf(first ?? Number.NaN);
+  const runnerUp = row.findIndex((c, i) => i !== bestIndex && c !== undefined && c.mean === second);
+  let marked = false;
+  if (markSignificant && bestIndex >= 0 && runnerUp >= 0) {
+    const a = row[bestIndex]!;
+    const b = row[runnerUp]!;
+    const seeds = [...a.bySeed.keys()].filter((s) => b.bySeed.has(s));
+    marked = seeds.length > 1 && pairedDifference(seeds.map((s) => a.bySeed.get(s)!), seeds.map((s) => b.bySeed.get(s)!)).p < 0.05;
+  }
+  return row.map((c, i) => ({
+    text: cellText(c, digits),
+    mean: c === undefined || c.n === 0 ? null : c.mean,
+    std: c === undefined || c.n === 0 ? null : c.std,
+    n: c?.n ?? 0,
+    bold: first !== undefined && means[i] === first,
+    underline: second !== undefined && means[i] === second,
+    marked: marked && i === bestIndex,
+  }));
+}
+
+function rankFooter(rows: TableCell[][], columns: number): Array<{ label: string; cells: string[] }> {
+  const complete = rows.filter((r) => r.every((c) => c.mean !== null));
+  const rankSums = new Array<number>(columns).fill(0);
+  const wins = new Array<number>(columns).fill(0);
+  for (const row of complete) {
+    ranks(row.map((c) => c.mean!)).forEach((r, j) => (rankSums[j]! += r));
+    row.forEach((c, j) => (wins[j]! += c.bold ? 1 : 0));
+  }
+  if (complete.length === 0) return [];
+  return [
+    { label: "average rank", cells: rankSums.map((s) => (s / complete.length).toFixed(2)) },
+    { label: "wins", cells: wins.map(String) },
+  ];
+}
+
+/**
+ * Paper-style tables of mean ± std over seeds: rows are sweep points and columns models (one table per
+ * metric), or, for an experiment without a sweep, rows are models and columns metrics. Runs that did not
+ * learn or failed are left out (and counted in the notes).
+ */
+export function buildMetricTable(results: ExperimentResults, options: MetricTableOptions = {}): TableModel[] {
+  const metrics = options.metrics ?? ["f1"];
+  const digits = options.digits ?? 4;
+  const models = modelsOf(results);
+  const points = sweepPoints(results);
+  const excluded = results.runs.filter((r) => !usable(r)).length;
+  const notes = [
+    "mean ± sample std over seeds; best per row in bold, second underlined",
+    ...(options.markSignificant ? ["* best clearly ahead of the runner-up (paired t over seeds, p < 0.05)"] : []),
+    ...(excluded > 0 ? [`${excluded} run(s) left out: failed, interrupted or did not learn`] : []),
+  ];
+  if (points.length <= 1) {
+    const summaries = metrics.map((m) => summarize(results, m));
+    const byModel = models.map((model) => summaries.map((cells) => cells.find((c) => c.model === model)));
+    // Best per column here: decorate each metric's column, then transpose back.
+    const columns = metrics.map((_, j) => decorate(byModel.map((row) => row[j]), digits, options.markSignificant ?? false));
+    return [
+      {
+        title: `${results.experiment.name}: test metrics per model`,
+        corner: "model",
+        columns: metrics.map((m) => METRICS[m]),
+        rows: models.map((model, i) => ({ label: model, cells: columns.map((col) => col[i]!) })),
+        footer: [],
+        notes: notes.map((n) => n.replace("per row", "per column")),
+      },
+    ];
+  }
+  return metrics.map((metric) => {
+    const cells = summarize(results, metric);
+    const rows = points.map((p) => ({
+      label: p.label,
+      cells: decorate(models.map((m) => cells.find((c) => c.point.key === p.key && c.model === m)), digits, options.markSignificant ?? false),
+    }));
+    return {
+      title: `${results.experiment.name}: test ${METRICS[metric]}`,
+      corner: "point",
+      columns: models,
+      rows,
+      footer: rankFooter(rows.map((r) => r.cells), models.length),
+      notes,
+    };
+  });
+}
+
+/** The reference article's published bilstm-attention test result (2,000 test series). */
+export const REFERENCE_RESULT = {
+  label: "bilstm-attention (reference article)",
+  accuracy: 0.9775,
+  precision: 0.9855,
+  recall: 0.9685,
+  f1: 0.9769,
+  rocAuc: 0.9774,
+  confusion: [
+    [1002, 14],
+    [31, 953],
+  ],
+};
+
+/**
+ * The reference's table for the paper experiment: accuracy, precision, recall, F1, ROC AUC and the
+ * confusion matrix [[tn, fp], [fn, tp]] per model (summed over seeds), beside the reference's own row.
+ * Our ROC AUC is rank-based; the reference computed it from thresholded predictions (shown in brackets).
+ */
+export function buildPaperTable(results: ExperimentResults, digits = 4): TableModel {
+  const metrics: MetricName[] = ["accuracy", "precision", "recall", "f1", "rocAuc"];
+  const models = modelsOf(results);
+  const summaries = metrics.map((m) => summarize(results, m));
+  const rows = models.map((model) => {
+    const runs = results.runs.filter((r) => r.model === model && usable(r));
+    const sum = (k: "tn" | "fp" | "fn" | "tp") => runs.reduce((s, r) => s + (r.test?.[k] ?? 0), 0);
+    const thresholded = runs.map((r) => r.test!.rocAucThresholded);
+    const cells = metrics.map((_, j) => {
+      const c = summaries[j]!.find((x) => x.model === model);
+      const text = cellText(c, digits);
+      return { text: metrics[j] === "rocAuc" && thresholded.length > 0 ? `${text} [${fmt(thresholded.reduce((a, b) => a + b, 0) / thresholded.length, digits)}]` : text, mean: c?.mean ?? null, std: c?.std ?? null, n: c?.n ?? 0, bold: false, underline: false, marked: false };
+    });
+    const confusion = runs.length === 0 ? "–" : `[[${sum("tn")}, ${sum("fp")}], [${sum("fn")}, ${sum("tp")}]]`;
+    return { label: model, cells: [...cells, { text: confusion, mean: null, std: null, n: runs.length, bold: false, underline: false, marked: false }] };
+  });
+  // Bold the best of each metric column among our models.
+  metrics.forEach((_, j) => {
+    const best = Math.max(...rows.map((r) => r.cells[j]!.mean ?? Number.NEGATIVE_INFINITY));
+    rows.forEach((r) => (r.cells[j]!.bold = r.cells[j]!.mean === best && Number.isFinite(best)));
+  });
+  const ref = REFERENCE_RESULT;
+  const plain = (text: string) => ({ text, mean: null, std: null, n: 1, bold: false, underline: false, marked: false });
+  rows.push({
+    label: ref.label,
+    cells: [...[ref.accuracy, ref.precision, ref.recall, ref.f1].map((v) => plain(v.toFixed(4))), plain(`[${ref.rocAuc.toFixed(4)}]`), plain(`[[${ref.confusion[0]!.join(", ")}], [${ref.confusion[1]!.join(", ")}]]`)],
+  });
+  return {
+    title: `${results.experiment.name}: test metrics against the reference`,
+    corner: "model",
+    columns: [...metrics.map((m) => METRICS[m]), "confusion [[tn, fp], [fn, tp]]"],
+    rows,
+    footer: [],
+    notes: [
+      "mean ± sample std over seeds; confusion summed over seeds; best of our models in bold",
+      "ROC AUC: rank-based from scores; in brackets, the reference's AUC from thresholded predictions",
+    ],
+  };
+}
+
+/** Markdown (GitHub): bold as **…**, second as <u>…</u>, a * after a clearly-best value. */
+export function toMarkdown(table: TableModel): string {
+  const cell = (c: TableCell) => {
+    let t = c.text + (c.marked ? " \\*" : "");
+    if (c.bold) t = `**${t}**`;
+    if (c.underline) t = `<u>${t}</u>`;
+    return t;
+  };
+  const escape = (t: string) => t.replace(/\|/g, "\\|");
+  const lines = [
+    `| ${[table.corner, ...table.columns].map(escape).join(" | ")} |`,
+    `| ${["---", ...table.columns.map(() => "---:")].join(" | ")} |`,
+    ...table.rows.map((r) => `| ${[escape(r.label), ...r.cells.map(cell)].join(" | ")} |`),
+    ...table.footer.map((f) => `| ${[`*${f.label}*`, ...f.cells].join(" | ")} |`),
+  ];
+  return `**${escape(table.title)}**\n\n${lines.join("\n")}\n\n${table.notes.map((n) => `_${n}_`).join("  \n")}\n`;
+}
+
+/** LaTeX-safe text: specials escaped, so model names like bilstm_x and 95% compile. */
+export function latexEscape(text: string): string {
+  return text
+    .replace(/\\/g, "\\textbackslash{}")
+    .replace(/([&%$#_{}])/g, "\\$1")
+    .replace(/~/g, "\\textasciitilde{}")
+    .replace(/\^/g, "\\textasciicircum{}")
+    .replace(/–/g, "--")
+    .replace(/±/g, "$\\pm$");
+}
+
+/** LaTeX with booktabs rules; values as `$0.9123 \pm 0.0040$`, best \textbf, second \underline. */
+export function toLatex(table: TableModel): string {
+  const cell = (c: TableCell) => {
+    let t = c.mean !== null && c.std !== null && c.n > 1 && c.text.includes("±") ? `$${c.text.replace(" ± ", " \\pm ")}$` : latexEscape(c.text);
+    if (c.marked) t += "$^{*}$";
+    if (c.bold) t = `\\textbf{${t}}`;
+    if (c.underline) t = `\\underline{${t}}`;
+    return t;
+  };
+  const lines = [
+    `% ${latexEscape(table.title)}`,
+    `\\begin{tabular}{l${"r".repeat(table.columns.length)}}`,
+    "\\toprule",
+    `${[table.corner, ...table.columns].map(latexEscape).join(" & ")} \\\\`,
+    "\\midrule",
+    ...table.rows.map((r) => `${[latexEscape(r.label), ...r.cells.map(cell)].join(" & ")} \\\\`),
+    ...(table.footer.length > 0 ? ["\\midrule", ...table.footer.map((f) => `${[latexEscape(f.label), ...f.cells].join(" & ")} \\\\`)] : []),
+    "\\bottomrule",
+    "\\end{tabular}",
+    ...table.notes.map((n) => `% ${latexEscape(n)}`),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** CSV with raw numbers: one line per cell (row, column, mean, std, n) so R and pandas read it directly. */
+export function toCsv(table: TableModel): string {
+  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = [["table", table.corner, "column", "mean", "std", "n", "text"].join(",")];
+  for (const r of table.rows) {
+    r.cells.forEach((c, j) => lines.push([table.title, r.label, table.columns[j]!, c.mean ?? "", c.std ?? "", c.n, c.text].map((v) => quote(String(v))).join(",")));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** HTML for the report page. */
+export function toHtml(table: TableModel, escape: (t: string) => string): string {
+  const cell = (c: TableCell) => {
+    let t = escape(c.text) + (c.marked ? "*" : "");
+    if (c.bold) t = `<b>${t}</b>`;
+    if (c.underline) t = `<u>${t}</u>`;
+    return `<td>${t}</td>`;
+  };
+  return [
+    `<table><caption class="muted">${escape(table.title)}</caption>`,
+    `<tr>${[table.corner, ...table.columns].map((c) => `<th>${escape(c)}</th>`).join("")}</tr>`,
+    ...table.rows.map((r) => `<tr><td>${escape(r.label)}</td>${r.cells.map(cell).join("")}</tr>`),
+    ...table.footer.map((f) => `<tr><td><i>${escape(f.label)}</i></td>${f.cells.map((c) => `<td><i>${escape(c)}</i></td>`).join("")}</tr>`),
+    "</table>",
+    `<p class="muted">${table.notes.map(escape).join("<br>")}</p>`,
+  ].join("\n");
+}

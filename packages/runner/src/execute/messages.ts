@@ -1,0 +1,27 @@
+import type { BackendName, EpochRecord } from "@tsa/models";
+import type { RunPlan } from "../spec/index.js";
+
+/** Parent → worker. */
+export type ToWorker =
+  | { type: "run"; plan: RunPlan; owner: string; dbPath: string; backend: BackendName | "auto"; heartbeatMs: number }
+  | { type: "stop" };
+
+export type RunEndStatus = "completed" | "failed" | "interrupted";
+
+/** Worker → parent. */
+export type FromWorker =
+  | { type: "epoch"; runId: string; epoch: EpochRecord }
+  | { type: "batch"; runId: string; epoch: number; batch: number; batches: number; loss: number }
+  | {
+      type: "done";
+      runId: string;
+      status: RunEndStatus;
+      error: string | null;
+      failedEpoch: number | null;
+      testF1: number | null;
+      didNotLearn: boolean;
+      backend: string;
+      kernels: string;
+    };
+
+export type DoneMessage = Extract<FromWorker, { type: "done" }>;
