@@ -28,9 +28,10 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string): Top
     transform: [{ filter: "datum.metric === metric" }],
     encoding: { x, color: modelColor(models) },
     layer: [
-      { mark: { type: "area", opacity: 0.18 }, encoding: { y: { field: "lo", type: "quantitative", title: "test metric (mean, 95% CI over seeds)", scale: { zero: false } }, y2: { field: "hi" } } },
+      // Metrics live in [0, 1]; intervals from two or three seeds can reach past it, so they are clipped.
+      { mark: { type: "area", opacity: 0.18, clip: true }, encoding: { y: { field: "lo", type: "quantitative", title: "test metric (mean, 95% CI over seeds)", scale: { domain: [0, 1] } }, y2: { field: "hi" } } },
       {
-        mark: { type: "line", point: true },
+        mark: { type: "line", point: true, clip: true },
         encoding: {
           y: { field: "mean", type: "quantitative" },
           tooltip: [{ field: "model" }, { field: "x", title: axisLabel(axis) }, { field: "mean", format: ".4f" }, { field: "lo", format: ".4f" }, { field: "hi", format: ".4f" }, { field: "n", title: "seeds" }],

@@ -1,0 +1,45 @@
+// Test helpers for reports, shared by this package's tests and the CLI's end-to-end tests.
+import { chromium } from "playwright-core";
+import { pathToFileURL } from "node:url";
+
+export interface BrowserCheck {
+  chartCount: number;
+  renderedCharts: number;
+  consoleErrors: string[];
+  /** Requests for anything but the page itself and inline data: a self-contained report makes none. */
+  networkRequests: string[];
+}
+
+/** Debian's chromium (installed by scripts/setup.sh); flags that keep it off the network at start-up. */
+export const CHROMIUM = process.env.TSA_CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+/**
+ * Opens a report from disk in a real browser, waits until every chart has been drawn by vega-embed,
+ * and returns what a person would notice: how many charts, console errors, network requests.
+ */
+export async function checkReportInBrowser(htmlFile: string, options: { screenshot?: string; timeoutMs?: number } = {}): Promise<BrowserCheck> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const consoleErrors: string[] = [];
+    const networkRequests: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(e.message));
+    const url = pathToFileURL(htmlFile).href;
+    page.on("request", (r) => {
+      if (r.url() !== url && !/^(data|blob|about):/.test(r.url())) networkRequests.push(r.url());
+    });
+    await page.goto(url);
+    const chartCount = await page.locator("[data-chart]").count();
+    await page.waitForFunction((n) => (window as unknown as { tsaChartsRendered?: number }).tsaChartsRendered === n, chartCount, { timeout: options.timeoutMs ?? 60_000 });
+    // A rendered chart holds vega-embed's live SVG (the static one is removed once it is drawn).
+    const renderedCharts = await page.locator("[data-chart] .vega-embed svg").count();
+    if (options.screenshot !== undefined) await page.screenshot({ path: options.screenshot, fullPage: true });
+    return { chartCount, renderedCharts, consoleErrors, networkRequests };
+  } finally {
+    await browser.close();
+  }
+}
