@@ -1,6 +1,4 @@
-import jstat from "jstat";
-
-const { jStat } = jstat;
+import { jStat } from "./distributions.js";
 
 export function mean(values: readonly number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
