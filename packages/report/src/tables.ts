@@ -1,7 +1,7 @@
 import type { ExperimentResults } from "@tsa/tracker";
 import { summarize, type CellSummary } from "./analysis.js";
-import { METRICS, modelsOf, sweepPoints, usable, type MetricName } from "./results.js";
-import { pairedDifference, ranks } from "./stats.js";
+import { METRICS, metricOf, modelsOf, sweepPoints, usable, type MetricName } from "./results.js";
+import { mean, pairedDifference, ranks, std } from "./stats.js";
 
 /** A neutral table: renderers (Markdown, LaTeX, CSV, HTML) decide how bold and underline look. */
 export interface TableCell {
@@ -20,8 +20,8 @@ export interface TableModel {
   corner: string;
   columns: string[];
   rows: Array<{ label: string; cells: TableCell[] }>;
-  /** Closing rows (average rank, wins): plain text cells. */
-  footer: Array<{ label: string; cells: string[] }>;
+  /** Closing rows (average rank, wins): text cells, and the raw numbers for CSV. */
+  footer: Array<{ label: string; cells: string[]; values: number[] }>;
   notes: string[];
 }
 
@@ -34,7 +34,7 @@ export interface MetricTableOptions {
 
 const fmt = (v: number, digits: number) => (Number.isNaN(v) ? "–" : v.toFixed(digits));
 
-function cellText(c: CellSummary | undefined, digits: number): string {
+function cellText(c: Pick<CellSummary, "n" | "mean" | "std"> | undefined, digits: number): string {
   if (c === undefined || c.n === 0) return "–";
   return c.n > 1 ? `${fmt(c.mean, digits)} ± ${fmt(c.std, digits)}` : fmt(c.mean, digits);
 }
@@ -45,13 +45,16 @@ function decorate(row: Array<CellSummary | undefined>, digits: number, markSigni
   const distinct = [...new Set(means.filter((m) => Number.isFinite(m)))].sort((a, b) => b - a);
   const [first, second] = distinct;
   const bestIndex = means.indexOf(first ?? Number.NaN);
+  // A best shared by two columns is ahead of nobody: only a single best can be marked.
+  const soleBest = bestIndex >= 0 && means.lastIndexOf(first!) === bestIndex;
   const runnerUp = row.findIndex((c, i) => i !== bestIndex && c !== undefined && c.mean === second);
   let marked = false;
-  if (markSignificant && bestIndex >= 0 && runnerUp >= 0) {
+  if (markSignificant && soleBest && runnerUp >= 0) {
     const a = row[bestIndex]!;
     const b = row[runnerUp]!;
     const seeds = [...a.bySeed.keys()].filter((s) => b.bySeed.has(s));
-    marked = seeds.length > 1 && pairedDifference(seeds.map((s) => a.bySeed.get(s)!), seeds.map((s) => b.bySeed.get(s)!)).p < 0.05;
+    const test = seeds.length > 1 ? pairedDifference(seeds.map((s) => a.bySeed.get(s)!), seeds.map((s) => b.bySeed.get(s)!)) : null;
+    marked = test !== null && test.mean > 0 && test.p < 0.05;
   }
   return row.map((c, i) => ({
     text: cellText(c, digits),
@@ -64,7 +67,8 @@ function decorate(row: Array<CellSummary | undefined>, digits: number, markSigni
   }));
 }
 
-function rankFooter(rows: TableCell[][], columns: number): Array<{ label: string; cells: string[] }> {
+/** Average rank (1 = best, ties share the mean rank) and wins (rows where a column is best, ties count for each), over complete rows. */
+function rankFooter(rows: TableCell[][], columns: number): TableModel["footer"] {
   const complete = rows.filter((r) => r.every((c) => c.mean !== null));
   const rankSums = new Array<number>(columns).fill(0);
   const wins = new Array<number>(columns).fill(0);
@@ -73,9 +77,10 @@ function rankFooter(rows: TableCell[][], columns: number): Array<{ label: string
     row.forEach((c, j) => (wins[j]! += c.bold ? 1 : 0));
   }
   if (complete.length === 0) return [];
+  const averageRanks = rankSums.map((s) => s / complete.length);
   return [
-    { label: "average rank", cells: rankSums.map((s) => (s / complete.length).toFixed(2)) },
-    { label: "wins", cells: wins.map(String) },
+    { label: "average rank", cells: averageRanks.map((r) => r.toFixed(2)), values: averageRanks },
+    { label: "wins", cells: wins.map(String), values: wins },
   ];
 }
 
@@ -93,7 +98,7 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
   const notes = [
     "mean ± sample std over seeds; best per row in bold, second underlined",
     ...(options.markSignificant ? ["* best clearly ahead of the runner-up (paired t over seeds, p < 0.05)"] : []),
-    ...(excluded > 0 ? [`${excluded} run(s) left out: failed, interrupted or did not learn`] : []),
+    ...(excluded > 0 ? [`${excluded} run(s) left out: not completed (queued, running, failed, interrupted) or did not learn`] : []),
   ];
   if (points.length <= 1) {
     const summaries = metrics.map((m) => summarize(results, m));
@@ -117,13 +122,14 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
       label: p.label,
       cells: decorate(models.map((m) => cells.find((c) => c.point.key === p.key && c.model === m)), digits, options.markSignificant ?? false),
     }));
+    const incomplete = rows.filter((r) => r.cells.some((c) => c.mean === null)).length;
     return {
       title: `${results.experiment.name}: test ${METRICS[metric]}`,
       corner: "point",
       columns: models,
       rows,
       footer: rankFooter(rows.map((r) => r.cells), models.length),
-      notes,
+      notes: [...notes, ...(incomplete > 0 ? [`average rank and wins over the ${rows.length - incomplete} row(s) where every model has a result`] : [])],
     };
   });
 }
@@ -144,24 +150,26 @@ export const REFERENCE_RESULT = {
 
 /**
  * The reference's table for the paper experiment: accuracy, precision, recall, F1, ROC AUC and the
- * confusion matrix [[tn, fp], [fn, tp]] per model (summed over seeds), beside the reference's own row.
- * Our ROC AUC is rank-based; the reference computed it from thresholded predictions (shown in brackets).
+ * confusion matrix [[tn, fp], [fn, tp]] per model over all its usable runs (confusion summed), beside the
+ * reference's own row. Our ROC AUC is rank-based; the reference computed it from thresholded predictions
+ * (shown in brackets).
  */
 export function buildPaperTable(results: ExperimentResults, digits = 4): TableModel {
   const metrics: MetricName[] = ["accuracy", "precision", "recall", "f1", "rocAuc"];
   const models = modelsOf(results);
-  const summaries = metrics.map((m) => summarize(results, m));
+  const plain = (text: string, value: number | null = null): TableCell => ({ text, mean: value, std: null, n: 1, bold: false, underline: false, marked: false });
   const rows = models.map((model) => {
     const runs = results.runs.filter((r) => r.model === model && usable(r));
     const sum = (k: "tn" | "fp" | "fn" | "tp") => runs.reduce((s, r) => s + (r.test?.[k] ?? 0), 0);
-    const thresholded = runs.map((r) => r.test!.rocAucThresholded);
-    const cells = metrics.map((_, j) => {
-      const c = summaries[j]!.find((x) => x.model === model);
-      const text = cellText(c, digits);
-      return { text: metrics[j] === "rocAuc" && thresholded.length > 0 ? `${text} [${fmt(thresholded.reduce((a, b) => a + b, 0) / thresholded.length, digits)}]` : text, mean: c?.mean ?? null, std: c?.std ?? null, n: c?.n ?? 0, bold: false, underline: false, marked: false };
+    const thresholded = runs.map((r) => r.test!.rocAucThresholded).filter((v) => !Number.isNaN(v));
+    const cells = metrics.map((metric): TableCell => {
+      const values = runs.map((r) => metricOf(r, metric)).filter((v) => !Number.isNaN(v));
+      const stats = values.length === 0 ? undefined : { n: values.length, mean: mean(values), std: std(values) };
+      const text = cellText(stats, digits) + (metric === "rocAuc" && thresholded.length > 0 ? ` [${fmt(mean(thresholded), digits)}]` : "");
+      return { text, mean: stats?.mean ?? null, std: stats?.std ?? null, n: stats?.n ?? 0, bold: false, underline: false, marked: false };
     });
     const confusion = runs.length === 0 ? "–" : `[[${sum("tn")}, ${sum("fp")}], [${sum("fn")}, ${sum("tp")}]]`;
-    return { label: model, cells: [...cells, { text: confusion, mean: null, std: null, n: runs.length, bold: false, underline: false, marked: false }] };
+    return { label: model, cells: [...cells, { ...plain(confusion), n: runs.length }] };
   });
   // Bold the best of each metric column among our models.
   metrics.forEach((_, j) => {
@@ -169,11 +177,16 @@ export function buildPaperTable(results: ExperimentResults, digits = 4): TableMo
     rows.forEach((r) => (r.cells[j]!.bold = r.cells[j]!.mean === best && Number.isFinite(best)));
   });
   const ref = REFERENCE_RESULT;
-  const plain = (text: string) => ({ text, mean: null, std: null, n: 1, bold: false, underline: false, marked: false });
   rows.push({
     label: ref.label,
-    cells: [...[ref.accuracy, ref.precision, ref.recall, ref.f1].map((v) => plain(v.toFixed(4))), plain(`[${ref.rocAuc.toFixed(4)}]`), plain(`[[${ref.confusion[0]!.join(", ")}], [${ref.confusion[1]!.join(", ")}]]`)],
+    cells: [
+      ...[ref.accuracy, ref.precision, ref.recall, ref.f1].map((v) => plain(v.toFixed(4), v)),
+      plain(`[${ref.rocAuc.toFixed(4)}]`, ref.rocAuc),
+      plain(`[[${ref.confusion[0]!.join(", ")}], [${ref.confusion[1]!.join(", ")}]]`),
+    ],
   });
+  const points = sweepPoints(results).length;
+  const excluded = results.runs.filter((r) => !usable(r)).length;
   return {
     title: `${results.experiment.name}: test metrics against the reference`,
     corner: "model",
@@ -183,16 +196,18 @@ export function buildPaperTable(results: ExperimentResults, digits = 4): TableMo
     notes: [
       "mean ± sample std over seeds; confusion summed over seeds; best of our models in bold",
       "ROC AUC: rank-based from scores; in brackets, the reference's AUC from thresholded predictions",
+      ...(points > 1 ? [`pooled over the ${points} sweep points of the experiment`] : []),
+      ...(excluded > 0 ? [`${excluded} run(s) left out: not completed (queued, running, failed, interrupted) or did not learn`] : []),
     ],
   };
 }
 
-/** Markdown (GitHub): bold as **…**, second as <u>…</u>, a * after a clearly-best value. */
+/** Markdown (GitHub): bold as **…**, second as <ins>…</ins> (GitHub strips <u>), a * after a clearly-best value. */
 export function toMarkdown(table: TableModel): string {
   const cell = (c: TableCell) => {
     let t = c.text + (c.marked ? " \\*" : "");
     if (c.bold) t = `**${t}**`;
-    if (c.underline) t = `<u>${t}</u>`;
+    if (c.underline) t = `<ins>${t}</ins>`;
     return t;
   };
   const escape = (t: string) => t.replace(/\|/g, "\\|");
@@ -205,23 +220,32 @@ export function toMarkdown(table: TableModel): string {
   return `**${escape(table.title)}**\n\n${lines.join("\n")}\n\n${table.notes.map((n) => `_${n}_`).join("  \n")}\n`;
 }
 
-/** LaTeX-safe text: specials escaped, so model names like bilstm_x and 95% compile. */
+const LATEX_SPECIALS: Record<string, string> = {
+  "\\": "\\textbackslash{}",
+  "~": "\\textasciitilde{}",
+  "^": "\\textasciicircum{}",
+  "<": "\\textless{}",
+  ">": "\\textgreater{}",
+  "–": "--",
+  "±": "$\\pm$",
+};
+
+/** LaTeX-safe text: specials escaped in one pass (so no replacement is escaped again), model names like bilstm_x and 95% compile. */
 export function latexEscape(text: string): string {
-  return text
-    .replace(/\\/g, "\\textbackslash{}")
-    .replace(/([&%$#_{}])/g, "\\$1")
-    .replace(/~/g, "\\textasciitilde{}")
-    .replace(/\^/g, "\\textasciicircum{}")
-    .replace(/–/g, "--")
-    .replace(/±/g, "$\\pm$");
+  return text.replace(/[\\~^<>–±&%$#_{}]/g, (ch) => LATEX_SPECIALS[ch] ?? `\\${ch}`);
 }
 
-/** LaTeX with booktabs rules; values as `$0.9123 \pm 0.0040$`, best \textbf, second \underline. */
+/**
+ * LaTeX with booktabs rules (\usepackage{booktabs}); values as `$0.9123 \pm 0.0040$`, best bold
+ * (\mathbf inside math: \textbf does not reach into $…$), second \underline.
+ */
 export function toLatex(table: TableModel): string {
   const cell = (c: TableCell) => {
-    let t = c.mean !== null && c.std !== null && c.n > 1 && c.text.includes("±") ? `$${c.text.replace(" ± ", " \\pm ")}$` : latexEscape(c.text);
+    const math = c.mean !== null && c.std !== null && c.n > 1 && c.text.includes("±");
+    const body = c.text.replace(" ± ", " \\pm ");
+    let t = math ? `$${c.bold ? `\\mathbf{${body}}` : body}$` : latexEscape(c.text);
     if (c.marked) t += "$^{*}$";
-    if (c.bold) t = `\\textbf{${t}}`;
+    if (c.bold && !math) t = `\\textbf{${t}}`;
     if (c.underline) t = `\\underline{${t}}`;
     return t;
   };
@@ -240,12 +264,18 @@ export function toLatex(table: TableModel): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** CSV with raw numbers: one line per cell (row, column, mean, std, n) so R and pandas read it directly. */
+/**
+ * CSV with raw numbers: one line per cell (row, column, mean, std, n) so R and pandas read it directly;
+ * the closing rows (average rank, wins) follow with their value under `mean`.
+ */
 export function toCsv(table: TableModel): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const lines = [["table", table.corner, "column", "mean", "std", "n", "text"].join(",")];
   for (const r of table.rows) {
     r.cells.forEach((c, j) => lines.push([table.title, r.label, table.columns[j]!, c.mean ?? "", c.std ?? "", c.n, c.text].map((v) => quote(String(v))).join(",")));
+  }
+  for (const f of table.footer) {
+    f.cells.forEach((text, j) => lines.push([table.title, f.label, table.columns[j]!, f.values[j] ?? "", "", "", text].map((v) => quote(String(v))).join(",")));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,9 +1,8 @@
 import { UserInputError } from "@tsa/errors";
 import { openStore, type RunResult, type Store } from "@tsa/tracker";
-import { writeFileSync } from "node:fs";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { csvField } from "../format/output.js";
-import { dbPath, userPath } from "../paths.js";
+import { csvField, writeOutput } from "../format/output.js";
+import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
 interface ExportArgs extends GlobalOptions {
@@ -24,7 +23,7 @@ function flatten(value: unknown, prefix: string, out: Record<string, unknown>): 
 export function exportRecord(run: RunResult): Record<string, unknown> {
   const { data, train } = (run.config ?? {}) as { data?: unknown; train?: unknown };
   const record: Record<string, unknown> = {
-    id: run.id, experiment: run.experiment, model: run.model, seed: run.seed, status: run.status, did_not_learn: run.didNotLearn,
+    id: run.id, experiment: run.experiment, model: run.model, seed: run.seed, status: run.status, did_not_learn: run.didNotLearn, error: run.error,
   };
   flatten({ data, train }, "", record);
   for (const split of ["test", "val"] as const) {
@@ -59,11 +58,7 @@ export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
     const store = openStore(dbPath(argv), { readonly: true });
     try {
       const text = exportText(store, argv.experiment, argv.format);
-      if (argv.out === undefined) process.stdout.write(text);
-      else {
-        writeFileSync(userPath(argv.out), text);
-        console.log(`wrote ${argv.out}`);
-      }
+      writeOutput(text, argv.out);
     } finally {
       store.close();
     }

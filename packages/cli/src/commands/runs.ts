@@ -25,7 +25,8 @@ export const RUN_COLUMNS: Array<Column<RunResult>> = [
   { header: "model", raw: (r) => r.model },
   { header: "point", raw: (r) => r.point, text: (r) => Object.entries(r.point).map(([k, v]) => `${k.replace(/^(data|train)\./, "")}=${formatValue(v)}`).join(" ") || "–" },
   { header: "seed", raw: (r) => r.seed },
-  { header: "status", raw: (r) => (r.didNotLearn ? "did not learn" : r.status) },
+  { header: "status", raw: (r) => r.status, text: (r) => (r.didNotLearn ? "did not learn" : r.status) },
+  { header: "did_not_learn", raw: (r) => r.didNotLearn, rawOnly: true },
   { header: "test_f1", raw: (r) => r.test?.f1 ?? null },
   { header: "test_accuracy", raw: (r) => r.test?.accuracy ?? null },
   { header: "epochs", raw: (r) => r.epochsRun },
@@ -54,6 +55,7 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       .option("json", { type: "boolean", default: false }) as Argv<RunsArgs>,
   handler: (argv: ArgumentsCamelCase<RunsArgs>) => {
     if (argv.limit !== undefined && !(argv.limit >= 0)) throw new UserInputError(`--limit: expected a number >= 0, got ${argv.limit}`);
+    if (argv.seed !== undefined && !Number.isInteger(argv.seed)) throw new UserInputError(`--seed: expected an integer, got ${argv.seed}`);
     const store = openStore(dbPath(argv), { readonly: true });
     try {
       const filter: RunFilter = {

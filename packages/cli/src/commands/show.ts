@@ -11,15 +11,19 @@ interface ShowArgs extends GlobalOptions {
   json: boolean;
 }
 
+const pointText = (run: RunResult) => Object.entries(run.point).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ") || "(no sweep)";
+
 /** The one run an id prefix names, like git: none or several is an error that lists what matched. */
 export function resolveRun(store: Store, prefix: string): RunResult {
+  if (prefix.trim() === "") throw new UserInputError("expected a run id or the first characters of one (see yarn runs)");
   const matches = store.findRunsByPrefix(prefix);
   if (matches.length === 0) throw new UserInputError(`no run id starts with '${prefix}' (see yarn runs)`);
   const exact = matches.find((r) => r.id === prefix);
   if (exact !== undefined) return exact;
   if (matches.length > 1) {
-    const list = matches.slice(0, 10).map((r) => `  ${r.id}  ${r.experiment} ${r.model} seed ${r.seed}`).join("\n");
-    throw new UserInputError(`run id prefix '${prefix}' is ambiguous; it matches ${matches.length} runs:\n${list}`);
+    const list = matches.slice(0, 10).map((r) => `  ${r.id}  ${r.experiment} ${r.model} seed ${r.seed} ${pointText(r)}`).join("\n");
+    const more = matches.length > 10 ? "\n  …" : "";
+    throw new UserInputError(`run id prefix '${prefix}' is ambiguous; it matches ${matches.length} runs, type more of the id:\n${list}${more}`);
   }
   return matches[0]!;
 }
@@ -36,7 +40,7 @@ export function sparkline(values: number[]): string {
 const f4 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "–" : v.toFixed(4));
 
 export function showRunText(run: RunResult): string {
-  const point = Object.entries(run.point).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ") || "(no sweep)";
+  const point = pointText(run);
   const metrics = (["val", "test"] as const).flatMap((split) => {
     const m = run[split];
     return m === null ? [] : [[split, f4(m.accuracy), f4(m.precision), f4(m.recall), f4(m.f1), f4(m.rocAuc), f4(m.rocAucThresholded), `${m.tn}/${m.fp}/${m.fn}/${m.tp}`, f4(m.attentionMassInWindow), f4(m.attentionPeakInWindow)]];

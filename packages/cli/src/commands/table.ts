@@ -1,9 +1,9 @@
 import { UserInputError } from "@tsa/errors";
 import { buildMetricTable, buildPaperTable, METRICS, toCsv, toLatex, toMarkdown, type MetricName, type TableModel } from "@tsa/report";
 import { openStore, type Store } from "@tsa/tracker";
-import { writeFileSync } from "node:fs";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { dbPath, userPath } from "../paths.js";
+import { writeOutput } from "../format/output.js";
+import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
 const TABLE_FORMATS = ["md", "latex", "csv"] as const;
@@ -63,11 +63,7 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
         markSignificant: argv.markSignificant,
         paper: argv.paper ?? argv.experiment === "paper",
       });
-      if (argv.out === undefined) process.stdout.write(text);
-      else {
-        writeFileSync(userPath(argv.out), text);
-        console.log(`wrote ${argv.out}`);
-      }
+      writeOutput(text, argv.out);
     } finally {
       store.close();
     }

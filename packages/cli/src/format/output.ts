@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { userPath } from "../paths.js";
 import { textTable } from "./text-table.js";
 
 export const FORMATS = ["table", "csv", "json", "md"] as const;
@@ -8,6 +11,8 @@ export interface Column<T> {
   header: string;
   raw: (row: T) => unknown;
   text?: (row: T) => string;
+  /** Only in json and csv (a flag the text already shows another way). */
+  rawOnly?: boolean;
 }
 
 const readable = (v: unknown): string => {
@@ -23,8 +28,9 @@ export function csvField(v: unknown): string {
 }
 
 /** Rows in one of the output formats: aligned text, CSV (raw), JSON (raw, an array of objects), Markdown. */
-export function formatRows<T>(rows: T[], columns: Array<Column<T>>, format: OutputFormat): string {
+export function formatRows<T>(rows: T[], allColumns: Array<Column<T>>, format: OutputFormat): string {
   const text = (c: Column<T>, r: T) => (c.text ?? ((x: T) => readable(c.raw(x))))(r);
+  const columns = format === "json" || format === "csv" ? allColumns : allColumns.filter((c) => !c.rawOnly);
   switch (format) {
     case "json":
       return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.header, c.raw(r) ?? null]))), null, 2);
@@ -44,4 +50,16 @@ export function formatRows<T>(rows: T[], columns: Array<Column<T>>, format: Outp
 /** `--format`, with `--json` as a shorthand. */
 export function outputFormat(argv: { format?: OutputFormat; json?: boolean }): OutputFormat {
   return argv.json ? "json" : (argv.format ?? "table");
+}
+
+/** `--out file` (its folder created if needed; relative to where the user typed it), else the terminal. */
+export function writeOutput(text: string, out: string | undefined): void {
+  if (out === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  const file = userPath(out);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  console.log(`wrote ${out}`);
 }
