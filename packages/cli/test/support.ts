@@ -1,5 +1,6 @@
 // Runs the real CLI in a child process, as a user would (`node --import tsx packages/cli/src/main.ts …`),
 // against a temporary database and reports folder, so end-to-end tests read back real files.
+import Database from "better-sqlite3";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -86,4 +87,86 @@ export function tinyExperimentYaml(name: string, options: { models?: string[]; s
     options.extra ?? "",
     "",
   ].join("\n");
+}
+
+/**
+ * Rows of a read-only query on a database another process may be writing, or null while the file or its
+ * tables do not exist yet (for polling a sweep in progress).
+ */
+export function queryDb<T>(db: string, sql: string, ...params: unknown[]): T[] | null {
+  if (!existsSync(db)) return null;
+  let conn: Database.Database | undefined;
+  try {
+    conn = new Database(db, { readonly: true, fileMustExist: true });
+    conn.pragma("busy_timeout = 5000");
+    return conn.prepare(sql).all(...params) as T[];
+  } catch {
+    return null;
+  } finally {
+    conn?.close();
+  }
+}
+
+/** `PRAGMA integrity_check` through a fresh read-write connection, as the next sweep would open the file. */
+export function integrityCheck(db: string): string {
+  const conn = new Database(db, { fileMustExist: true });
+  try {
+    return conn.pragma("integrity_check", { simple: true }) as string;
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * Polls `check` until it returns something other than null/undefined/false; fails at once (with the CLI's
+ * output) if the watched process ends first, so a test never waits for a state that can no longer come.
+ */
+export async function waitFor<T>(check: () => T | null | undefined | false, what: string, watched?: { child: ChildProcess; output: () => string }): Promise<T> {
+  for (;;) {
+    const value = check();
+    if (value !== null && value !== undefined && value !== false) return value;
+    if (watched !== undefined && watched.child.exitCode !== null) {
+      throw new Error(`the CLI exited (${watched.child.exitCode}) before ${what}:\n${watched.output()}`);
+    }
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
+  }
+}
+
+/** True once a process no longer runs (gone, or a zombie nobody has reaped yet). */
+export function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
+/** A run's owner is `host:sweepPid:workerPid`. */
+export function ownerPids(owner: string): { sweep: number; worker: number } {
+  const [, sweep, worker] = owner.split(":");
+  return { sweep: Number(sweep), worker: Number(worker) };
+}
+
+/** A run as the reliability tests look at it: its state, owner and how many epoch rows it has. */
+export interface RunState {
+  id: string;
+  status: string;
+  owner: string;
+  attempts: number;
+  error: string | null;
+  failed_epoch: number | null;
+  epochs_run: number | null;
+  /** Epoch rows in the database, and how many distinct epoch numbers among them. */
+  epochs: number;
+  distinct_epochs: number;
+}
+
+/** Every run of a database (empty while it does not exist yet), by id. */
+export function runStates(db: string): RunState[] {
+  const sql = `SELECT r.id, r.status, r.owner, r.attempts, r.error, r.failed_epoch, r.epochs_run,
+                      (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id) AS epochs,
+                      (SELECT COUNT(DISTINCT e.epoch) FROM epochs e WHERE e.run_id = r.id) AS distinct_epochs
+               FROM runs r ORDER BY r.id`;
+  return queryDb<RunState>(db, sql) ?? [];
 }

@@ -1,6 +1,7 @@
 import { DATA_CONFIG_FIELDS } from "@tsa/data";
 import { UserInputError } from "@tsa/errors";
-import { TRAIN_CONFIG_FIELDS } from "@tsa/models";
+// The config subpath only: the store must not load tfjs just to know the train keys.
+import { TRAIN_CONFIG_FIELDS } from "@tsa/models/config";
 import type { WhereCondition } from "./types.js";
 
 /** Run and test-metric keys a filter or sort may name, and the SQL each stands for. */

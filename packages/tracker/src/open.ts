@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { StoreError } from "@tsa/errors";
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, statfsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
@@ -20,8 +20,13 @@ function checkPath(path: string, readonly: boolean): void {
     try {
       accessSync(path, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
       if (!readonly && writeBitCleared) throw new Error("read-only mode bits");
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EROFS") throw new StoreError(`${path}: is on a read-only file system; choose another --db`);
       throw new StoreError(`${path}: not ${readonly ? "readable" : "writable"} by this user; choose another --db or fix its permissions`);
+    }
+    // WAL keeps two files beside the database (-wal, -shm): a writer needs to create them in its folder.
+    if (!readonly && !writableDir(dirname(path))) {
+      throw new StoreError(`${path}: its folder ${dirname(path)} is not writable (SQLite keeps its -wal and -shm files there); choose another --db`);
     }
     return;
   }
@@ -29,9 +34,28 @@ function checkPath(path: string, readonly: boolean): void {
   const dir = dirname(path);
   try {
     mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
   } catch {
-    throw new StoreError(`${path}: cannot create the database, its folder ${dir} is not writable; choose another --db`);
+    throw new StoreError(`${path}: cannot create the database, its folder ${dir} cannot be created; choose another --db`);
+  }
+  if (!writableDir(dir)) throw new StoreError(`${path}: cannot create the database, its folder ${dir} is not writable; choose another --db`);
+}
+
+/** access(W_OK) also fails for root on a read-only mount (EROFS) or an immutable folder (EPERM). */
+function writableDir(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the file system holding `path` has no free block left: SQLite then reports odd I/O errors. */
+function diskFull(path: string): boolean {
+  try {
+    return statfsSync(dirname(path)).bavail === 0;
+  } catch {
+    return false;
   }
 }
 
@@ -47,7 +71,9 @@ export function storeError(path: string, error: unknown): Error {
     SQLITE_CANTOPEN: "cannot be opened",
     SQLITE_IOERR_WRITE: "cannot be written (I/O error)",
   };
-  const hint = hints[code] ?? (code.startsWith("SQLITE_FULL") ? hints.SQLITE_FULL : undefined);
+  // A full disk is not always SQLITE_FULL: growing the -shm file fails as SQLITE_IOERR_SHMSIZE, for one.
+  const full = code.startsWith("SQLITE_FULL") || (code.startsWith("SQLITE_IOERR") && diskFull(resolve(path)));
+  const hint = full ? hints.SQLITE_FULL : (hints[code] ?? (code.startsWith("SQLITE_IOERR") ? "cannot be read or written (I/O error)" : undefined));
   return hint === undefined ? (error as Error) : new StoreError(`${path}: ${hint} (${message})`, { cause: error });
 }
 
@@ -58,15 +84,18 @@ export function storeError(path: string, error: unknown): Error {
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
   const file = resolve(path);
   const readonly = options.readonly ?? false;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
   checkPath(file, readonly);
+  const created = !existsSync(file);
   let db: Database.Database;
   try {
     db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
   } catch (e) {
+    removeCreated(file, created);
     throw storeError(path, e);
   }
   try {
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new StoreError(
@@ -78,11 +107,14 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
       if (version < SCHEMA_VERSION) throw new StoreError(`${path}: schema version ${version} is old; run any sweep once to migrate it`);
       return db;
     }
-    db.pragma("journal_mode = WAL");
+    enableWal(db, busyTimeoutMs);
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     for (let v = version; v < SCHEMA_VERSION; v++) {
       db.transaction(() => {
+        // Read again under the write lock: another process opening the same new file may have migrated
+        // it since `version` was read (two sweeps started at once).
+        if ((db.pragma("user_version", { simple: true }) as number) !== v) return;
         MIGRATIONS[v]!(db);
         db.pragma(`user_version = ${v + 1}`);
       }).immediate();
@@ -90,6 +122,30 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     return db;
   } catch (e) {
     db.close();
+    removeCreated(file, created);
     throw e instanceof StoreError ? e : storeError(path, e);
   }
+}
+
+/**
+ * Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once instead of
+ * waiting for it (no busy handler): when another process is creating the same file, wait and retry.
+ */
+function enableWal(db: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+/** A database file this call created but could not set up (a full disk) is removed, not left empty. */
+function removeCreated(file: string, created: boolean): void {
+  if (!created || !existsSync(file) || statSync(file).size > 0) return;
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${file}${suffix}`, { force: true });
 }

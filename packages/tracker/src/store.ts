@@ -172,12 +172,16 @@ export class Store {
   /** Writes one epoch at once, so epochs survive a killed process. False if `owner` lost the run. */
   recordEpoch(runId: string, owner: string, e: EpochRecord): boolean {
     const w = this.writes;
+    // Immediate: a read-then-write transaction that starts deferred gets SQLITE_BUSY, without waiting,
+    // when another process wrote after its read (WAL snapshots); taking the write lock first waits instead.
     return this.write(() =>
-      this.db.transaction(() => {
-        if (w.isOwner.get(runId, owner) === undefined) return false;
-        w.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs);
-        return true;
-      })(),
+      this.db
+        .transaction(() => {
+          if (w.isOwner.get(runId, owner) === undefined) return false;
+          w.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs);
+          return true;
+        })
+        .immediate(),
     );
   }
 
@@ -185,28 +189,30 @@ export class Store {
   completeRun(runId: string, owner: string, outcome: RunOutcome): boolean {
     const w = this.writes;
     return this.write(() =>
-      this.db.transaction(() => {
-        if (w.isOwner.get(runId, owner) === undefined) return false;
-        for (const split of ["val", "test"] as const) w.insertMetrics.run(metricsParams(runId, split, outcome.metrics[split]));
-        for (const s of outcome.attention) {
-          w.insertAttention.run(runId, s.seriesIndex, s.label, s.window?.[0] ?? null, s.window?.[1] ?? null, JSON.stringify(s.signal), JSON.stringify(s.weights));
-        }
-        for (const e of outcome.epochs) {
-          w.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs);
-        }
-        w.complete.run({
-          id: runId,
-          now: now(),
-          trainDurationMs: outcome.trainDurationMs,
-          epochsRun: outcome.epochs.length,
-          bestEpoch: outcome.bestEpoch,
-          stoppedEarly: outcome.stoppedEarly ? 1 : 0,
-          didNotLearn: outcome.didNotLearn ? 1 : 0,
-          backend: outcome.backend.backend,
-          kernels: outcome.backend.kernels,
-        });
-        return true;
-      })(),
+      this.db
+        .transaction(() => {
+          if (w.isOwner.get(runId, owner) === undefined) return false;
+          for (const split of ["val", "test"] as const) w.insertMetrics.run(metricsParams(runId, split, outcome.metrics[split]));
+          for (const s of outcome.attention) {
+            w.insertAttention.run(runId, s.seriesIndex, s.label, s.window?.[0] ?? null, s.window?.[1] ?? null, JSON.stringify(s.signal), JSON.stringify(s.weights));
+          }
+          for (const e of outcome.epochs) {
+            w.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs);
+          }
+          w.complete.run({
+            id: runId,
+            now: now(),
+            trainDurationMs: outcome.trainDurationMs,
+            epochsRun: outcome.epochs.length,
+            bestEpoch: outcome.bestEpoch,
+            stoppedEarly: outcome.stoppedEarly ? 1 : 0,
+            didNotLearn: outcome.didNotLearn ? 1 : 0,
+            backend: outcome.backend.backend,
+            kernels: outcome.backend.kernels,
+          });
+          return true;
+        })
+        .immediate(),
     );
   }
 

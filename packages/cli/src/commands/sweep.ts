@@ -1,13 +1,11 @@
-import { EXIT_INTERRUPTED } from "@tsa/errors";
+import { EXIT_INTERRUPTED, exitCodeOf } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
-import { loadExperiment, runSweep, type SweepSummary } from "@tsa/runner";
-import { openStore } from "@tsa/tracker";
+import type { SweepSummary } from "@tsa/runner";
+import { loadExperiment, type Experiment } from "@tsa/runner/spec";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { relative } from "node:path";
 import { dbPath, DEFAULT_REPORTS_DIR, userPath } from "../paths.js";
-import { createProgress } from "../progress.js";
-import { writeReports } from "../reports.js";
-import { summaryTable } from "../summary.js";
+import type { Progress } from "../progress.js";
 import type { GlobalOptions } from "../main.js";
 
 interface SweepArgs extends GlobalOptions {
@@ -33,6 +31,8 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
     // Everything is validated before the database is even opened: bad input writes nothing.
     const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
     const db = dbPath(argv);
+    // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
+    const { createProgress } = await import("../progress.js");
     const progress = createProgress();
     const controller = new AbortController();
     let interrupts = 0;
@@ -47,42 +47,72 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
         process.exit(EXIT_INTERRUPTED);
       }
     };
+    // Installed until the command ends: a second Ctrl-C while the report is written still exits 130 at once.
     process.on("SIGINT", onSigint);
-    let summary: SweepSummary;
     try {
-      summary = await runSweep(experiment, {
-        dbPath: db,
-        file: argv.file,
-        ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
-        backend: argv.backend,
-        signal: controller.signal,
-        onEvent: (event) => progress.onEvent(event),
-      });
+      await sweepAndReport(argv, experiment, db, progress, controller);
     } finally {
-      progress.stop();
       process.off("SIGINT", onSigint);
-    }
-    const store = openStore(db);
-    try {
-      const results = store.experimentResults(experiment.name);
-      if (results !== null) console.log(`\n${summaryTable(results)}\n`);
-      const report = await writeReports(store, experiment.name, userPath(argv.reportsDir));
-      console.log(`${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`);
-      console.log(`report: ${relative(process.cwd(), report) || report}`);
-      console.log(`database: ${relative(process.cwd(), db) || db}`);
-    } finally {
-      store.close();
-    }
-    if (summary.failed.length > 0) {
-      console.error(`\n${summary.failed.length} run(s) failed (recorded in the database; the next sweep retries them):`);
-      for (const f of summary.failed) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
-    }
-    if (controller.signal.aborted) {
-      const left = summary.interrupted.length + summary.notStarted.length;
-      console.error(`\nInterrupted: ${left} run(s) not finished. Resume with: yarn sweep ${argv.file}`);
-      process.exitCode = EXIT_INTERRUPTED;
-    } else if (summary.failed.length > 0) {
-      process.exitCode = 1;
     }
   },
 };
+
+/** Runs the sweep, writes the report, prints the summary and sets the exit code. */
+async function sweepAndReport(
+  argv: ArgumentsCamelCase<SweepArgs>,
+  experiment: Experiment,
+  db: string,
+  progress: Progress,
+  controller: AbortController,
+): Promise<void> {
+  const [{ runSweep }, { openStore }, { writeReports }, { summaryTable }] = await Promise.all([
+    import("@tsa/runner"),
+    import("@tsa/tracker"),
+    import("../reports.js"),
+    import("../summary.js"),
+  ]);
+  let summary: SweepSummary;
+  try {
+    summary = await runSweep(experiment, {
+      dbPath: db,
+      file: argv.file,
+      ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
+      backend: argv.backend,
+      signal: controller.signal,
+      onEvent: (event) => progress.onEvent(event),
+    });
+  } finally {
+    progress.stop();
+  }
+  // The runs are safe in the database whatever the report does: a report that fails is said, after the
+  // summary, the failures and how to resume, never instead of them.
+  let report: string | null = null;
+  let reportError: unknown = null;
+  const store = openStore(db);
+  try {
+    const results = store.experimentResults(experiment.name);
+    if (results !== null) console.log(`\n${summaryTable(results)}\n`);
+    report = await writeReports(store, experiment.name, userPath(argv.reportsDir));
+  } catch (e) {
+    reportError = e;
+  } finally {
+    store.close();
+  }
+  console.log(`${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`);
+  if (report !== null) console.log(`report: ${relative(process.cwd(), report) || report}`);
+  console.log(`database: ${relative(process.cwd(), db) || db}`);
+  if (reportError !== null) console.error(`\nThe report could not be written (the runs are recorded): ${reportError instanceof Error ? (reportError.stack ?? reportError.message) : String(reportError)}`);
+  if (summary.failed.length > 0) {
+    console.error(`\n${summary.failed.length} run(s) failed (recorded in the database; the next sweep retries them):`);
+    for (const f of summary.failed) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
+  }
+  if (controller.signal.aborted) {
+    const left = summary.interrupted.length + summary.notStarted.length;
+    console.error(`\nInterrupted: ${left} run(s) not finished. Resume with: yarn sweep ${argv.file}`);
+    process.exitCode = EXIT_INTERRUPTED;
+  } else if (summary.failed.length > 0) {
+    process.exitCode = 1;
+  } else if (reportError !== null) {
+    process.exitCode = exitCodeOf(reportError);
+  }
+}

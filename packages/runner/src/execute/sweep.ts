@@ -72,10 +72,9 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   const threads = Math.max(1, Math.floor(availableParallelism() / concurrency));
   const pool = new WorkerPool(concurrency, { ...process.env, TSA_KERNEL_THREADS: process.env.TSA_KERNEL_THREADS ?? String(threads) });
   const limit = pLimit(concurrency);
-  const stop = () => {
-    limit.clearQueue();
-    pool.stopAll();
-  };
+  // Queued runs are not cleared from the limiter (p-limit leaves cleared promises pending forever, so
+  // the sweep would never return): each one sees the aborted signal when it starts and returns at once.
+  const stop = () => pool.stopAll();
   options.signal?.addEventListener("abort", stop, { once: true });
   try {
     store.upsertExperiment({ name: experiment.name, description: experiment.description, file: options.file, spec: experiment });

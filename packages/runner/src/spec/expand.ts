@@ -1,5 +1,5 @@
 import { canonicalJson, resolveDataConfig, type DataConfig } from "@tsa/data";
-import { resolveTrainConfig, type ModelName, type TrainConfig } from "@tsa/models";
+import { resolveTrainConfig, type ModelName, type TrainConfig } from "@tsa/models/config";
 import { createHash } from "node:crypto";
 import type { Experiment } from "./schema.js";
 

@@ -1,6 +1,6 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
 import { ExperimentSpecError, UserInputError } from "@tsa/errors";
-import { TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints } from "@tsa/models";
+import { TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints } from "@tsa/models/config";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { describeValue, keyPath, specErrorFromIssue } from "./errors.js";

@@ -1,5 +1,5 @@
 import { DataConfigFields } from "@tsa/data";
-import { MODEL_NAMES, TrainConfigSchema } from "@tsa/models";
+import { MODEL_NAMES, TrainConfigSchema } from "@tsa/models/config";
 import { z } from "zod";
 
 const unique = <T>(values: readonly T[]) => new Set(values.map((v) => JSON.stringify(v))).size === values.length;

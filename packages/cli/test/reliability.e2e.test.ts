@@ -1,0 +1,148 @@
+// A sweep killed with SIGKILL, or stopped with Ctrl-C once or twice, through the real CLI: the database
+// stays consistent, nothing finished is lost, and the next sweep does exactly what is missing.
+import { describe, expect, it } from "vitest";
+import {
+  integrityCheck,
+  makeWorkspace,
+  ownerPids,
+  processGone,
+  queryDb,
+  runCli,
+  runStates,
+  startCli,
+  tinyExperimentYaml,
+  waitFor,
+  type CliResult,
+  type Workspace,
+} from "./support.js";
+
+// Runs long enough (6 epochs of 448 training series) that one is caught mid-training after its first epoch.
+const SEEDS = [1, 2, 3];
+const yaml = (name: string, seeds = SEEDS) => tinyExperimentYaml(name, { models: ["bilstm-attention"], seeds, epochs: 6, size: 640 });
+
+function sweepArgs(ws: Workspace, file: string): string[] {
+  return ["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"];
+}
+
+/** Starts a sweep and waits until a run is training with at least one epoch row (and `completed` runs done). */
+async function startAndCatchMidRun(ws: Workspace, file: string, completed = 0) {
+  const cli = startCli(sweepArgs(ws, file));
+  const inFlight = await waitFor(
+    () => {
+      const rows = runStates(ws.db);
+      return rows.filter((r) => r.status === "completed").length >= completed && rows.find((r) => r.status === "running" && r.epochs >= 1);
+    },
+    "a run was training with an epoch written",
+    cli,
+  );
+  return { cli, inFlight };
+}
+
+/** Lines the sweep printed after `marker`. */
+function linesAfter(output: string, marker: string): string[] {
+  const at = output.indexOf(marker);
+  expect(at, `no "${marker}" in:\n${output}`).toBeGreaterThanOrEqual(0);
+  return output.slice(at).split("\n").slice(1);
+}
+
+const reapedCount = (result: CliResult) => Number(/; (\d+) run\(s\) of a stopped sweep marked interrupted/.exec(result.stderr)?.[1] ?? 0);
+
+describe("a sweep killed with SIGKILL", () => {
+  it("leaves a sound database; the next sweep marks the in-flight run interrupted and does exactly the missing runs", async () => {
+    const ws = makeWorkspace("tsa-kill-");
+    const file = ws.experiment("killed", yaml("killed"));
+    const { cli, inFlight } = await startAndCatchMidRun(ws, file, 1);
+    const pids = ownerPids(inFlight.owner);
+    expect(pids.sweep).toBe(cli.child.pid);
+
+    cli.child.kill("SIGKILL");
+    expect((await cli.result).signal).toBe("SIGKILL");
+    // Only the sweep was killed: its orphaned worker notices the closed IPC channel and exits by itself.
+    await waitFor(() => processGone(pids.worker), `worker ${pids.worker} exited after its sweep was killed`);
+
+    expect(integrityCheck(ws.db)).toBe("ok");
+    const afterKill = runStates(ws.db);
+    const completedBefore = afterKill.filter((r) => r.status === "completed");
+    expect(completedBefore.length).toBeGreaterThanOrEqual(1);
+    const killed = afterKill.find((r) => r.id === inFlight.id)!;
+    // Still marked running (nobody could say otherwise), with every epoch row written before the kill.
+    expect(killed.status).toBe("running");
+    expect(killed.epochs).toBeGreaterThanOrEqual(inFlight.epochs);
+    const completedRows = queryDb(ws.db, "SELECT * FROM runs WHERE status = 'completed' ORDER BY id");
+    const completedMetrics = queryDb(ws.db, "SELECT m.* FROM metrics m JOIN runs r ON r.id = m.run_id WHERE r.status = 'completed' ORDER BY m.run_id, m.split");
+    expect(completedMetrics).toHaveLength(2 * completedBefore.length);
+
+    const next = startCli(sweepArgs(ws, file));
+    const resumed = await next.result;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // The killed sweep's pid is dead, so its run is reaped at once (not after the heartbeat goes stale).
+    expect(reapedCount(resumed)).toBe(1);
+    const missing = SEEDS.length - completedBefore.length;
+    expect(resumed.stdout).toContain(`${missing} run(s) done now, ${completedBefore.length} already done, of ${SEEDS.length}`);
+
+    const final = runStates(ws.db);
+    expect(final.map((r) => r.status)).toEqual(SEEDS.map(() => "completed"));
+    const startedBySecond = final.filter((r) => ownerPids(r.owner).sweep === next.child.pid).map((r) => r.id);
+    expect(startedBySecond.sort()).toEqual(final.filter((r) => !completedBefore.some((c) => c.id === r.id)).map((r) => r.id).sort());
+    expect(final.find((r) => r.id === inFlight.id)!.attempts).toBe(2);
+    // What was completed before the kill is untouched.
+    expect(queryDb(ws.db, `SELECT * FROM runs WHERE id IN (${completedBefore.map(() => "?").join(",")}) ORDER BY id`, ...completedBefore.map((r) => r.id))).toEqual(completedRows);
+    expect(queryDb(ws.db, `SELECT * FROM metrics WHERE run_id IN (${completedBefore.map(() => "?").join(",")}) ORDER BY run_id, split`, ...completedBefore.map((r) => r.id))).toEqual(completedMetrics);
+  });
+});
+
+describe("Ctrl-C", () => {
+  it("once: starts no new run, stops the run in flight, says how to resume, exits 130; the next sweep finishes", async () => {
+    const ws = makeWorkspace("tsa-sigint-");
+    const file = ws.experiment("interrupted", yaml("interrupted"));
+    const { cli, inFlight } = await startAndCatchMidRun(ws, file);
+    const { worker } = ownerPids(inFlight.owner);
+    // A terminal sends SIGINT to the whole process group: the worker gets it too, and must leave it to the sweep.
+    process.kill(worker, "SIGINT");
+    cli.child.kill("SIGINT");
+    const result = await cli.result;
+
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain(`Resume with: yarn sweep ${file}`);
+    expect(linesAfter(result.stderr, "Interrupted: no new run will start").filter((l) => / start /.test(l))).toEqual([]);
+    expect(integrityCheck(ws.db)).toBe("ok");
+    const after = runStates(ws.db);
+    expect(after.filter((r) => r.status === "running")).toEqual([]);
+    expect(["interrupted", "completed"]).toContain(after.find((r) => r.id === inFlight.id)!.status);
+    // Every run in the database is one the sweep said it started; the rest were never started.
+    expect(after.length).toBe(result.stderr.split("\n").filter((l) => / start /.test(l)).length);
+    expect(after.length).toBeLessThan(SEEDS.length);
+    await waitFor(() => processGone(worker), `worker ${worker} exited`);
+
+    const resumed = await runCli(sweepArgs(ws, file));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const done = after.filter((r) => r.status === "completed").length;
+    expect(resumed.stdout).toContain(`${SEEDS.length - done} run(s) done now, ${done} already done, of ${SEEDS.length}`);
+    expect(runStates(ws.db).map((r) => r.status)).toEqual(SEEDS.map(() => "completed"));
+  });
+
+  it("twice: exits 130 at once, leaving a consistent database that the next sweep completes", async () => {
+    const ws = makeWorkspace("tsa-sigint2-");
+    // One batch per epoch, so the run in flight notices the first Ctrl-C only after a while.
+    const file = ws.experiment("twice", yaml("twice", [1, 2]).replace("batchSize: 32", "batchSize: 448"));
+    const { cli, inFlight } = await startAndCatchMidRun(ws, file);
+    cli.child.kill("SIGINT");
+    await waitFor(() => cli.output().includes("Interrupted: no new run will start"), "the first Ctrl-C was handled", cli);
+    cli.child.kill("SIGINT");
+    const result = await cli.result;
+
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain("Stopped at once");
+    expect(integrityCheck(ws.db)).toBe("ok");
+    const { worker } = ownerPids(inFlight.owner);
+    await waitFor(() => processGone(worker), `worker ${worker} exited`);
+    const leftRunning = runStates(ws.db).filter((r) => r.status === "running").length;
+
+    const next = await runCli(sweepArgs(ws, file));
+    expect(next.code, next.stderr).toBe(0);
+    // A run the quick exit left 'running' belongs to a dead sweep: reaped at once, then redone.
+    expect(reapedCount(next)).toBe(leftRunning);
+    expect(runStates(ws.db).map((r) => r.status)).toEqual(["completed", "completed"]);
+    expect(integrityCheck(ws.db)).toBe("ok");
+  });
+});

@@ -1,0 +1,92 @@
+// Several processes writing one database at once, as a sweep's workers (and a second sweep's) do: no write
+// may fail with SQLITE_BUSY ("database is locked"), and a new file is created and migrated exactly once.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { SCHEMA_VERSION } from "./schema.js";
+import { openStore } from "./store.js";
+import { tempDbPath } from "./test-support.js";
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** Runs a TypeScript snippet (ESM, imports relative to this folder) in a new process; resolves with its output. */
+function runScript(source: string, onLine?: (line: string) => void): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", source], { cwd: here("."), stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => {
+    output += d.toString();
+    for (const line of d.toString().split("\n")) if (line !== "") onLine?.(line);
+  });
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, output })));
+}
+
+const storeUrl = () => new URL("./store.ts", import.meta.url).href;
+const supportUrl = () => new URL("./test-support.ts", import.meta.url).href;
+
+describe("concurrent writers", () => {
+  it("record epochs, heartbeats and results from several processes without SQLITE_BUSY", async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    store.upsertExperiment({ name: "exp", description: "", file: "exp.yaml", spec: {} });
+    store.close();
+    // Each process trains its own runs, writing as a worker does: one epoch row at a time, a heartbeat
+    // between them, then the results in one transaction.
+    const worker = (name: string) => `
+      import { openStore } from ${JSON.stringify(storeUrl())};
+      import { newRun, outcome } from ${JSON.stringify(supportUrl())};
+      const store = openStore(${JSON.stringify(path)});
+      for (let r = 0; r < 40; r++) {
+        const id = "${name}-" + r;
+        if (!store.claimRun(newRun(id), "${name}")) throw new Error("claim refused: " + id);
+        for (let e = 1; e <= 10; e++) {
+          store.heartbeat(id, "${name}");
+          if (!store.recordEpoch(id, "${name}", { ...outcome(0.5).epochs[0], epoch: e })) throw new Error("lost " + id);
+        }
+        if (!store.completeRun(id, "${name}", outcome(0.5))) throw new Error("lost " + id);
+      }
+      store.close();
+      console.log("done");`;
+    const results = await Promise.all(["a", "b", "c"].map((name) => runScript(worker(name))));
+    for (const r of results) expect(r.output.trim(), r.output).toBe("done");
+    const check = openStore(path, { readonly: true });
+    expect(check.listRuns({ status: "completed" })).toHaveLength(120);
+    check.close();
+  });
+
+  it("creates and migrates a new file once when another process is migrating it at the same moment", async () => {
+    const path = tempDbPath();
+    // The other process takes the write lock on the new file, and migrates it only after we have read its
+    // (still 0) schema version: without a second look under the lock we would run migration 1 again.
+    const other = `
+      import Database from "better-sqlite3";
+      import { MIGRATIONS } from ${JSON.stringify(new URL("./schema.ts", import.meta.url).href)};
+      const db = new Database(${JSON.stringify(path)});
+      db.exec("BEGIN IMMEDIATE");
+      console.log("locked");
+      setTimeout(() => {
+        MIGRATIONS.forEach((migrate) => migrate(db));
+        db.pragma("user_version = ${SCHEMA_VERSION}");
+        db.exec("COMMIT");
+        db.close();
+        console.log("migrated");
+      }, 1500);`;
+    let opened = "never";
+    const done = runScript(other, (line) => {
+      if (line !== "locked") return;
+      try {
+        openStore(path).close();
+        opened = "ok";
+      } catch (e) {
+        opened = String(e);
+      }
+    });
+    const { code, output } = await done;
+    expect(code, output).toBe(0);
+    expect(opened).toBe("ok");
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+});
