@@ -1,5 +1,5 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { ATTENTION_MODEL, METRICS, axesOf, axisLabel, metricOf, modelsOf, sweepPoints, usable, type MetricName, type SweepPoint } from "./results.js";
+import { ATTENTION_MODEL, METRICS, axesOf, axisLabel, metricOf, modelsOf, pointKey, sweepPoints, usable, type MetricName, type SweepPoint } from "./results.js";
 import { friedman, holm, pairedDifference, std, tInterval, verdict, wilcoxonSignedRank, type Verdict } from "./stats.js";
 
 /** One model at one sweep point: the metric over seeds, and the runs left out. */
@@ -19,7 +19,7 @@ export interface CellSummary {
 }
 
 function cellRuns(results: ExperimentResults, point: SweepPoint, model: string): RunResult[] {
-  return results.runs.filter((r) => r.model === model && JSON.stringify(r.point) === JSON.stringify(point.point));
+  return results.runs.filter((r) => r.model === model && pointKey(r.point) === point.key);
 }
 
 export function summarize(results: ExperimentResults, metric: MetricName): CellSummary[] {
@@ -39,7 +39,7 @@ export function summarize(results: ExperimentResults, metric: MetricName): CellS
         std: std(values),
         lo: interval.lo,
         hi: interval.hi,
-        bySeed: new Map(good.map((r) => [r.seed, metricOf(r, metric)])),
+        bySeed: new Map(good.map((r) => [r.seed, metricOf(r, metric)] as const).filter(([, v]) => !Number.isNaN(v))),
         didNotLearn: runs.filter((r) => r.status === "completed" && r.didNotLearn).length,
         failed: runs.filter((r) => r.status === "failed").length,
       };
@@ -50,7 +50,8 @@ export function summarize(results: ExperimentResults, metric: MetricName): CellS
 /** bilstm-attention minus the best baseline at one point, paired over the seeds both have. */
 export interface Advantage {
   point: SweepPoint;
-  baseline: string;
+  /** The baseline with the best mean at this point; null when no baseline has a usable run. */
+  baseline: string | null;
   n: number;
   mean: number;
   lo: number;
@@ -58,51 +59,70 @@ export interface Advantage {
   p: number;
   pHolm: number;
   verdict: Verdict;
+  /** Why there is no test at this point (verdict n/a), in the page's words; null when tested. */
+  untested: string | null;
 }
 
 /**
  * At each point: the baseline with the best mean, the paired differences per seed (same data per seed),
- * their 95% t interval and p-value, then Holm's correction across all points of the sweep.
+ * their 95% t interval and p-value, then Holm's correction across all tested points of the sweep. Points
+ * where no test is possible (attention or every baseline without a usable run, fewer than 2 paired seeds)
+ * are kept with verdict n/a and the reason, so the page can say so instead of dropping them.
  */
 export function attentionAdvantage(results: ExperimentResults, metric: MetricName): Advantage[] {
+  if (!modelsOf(results).includes(ATTENTION_MODEL)) return [];
   const cells = summarize(results, metric);
-  const points = sweepPoints(results);
-  const raw = points.flatMap((point) => {
+  const raw = sweepPoints(results).map((point) => {
     const here = cells.filter((c) => c.point.key === point.key);
     const attention = here.find((c) => c.model === ATTENTION_MODEL);
     const baselines = here.filter((c) => c.model !== ATTENTION_MODEL && c.n > 0).sort((a, b) => b.mean - a.mean);
     const best = baselines[0];
-    if (attention === undefined || best === undefined || attention.n === 0) return [];
+    const none = { n: 0, mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, p: Number.NaN };
+    if (attention === undefined || attention.n === 0) return { point, baseline: best?.model ?? null, ...none, untested: `${ATTENTION_MODEL} has no usable run` };
+    if (best === undefined) return { point, baseline: null, ...none, untested: "no baseline has a usable run" };
     const seeds = [...attention.bySeed.keys()].filter((s) => best.bySeed.has(s));
     const test = pairedDifference(seeds.map((s) => attention.bySeed.get(s)!), seeds.map((s) => best.bySeed.get(s)!));
-    return [{ point, baseline: best.model, ...test }];
+    return { point, baseline: best.model, ...test, untested: Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null };
   });
   const adjusted = holm(raw.map((r) => r.p));
   return raw.map((r, i) => ({ ...r, pHolm: adjusted[i]!, verdict: verdict(r.mean, adjusted[i]!) }));
 }
 
-/** The one sentence at the top of a report: where attention is clearly ahead, behind, or tied. */
+/** Points as a reader names them: `length 0.02–0.05, 0.05–0.1` on one axis, full labels on several. */
+function pointList(advantages: readonly Advantage[], axes: readonly string[]): string {
+  const labels = advantages.map((a) => a.point.label);
+  return axes.length === 1 ? `${axisLabel(axes[0]!)} ${labels.join(", ")}` : labels.join("; ");
+}
+
+/** The one sentence at the top of a report: where attention is clearly ahead, behind, level, or untested. */
 export function headline(results: ExperimentResults, metric: MetricName = "f1"): string {
   const advantages = attentionAdvantage(results, metric);
   const axes = axesOf(results);
-  const what = axes.length === 0 ? "" : ` (${axes.map(axisLabel).join(" × ")})`;
-  if (advantages.length === 0) {
-    return `No comparison yet: ${ATTENTION_MODEL} and at least one baseline need completed runs at the same sweep point.`;
+  const tested = advantages.filter((a) => a.verdict !== "n/a");
+  if (tested.length === 0) {
+    const why = advantages.length === 0 ? "" : `: ${[...new Set(advantages.map((a) => a.untested))].join("; ")}`;
+    return `No comparison yet: ${ATTENTION_MODEL} and at least one baseline need usable runs on at least 2 common seeds at the same sweep point${why}.`;
   }
-  const list = (v: Verdict) => advantages.filter((a) => a.verdict === v).map((a) => a.point.label);
-  const ahead = list("ahead");
-  const behind = list("behind");
-  const untested = list("n/a").length;
+  const by = (v: Verdict) => advantages.filter((a) => a.verdict === v);
+  const [ahead, behind, tie, untested] = [by("ahead"), by("behind"), by("tie"), by("n/a")];
+  const everywhere = axes.length === 0 ? "" : " at every sweep point";
+  const subject = `Attention (${ATTENTION_MODEL})`;
   const parts: string[] = [];
-  if (ahead.length === advantages.length) parts.push(`${ATTENTION_MODEL} clearly beats the best baseline at every sweep point${what}`);
-  else if (ahead.length > 0) parts.push(`${ATTENTION_MODEL} clearly beats the best baseline at ${ahead.join("; ")}${what}`);
-  if (behind.length > 0) parts.push(`it is clearly behind at ${behind.join("; ")}`);
-  if (ahead.length + behind.length < advantages.length - untested) {
-    parts.push(ahead.length + behind.length === 0 ? `no sweep point separates ${ATTENTION_MODEL} from the best baseline` : "ties elsewhere");
+  if (untested.length === 0 && ahead.length === tested.length) parts.push(`${subject} clearly beats the best baseline${everywhere}`);
+  else if (untested.length === 0 && behind.length === tested.length) parts.push(`${subject} is clearly behind the best baseline${everywhere}`);
+  else if (untested.length === 0 && ahead.length + behind.length === 0) {
+    parts.push(`${subject} is neither clearly ahead of nor clearly behind the best baseline${everywhere === "" ? "" : " at any sweep point"}`);
+  } else {
+    // The first clause names the subject; the ones after it read on from it.
+    if (ahead.length > 0) parts.push(`${subject} clearly beats the best baseline at ${pointList(ahead, axes)}`);
+    if (behind.length > 0) parts.push(`${parts.length > 0 ? "it is" : `${subject} is`} clearly behind ${parts.length > 0 ? "" : "the best baseline "}at ${pointList(behind, axes)}`);
+    if (tie.length > 0) parts.push(`${parts.length > 0 ? "no clear difference" : `${subject} shows no clear difference from the best baseline`} at ${pointList(tie, axes)}`);
   }
-  if (untested > 0) parts.push(`${untested} point(s) have too few paired seeds to test`);
-  const sentence = parts.join("; ");
-  return `${sentence[0]!.toUpperCase()}${sentence.slice(1)} (${METRICS[metric]}, paired t over seeds, Holm-corrected, α = 0.05).`;
+  if (untested.length > 0) parts.push(`untested at ${pointList(untested, axes)} (${[...new Set(untested.map((a) => a.untested))].join("; ")})`);
+  const [fewest, most] = [Math.min(...tested.map((a) => a.n)), Math.max(...tested.map((a) => a.n))];
+  const seeds = fewest === most ? String(most) : `${fewest}–${most}`;
+  const correction = tested.length > 1 ? `Holm-corrected over ${tested.length} points` : "one point, no correction needed";
+  return `${parts.join("; ")} (test ${METRICS[metric]}, paired t over ${seeds} seeds, ${correction}, α = 0.05).`;
 }
 
 /** Critical-difference analysis: Friedman over (point, seed) blocks, pairwise Wilcoxon with Holm. */

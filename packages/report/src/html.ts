@@ -52,6 +52,9 @@ th { background: #fafafa; }
 figure { margin: 1rem 0; } figcaption { color: #555; font-size: .88rem; }
 .chart svg { max-width: 100%; height: auto; }
 code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px; }
+.nowrap { white-space: nowrap; }
+b.ahead { color: #1a7a40; } b.behind { color: #c0392b; } b.tie { color: #555; font-weight: normal; }
+pre { background: #f7f7f7; padding: .6rem; font-size: .8rem; overflow-x: auto; }
 `;
 
 /**
@@ -88,10 +91,11 @@ export async function renderPage(title: string, header: string, sections: Sectio
 ${header}
 <nav>${nav}</nav>
 ${body.join("\n")}
-${vegaScripts()}
+${specs.length === 0 ? "" : vegaScripts()}
 <script>
 (function () {
   var specs = ${data};
+  if (specs.length === 0) { window.tsaChartsRendered = 0; return; }
   var jobs = specs.map(function (spec, i) {
     // The live chart is drawn beside the static SVG, which is removed once the live one exists.
     var el = document.getElementById("chart-" + i);

@@ -1,8 +1,9 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { attentionAdvantage, criticalDifference, headline } from "./analysis.js";
 import { escapeHtml, renderPage, type Block, type Section } from "./html.js";
-import { ATTENTION_MODEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, sweepPoints, usable } from "./results.js";
+import { ATTENTION_MODEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, sweepPoints, usable, type SweepPoint } from "./results.js";
 import {
+  SELECTABLE_METRICS,
   advantageHeatmapSpec,
   advantageSpec,
   attentionOverlaySpec,
@@ -10,60 +11,70 @@ import {
   heatmapSpec,
   localisationSpec,
   metricBySweepSpec,
+  pointText,
   trainingCurvesSpec,
 } from "./specs.js";
-import { buildMetricTable, toHtml } from "./tables.js";
+import { buildMetricTable, buildPaperTable, toHtml } from "./tables.js";
 
 const e = escapeHtml;
 const table = (head: string[], rows: string[][]) =>
   `<table><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</table>`;
-
-function pointText(run: RunResult): string {
-  return Object.entries(run.point).map(([k, v]) => `${axisLabel(k)} ${formatValue(v)}`).join(", ") || "–";
-}
+const fixed = (v: number, digits = 4, sign = false) => (Number.isNaN(v) ? "–" : `${sign && v >= 0 ? "+" : ""}${v.toFixed(digits)}`);
+const pValue = (p: number) => (Number.isNaN(p) ? "–" : p.toPrecision(3));
+const runsAt = (results: ExperimentResults, p: SweepPoint, model: string) => results.runs.filter((r) => r.model === model && pointKey(r.point) === p.key);
 
 function sweepSection(results: ExperimentResults): Section {
   const axes = axesOf(results);
-  const blocks: Block[] =
-    axes.length === 2
-      ? [{ chart: heatmapSpec(results), caption: "Mean test F1 over seeds per model, for each combination of the two axes." }]
-      : axes.length === 1
-        ? [{ chart: metricBySweepSpec(results, axes[0]!), caption: `Test metric against ${axisLabel(axes[0]!)}: mean over seeds, band = 95% t interval. Choose the metric in the menu.` }]
-        : [];
-  blocks.push({ html: toHtml(buildMetricTable(results, { metrics: ["f1"], markSignificant: true })[0]!, e) });
-  return { id: "sweep", title: axes.length > 0 ? `Test metric across the sweep` : "Test metric per model", blocks };
+  const blocks: Block[] = axes.map((axis) => ({
+    chart: metricBySweepSpec(results, axis),
+    caption:
+      `Test metric against ${axisLabel(axis)}${axes.length > 1 ? `, one panel per value of ${axes.filter((a) => a !== axis).map(axisLabel).join(", ")}` : ""}: ` +
+      "mean over seeds, band = 95% t interval (clipped to [0, 1]). Choose the metric in the menu. Runs that did not learn are left out (see <a href=\"#excluded\">Runs left out</a>).",
+  }));
+  if (axes.length === 2) blocks.push({ chart: heatmapSpec(results), caption: "Mean test F1 over seeds per model, for each combination of the two axes." });
+  if (axes.length === 0) blocks.push({ html: toHtml(buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true })[0]!, e) });
+  return { id: "sweep", title: axes.length > 0 ? "Test metric across the sweep" : "Test metric per model", blocks };
 }
 
 function advantageSection(results: ExperimentResults): Section | null {
   const advantages = attentionAdvantage(results, "f1");
   if (advantages.length === 0) return null;
+  const tested = advantages.filter((a) => a.verdict !== "n/a").length;
   const axes = axesOf(results);
-  const rows = advantages.map((a) => [e(a.point.label), e(a.baseline), a.mean.toFixed(4), `[${a.lo.toFixed(4)}, ${a.hi.toFixed(4)}]`, String(a.n), Number.isNaN(a.p) ? "–" : a.p.toPrecision(3), Number.isNaN(a.pHolm) ? "–" : a.pHolm.toPrecision(3), `<b>${a.verdict}</b>`]);
+  const rows = advantages.map((a) => [
+    e(a.point.label), e(a.baseline ?? "–"), fixed(a.mean, 4, true), a.verdict === "n/a" ? "–" : `[${fixed(a.lo, 4, true)}, ${fixed(a.hi, 4, true)}]`, String(a.n),
+    pValue(a.p), pValue(a.pHolm), a.verdict === "n/a" ? `n/a: ${e(a.untested ?? "")}` : `<b class="${a.verdict}">${a.verdict === "tie" ? "no clear difference" : `clearly ${a.verdict}`}</b>`,
+  ]);
+  const blocks: Block[] = [];
+  if (tested > 0) blocks.push({ chart: advantageSpec(results), caption: "Δ F1 with its 95% paired interval; colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference)." });
+  if (axes.length === 2) blocks.push({ chart: advantageHeatmapSpec(results), caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction." });
+  blocks.push({ html: table(["point", "best baseline", "Δ F1", "95% CI", "paired seeds", "p", "p (Holm)", "verdict"], rows) });
   return {
     id: "advantage",
     title: "Where attention helps",
     intro:
       `At each sweep point: ${ATTENTION_MODEL}'s test F1 minus the best baseline's (the baseline with the highest mean there), paired by seed — ` +
       "every model sees the same data for a given seed. The interval is the 95% t interval of the paired differences. " +
-      `A point is <b>clearly ahead</b> (or behind) when the paired t test stays significant at α = 0.05 after Holm's correction for the ${advantages.length} comparisons of this sweep.`,
-    blocks: [
-      { chart: advantageSpec(results), caption: "Δ F1 with its 95% interval; colour = the Holm-corrected verdict." },
-      ...(axes.length === 2 ? [{ chart: advantageHeatmapSpec(results), caption: "Δ F1 per cell of the two-axis sweep." } as Block] : []),
-      { html: table(["point", "best baseline", "Δ F1", "95% CI", "paired seeds", "p", "p (Holm)", "verdict"], rows) },
-    ],
+      `A point is <b>clearly ahead</b> (or <b>clearly behind</b>) when the paired t test stays significant at α = 0.05 after <b>Holm's correction for multiple comparisons</b> ` +
+      `over the ${tested} tested point(s) of this sweep.`,
+    blocks,
   };
 }
 
 function rankingSection(results: ExperimentResults): Section | null {
   const cd = criticalDifference(results, "f1");
   if (cd === null) return null;
-  const pairs = cd.pairs.map((p) => [e(p.a), e(p.b), p.p.toPrecision(3), p.pHolm.toPrecision(3), p.pHolm < 0.05 ? "differ" : "–"]);
+  const pairs = cd.pairs.map((p) => [e(p.a), e(p.b), pValue(p.p), pValue(p.pHolm), p.pHolm < 0.05 ? "<b>differ</b>" : "no clear difference"]);
+  const friedmanNote = cd.friedmanP < 0.05 ? "rejects equal ranks" : "does not reject equal ranks, so the pairwise tests below are shown for completeness only";
   return {
     id: "ranking",
     title: "Ranking across the sweep",
     intro:
-      `Critical-difference diagram over ${cd.blocks} blocks (each sweep point × seed where every model has a usable run): average rank of test F1 ` +
-      `(1 = best). Friedman test p = ${cd.friedmanP.toPrecision(3)}. Models joined by a bar are not significantly different by pairwise Wilcoxon signed-rank tests with Holm's correction (α = 0.05).`,
+      `Critical-difference diagram over ${cd.blocks} blocks (each sweep point × seed where every model has a usable run; runs that did not learn never enter): ` +
+      `average rank of test F1 (1 = best). The Friedman test (p = ${pValue(cd.friedmanP)}) ${friedmanNote}. ` +
+      "Models joined by a bar are not significantly different by pairwise Wilcoxon signed-rank tests with Holm's correction (α = 0.05)." +
+      // With few blocks no pair can differ at all: say so rather than let the bar read as a finding.
+      (cd.blocks <= 6 ? ` With ${cd.blocks} blocks the smallest two-sided Wilcoxon p is 2/2^${cd.blocks} = ${(2 / 2 ** cd.blocks).toPrecision(3)}, before any correction.` : ""),
     blocks: [{ chart: criticalDifferenceSpec(cd) }, { html: table(["model", "model", "Wilcoxon p", "p (Holm)", ""], pairs) }],
   };
 }
@@ -72,19 +83,26 @@ function curvesSection(results: ExperimentResults): Section {
   return {
     id: "curves",
     title: "Training curves",
-    blocks: [{ chart: trainingCurvesSpec(results), caption: "Training (solid) and validation (dashed) loss per epoch, mean over seeds; choose the sweep point in the menu." }],
+    blocks: [{ chart: trainingCurvesSpec(results), caption: "Training (blue) and validation (orange) loss per epoch, one line per seed, one panel per model; choose the sweep point in the menu. Dashed: a run that did not learn. Dotted: chance level ln 2." }],
   };
 }
 
 function attentionSection(results: ExperimentResults): Section | null {
   const blocks: Block[] = [];
-  for (const label of [1, 0] as const) {
-    const spec = attentionOverlaySpec(results, label);
-    if (spec !== null) blocks.push({ chart: spec, caption: "Blue: the series; red: the attention weights α over time; shaded: the true flat window." });
-  }
+  const overlay = attentionOverlaySpec(results);
+  if (overlay !== null) blocks.push({ chart: overlay, caption: "Blue: the series; red: the attention weights α over time; shaded: the true flat window. Choose any usable run in the menu." });
   const localisation = localisationSpec(results);
   if (localisation !== null) {
-    blocks.push({ chart: localisation, caption: "Attention localisation on the test set: mean share of α inside the true window, and share of anomalous series whose α peaks inside it." });
+    const rows = sweepPoints(results).map((p) => {
+      const runs = runsAt(results, p, ATTENTION_MODEL).filter((r) => usable(r) && r.test?.attentionMassInWindow != null);
+      const avg = (f: (r: RunResult) => number) => (runs.length === 0 ? Number.NaN : runs.reduce((s, r) => s + f(r), 0) / runs.length);
+      return [e(p.label), String(runs.length), fixed(avg((r) => r.test!.attentionMassInWindow!), 3), fixed(avg((r) => r.test!.attentionPeakInWindow!), 3)];
+    });
+    blocks.push({
+      chart: localisation,
+      caption: "Attention localisation on the test set (stored per run): mean share of α inside the true window over anomalous series, and share of anomalous series whose α peaks inside it. Attention spread evenly would put about the window's length fraction inside it.",
+    });
+    blocks.push({ html: table(["point", "runs", "mass in window", "peak in window"], rows) });
   }
   return blocks.length === 0 ? null : { id: "attention", title: "What attention looks at", blocks };
 }
@@ -92,43 +110,82 @@ function attentionSection(results: ExperimentResults): Section | null {
 function confusionSection(results: ExperimentResults): Section {
   const rows = sweepPoints(results).flatMap((p) =>
     modelsOf(results).map((model) => {
-      const runs = results.runs.filter((r) => r.model === model && usable(r) && JSON.stringify(r.point) === JSON.stringify(p.point));
-      const sum = (k: "tn" | "fp" | "fn" | "tp") => runs.reduce((s, r) => s + (r.test?.[k] ?? 0), 0);
-      return [e(p.label), e(model), String(runs.length), String(sum("tn")), String(sum("fp")), String(sum("fn")), String(sum("tp"))];
+      const runs = runsAt(results, p, model).filter(usable);
+      const sum = (k: "tn" | "fp" | "fn" | "tp") => (runs.length === 0 ? "–" : String(runs.reduce((s, r) => s + (r.test?.[k] ?? 0), 0)));
+      return [e(p.label), e(model), String(runs.length), sum("tn"), sum("fp"), sum("fn"), sum("tp")];
     }),
   );
-  return { id: "confusion", title: "Confusion matrices", intro: "Test-set counts summed over seeds (usable runs).", blocks: [{ html: table(["point", "model", "runs", "tn", "fp", "fn", "tp"], rows) }] };
+  return {
+    id: "confusion",
+    title: "Confusion matrices",
+    intro: "Test-set counts summed over seeds (usable runs): [[tn, fp], [fn, tp]] with anomalous = positive.",
+    blocks: [{ html: table(["point", "model", "runs", "tn", "fp", "fn", "tp"], rows) }],
+  };
+}
+
+function tablesSection(results: ExperimentResults): Section {
+  const single = sweepPoints(results).length <= 1;
+  const tables = single ? [buildPaperTable(results)] : buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true });
+  return {
+    id: "tables",
+    title: "Paper-style tables",
+    intro: single ? "Test metrics per model beside the reference article's published result." : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
+    blocks: tables.map((t) => ({ html: toHtml(t, e) })),
+  };
 }
 
 function excludedSection(results: ExperimentResults): Section {
+  const models = modelsOf(results);
   const flagged = results.runs.filter((r) => !usable(r));
-  const counts = new Map<string, number>();
-  for (const r of flagged) {
-    const key = `${r.model}|${pointText(r)}|${r.didNotLearn ? "did not learn" : r.status}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const rows = [...counts.entries()].map(([key, n]) => [...key.split("|").map(e), String(n)]);
+  const rows = sweepPoints(results).map((p) => [
+    e(p.label),
+    ...models.map((m) => {
+      const runs = runsAt(results, p, m);
+      const dnl = runs.filter((r) => r.status === "completed" && r.didNotLearn).length;
+      const other = runs.filter((r) => !usable(r) && !(r.status === "completed" && r.didNotLearn)).length;
+      const parts = [dnl > 0 ? `<b>${dnl}</b> did not learn` : "", other > 0 ? `${other} not completed` : ""].filter((x) => x !== "");
+      return parts.length === 0 ? `0 of ${runs.length}` : `${parts.join(", ")} (of ${runs.length})`;
+    }),
+  ]);
   return {
     id: "excluded",
     title: "Runs left out",
     intro:
-      "Runs that never learned (validation loss never left the chance level ln 2 by more than 0.02) are flagged <b>did not learn</b> and kept out of every mean, interval and ranking above, as are failed and interrupted runs.",
-    blocks: [{ html: rows.length === 0 ? "<p>None: every run completed and learned.</p>" : table(["model", "point", "why", "runs"], rows) }],
+      "Runs that never learned (validation loss never went below the chance level ln 2 by at least 0.02) are flagged <b>did not learn</b> in the store and here, " +
+      "and kept out of every mean, interval, comparison and ranking above, as are failed, interrupted and unfinished runs. Counts per model and sweep point:",
+    blocks: [{ html: flagged.length === 0 ? "<p>None: every run completed and learned.</p>" : table(["point", ...models], rows) }],
   };
 }
 
 function runsSection(results: ExperimentResults): Section {
   const rows = results.runs.map((r) => [
-    `<code>${e(r.id)}</code>`, e(r.model), e(pointText(r)), String(r.seed), r.didNotLearn ? "did not learn" : e(r.status),
-    r.test === null ? "–" : r.test.f1.toFixed(4), String(r.epochsRun ?? "–"), String(r.bestEpoch ?? "–"),
-    r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1), e(`${r.backend}/${r.kernels}`), `<code>${e((r.gitCommit ?? "–").slice(0, 12))}</code>`,
+    `<code>${e(r.id)}</code>`, e(r.model), `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`, String(r.seed), r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
+    r.test === null ? "–" : r.test.f1.toFixed(4), String(r.epochsRun ?? "–"), String(r.bestEpoch ?? "–"), r.stoppedEarly ? "yes" : "no",
+    r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1), r.trainDurationMs === null ? "–" : (r.trainDurationMs / 1000).toFixed(1),
+    e(`${r.backend}/${r.kernels}`), `<code>${e((r.gitCommit ?? "–").slice(0, 12))}</code>`,
   ]);
+  const versions = [...new Set(results.runs.map((r) => Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(", ")))].filter((v) => v !== "");
+  const spec = JSON.stringify(results.experiment.spec, null, 2);
   return {
     id: "runs",
     title: "Runs",
-    intro: "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training).",
-    blocks: [{ html: table(["id", "model", "point", "seed", "status", "test F1", "epochs", "best epoch", "duration (s)", "backend/kernels", "commit"], rows) }],
+    intro: "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training); durations are wall time of the whole run and of training alone.",
+    blocks: [
+      { html: table(["id (config hash)", "model", "point", "seed", "status", "test F1", "epochs", "best epoch", "stopped early", "run (s)", "train (s)", "backend/kernels", "commit"], rows) },
+      { html: `<p class="muted">Versions: ${versions.map(e).join(" | ") || "–"}</p><details><summary>Experiment file as validated</summary><pre>${e(spec)}</pre></details>` },
+    ],
   };
+}
+
+/** `data: size 600, numPoints 32 · train: epochs 12, …`: what the experiment overrides, in one line. */
+function setupText(spec: unknown): string {
+  const { data, train, seeds } = (spec ?? {}) as { data?: Record<string, unknown>; train?: Record<string, unknown>; seeds?: unknown[] };
+  const value = (v: unknown): string =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? `{${kv(v as Record<string, unknown>)}}` : formatValue(v);
+  const kv = (o: Record<string, unknown> | undefined): string => Object.entries(o ?? {}).map(([k, v]) => `${k} ${value(v)}`).join(", ");
+  return [data === undefined ? "" : `data: ${kv(data)}`, train === undefined ? "" : `train: ${kv(train)}`, seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`]
+    .filter((x) => x !== "")
+    .join(" · ");
 }
 
 export interface ReportOptions {
@@ -140,20 +197,22 @@ export interface ReportOptions {
 export async function renderExperimentReport(results: ExperimentResults, options: ReportOptions = {}): Promise<string> {
   const { experiment, runs } = results;
   const counts = ["completed", "failed", "interrupted", "running", "queued"].map((s) => [s, runs.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const setup = setupText(experiment.spec);
   const header = `<h1>${e(experiment.name)}</h1>
 <p>${e(experiment.description)}</p>
 <p class="lead">${e(headline(results))}</p>
 <p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
 models ${modelsOf(results).map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
-from <code>${e(experiment.file)}</code> · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
+${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code> · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
   const sections = [
     sweepSection(results),
     advantageSection(results),
     rankingSection(results),
     curvesSection(results),
     attentionSection(results),
-    confusionSection(results),
     excludedSection(results),
+    tablesSection(results),
+    confusionSection(results),
     runsSection(results),
   ].filter((s): s is Section => s !== null);
   return renderPage(`${experiment.name} — tsa-lab`, header, sections);
@@ -165,16 +224,18 @@ export interface IndexEntry {
   headline: string;
   href: string;
   runs: number;
+  /** Completed runs flagged `did not learn`. */
+  didNotLearn: number;
 }
 
 export function indexEntry(results: ExperimentResults, href: string): IndexEntry {
-  return { name: results.experiment.name, description: results.experiment.description, headline: headline(results), href, runs: results.runs.length };
+  return { name: results.experiment.name, description: results.experiment.description, headline: headline(results), href, runs: results.runs.length, didNotLearn: results.runs.filter((r) => r.didNotLearn).length };
 }
 
 /** reports/index.html: every experiment with its headline and a link. */
 export async function renderIndex(entries: IndexEntry[]): Promise<string> {
   const items = entries
-    .map((x) => `<li><h3><a href="${e(x.href)}">${e(x.name)}</a> <span class="muted">(${x.runs} runs)</span></h3><p>${e(x.description)}</p><p class="lead">${e(x.headline)}</p></li>`)
+    .map((x) => `<li><h3><a href="${e(x.href)}">${e(x.name)}</a> <span class="muted">(${x.runs} runs, ${x.didNotLearn} did not learn)</span></h3><p>${e(x.description)}</p><p class="lead">${e(x.headline)}</p></li>`)
     .join("\n");
   return renderPage("tsa-lab reports", `<h1>tsa-lab reports</h1><p class="muted">Where does attention beat the baselines? One report per experiment.</p>`, [
     { id: "experiments", title: "Experiments", blocks: [{ html: `<ul style="list-style:none;padding:0">${items}</ul>` }] },

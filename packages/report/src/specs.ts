@@ -1,67 +1,100 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { ExperimentResults } from "@tsa/tracker";
+import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { attentionAdvantage, summarize, type CriticalDifference } from "./analysis.js";
 import { ATTENTION_MODEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, sweepPoints, usable, type MetricName } from "./results.js";
 
 /** Vega-Lite specs, one typed function per chart: results in, a spec with its data inlined out. */
 
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const WIDTH = 560;
 const HEIGHT = 260;
-const SELECTABLE: MetricName[] = ["f1", "accuracy", "rocAuc"];
-const modelColor = (models: string[]) => ({ field: "model", type: "nominal" as const, title: "model", scale: { domain: models } });
+export const SELECTABLE_METRICS: MetricName[] = ["f1", "accuracy", "rocAuc"];
+const modelColor = (models: string[]) => ({ field: "model", type: "nominal" as const, title: "model", scale: { domain: models }, legend: { symbolOpacity: 1 } });
+/** Metrics live in [0, 1]: an interval from two or three seeds can reach past that, so the band stops there. */
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
-/** The metric (F1, accuracy or ROC AUC, chosen in a menu) against one axis: a line per model, a 95% band. */
+/** Position of a value in the experiment file's list for that axis (the order to draw it in). */
+function order(results: ExperimentResults, axis: string, value: unknown): number {
+  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
+  return (spec.sweep?.[axis] ?? []).findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
+}
+
+/** `length 0.1–0.25, location 0–0.3`: a point in the words of its axes, empty without a sweep. */
+export function pointText(point: Record<string, unknown>): string {
+  return Object.entries(point).map(([k, v]) => `${axisLabel(k)} ${formatValue(v)}`).join(", ");
+}
+
+/**
+ * The metric (F1, accuracy or ROC AUC, chosen in a menu) against one axis: a line per model, the 95% t
+ * band over seeds. With a second axis, one panel per value of the other axes.
+ */
 export function metricBySweepSpec(results: ExperimentResults, axis: string): TopLevelSpec {
   const models = modelsOf(results);
-  const values = SELECTABLE.flatMap((metric) =>
+  const others = axesOf(results).filter((a) => a !== axis);
+  const values = SELECTABLE_METRICS.flatMap((metric) =>
     summarize(results, metric)
       .filter((c) => c.n > 0)
-      .map((c) => ({ metric: METRICS[metric], model: c.model, x: formatValue(c.point.point[axis]), order: c.point.order, mean: c.mean, lo: c.lo, hi: c.hi, n: c.n })),
+      .map((c) => ({
+        metric: METRICS[metric], model: c.model, x: formatValue(c.point.point[axis]), order: order(results, axis, c.point.point[axis]),
+        panel: others.map((a) => `${axisLabel(a)} ${formatValue(c.point.point[a])}`).join(", "),
+        panelOrder: others.reduce((s, a) => s * 100 + order(results, a, c.point.point[a]), 0),
+        mean: c.mean, lo: c.lo, hi: c.hi, bandLo: clamp01(c.lo), bandHi: clamp01(c.hi), n: c.n, leftOut: c.didNotLearn + c.failed,
+      })),
   );
   const x = { field: "x", type: "ordinal" as const, title: axisLabel(axis), sort: { field: "order" } };
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values },
-    params: [{ name: "metric", value: "F1", bind: { input: "select", options: SELECTABLE.map((m) => METRICS[m]), name: "metric " } }],
-    transform: [{ filter: "datum.metric === metric" }],
-    encoding: { x, color: modelColor(models) },
-    layer: [
-      // Metrics live in [0, 1]; intervals from two or three seeds can reach past it, so they are clipped.
-      { mark: { type: "area", opacity: 0.18, clip: true }, encoding: { y: { field: "lo", type: "quantitative", title: "test metric (mean, 95% CI over seeds)", scale: { domain: [0, 1] } }, y2: { field: "hi" } } },
-      {
-        mark: { type: "line", point: true, clip: true },
-        encoding: {
-          y: { field: "mean", type: "quantitative" },
-          tooltip: [{ field: "model" }, { field: "x", title: axisLabel(axis) }, { field: "mean", format: ".4f" }, { field: "lo", format: ".4f" }, { field: "hi", format: ".4f" }, { field: "n", title: "seeds" }],
-        },
+  const layer = [
+    { mark: { type: "area" as const, opacity: 0.18 }, encoding: { y: { field: "bandLo", type: "quantitative" as const, title: "test metric (mean, 95% CI over seeds)", scale: { zero: false } }, y2: { field: "bandHi" } } },
+    {
+      mark: { type: "line" as const, point: true },
+      encoding: {
+        y: { field: "mean", type: "quantitative" as const },
+        tooltip: [
+          { field: "model" }, { field: "x", title: axisLabel(axis) }, { field: "mean", format: ".4f" }, { field: "lo", title: "95% CI low", format: ".4f" },
+          { field: "hi", title: "95% CI high", format: ".4f" }, { field: "n", title: "seeds" }, { field: "leftOut", title: "left out (did not learn, failed)" },
+        ],
       },
-    ],
+    },
+  ];
+  const common = {
+    $schema: SCHEMA,
+    data: { values },
+    params: [{ name: "metric", value: "F1", bind: { input: "select" as const, options: SELECTABLE_METRICS.map((m) => METRICS[m]), name: "metric " } }],
+    transform: [{ filter: "datum.metric === metric" }],
   };
+  if (others.length === 0) return { ...common, width: WIDTH, height: HEIGHT, encoding: { x, color: modelColor(models) }, layer } as TopLevelSpec;
+  return {
+    ...common,
+    facet: { column: { field: "panel", type: "nominal", title: null, sort: { field: "panelOrder", op: "min" } } },
+    spec: { width: 200, height: 200, encoding: { x, color: modelColor(models) }, layer },
+  } as TopLevelSpec;
 }
 
 /** Attention minus the best baseline per point, its 95% interval, colour by the Holm-corrected verdict. */
 export function advantageSpec(results: ExperimentResults, metric: MetricName = "f1"): TopLevelSpec {
   const axes = axesOf(results);
-  const values = attentionAdvantage(results, metric).map((a) => ({
-    x: a.point.label, order: a.point.order, mean: a.mean, lo: a.lo, hi: a.hi, baseline: a.baseline, n: a.n, p: a.p, pHolm: a.pHolm, verdict: a.verdict,
-  }));
+  const values = attentionAdvantage(results, metric)
+    .filter((a) => a.verdict !== "n/a")
+    // A difference of two metrics lies in [-1, 1]: the drawn interval stops there (the tooltip keeps the t interval).
+    .map((a) => ({
+      x: a.point.label, order: a.point.order, mean: a.mean, lo: a.lo, hi: a.hi, barLo: Math.max(-1, a.lo), barHi: Math.min(1, a.hi),
+      baseline: a.baseline, n: a.n, p: a.p, pHolm: a.pHolm, verdict: a.verdict,
+    }));
   const x = { field: "x", type: "ordinal" as const, title: axes.map(axisLabel).join(", ") || "point", sort: { field: "order" } };
+  const color = { field: "verdict", type: "nominal" as const, scale: { domain: ["ahead", "tie", "behind"], range: ["#1a9850", "#888888", "#d73027"] }, title: "Holm-corrected" };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    $schema: SCHEMA,
     width: WIDTH,
     height: 220,
     data: { values },
     encoding: { x },
     layer: [
       { mark: { type: "rule", strokeDash: [4, 4], color: "#888" }, encoding: { y: { datum: 0 } } },
-      { mark: { type: "rule", strokeWidth: 2 }, encoding: { y: { field: "lo", type: "quantitative", title: `Δ ${METRICS[metric]}: ${ATTENTION_MODEL} − best baseline` }, y2: { field: "hi" }, color: { field: "verdict", type: "nominal", scale: { domain: ["ahead", "tie", "behind", "n/a"], range: ["#1a9850", "#888888", "#d73027", "#cccccc"] }, title: "Holm-corrected" } } },
+      { mark: { type: "rule", strokeWidth: 2 }, encoding: { y: { field: "barLo", type: "quantitative", title: `Δ test ${METRICS[metric]}: ${ATTENTION_MODEL} − best baseline` }, y2: { field: "barHi" }, color } },
       {
         mark: { type: "point", filled: true, size: 80 },
         encoding: {
           y: { field: "mean", type: "quantitative" },
-          color: { field: "verdict", type: "nominal" },
+          color,
           tooltip: [{ field: "x", title: "point" }, { field: "baseline", title: "best baseline" }, { field: "mean", format: "+.4f" }, { field: "lo", format: "+.4f" }, { field: "hi", format: "+.4f" }, { field: "p", format: ".3g" }, { field: "pHolm", title: "p (Holm)", format: ".3g" }, { field: "n", title: "paired seeds" }],
         },
       },
@@ -72,143 +105,225 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
 /** Two-axis sweeps: the metric per model as heatmaps, one per model. */
 export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1"): TopLevelSpec {
   const [ax, ay] = axesOf(results) as [string, string];
-  const values = summarize(results, metric)
-    .filter((c) => c.n > 0)
-    .map((c) => ({ model: c.model, x: formatValue(c.point.point[ax]), y: formatValue(c.point.point[ay]), xo: order(results, ax, c.point.point[ax]), yo: order(results, ay, c.point.point[ay]), mean: c.mean }));
+  const values = summarize(results, metric).map((c) => ({
+    model: c.model, x: formatValue(c.point.point[ax]), y: formatValue(c.point.point[ay]), xo: order(results, ax, c.point.point[ax]), yo: order(results, ay, c.point.point[ay]),
+    mean: c.n > 0 ? c.mean : null, label: c.n > 0 ? c.mean.toFixed(3) : "–", n: c.n, leftOut: c.didNotLearn + c.failed,
+  }));
+  const x = { field: "x", type: "ordinal" as const, title: axisLabel(ax), sort: { field: "xo" } };
+  const y = { field: "y", type: "ordinal" as const, title: axisLabel(ay), sort: { field: "yo" } };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    $schema: SCHEMA,
     data: { values },
+    // Dark cells get white text, light cells black: the midpoint of the colour range decides.
+    transform: [{ joinaggregate: [{ op: "min", field: "mean", as: "low" }, { op: "max", field: "mean", as: "high" }] }],
     facet: { column: { field: "model", type: "nominal", sort: modelsOf(results), title: null } },
     spec: {
       width: 150,
       height: 150,
       layer: [
-        { mark: "rect", encoding: { x: { field: "x", type: "ordinal", title: axisLabel(ax), sort: { field: "xo" } }, y: { field: "y", type: "ordinal", title: axisLabel(ay), sort: { field: "yo" } }, color: { field: "mean", type: "quantitative", title: `mean ${METRICS[metric]}`, scale: { scheme: "viridis" } }, tooltip: [{ field: "mean", format: ".4f" }] } },
-        { mark: { type: "text", fontSize: 10 }, encoding: { x: { field: "x", type: "ordinal", sort: { field: "xo" } }, y: { field: "y", type: "ordinal", sort: { field: "yo" } }, text: { field: "mean", format: ".3f" }, color: { value: "white" } } },
+        {
+          mark: "rect",
+          encoding: {
+            x, y, color: { field: "mean", type: "quantitative", title: `mean test ${METRICS[metric]}`, scale: { scheme: "viridis" } },
+            tooltip: [{ field: "model" }, { field: "x", title: axisLabel(ax) }, { field: "y", title: axisLabel(ay) }, { field: "mean", format: ".4f" }, { field: "n", title: "seeds" }, { field: "leftOut", title: "left out" }],
+          },
+        },
+        { mark: { type: "text", fontSize: 10 }, encoding: { x, y, text: { field: "label" }, color: { condition: { test: "isValid(datum.mean) && datum.mean <= (datum.low + datum.high) / 2", value: "white" }, value: "black" } } },
       ],
     },
-  };
+  } as TopLevelSpec;
 }
 
-/** Two-axis sweeps: attention's advantage as a diverging heatmap, clearly-ahead cells outlined. */
+/** Two-axis sweeps: attention's advantage as a diverging heatmap, clearly ahead / behind cells outlined. */
 export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricName = "f1"): TopLevelSpec {
   const [ax, ay] = axesOf(results) as [string, string];
+  const mark = { ahead: " ▲", behind: " ▼", tie: "", "n/a": "" };
   const values = attentionAdvantage(results, metric).map((a) => ({
-    x: formatValue(a.point.point[ax]), y: formatValue(a.point.point[ay]), xo: order(results, ax, a.point.point[ax]), yo: order(results, ay, a.point.point[ay]), mean: a.mean, verdict: a.verdict,
+    x: formatValue(a.point.point[ax]), y: formatValue(a.point.point[ay]), xo: order(results, ax, a.point.point[ax]), yo: order(results, ay, a.point.point[ay]),
+    mean: a.verdict === "n/a" ? null : a.mean, verdict: a.verdict, baseline: a.baseline ?? "–", pHolm: a.pHolm,
+    label: a.verdict === "n/a" ? "n/a" : `${a.mean >= 0 ? "+" : ""}${a.mean.toFixed(3)}${mark[a.verdict]}`,
   }));
   const x = { field: "x", type: "ordinal" as const, title: axisLabel(ax), sort: { field: "xo" } };
   const y = { field: "y", type: "ordinal" as const, title: axisLabel(ay), sort: { field: "yo" } };
+  const clear = "datum.verdict === 'ahead' || datum.verdict === 'behind'";
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    width: 220,
+    $schema: SCHEMA,
+    width: 260,
     height: 220,
     data: { values },
     layer: [
-      { mark: "rect", encoding: { x, y, color: { field: "mean", type: "quantitative", title: `Δ ${METRICS[metric]}`, scale: { scheme: "redblue", domainMid: 0 } }, tooltip: [{ field: "mean", format: "+.4f" }, { field: "verdict" }] } },
-      { mark: { type: "text", fontSize: 10 }, encoding: { x, y, text: { field: "verdict" } } },
+      {
+        mark: { type: "rect", strokeWidth: 3 },
+        encoding: {
+          x, y,
+          color: { field: "mean", type: "quantitative", title: `Δ ${METRICS[metric]}`, scale: { scheme: "redblue", domainMid: 0 } },
+          stroke: { condition: { test: clear, value: "#111" }, value: null },
+          tooltip: [{ field: "x", title: axisLabel(ax) }, { field: "y", title: axisLabel(ay) }, { field: "baseline", title: "best baseline" }, { field: "mean", format: "+.4f" }, { field: "pHolm", title: "p (Holm)", format: ".3g" }, { field: "verdict" }],
+        },
+      },
+      { mark: { type: "text", fontSize: 10 }, encoding: { x, y, text: { field: "label" } } },
     ],
-  };
+  } as TopLevelSpec;
 }
 
-function order(results: ExperimentResults, axis: string, value: unknown): number {
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
-  return (spec.sweep?.[axis] ?? []).findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
-}
-
-/** Train and validation loss per epoch, mean over seeds, one colour per model, at a chosen point. */
+/**
+ * Train and validation loss per epoch, one panel per model, one line per seed, at the sweep point chosen
+ * in the menu; runs that did not learn are dashed, with chance level (ln 2) for reference.
+ */
 export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
   const points = sweepPoints(results);
+  const labelOf = new Map(points.map((p) => [p.key, p.label]));
   const values = results.runs.filter((r) => r.status === "completed").flatMap((r) =>
-    r.epochs.flatMap((e) => [
-      { model: r.model, point: points.find((p) => p.key === pointKey(r.point))?.label ?? "", seed: r.seed, epoch: e.epoch, split: "train", loss: e.trainLoss },
-      { model: r.model, point: points.find((p) => p.key === pointKey(r.point))?.label ?? "", seed: r.seed, epoch: e.epoch, split: "validation", loss: e.valLoss },
-    ]),
+    r.epochs.flatMap((e) =>
+      (["train", "validation"] as const).map((split) => ({
+        model: r.model, point: labelOf.get(pointKey(r.point)) ?? "", seed: r.seed, epoch: e.epoch, split,
+        loss: split === "train" ? e.trainLoss : e.valLoss, run: r.didNotLearn ? "did not learn" : "learned", best: r.bestEpoch,
+      })),
+    ),
   );
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    width: WIDTH,
-    height: HEIGHT,
+    $schema: SCHEMA,
     data: { values },
     params: [{ name: "at", value: points[0]?.label ?? "", bind: { input: "select", options: points.map((p) => p.label), name: "sweep point " } }],
     transform: [{ filter: "datum.point === at" }],
-    mark: { type: "line", point: { size: 12 } },
-    encoding: {
-      x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
-      y: { aggregate: "mean", field: "loss", type: "quantitative", title: "BCE loss (mean over seeds)" },
-      color: modelColor(modelsOf(results)),
-      strokeDash: { field: "split", type: "nominal", title: "split" },
-      detail: { field: "split" },
+    facet: { column: { field: "model", type: "nominal", title: null, sort: modelsOf(results) } },
+    spec: {
+      width: 190,
+      height: 190,
+      layer: [
+        { transform: [{ aggregate: [{ op: "count", as: "rows" }], groupby: ["model"] }], mark: { type: "rule", color: "#999", strokeDash: [2, 2] }, encoding: { y: { datum: Math.LN2 } } },
+        {
+          mark: { type: "line", strokeWidth: 1.5 },
+          encoding: {
+            x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
+            y: { field: "loss", type: "quantitative", title: "BCE loss (dotted: chance, ln 2)" },
+            color: { field: "split", type: "nominal", title: "split", scale: { domain: ["train", "validation"], range: ["#4575b4", "#f46d43"] } },
+            strokeDash: { field: "run", type: "nominal", title: "run", scale: { domain: ["learned", "did not learn"], range: [[1, 0], [5, 3]] } },
+            detail: { field: "seed" },
+            tooltip: [{ field: "model" }, { field: "seed" }, { field: "split" }, { field: "epoch" }, { field: "loss", format: ".4f" }, { field: "best", title: "best epoch" }, { field: "run" }],
+          },
+        },
+      ],
     },
-  };
+  } as TopLevelSpec;
 }
 
-/** The reference's figure: a test series, its attention weights, the true flat window shaded. */
-export function attentionOverlaySpec(results: ExperimentResults, label: 0 | 1): TopLevelSpec | null {
-  const run = results.runs.find((r) => r.model === ATTENTION_MODEL && usable(r) && r.attention.some((s) => s.label === label));
-  const sample = run?.attention.find((s) => s.label === label);
-  if (run === undefined || sample === undefined) return null;
-  const series = sample.signal.map((v, t) => ({ t, signal: v, attention: sample.weights[t] }));
-  const title = `${label === 1 ? "Anomalous" : "Normal"} test series #${sample.seriesIndex} (run ${run.id.slice(0, 8)}, seed ${run.seed}, ${Object.entries(run.point).map(([k, v]) => `${axisLabel(k)} ${formatValue(v)}`).join(", ") || "no sweep"})`;
-  const layer = [
-    ...(sample.window === null ? [] : [{ data: { values: [{ start: sample.window[0], end: sample.window[1] - 1 }] }, mark: { type: "rect" as const, color: "#fdae61", opacity: 0.35 }, encoding: { x: { field: "start", type: "quantitative" as const }, x2: { field: "end" } } }]),
-    { mark: { type: "line" as const, color: "#4575b4" }, encoding: { x: { field: "t", type: "quantitative" as const, title: "time step" }, y: { field: "signal", type: "quantitative" as const, title: "signal" } } },
-    { mark: { type: "line" as const, color: "#d73027" }, encoding: { x: { field: "t", type: "quantitative" as const }, y: { field: "attention", type: "quantitative" as const, title: "attention weight α", axis: { titleColor: "#d73027" } } } },
-  ];
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title, fontSize: 12 },
+/** The attention runs a reader can choose from, in sweep order: usable, with stored samples. */
+function overlayRuns(results: ExperimentResults): RunResult[] {
+  const position = new Map(sweepPoints(results).map((p) => [p.key, p.order]));
+  return results.runs
+    .filter((r) => r.model === ATTENTION_MODEL && usable(r) && r.attention.length > 0)
+    .sort((a, b) => (position.get(pointKey(a.point)) ?? 0) - (position.get(pointKey(b.point)) ?? 0) || a.seed - b.seed);
+}
+
+/**
+ * The reference's figures: an anomalous and a normal test series, the attention weights α over them and
+ * the true flat window shaded, for the run chosen in the menu (any usable bilstm-attention run).
+ */
+export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec | null {
+  const runs = overlayRuns(results);
+  if (runs.length === 0) return null;
+  const option = (r: RunResult) => `${pointText(r.point) || "run"} · seed ${r.seed} · ${r.id.slice(0, 8)}`;
+  const values = runs.flatMap((r) =>
+    ([1, 0] as const).flatMap((label) => {
+      const sample = r.attention.find((s) => s.label === label);
+      if (sample === undefined) return [];
+      return sample.signal.map((v, t) => ({
+        run: option(r), kind: label === 1 ? "anomalous" : "normal", series: sample.seriesIndex, t, signal: v, attention: sample.weights[t] ?? null,
+        // The window is [start, end) in steps: shaded from the first flat step to the last.
+        windowStart: sample.window?.[0] ?? null, windowEnd: sample.window === null ? null : sample.window[1] - 1,
+      }));
+    }),
+  );
+  const panel = (kind: "anomalous" | "normal") => ({
+    title: { text: `${kind === "anomalous" ? "Anomalous" : "Normal"} test series`, fontSize: 12 },
     width: WIDTH,
-    height: 180,
-    data: { values: series },
-    layer,
+    height: 170,
+    transform: [{ filter: `datum.run === run && datum.kind === '${kind}'` }],
+    layer: [
+      { transform: [{ filter: "datum.t === 0 && isValid(datum.windowStart)" }], mark: { type: "rect", color: "#fdae61", opacity: 0.35 }, encoding: { x: { field: "windowStart", type: "quantitative" }, x2: { field: "windowEnd" } } },
+      { mark: { type: "line", color: "#4575b4" }, encoding: { x: { field: "t", type: "quantitative", title: "time step", scale: { nice: false } }, y: { field: "signal", type: "quantitative", title: "signal" }, tooltip: [{ field: "series", title: "test series" }, { field: "t" }, { field: "signal", format: ".3f" }, { field: "attention", format: ".4f" }] } },
+      { mark: { type: "line", color: "#d73027" }, encoding: { x: { field: "t", type: "quantitative" }, y: { field: "attention", type: "quantitative", title: "attention weight α", axis: { titleColor: "#d73027" } } } },
+    ],
     resolve: { scale: { y: "independent" } },
+  });
+  return {
+    $schema: SCHEMA,
+    data: { values },
+    params: [{ name: "run", value: option(runs[0]!), bind: { input: "select", options: runs.map(option), name: "run " } }],
+    vconcat: [panel("anomalous"), panel("normal")],
   } as TopLevelSpec;
 }
 
 /** Attention localisation per point: share of α in the true window, share of peaks inside it. */
 export function localisationSpec(results: ExperimentResults): TopLevelSpec | null {
   const points = sweepPoints(results);
-  const runs = results.runs.filter((r) => r.model === ATTENTION_MODEL && usable(r) && r.test?.attentionMassInWindow !== null);
+  const runs = results.runs.filter((r) => r.model === ATTENTION_MODEL && usable(r) && r.test?.attentionMassInWindow != null);
   if (runs.length === 0) return null;
   const values = points.flatMap((p) => {
     const here = runs.filter((r) => pointKey(r.point) === p.key);
     return [
       { measure: "attention mass inside the window", values: here.map((r) => r.test!.attentionMassInWindow!) },
-      { measure: "anomalous series with the peak inside", values: here.map((r) => r.test!.attentionPeakInWindow!) },
+      { measure: "anomalous series whose attention peaks inside it", values: here.map((r) => r.test!.attentionPeakInWindow!) },
     ].filter((m) => m.values.length > 0).map((m) => {
       const mean = m.values.reduce((a, b) => a + b, 0) / m.values.length;
-      return { x: p.label, order: p.order, measure: m.measure, mean, min: Math.min(...m.values), max: Math.max(...m.values) };
+      return { x: p.label, order: p.order, measure: m.measure, mean, min: Math.min(...m.values), max: Math.max(...m.values), n: m.values.length };
     });
   });
   const x = { field: "x", type: "ordinal" as const, title: axesOf(results).map(axisLabel).join(", ") || "point", sort: { field: "order" } };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    $schema: SCHEMA,
     width: WIDTH,
     height: 200,
     data: { values },
-    encoding: { x, color: { field: "measure", type: "nominal", title: null } },
+    encoding: { x, color: { field: "measure", type: "nominal", title: null, legend: { orient: "bottom", direction: "vertical", labelLimit: 0 } } },
     layer: [
-      { mark: { type: "rule" }, encoding: { y: { field: "min", type: "quantitative", title: "share (test set, mean; bar = range over seeds)", scale: { domain: [0, 1] } }, y2: { field: "max" } } },
-      { mark: { type: "line", point: true }, encoding: { y: { field: "mean", type: "quantitative" } } },
+      { mark: { type: "rule" }, encoding: { y: { field: "min", type: "quantitative", title: "share (test set; bar: range over seeds)", scale: { domain: [0, 1] } }, y2: { field: "max" } } },
+      { mark: { type: "line", point: true }, encoding: { y: { field: "mean", type: "quantitative" }, tooltip: [{ field: "x", title: "point" }, { field: "measure" }, { field: "mean", format: ".3f" }, { field: "min", format: ".3f" }, { field: "max", format: ".3f" }, { field: "n", title: "seeds" }] } },
     ],
-  };
+  } as TopLevelSpec;
 }
 
-/** Critical-difference diagram: models on an average-rank axis, bars joining those not significantly different. */
+/**
+ * Critical-difference diagram as Demšar (2006) draws it: an average-rank axis on top (1 = best, on the
+ * right), each model hung from its rank to a label at the side, and thick bars under the axis joining
+ * models that are not significantly different.
+ */
 export function criticalDifferenceSpec(cd: CriticalDifference): TopLevelSpec {
-  const models = cd.models.map((m, i) => ({ model: m, rank: cd.averageRanks[i]! }));
-  const bars = cd.cliques.map((group, k) => ({ from: Math.min(...group.map((i) => cd.averageRanks[i]!)) - 0.03, to: Math.max(...group.map((i) => cd.averageRanks[i]!)) + 0.03, y: -0.6 * (k + 1) }));
-  const domain = [1, cd.models.length];
+  const k = cd.models.length;
+  const pad = Math.max(0.6, 0.45 * (k - 1));
+  const order = cd.models.map((_, i) => i).sort((a, b) => cd.averageRanks[a]! - cd.averageRanks[b]!);
+  const right = Math.ceil(k / 2);
+  const barRow = (c: number) => 0.5 + 0.5 * c;
+  const labelBase = barRow(cd.cliques.length) + 0.6;
+  const models = order.map((i, pos) => {
+    const onRight = pos < right;
+    const row = labelBase + 0.8 * (onRight ? pos : k - 1 - pos);
+    return { model: cd.models[i]!, text: `${cd.models[i]!} (${cd.averageRanks[i]!.toFixed(2)})`, rank: cd.averageRanks[i]!, top: 0, y: -row, edge: onRight ? 1 - pad : k + pad, align: onRight ? "left" : "right" };
+  });
+  const bars = cd.cliques.map((group, c) => ({
+    from: Math.min(...group.map((i) => cd.averageRanks[i]!)) - 0.04, to: Math.max(...group.map((i) => cd.averageRanks[i]!)) + 0.04, y: -barRow(c),
+    models: group.map((i) => cd.models[i]!).join(", "),
+  }));
+  const bottom = labelBase + 0.8 * Math.max(right, k - right);
+  const x = { field: "rank", type: "quantitative" as const, scale: { domain: [1 - pad, k + pad], reverse: true }, axis: { orient: "top" as const, values: Array.from({ length: k }, (_, i) => i + 1), title: "average rank (1 = best)", domain: false, grid: false } };
+  const y = { type: "quantitative" as const, axis: null, scale: { domain: [-bottom - 0.2, 0.1] } };
+  const textLayer = (align: "left" | "right") => ({
+    data: { values: models.filter((m) => m.align === align) },
+    mark: { type: "text" as const, align, dx: align === "left" ? 4 : -4, fontSize: 11 },
+    encoding: { x: { field: "edge", type: "quantitative" as const }, y: { ...y, field: "y" }, text: { field: "text" } },
+  });
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    $schema: SCHEMA,
     width: WIDTH,
-    height: 60 + 18 * Math.max(1, bars.length),
+    height: 22 * (bottom + 0.6),
     layer: [
-      { data: { values: models }, mark: { type: "point", filled: true, size: 90, color: "#333" }, encoding: { x: { field: "rank", type: "quantitative", title: "average rank (1 = best)", scale: { domain, reverse: true } }, y: { datum: 0, type: "quantitative", axis: null, scale: { domain: [-0.6 * (bars.length + 1), 1] } } } },
-      { data: { values: models }, mark: { type: "text", dy: -14, fontSize: 11 }, encoding: { x: { field: "rank", type: "quantitative" }, y: { datum: 0, type: "quantitative" }, text: { field: "model" } } },
-      { data: { values: models }, mark: { type: "text", dy: 14, fontSize: 10, color: "#666" }, encoding: { x: { field: "rank", type: "quantitative" }, y: { datum: 0, type: "quantitative" }, text: { field: "rank", format: ".2f" } } },
-      { data: { values: bars }, mark: { type: "rule", strokeWidth: 4, color: "#444" }, encoding: { x: { field: "from", type: "quantitative" }, x2: { field: "to" }, y: { field: "y", type: "quantitative" } } },
+      { data: { values: [{ rank: 1, to: k }] }, mark: { type: "rule", color: "#333" }, encoding: { x, x2: { field: "to" }, y: { ...y, datum: 0 } } },
+      { data: { values: models }, mark: { type: "rule", color: "#555" }, encoding: { x, y: { ...y, field: "top" }, y2: { field: "y" } } },
+      { data: { values: models }, mark: { type: "rule", color: "#555" }, encoding: { x, x2: { field: "edge" }, y: { ...y, field: "y" } } },
+      textLayer("left"),
+      textLayer("right"),
+      { data: { values: bars }, mark: { type: "rule", strokeWidth: 4, color: "#222" }, encoding: { x: { field: "from", type: "quantitative" }, x2: { field: "to" }, y: { ...y, field: "y" }, tooltip: [{ field: "models", title: "not significantly different" }] } },
     ],
-    resolve: { scale: { y: "shared" } },
   } as TopLevelSpec;
 }

@@ -35,6 +35,29 @@ describe("statistics against hand-computed values", () => {
     expect(verdict(0.05, Number.NaN)).toBe("n/a");
   });
 
+  it("Holm on four p-values, and the clearly-ahead decision taken on the adjusted p", () => {
+    // Sorted: 0.005*4 = 0.02, 0.01*3 = 0.03, 0.03*2 = 0.06, max(0.06, 0.04*1) = 0.06; back in input order.
+    const adjusted = holm([0.04, 0.01, 0.03, 0.005]);
+    expect(adjusted.map((p) => Number(p.toFixed(6)))).toEqual([0.06, 0.03, 0.06, 0.02]);
+    // 0.04 alone would be clearly ahead; after Holm it is not.
+    expect(verdict(0.02, 0.04)).toBe("ahead");
+    expect(verdict(0.02, adjusted[0]!)).toBe("tie");
+    expect(verdict(-0.02, adjusted[3]!)).toBe("behind");
+    // At exactly alpha the null is not rejected.
+    expect(verdict(0.02, 0.05)).toBe("tie");
+    expect(holm([0.9, 0.8])).toEqual([1, 1]);
+  });
+
+  it("paired difference: the interval is centred on the mean difference and excludes 0 exactly when p < 0.05", () => {
+    // d = [0.05, 0.06, 0.07, 0.08]: mean 0.065, sd 0.0129099, t(0.975, 3) = 3.182446 → half-width 0.0205426.
+    const r = pairedDifference([0.95, 0.96, 0.97, 0.98], [0.9, 0.9, 0.9, 0.9]);
+    expect(r.mean).toBeCloseTo(0.065, 12);
+    expect(r.hi - r.mean).toBeCloseTo(0.0205426, 6);
+    expect(r.mean - r.lo).toBeCloseTo(0.0205426, 6);
+    expect(r.lo > 0).toBe(r.p < 0.05);
+    expect(() => pairedDifference([1, 2], [1])).toThrow(/same length/);
+  });
+
   it("ranks with ties averaged", () => {
     expect(ranks([0.9, 0.7, 0.9, 0.5])).toEqual([1.5, 3, 1.5, 4]);
   });
@@ -44,6 +67,26 @@ describe("statistics against hand-computed values", () => {
     expect(wilcoxonSignedRank([2, 3, 4, 5, 6, 7], [1, 1, 1, 1, 1, 1]).p).toBeCloseTo(2 / 64, 12);
     // d = +1, -2, +3: W+ = 4 of max 6; P(W+ >= 4) = 3/8, P(W+ <= 4) = 6/8 → p = 0.75.
     expect(wilcoxonSignedRank([2, 0, 4], [1, 2, 1]).p).toBeCloseTo(0.75, 12);
+  });
+
+  it("Wilcoxon signed-rank, normal approximation with ties", () => {
+    // d = 1, 1, 2, -3, 4: |d| ranks 1.5, 1.5, 3, 4, 5; W+ = 11; mean 7.5; variance 5*6*11/24 - (2^3 - 2)/48 = 13.625;
+    // z = 3.5 / sqrt(13.625) = 0.948200 → p = 2 (1 - Φ(z)) = 0.343028.
+    const r = wilcoxonSignedRank([2, 2, 3, 0, 5], [1, 1, 1, 3, 1]);
+    expect(r.statistic).toBe(11);
+    expect(r.p).toBeCloseTo(0.343028, 5);
+    // Zero differences are dropped (Wilcoxon's convention); none left means no evidence.
+    expect(wilcoxonSignedRank([1, 2], [1, 2])).toEqual({ statistic: 0, p: 1, n: 0 });
+  });
+
+  it("Friedman with ties in a block: corrected statistic", () => {
+    // Ranks (1.5, 1.5, 3), (1, 2, 3), (3, 2, 1): sums 5.5, 5.5, 7; uncorrected chi2 = 12/(3*3*4) * (5.5^2 + 5.5^2 + 7^2) - 3*3*4 = 0.5;
+    // tie correction 1 - (2^3 - 2) / (3 * (3^3 - 3)) = 11/12 → chi2 = 6/11, df 2 → p = exp(-3/11) = 0.761300.
+    const r = friedman([[0.9, 0.9, 0.5], [0.8, 0.7, 0.6], [0.6, 0.7, 0.8]]);
+    expect(r.averageRanks.map((x) => Number(x.toFixed(6)))).toEqual([1.833333, 1.833333, 2.333333]);
+    expect(r.statistic).toBeCloseTo(6 / 11, 12);
+    expect(r.p).toBeCloseTo(0.7613, 4);
+    expect(friedman([[1, 1], [2, 2]])).toMatchObject({ statistic: 0, p: 1 });
   });
 
   it("Friedman: average ranks and statistic", () => {

@@ -112,15 +112,25 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): 
 
 /**
  * Friedman test over blocks (rows) of k treatments (columns), higher = better: average ranks, the
- * chi-square statistic and its p-value.
+ * chi-square statistic with the usual correction for ties within blocks (as scipy's friedmanchisquare)
+ * and its p-value.
  */
 export function friedman(blocks: readonly (readonly number[])[]): { averageRanks: number[]; statistic: number; p: number } {
   const k = blocks[0]?.length ?? 0;
   const n = blocks.length;
   const sums = new Array<number>(k).fill(0);
-  for (const block of blocks) ranks(block).forEach((r, j) => (sums[j]! += r));
+  let tieTerm = 0;
+  for (const block of blocks) {
+    const r = ranks(block);
+    r.forEach((x, j) => (sums[j]! += x));
+    for (const t of new Map(r.map((x) => [x, r.filter((y) => y === x).length])).values()) tieTerm += t ** 3 - t;
+  }
   const averageRanks = sums.map((s) => s / n);
   if (n === 0 || k < 2) return { averageRanks, statistic: Number.NaN, p: Number.NaN };
-  const statistic = ((12 * n) / (k * (k + 1))) * (averageRanks.reduce((s, r) => s + r * r, 0) - (k * (k + 1) ** 2) / 4);
+  const uncorrected = ((12 * n) / (k * (k + 1))) * (averageRanks.reduce((s, r) => s + r * r, 0) - (k * (k + 1) ** 2) / 4);
+  const correction = 1 - tieTerm / (n * (k ** 3 - k));
+  // Every block all ties: no information, no evidence of a difference.
+  if (correction <= 0) return { averageRanks, statistic: 0, p: 1 };
+  const statistic = uncorrected / correction;
   return { averageRanks, statistic, p: 1 - jStat.chisquare.cdf(statistic, k - 1) };
 }
