@@ -1,5 +1,5 @@
 import type { RunPlan, SweepEvent } from "@tsa/runner";
-import { formatValue } from "@tsa/report";
+import { formatValue } from "@tsa/report/tables";
 import cliProgress from "cli-progress";
 
 const describe = (plan: RunPlan) =>

@@ -1,4 +1,4 @@
-import { sweepPoints, summarize } from "@tsa/report";
+import { sweepPoints, summarize } from "@tsa/report/tables";
 import type { ExperimentResults } from "@tsa/tracker";
 import { textTable } from "./format/text-table.js";
 

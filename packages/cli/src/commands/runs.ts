@@ -1,5 +1,5 @@
 import { UserInputError } from "@tsa/errors";
-import { formatValue } from "@tsa/report";
+import { formatValue } from "@tsa/report/tables";
 import { openStore, parseWhere, RUN_STATUSES, type RunFilter, type RunResult, type RunStatus, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { FORMATS, formatRows, outputFormat, type Column, type OutputFormat } from "../format/output.js";

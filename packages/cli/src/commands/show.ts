@@ -1,5 +1,5 @@
 import { UserInputError } from "@tsa/errors";
-import { formatValue } from "@tsa/report";
+import { formatValue } from "@tsa/report/tables";
 import { openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { textTable } from "../format/text-table.js";

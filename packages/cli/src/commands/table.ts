@@ -1,5 +1,5 @@
 import { UserInputError } from "@tsa/errors";
-import { buildMetricTable, buildPaperTable, METRICS, toCsv, toLatex, toMarkdown, type MetricName, type TableModel } from "@tsa/report";
+import { buildMetricTable, buildPaperTable, METRICS, toCsv, toLatex, toMarkdown, type MetricName, type TableModel } from "@tsa/report/tables";
 import { openStore, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { writeOutput } from "../format/output.js";
