@@ -27,8 +27,8 @@ function time(fn: () => void, n = repeats): number {
 
 function lstmStep(k: KernelImplementationApi) {
   const shape = { batch: B, steps: T, features: F, units: H };
-  const { y, tape } = k.lstmForward(shape, x, lstm, lstm);
-  k.lstmBackward(shape, x, lstm, lstm, tape, y, y);
+  const { y, tape } = k.lstmForward(shape, x, lstm, lstm, true);
+  k.lstmBackward(shape, x, lstm, lstm, tape!, y, y);
 }
 function attentionStep(k: KernelImplementationApi) {
   const shape = { batch: B, steps: T, features: 2 * H, units: A };

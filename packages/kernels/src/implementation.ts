@@ -18,7 +18,10 @@ export interface LstmParams {
   bias: Float32Array;
 }
 
-/** What the forward pass keeps for BPTT, per direction, indexed by time step (not processing order). */
+/**
+ * What the forward pass keeps for BPTT, per direction, indexed by time step (not processing order).
+ * The backward pass may consume it (the native one writes each step's gate gradients over the gates).
+ */
 export interface LstmTape {
   /** [T, B, 4H]: activated gates i, f, g, o. */
   gates: [Float32Array, Float32Array];
@@ -53,7 +56,7 @@ export interface AttentionForward {
   context: Float32Array;
   /** [B, T] */
   alpha: Float32Array;
-  /** [B, T, A]: tanh(h W1 + b1), kept for the backward pass. */
+  /** [B, T, A]: tanh(h W1 + b1), kept for the backward pass (which may consume it). */
   hidden: Float32Array;
 }
 
@@ -65,10 +68,35 @@ export interface AttentionGradients {
   b2: Float32Array;
 }
 
+/** A 1-D convolution, 'same' padding (⌊(K−1)/2⌋ zeros on the left), stride 1. */
+export interface Conv1dShape {
+  batch: number;
+  steps: number;
+  channels: number;
+  filters: number;
+  kernelSize: number;
+}
+
+/** Gradients of a 1-D convolution: dx [B, T, C], kernel [K·C, F], bias [F]. */
+export interface Conv1dGradients {
+  dx: Float32Array;
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
 export interface KernelImplementationApi {
   readonly name: "native" | "typescript";
-  /** x [B, T, F] → y [B, T, 2H] (forward states, then backward states, per step) and the tape. */
-  lstmForward(shape: LstmShape, x: Float32Array, fwd: LstmParams, bwd: LstmParams): { y: Float32Array; tape: LstmTape };
+  /**
+   * x [B, T, F] → y [B, T, 2H] (forward states, then backward states, per step) and the tape; with
+   * `keepTape: false` (inference: no gradient will be asked) the tape is null, which saves its memory.
+   */
+  lstmForward(
+    shape: LstmShape,
+    x: Float32Array,
+    fwd: LstmParams,
+    bwd: LstmParams,
+    keepTape?: boolean,
+  ): { y: Float32Array; tape: LstmTape | null };
   lstmBackward(
     shape: LstmShape,
     x: Float32Array,
@@ -86,4 +114,7 @@ export interface KernelImplementationApi {
     forward: AttentionForward,
     dContext: Float32Array,
   ): AttentionGradients;
+  /** x [B, T, C] * kernel [K·C, F] (rows tap-major, then channel) + bias [F] → [B, T, F]. */
+  conv1dForward(shape: Conv1dShape, x: Float32Array, kernel: Float32Array, bias: Float32Array): Float32Array;
+  conv1dBackward(shape: Conv1dShape, x: Float32Array, kernel: Float32Array, dOut: Float32Array): Conv1dGradients;
 }

@@ -1,4 +1,4 @@
-export { bidirectionalLstm, attentionPooling, attentionScores } from "./ops.js";
+export { bidirectionalLstm, attentionPooling, attentionScores, conv1dSame } from "./ops.js";
 export type { AttentionWeights, LstmWeights } from "./ops.js";
 export { FusedBidirectionalLSTM, AttentionPooling } from "./layers.js";
 export type { AttentionPoolingArgs, FusedBidirectionalLSTMArgs } from "./layers.js";

@@ -9,6 +9,8 @@ interface Addon {
   lstmBackward(...args: Array<number | F32>): void;
   attentionForward(...args: Array<number | F32>): void;
   attentionBackward(...args: Array<number | F32>): void;
+  conv1dForward(...args: Array<number | F32>): void;
+  conv1dBackward(...args: Array<number | F32>): void;
 }
 
 const ADDON_PATH = fileURLToPath(new URL("../build/Release/tsa_kernels.node", import.meta.url));
@@ -31,16 +33,39 @@ export function kernelThreads(): number {
   return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
 }
 
+/**
+ * Reuses the tape's big arrays (tens of MB a batch) from one batch to the next: fresh ones cost zeroing
+ * and, as external memory, push V8 into frequent full garbage collections. Arrays come back when the
+ * backward pass has consumed them; every user overwrites them completely before reading.
+ */
+class ScratchPool {
+  private readonly free = new Map<number, F32[]>();
+  take(length: number): F32 {
+    return this.free.get(length)?.pop() ?? new Float32Array(length);
+  }
+  give(...arrays: F32[]): void {
+    for (const a of arrays) {
+      const list = this.free.get(a.length) ?? [];
+      if (list.length < 2) list.push(a);
+      this.free.set(a.length, list);
+    }
+  }
+}
+
 export function nativeKernels(addon: Addon): KernelImplementationApi {
+  const pool = new ScratchPool();
   return {
     name: "native",
-    lstmForward({ batch: B, steps: T, features: F, units: H }, x, fwd, bwd) {
+    lstmForward({ batch: B, steps: T, features: F, units: H }, x, fwd, bwd, keepTape = true) {
       const y = new Float32Array(B * T * 2 * H);
-      const gates: [F32, F32] = [new Float32Array(T * B * 4 * H), new Float32Array(T * B * 4 * H)];
-      const cells: [F32, F32] = [new Float32Array(T * B * H), new Float32Array(T * B * H)];
+      const kept = keepTape ? T : 2;
+      const gates: [F32, F32] = [pool.take(kept * B * 4 * H), pool.take(kept * B * 4 * H)];
+      const cells: [F32, F32] = [pool.take(kept * B * H), pool.take(kept * B * H)];
       addon.lstmForward(B, T, F, H, x, fwd.kernel, fwd.recurrent, fwd.bias, bwd.kernel, bwd.recurrent, bwd.bias,
-        y, gates[0], gates[1], cells[0], cells[1], kernelThreads());
-      return { y, tape: { gates, cells } };
+        y, gates[0], gates[1], cells[0], cells[1], kernelThreads(), keepTape ? 1 : 0);
+      if (keepTape) return { y, tape: { gates, cells } };
+      pool.give(...gates, ...cells);
+      return { y, tape: null };
     },
     lstmBackward({ batch: B, steps: T, features: F, units: H }, x, fwd, bwd, tape, y, dy) {
       const G = 4 * H;
@@ -50,10 +75,11 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
       addon.lstmBackward(B, T, F, H, x, fwd.kernel, fwd.recurrent, bwd.kernel, bwd.recurrent,
         tape.gates[0], tape.gates[1], tape.cells[0], tape.cells[1], y, dy, dx,
         forward.kernel, forward.recurrent, forward.bias, backward.kernel, backward.recurrent, backward.bias, kernelThreads());
+      pool.give(...tape.gates, ...tape.cells);
       return { dx, forward, backward };
     },
     attentionForward({ batch: B, steps: T, features: D, units: A }, h, p) {
-      const hidden = new Float32Array(B * T * A);
+      const hidden = pool.take(B * T * A);
       const alpha = new Float32Array(B * T);
       const context = new Float32Array(B * D);
       addon.attentionForward(B, T, D, A, h, p.w1, p.b1, p.w2, p.b2, hidden, alpha, context, kernelThreads());
@@ -69,6 +95,17 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
       };
       addon.attentionBackward(B, T, D, A, h, p.w1, p.w2, forward.hidden, forward.alpha, dContext,
         grads.dh, grads.w1, grads.b1, grads.w2, grads.b2, kernelThreads());
+      pool.give(forward.hidden);
+      return grads;
+    },
+    conv1dForward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, bias) {
+      const out = new Float32Array(B * T * F);
+      addon.conv1dForward(B, T, C, F, K, x, kernel, bias, out, kernelThreads());
+      return out;
+    },
+    conv1dBackward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, dOut) {
+      const grads = { dx: new Float32Array(B * T * C), kernel: new Float32Array(K * C * F), bias: new Float32Array(F) };
+      addon.conv1dBackward(B, T, C, F, K, x, kernel, dOut, grads.dx, grads.kernel, grads.bias, kernelThreads());
       return grads;
     },
   };

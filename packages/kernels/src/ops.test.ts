@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attentionPooling, attentionScores, bidirectionalLstm } from "./ops.js";
+import { attentionPooling, attentionScores, bidirectionalLstm, conv1dSame } from "./ops.js";
 import { kernels, withKernels } from "./select.js";
-import { attentionReference, lstmReference, maxRelativeError, useWasm } from "./test-support.js";
+import { attentionReference, conv1dReference, lstmReference, maxRelativeError, useWasm } from "./test-support.js";
 import { typescriptKernels } from "./typescript-kernels.js";
 import type { KernelImplementationApi } from "./implementation.js";
 
@@ -17,13 +17,27 @@ const implementations: Array<[string, () => KernelImplementationApi]> = [
   }],
 ];
 
-/** [batch, steps, features, units]: batch 1, sequence 1, odd sizes, and a realistic one. */
+/**
+ * [batch, steps, features, units]: batch 1, sequence 1, odd sizes, a realistic one, and units that are
+ * a multiple of the native kernels' 8-lane vectors plus a tail (12: gates 48 = 32 + 8 + 8 columns).
+ */
 const LSTM_SHAPES: Array<[number, number, number, number]> = [
   [1, 1, 1, 1],
   [1, 7, 1, 3],
   [3, 1, 2, 5],
   [5, 9, 3, 7],
+  [6, 12, 2, 12],
   [4, 40, 1, 32],
+];
+
+/** [batch, steps, channels, filters, kernelSize]: k 1, even k, k longer than the series, vector tails. */
+const CONV_SHAPES: Array<[number, number, number, number, number]> = [
+  [1, 5, 1, 1, 1],
+  [2, 9, 1, 4, 7],
+  [3, 16, 5, 3, 4],
+  [2, 3, 2, 2, 7],
+  [5, 40, 16, 33, 5],
+  [4, 64, 32, 48, 5],
 ];
 
 describe.each(implementations)("%s kernels", (_name, implementation) => {
@@ -83,6 +97,7 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
   it.each([
     [1, 1, 1, 1],
     [2, 5, 3, 4],
+    [5, 17, 10, 40],
     [3, 50, 64, 64],
   ])("attention pooling matches the tf composition for B=%i T=%i D=%i A=%i", (B, T, D, A) => {
     withKernels(implementation(), () => {
@@ -98,6 +113,23 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
       const actual = tf.variableGrads(() => tf.sum(tf.mul(attentionPooling(h, weights), probe)) as tf.Scalar, vars);
       expect(maxRelativeError(attentionPooling(h, weights).dataSync(), attentionReference(h, weights).context.dataSync())).toBeLessThan(1e-4);
       expect(maxRelativeError(attentionScores(h, weights).dataSync(), attentionReference(h, weights).alpha.dataSync())).toBeLessThan(1e-5);
+      for (const v of vars) {
+        expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
+      }
+      tf.dispose([...vars, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+    });
+  });
+
+  it.each(CONV_SHAPES)("conv1d matches the im2col tf composition for B=%i T=%i C=%i F=%i k=%i", (B, T, C, F, K) => {
+    withKernels(implementation(), () => {
+      const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, C], 0, 1, "float32", 11));
+      const kernel = tf.variable(tf.randomNormal<tf.Rank.R2>([K * C, F], 0, 0.5, "float32", 12));
+      const bias = tf.variable(tf.randomNormal<tf.Rank.R1>([F], 0, 0.5, "float32", 13));
+      const probe = tf.randomNormal([B, T, F], 0, 1, "float32", 14);
+      const vars = [x, kernel, bias];
+      const expected = tf.variableGrads(() => tf.sum(tf.mul(conv1dReference(x, kernel, bias, K), probe)) as tf.Scalar, vars);
+      const actual = tf.variableGrads(() => tf.sum(tf.mul(conv1dSame(x, kernel, bias, K), probe)) as tf.Scalar, vars);
+      expect(maxRelativeError(conv1dSame(x, kernel, bias, K).dataSync(), conv1dReference(x, kernel, bias, K).dataSync())).toBeLessThan(1e-4);
       for (const v of vars) {
         expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
       }
@@ -140,6 +172,7 @@ describe("numeric gradient check (TypeScript kernels, tiny case)", () => {
       return y.reduce((s, v, i) => s + v * (probe[i] as number), 0);
     };
     const { y, tape } = typescriptKernels.lstmForward(shape, x, fwd, bwd);
+    if (tape === null) throw new Error("the TypeScript kernels always keep the tape");
     const g = typescriptKernels.lstmBackward(shape, x, fwd, bwd, tape, y, probe);
     const eps = 1e-2;
     const check = (values: Float32Array, analytic: Float32Array) => {

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { kernels } from "./select.js";
+import { readValues } from "./tensor-values.js";
 
 /** One LSTM direction's parameters as tensors: kernel [F, 4H], recurrent kernel [H, 4H], bias [4H]. */
 export interface LstmWeights {
@@ -16,7 +17,18 @@ export interface AttentionWeights {
   b2: tf.Tensor1D;
 }
 
-const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+const f32 = readValues;
+
+/**
+ * customGrad's arguments: the input tensors, then the function that keeps tensors for the gradient.
+ * Inputs are re-read from the kept tensors in the gradient, since heap views do not outlive allocations.
+ */
+function splitArgs(args: Array<tf.Tensor | tf.GradSaveFunc>): { inputs: tf.Tensor[]; save: tf.GradSaveFunc } {
+  return { inputs: args.slice(0, -1) as tf.Tensor[], save: args[args.length - 1] as tf.GradSaveFunc };
+}
+
+/** True while tfjs records a gradient tape (inside tf.grad, variableGrads, optimizer.minimize). */
+const recordingGradients = (): boolean => tf.engine().state.gradientDepth > 0;
 
 /**
  * A bidirectional LSTM over all steps in one fused op: x [B, T, F] → [B, T, 2H], the forward states then
@@ -25,19 +37,27 @@ const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
  */
 export function bidirectionalLstm(x: tf.Tensor3D, fwd: LstmWeights, bwd: LstmWeights): tf.Tensor3D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [xt, kf, uf, bf, kb, ub, bb] = args as tf.Tensor[];
+    const { inputs, save } = splitArgs(args);
+    const [xt, , uf] = inputs;
     const [batch, steps, features] = xt!.shape as [number, number, number];
     const units = uf!.shape[0] as number;
     const shape = { batch, steps, features, units };
     const implementation = kernels();
-    const xs = f32(xt!);
-    const pf = { kernel: f32(kf!), recurrent: f32(uf!), bias: f32(bf!) };
-    const pb = { kernel: f32(kb!), recurrent: f32(ub!), bias: f32(bb!) };
-    const { y, tape } = implementation.lstmForward(shape, xs, pf, pb);
+    const read = (t: tf.Tensor[]) => ({
+      x: f32(t[0]!),
+      fwd: { kernel: f32(t[1]!), recurrent: f32(t[2]!), bias: f32(t[3]!) },
+      bwd: { kernel: f32(t[4]!), recurrent: f32(t[5]!), bias: f32(t[6]!) },
+    });
+    const p = read(inputs);
+    // Outside tf.grad / minimize no gradient can be asked for: skip the tape (inference, validation).
+    const { y, tape } = implementation.lstmForward(shape, p.x, p.fwd, p.bwd, recordingGradients());
+    save(inputs);
     return {
       value: tf.tensor3d(y, [batch, steps, 2 * units]),
-      gradFunc: (dy: tf.Tensor) => {
-        const g = implementation.lstmBackward(shape, xs, pf, pb, tape, y, f32(dy));
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        if (tape === null) throw new Error("bidirectionalLstm: a gradient was asked of a forward pass run outside a gradient tape");
+        const q = read(saved);
+        const g = implementation.lstmBackward(shape, q.x, q.fwd, q.bwd, tape, y, f32(dy));
         const G = 4 * units;
         return [
           tf.tensor3d(g.dx, [batch, steps, features]),
@@ -65,16 +85,18 @@ function attentionShape(h: tf.Tensor3D, w: AttentionWeights) {
  */
 export function attentionPooling(h: tf.Tensor3D, w: AttentionWeights): tf.Tensor2D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [ht, w1, b1, w2, b2] = args as tf.Tensor[];
-    const shape = attentionShape(ht as tf.Tensor3D, w);
+    const { inputs, save } = splitArgs(args);
+    const shape = attentionShape(inputs[0] as tf.Tensor3D, w);
     const implementation = kernels();
-    const hs = f32(ht!);
-    const p = { w1: f32(w1!), b1: f32(b1!), w2: f32(w2!), b2: f32(b2!) };
-    const forward = implementation.attentionForward(shape, hs, p);
+    const read = (t: tf.Tensor[]) => ({ h: f32(t[0]!), p: { w1: f32(t[1]!), b1: f32(t[2]!), w2: f32(t[3]!), b2: f32(t[4]!) } });
+    const { h, p } = read(inputs);
+    const forward = implementation.attentionForward(shape, h, p);
+    save(inputs);
     return {
       value: tf.tensor2d(forward.context, [shape.batch, shape.features]),
-      gradFunc: (dContext: tf.Tensor) => {
-        const g = implementation.attentionBackward(shape, hs, p, forward, f32(dContext));
+      gradFunc: (dContext: tf.Tensor, saved: tf.Tensor[]) => {
+        const q = read(saved);
+        const g = implementation.attentionBackward(shape, q.h, q.p, forward, f32(dContext));
         return [
           tf.tensor3d(g.dh, [shape.batch, shape.steps, shape.features]),
           tf.tensor2d(g.w1, [shape.features, shape.units]),
@@ -94,4 +116,31 @@ export function attentionScores(h: tf.Tensor3D, w: AttentionWeights): tf.Tensor2
   const p = { w1: f32(w.w1), b1: f32(w.b1), w2: f32(w.w2), b2: f32(w.b2) };
   const { alpha } = kernels().attentionForward(shape, f32(h), p);
   return tf.tensor2d(alpha, [shape.batch, shape.steps]);
+}
+
+/**
+ * A 1-D convolution in one op, 'same' padding (⌊(K−1)/2⌋ zeros on the left, as tf.conv1d), stride 1:
+ * x [B, T, C], kernel [K·C, F] (rows tap-major, then channel: tf's [K, C, F] flattened), bias [F] →
+ * [B, T, F], with gradients to x, kernel and bias. The wasm backend has no Conv2DBackpropFilter.
+ */
+export function conv1dSame(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D, kernelSize: number): tf.Tensor3D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const { inputs, save } = splitArgs(args);
+    const [xt, kt, bt] = inputs;
+    const [batch, steps, channels] = xt!.shape as [number, number, number];
+    const filters = kt!.shape[1] as number;
+    const shape = { batch, steps, channels, filters, kernelSize };
+    const implementation = kernels();
+    const out = implementation.conv1dForward(shape, f32(xt!), f32(kt!), f32(bt!));
+    save(inputs);
+    return {
+      value: tf.tensor3d(out, [batch, steps, filters]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ks] = saved as [tf.Tensor, tf.Tensor];
+        const g = implementation.conv1dBackward(shape, f32(xs), f32(ks), f32(dy));
+        return [tf.tensor3d(g.dx, [batch, steps, channels]), tf.tensor2d(g.kernel, [kernelSize * channels, filters]), tf.tensor1d(g.bias)];
+      },
+    };
+  });
+  return op(x, kernel, bias) as tf.Tensor3D;
 }

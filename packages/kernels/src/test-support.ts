@@ -54,3 +54,18 @@ export function lstmReference(
   });
   return tf.concat(outputs, 2) as tf.Tensor3D;
 }
+
+/** A 'same' 1-D convolution as im2col with tf ops (shifted slices, one matMul): the fused op's reference. */
+export function conv1dReference(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D, kernelSize: number): tf.Tensor3D {
+  const [batch, steps, channels] = x.shape;
+  const left = Math.floor((kernelSize - 1) / 2);
+  const padded = tf.pad(x, [
+    [0, 0],
+    [left, kernelSize - 1 - left],
+    [0, 0],
+  ]);
+  const taps = Array.from({ length: kernelSize }, (_, i) => tf.slice(padded, [0, i, 0], [batch, steps, channels]));
+  const patches = kernelSize === 1 ? taps[0]! : tf.concat(taps, 2);
+  const out = tf.matMul(patches.reshape([batch * steps, kernelSize * channels]), kernel);
+  return tf.add(out, bias).reshape([batch, steps, kernel.shape[1]]);
+}

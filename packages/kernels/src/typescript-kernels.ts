@@ -3,6 +3,7 @@ import type {
   AttentionGradients,
   AttentionParamsArrays,
   AttentionShape,
+  Conv1dGradients,
   KernelImplementationApi,
   LstmGradients,
   LstmParams,
@@ -13,7 +14,7 @@ import type {
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /**
- * The kernels in plain TypeScript: the same algorithms as native/kernels.cc, used where the addon
+ * The kernels in plain TypeScript: the same algorithms as native/ (see kernels.h), used where the addon
  * cannot build or load. About 20 times slower than the addon; exact to float32 rounding.
  */
 export const typescriptKernels: KernelImplementationApi = {
@@ -45,6 +46,55 @@ export const typescriptKernels: KernelImplementationApi = {
 
   attentionBackward(shape, h, p, forward, dContext) {
     return attentionBackwardRange(shape, h, p, forward, dContext);
+  },
+
+  conv1dForward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, bias) {
+    const out = new Float32Array(B * T * F);
+    const left = Math.floor((K - 1) / 2);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const o = (b * T + t) * F;
+        out.set(bias, o);
+        for (let i = 0; i < K; i++) {
+          const s = t + i - left;
+          if (s < 0 || s >= T) continue;
+          for (let c = 0; c < C; c++) {
+            const xv = x[(b * T + s) * C + c] as number;
+            const w = (i * C + c) * F;
+            for (let f = 0; f < F; f++) out[o + f]! += xv * (kernel[w + f] as number);
+          }
+        }
+      }
+    }
+    return out;
+  },
+
+  conv1dBackward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, dOut) {
+    const grads: Conv1dGradients = { dx: new Float32Array(B * T * C), kernel: new Float32Array(K * C * F), bias: new Float32Array(F) };
+    const left = Math.floor((K - 1) / 2);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const o = (b * T + t) * F;
+        for (let f = 0; f < F; f++) grads.bias[f]! += dOut[o + f] as number;
+        for (let i = 0; i < K; i++) {
+          const s = t + i - left;
+          if (s < 0 || s >= T) continue;
+          for (let c = 0; c < C; c++) {
+            const xi = (b * T + s) * C + c;
+            const xv = x[xi] as number;
+            const w = (i * C + c) * F;
+            let acc = 0;
+            for (let f = 0; f < F; f++) {
+              const g = dOut[o + f] as number;
+              grads.kernel[w + f]! += xv * g;
+              acc += g * (kernel[w + f] as number);
+            }
+            grads.dx[xi]! += acc;
+          }
+        }
+      }
+    }
+    return grads;
   },
 };
 

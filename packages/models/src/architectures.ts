@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelName } from "./config.js";
 import { AttentionPooling, FusedBidirectionalLSTM } from "@tsa/kernels";
 import { Conv1DIm2col } from "./layers/conv1d-im2col.js";
+import { GlobalMaxPooling1DMasked, MaxPooling1DMasked } from "./layers/max-pooling.js";
 
 export interface ModelOptions {
   numPoints: number;
@@ -56,11 +57,11 @@ const HEADS: Record<ModelName, Head> = {
     blocks.forEach(([filters, kernelSize], i) => {
       x = new Conv1DIm2col({ filters, kernelSize, seed: seeds() }).apply(x) as tf.SymbolicTensor;
       x = tf.layers.activation({ activation: "relu" }).apply(x) as tf.SymbolicTensor;
-      if (i < blocks.length - 1) x = tf.layers.maxPooling1d({ poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+      if (i < blocks.length - 1) x = new MaxPooling1DMasked({ poolSize: 2 }).apply(x) as tf.SymbolicTensor;
     });
     const pooled = tf.layers
       .concatenate()
-      .apply([tf.layers.globalMaxPooling1d().apply(x), tf.layers.globalAveragePooling1d().apply(x)] as tf.SymbolicTensor[]);
+      .apply([new GlobalMaxPooling1DMasked({}).apply(x), tf.layers.globalAveragePooling1d().apply(x)] as tf.SymbolicTensor[]);
     return dense(1, seeds()).apply(pooled) as tf.SymbolicTensor;
   },
   // BiLSTM (32 per direction) → mean over time → logit: attention's ablation with uniform weights.

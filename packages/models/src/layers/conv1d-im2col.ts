@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { conv1dSame } from "@tsa/kernels";
 
 export interface Conv1DIm2colArgs {
   filters: number;
@@ -9,9 +10,11 @@ export interface Conv1DIm2colArgs {
 }
 
 /**
- * A 1-D convolution ('same' padding, stride 1) written as im2col: k shifted slices concatenated along
- * the channels, then one matrix product. The wasm backend lacks Conv2DBackpropFilter, so tf.layers'
- * conv1d cannot train there; every op used here has a wasm gradient, and matMul is wasm's fastest op.
+ * A 1-D convolution ('same' padding, stride 1) with the kernel stored im2col-style ([k·C, F], rows
+ * tap-major). The wasm backend lacks Conv2DBackpropFilter, so tf.layers' conv1d cannot train there; the
+ * fused op of @tsa/kernels (native or TypeScript) computes it and its gradient. (The im2col composition
+ * of tf ops it replaces spent ~170 ms a batch at the reference shape in slice/concat/matMul gradients.)
+ * The class name stays for saved models.
  */
 export class Conv1DIm2col extends tf.layers.Layer {
   static readonly className = "Conv1DIm2col";
@@ -61,17 +64,5 @@ tf.serialization.registerClass(Conv1DIm2col);
 
 /** x [B, T, C] * kernel [k*C, F] (rows ordered tap-major, then channel) + bias → [B, T, F]. */
 export function conv1dIm2col(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D, kernelSize: number): tf.Tensor3D {
-  return tf.tidy(() => {
-    const [batch, steps, channels] = x.shape;
-    const left = Math.floor((kernelSize - 1) / 2);
-    const padded = tf.pad(x, [
-      [0, 0],
-      [left, kernelSize - 1 - left],
-      [0, 0],
-    ]);
-    const taps = Array.from({ length: kernelSize }, (_, i) => tf.slice(padded, [0, i, 0], [batch, steps, channels]));
-    const patches = kernelSize === 1 ? taps[0]! : tf.concat(taps, 2);
-    const out = tf.matMul(patches.reshape([batch * steps, kernelSize * channels]), kernel);
-    return tf.add(out, bias).reshape([batch, steps, kernel.shape[1]]);
-  });
+  return conv1dSame(x, kernel, bias, kernelSize);
 }

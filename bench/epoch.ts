@@ -1,0 +1,56 @@
+// Seconds per training epoch of one model at the reference scale, measured with the real training loop
+// (trainWithEarlyStopping): it trains `batches` batches per epoch on the first batches·32 training series,
+// then runs the full validation pass (1,000 series). The epoch is extrapolated as
+//   (train time / batches measured) × 219 + measured validation-pass time,
+// after one warm-up epoch that is not counted. The median over `epochs` epochs is reported.
+import { buildModel, trainWithEarlyStopping, type ModelName } from "@tsa/models";
+import { REFERENCE, disposeSplit, median, splitTensors, type ReferenceSplits } from "./scale.js";
+
+export interface EpochMeasurement {
+  secondsPerEpoch: number;
+  /** Per measured epoch: ms per training batch and ms of the rest of the epoch (validation pass). */
+  trainMsPerBatch: number;
+  valPassMs: number;
+  batchesMeasured: number;
+}
+
+export async function measureEpoch(model: ModelName, splits: ReferenceSplits, batches: number, epochs: number): Promise<EpochMeasurement> {
+  const train = splitTensors(splits.train, batches * REFERENCE.batchSize);
+  const val = splitTensors(splits.val);
+  const net = buildModel(model, { numPoints: REFERENCE.numPoints, seed: 1 });
+  const perBatch: number[] = [];
+  const valPass: number[] = [];
+  try {
+    let last = performance.now();
+    await trainWithEarlyStopping(
+      net,
+      train,
+      val,
+      { epochs: epochs + 1, patience: 0, batchSize: REFERENCE.batchSize, lr: REFERENCE.lr },
+      1,
+      {
+        onEpoch(record) {
+          const now = performance.now();
+          // Epoch 1 warms up tfjs, the wasm module and the kernels' first allocations: not counted.
+          if (record.epoch > 1) {
+            perBatch.push(record.durationMs / batches);
+            valPass.push(now - last - record.durationMs);
+          }
+          last = now;
+        },
+      },
+    );
+  } finally {
+    net.dispose();
+    disposeSplit(train);
+    disposeSplit(val);
+  }
+  const trainMsPerBatch = median(perBatch);
+  const valPassMs = median(valPass);
+  return {
+    secondsPerEpoch: (trainMsPerBatch * splits.batchesPerEpoch + valPassMs) / 1000,
+    trainMsPerBatch,
+    valPassMs,
+    batchesMeasured: batches,
+  };
+}

@@ -1,0 +1,129 @@
+// `yarn bench`: seconds per training epoch at the reference scale for each model, the PyTorch reference's
+// seconds per epoch measured in the same command with the same thread count, their ratio, and sweep
+// throughput (runs per minute) with 1 and 2 workers. Never part of a test run. See bench/README.md.
+import { kernelImplementation, kernelThreads } from "@tsa/kernels";
+import { selectBackend } from "@tsa/models";
+import { BenchUsageError, USAGE, parseBenchArgs } from "./args.js";
+import { measureEpoch, type EpochMeasurement } from "./epoch.js";
+import { profileBilstmAttention } from "./profile.js";
+import { measurePytorch, pytorchUnavailable } from "./pytorch.js";
+import { referenceSplits } from "./scale.js";
+import { measureThroughput, smokeExperiment, type Throughput } from "./sweep.js";
+
+/** The --json shape (issue 3). */
+interface BenchResult {
+  models: Record<string, { secondsPerEpoch: number }>;
+  pytorch: { secondsPerEpoch: number } | null;
+  threads: number;
+  runsPerMinute: { "1": number | null; "2": number | null };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const pad = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  const backend = await selectBackend("auto");
+  // The native LSTM uses one thread per direction, so at most 2 threads; PyTorch gets the same count.
+  const threads = Math.min(2, kernelThreads());
+  log(`backend ${backend.backend}, kernels ${kernelImplementation()}, ${threads} thread(s); generating the reference dataset…`);
+  const splits = referenceSplits();
+
+  const epochs: Record<string, EpochMeasurement> = {};
+  for (const model of options.models) {
+    log(`${model}: ${options.batches} batches × ${options.epochs} epoch(s) + validation pass…`);
+    epochs[model] = await measureEpoch(model, splits, options.batches, options.epochs);
+  }
+  const profile = options.profile && options.models.includes("bilstm-attention") ? profileBilstmAttention(epochs["bilstm-attention"]!) : null;
+
+  let pytorch: { secondsPerEpoch: number; version: string } | null = null;
+  let pytorchNote = "skipped (--skip pytorch)";
+  if (!options.skip.has("pytorch")) {
+    const why = pytorchUnavailable();
+    if (why !== null) pytorchNote = `not measured: ${why}`;
+    else {
+      log(`pytorch reference: ${options.epochs} full epoch(s) at ${threads} thread(s) (about 85 s each)…`);
+      pytorch = await measurePytorch(options.epochs, threads, (line) => log(`  pytorch: ${line}`));
+      pytorchNote = pytorch.version;
+    }
+  }
+
+  const throughput: Record<"1" | "2", Throughput | null> = { "1": null, "2": null };
+  if (!options.skip.has("sweep")) {
+    const experiment = smokeExperiment(options.models);
+    for (const workers of [1, 2] as const) {
+      log(`sweep throughput: smoke-sized runs with ${workers} worker(s)…`);
+      let done = 0;
+      throughput[workers] = await measureThroughput(experiment, workers, () => log(`  run ${++done} done`));
+    }
+  }
+
+  const result: BenchResult = {
+    models: Object.fromEntries(Object.entries(epochs).map(([m, e]) => [m, { secondsPerEpoch: e.secondsPerEpoch }])),
+    pytorch: pytorch === null ? null : { secondsPerEpoch: pytorch.secondsPerEpoch },
+    threads,
+    runsPerMinute: { "1": throughput["1"]?.runsPerMinute ?? null, "2": throughput["2"]?.runsPerMinute ?? null },
+  };
+  if (options.json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  printTables(result, epochs, pytorchNote, throughput, profile, splits.batchesPerEpoch, options.batches);
+}
+
+function printTables(
+  result: BenchResult,
+  epochs: Record<string, EpochMeasurement>,
+  pytorchNote: string,
+  throughput: Record<"1" | "2", Throughput | null>,
+  profile: ReturnType<typeof profileBilstmAttention> | null,
+  batchesPerEpoch: number,
+  batchesMeasured: number,
+): void {
+  const out = (line = "") => console.log(line);
+  const torch = result.pytorch?.secondsPerEpoch ?? null;
+  out(`Seconds per training epoch at the reference scale (7,000 train series × 500 points, batch 32, ${batchesPerEpoch} batches, + validation pass over 1,000), ${result.threads} thread(s).`);
+  out(`Extrapolated: ${batchesMeasured} training batches timed per epoch × ${batchesPerEpoch} / ${batchesMeasured}, plus the measured validation pass; median over epochs after one warm-up epoch.`);
+  const widths = [18, 12, 12, 12, 14];
+  out(pad(["model", "ms/batch", "val pass s", "s/epoch", "× PyTorch"], widths));
+  for (const [model, e] of Object.entries(epochs)) {
+    out(pad([model, fmt(e.trainMsPerBatch), fmt(e.valPassMs / 1000, 2), fmt(e.secondsPerEpoch, 2), torch === null ? "–" : fmt(e.secondsPerEpoch / torch, 3)], widths));
+  }
+  out(pad(["pytorch reference", "", "", torch === null ? "–" : fmt(torch, 2), torch === null ? "" : "1.000"], widths));
+  out(`  PyTorch: ${pytorchNote}${torch === null ? "" : "; its time excludes its validation pass, ours includes it"}`);
+  if (profile !== null) {
+    const epoch = epochs["bilstm-attention"]!;
+    const total = epoch.secondsPerEpoch * 1000;
+    out();
+    out("bilstm-attention: each part's share of an epoch (forward + backward per batch × batches; validation pass as measured)");
+    const w = [32, 10, 10, 8];
+    out(pad(["part", "ms/batch", "s/epoch", "share"], w));
+    for (const row of profile) {
+      const ms = row.msPerBatch * batchesPerEpoch;
+      out(pad([row.part, fmt(row.msPerBatch), fmt(ms / 1000, 2), `${fmt((100 * ms) / total)}%`], w));
+    }
+    out(pad(["validation pass", "", fmt(epoch.valPassMs / 1000, 2), `${fmt((100 * epoch.valPassMs) / total)}%`], w));
+  }
+  if (throughput["1"] !== null || throughput["2"] !== null) {
+    out();
+    out("Sweep throughput on experiments/smoke.yaml-sized runs (runSweep, worker processes, a temporary SQLite file)");
+    const w = [10, 8, 8, 10, 12];
+    out(pad(["workers", "runs", "failed", "seconds", "runs/minute"], w));
+    for (const k of ["1", "2"] as const) {
+      const t = throughput[k];
+      if (t !== null) out(pad([k, String(t.runs), String(t.failed), fmt(t.seconds), fmt(t.runsPerMinute, 2)], w));
+    }
+    const [one, two] = [throughput["1"], throughput["2"]];
+    if (one !== null && two !== null) out(`2 workers / 1 worker: ${fmt(two.runsPerMinute / one.runsPerMinute, 2)}×`);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof BenchUsageError) {
+    console.error(`${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,188 @@
+// N-API entry points of the tsa_kernels addon: unpack arguments, split work over threads, call kernels.h.
+#include <napi.h>
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "kernels.h"
+#include "simd.h"
+
+namespace {
+
+using namespace tsa;
+
+// ---- N-API glue -------------------------------------------------------------------------------------
+
+float* F32(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Float32Array>().Data(); }
+int I32(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }
+
+// Runs fn(part) for part in [0, parts) on `parts` threads (the calling thread takes part 0).
+template <typename Fn>
+void parallel(int parts, Fn fn) {
+  if (parts <= 1) {
+    fn(0);
+    return;
+  }
+  std::vector<std::thread> threads;
+  for (int p = 1; p < parts; ++p) threads.emplace_back(fn, p);
+  fn(0);
+  for (auto& th : threads) th.join();
+}
+
+// (B, T, F, H, x, Wf, Uf, bf, Wb, Ub, bb, y, gatesF, gatesB, cellsF, cellsB, threads, tape) — without a
+// tape, gates and cells need room for 2 steps only.
+Napi::Value LstmForward(const Napi::CallbackInfo& info) {
+  const LstmDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3)};
+  const float* x = F32(info, 4);
+  const float* W[2] = {F32(info, 5), F32(info, 8)};
+  const float* U[2] = {F32(info, 6), F32(info, 9)};
+  const float* bias[2] = {F32(info, 7), F32(info, 10)};
+  float* y = F32(info, 11);
+  float* gates[2] = {F32(info, 12), F32(info, 13)};
+  float* cells[2] = {F32(info, 14), F32(info, 15)};
+  const int threads = std::min(2, std::max(1, I32(info, 16)));
+  const bool tape = I32(info, 17) != 0;
+  auto run = [&](int dir) { lstm_direction_forward(d, x, W[dir], U[dir], bias[dir], dir, y, gates[dir], cells[dir], tape); };
+  if (threads == 2) parallel(2, run);
+  else for (int dir = 0; dir < 2; ++dir) run(dir);
+  return info.Env().Undefined();
+}
+
+// (B, T, F, H, x, Wf, Uf, Wb, Ub, gatesF, gatesB, cellsF, cellsB, y, dy, dx,
+//  dWf, dUf, dbf, dWb, dUb, dbb, threads) — parameter gradients are accumulated into zeroed buffers;
+// the gates buffers are overwritten (the tape is consumed).
+Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
+  const LstmDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3)};
+  const float* x = F32(info, 4);
+  const float* W[2] = {F32(info, 5), F32(info, 7)};
+  const float* U[2] = {F32(info, 6), F32(info, 8)};
+  float* gates[2] = {F32(info, 9), F32(info, 10)};
+  const float* cells[2] = {F32(info, 11), F32(info, 12)};
+  const float* y = F32(info, 13);
+  const float* dy = F32(info, 14);
+  float* dx = F32(info, 15);
+  float* dW[2] = {F32(info, 16), F32(info, 19)};
+  float* dU[2] = {F32(info, 17), F32(info, 20)};
+  float* db[2] = {F32(info, 18), F32(info, 21)};
+  const int threads = std::min(2, std::max(1, I32(info, 22)));
+  const size_t n = static_cast<size_t>(d.B) * d.T * d.F;
+  // Each direction writes its own dx, summed after: no two threads write the same memory.
+  std::vector<float> dx_backward(n, 0.0f);
+  float* dxs[2] = {dx, dx_backward.data()};
+  auto run = [&](int dir) {
+    lstm_direction_backward(d, x, W[dir], U[dir], dir, gates[dir], cells[dir], y, dy, dxs[dir], dW[dir], dU[dir], db[dir]);
+  };
+  if (threads == 2) parallel(2, run);
+  else for (int dir = 0; dir < 2; ++dir) run(dir);
+  for (size_t i = 0; i < n; ++i) dx[i] += dx_backward[i];
+  return info.Env().Undefined();
+}
+
+// (B, T, D, A, h, w1, b1, w2, b2, hidden, alpha, context, threads)
+Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
+  const AttnDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3)};
+  const float* h = F32(info, 4);
+  const float* w1 = F32(info, 5);
+  const float* b1 = F32(info, 6);
+  const float* w2 = F32(info, 7);
+  const float b2 = F32(info, 8)[0];
+  float* hidden = F32(info, 9);
+  float* alpha = F32(info, 10);
+  float* context = F32(info, 11);
+  const int parts = std::min(std::max(1, I32(info, 12)), d.B);
+  parallel(parts, [&](int p) {
+    const int b0 = d.B * p / parts, b1e = d.B * (p + 1) / parts;
+    attention_forward_rows(d, h, w1, b1, w2, b2, hidden, alpha, context, b0, b1e);
+  });
+  return info.Env().Undefined();
+}
+
+// (B, T, D, A, h, w1, w2, hidden, alpha, dctx, dh, dw1, db1, dw2, db2, threads) — `hidden` is consumed.
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  const AttnDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3)};
+  const float* h = F32(info, 4);
+  const float* w1 = F32(info, 5);
+  const float* w2 = F32(info, 6);
+  float* hidden = F32(info, 7);
+  const float* alpha = F32(info, 8);
+  const float* dctx = F32(info, 9);
+  float* dh = F32(info, 10);
+  float* dw1 = F32(info, 11);
+  float* db1 = F32(info, 12);
+  float* dw2 = F32(info, 13);
+  float* db2 = F32(info, 14);
+  const int parts = std::min(std::max(1, I32(info, 15)), d.B);
+  std::vector<float> w1t(static_cast<size_t>(d.D) * d.A);
+  transpose(w1, d.D, d.A, w1t.data());
+  std::vector<AttnGrads> grads(parts);
+  for (auto& g : grads) {
+    g.w1.assign(static_cast<size_t>(d.D) * d.A, 0.0f);
+    g.b1.assign(d.A, 0.0f);
+    g.w2.assign(d.A, 0.0f);
+  }
+  parallel(parts, [&](int p) {
+    const int b0 = d.B * p / parts, b1e = d.B * (p + 1) / parts;
+    attention_backward_rows(d, h, w1t.data(), w2, hidden, alpha, dctx, dh, grads[p], b0, b1e);
+  });
+  for (const auto& g : grads) {
+    for (size_t i = 0; i < g.w1.size(); ++i) dw1[i] += g.w1[i];
+    for (int i = 0; i < d.A; ++i) {
+      db1[i] += g.b1[i];
+      dw2[i] += g.w2[i];
+    }
+    db2[0] += g.b2;
+  }
+  return info.Env().Undefined();
+}
+
+// (B, T, C, F, K, x, kernel, bias, out, threads)
+Napi::Value ConvForward(const Napi::CallbackInfo& info) {
+  const ConvDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3), I32(info, 4)};
+  const float* x = F32(info, 5);
+  const float* w = F32(info, 6);
+  const float* bias = F32(info, 7);
+  float* out = F32(info, 8);
+  const int parts = std::min(std::max(1, I32(info, 9)), d.B);
+  parallel(parts, [&](int p) { conv_forward_rows(d, x, w, bias, out, d.B * p / parts, d.B * (p + 1) / parts); });
+  return info.Env().Undefined();
+}
+
+// (B, T, C, F, K, x, kernel, dout, dx, dkernel, dbias, threads) — dx, dkernel, dbias are zeroed by the caller.
+Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
+  const ConvDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3), I32(info, 4)};
+  const float* x = F32(info, 5);
+  const float* w = F32(info, 6);
+  const float* dout = F32(info, 7);
+  float* dx = F32(info, 8);
+  float* dw = F32(info, 9);
+  float* db = F32(info, 10);
+  const int parts = std::min(std::max(1, I32(info, 11)), d.B);
+  const size_t block = static_cast<size_t>(d.C) * d.F;
+  std::vector<float> wt(block * d.K);
+  for (int i = 0; i < d.K; ++i) transpose(w + i * block, d.C, d.F, wt.data() + i * block);
+  std::vector<std::vector<float>> dws(parts, std::vector<float>(block * d.K, 0.0f)), dbs(parts, std::vector<float>(d.F, 0.0f));
+  parallel(parts, [&](int p) {
+    conv_backward_rows(d, x, wt.data(), dout, dx, dws[p].data(), dbs[p].data(), d.B * p / parts, d.B * (p + 1) / parts);
+  });
+  for (int p = 0; p < parts; ++p) {
+    for (size_t i = 0; i < block * d.K; ++i) dw[i] += dws[p][i];
+    for (int f = 0; f < d.F; ++f) db[f] += dbs[p][f];
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("lstmForward", Napi::Function::New(env, LstmForward));
+  exports.Set("lstmBackward", Napi::Function::New(env, LstmBackward));
+  exports.Set("attentionForward", Napi::Function::New(env, AttentionForward));
+  exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
+  exports.Set("conv1dForward", Napi::Function::New(env, ConvForward));
+  exports.Set("conv1dBackward", Napi::Function::New(env, ConvBackward));
+  return exports;
+}
+
+
+}  // namespace
+
+NODE_API_MODULE(tsa_kernels, Init)

@@ -1,0 +1,82 @@
+// Attention pooling: tanh(h W1 + b1) W2 + b2 → softmax over time → Σ α h, forward and backward.
+#include <vector>
+
+#include "kernels.h"
+#include "simd.h"
+
+namespace tsa {
+
+void attention_forward_rows(const AttnDims& d, const float* h, const float* w1, const float* b1, const float* w2,
+                            float b2, float* hidden, float* alpha, float* context, int b0, int bend) {
+  const int T = d.T, D = d.D, A = d.A;
+  const size_t r0 = static_cast<size_t>(b0) * T, rows = static_cast<size_t>(bend - b0) * T;
+  float* u = hidden + r0 * A;
+  for (size_t r = 0; r < rows; ++r) copy_row(u + r * A, b1, A);
+  gemm(static_cast<int>(rows), A, D, h + r0 * D, D, 1, w1, A, u, A);
+  for (size_t r = 0; r < rows; ++r) {
+    float* ur = u + r * A;
+    int a = 0;
+    for (; a + 8 <= A; a += 8) store8(ur + a, tanh8(load8(ur + a)));
+    for (; a < A; ++a) ur[a] = tanh1(ur[a]);
+    alpha[r0 + r] = b2 + dot(ur, w2, A);
+  }
+  for (int b = b0; b < bend; ++b) {
+    float* ar = alpha + static_cast<size_t>(b) * T;
+    float max = -INFINITY;
+    for (int t = 0; t < T; ++t) max = std::max(max, ar[t]);
+    float sum = 0.0f;
+    for (int t = 0; t < T; ++t) {
+      ar[t] = std::exp(ar[t] - max);
+      sum += ar[t];
+    }
+    const float inv = 1.0f / sum;
+    float* cr = context + static_cast<size_t>(b) * D;
+    std::fill(cr, cr + D, 0.0f);
+    for (int t = 0; t < T; ++t) {
+      ar[t] *= inv;
+      const float a = ar[t];
+      const float* hr = h + (static_cast<size_t>(b) * T + t) * D;
+      for (int k = 0; k < D; ++k) cr[k] += a * hr[k];
+    }
+  }
+}
+
+// Consumes `hidden` for rows [b0, bend): it is overwritten by the score MLP's pre-activation gradient.
+void attention_backward_rows(const AttnDims& d, const float* h, const float* w1t, const float* w2, float* hidden,
+                             const float* alpha, const float* dctx, float* dh, AttnGrads& g, int b0, int bend) {
+  const int T = d.T, D = d.D, A = d.A;
+  std::vector<float> dalpha(T);
+  for (int b = b0; b < bend; ++b) {
+    const float* dcr = dctx + static_cast<size_t>(b) * D;
+    const float* ar = alpha + static_cast<size_t>(b) * T;
+    // dα_t = dctx · h_t; the softmax Jacobian turns it into ds_t = α_t (dα_t − Σ α dα).
+    float weighted = 0.0f;
+    for (int t = 0; t < T; ++t) {
+      dalpha[t] = dot(dcr, h + (static_cast<size_t>(b) * T + t) * D, D);
+      weighted += ar[t] * dalpha[t];
+    }
+    for (int t = 0; t < T; ++t) {
+      const float a = ar[t];
+      const float ds = a * (dalpha[t] - weighted);
+      const size_t row = static_cast<size_t>(b) * T + t;
+      float* ur = hidden + row * A;
+      g.b2 += ds;
+      for (int k = 0; k < A; ++k) {
+        const float u = ur[k];
+        g.w2[k] += u * ds;
+        const float dp = ds * w2[k] * (1.0f - u * u);
+        g.b1[k] += dp;
+        ur[k] = dp;
+      }
+      float* dhr = dh + row * D;
+      for (int k = 0; k < D; ++k) dhr[k] = a * dcr[k];
+    }
+  }
+  const size_t r0 = static_cast<size_t>(b0) * T;
+  const int rows = (bend - b0) * T;
+  // dW1[D,A] += hᵀ dpre (h read transposed); dh += dpre W1ᵀ.
+  gemm(D, A, rows, h + r0 * D, 1, D, hidden + r0 * A, A, g.w1.data(), A);
+  gemm(rows, D, A, hidden + r0 * A, A, 1, w1t, D, dh + r0 * D, D);
+}
+
+}  // namespace tsa

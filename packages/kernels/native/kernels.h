@@ -1,0 +1,66 @@
+// Fused BiLSTM, attention-pooling and 1-D convolution kernels, forward and backward, for tsa-lab.
+// Same algorithms as src/typescript-kernels.ts, organised for the CPU:
+// - every matrix product goes through one register-blocked micro-GEMM (4 rows × 32 columns of C held in
+//   vector registers), so the recurrence is one small GEMM per step with all four gates together;
+// - sigmoid/tanh are evaluated 8 lanes at a time with a polynomial exp (Cephes expf, ~1 ulp), not libm;
+// - BPTT keeps only dh = dz·Uᵀ in the sequential loop: dz of every step is written over the tape, and
+//   dW, dU, db and dx are computed after the loop as large products;
+// - the two LSTM directions, and the two halves of an attention or convolution batch, run on separate
+//   threads.
+// Also a 1-D convolution ('same' padding) for the CNN: one GEMM per tap, no im2col copy.
+// Files: simd.h (vectors, exp, GEMM), lstm.cc, attention.cc, conv1d.cc, addon.cc (N-API glue, threads).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace tsa {
+
+// ---- BiLSTM -------------------------------------------------------------------------------------------
+
+struct LstmDims {
+  int B, T, F, H;
+};
+
+
+// One direction of the BiLSTM over all steps (see lstm.cc).
+void lstm_direction_forward(const LstmDims& d, const float* x, const float* W, const float* U, const float* bias,
+                            int dir, float* y, float* gates, float* cells, bool tape);
+void lstm_direction_backward(const LstmDims& d, const float* x, const float* W, const float* U, int dir, float* gates,
+                             const float* cells, const float* y, const float* dy, float* dx, float* dW, float* dU,
+                             float* dbias);
+
+// ---- attention pooling --------------------------------------------------------------------------------
+
+struct AttnDims {
+  int B, T, D, A;
+};
+
+struct AttnGrads {
+  std::vector<float> w1, b1, w2;
+  float b2 = 0.0f;
+};
+
+
+// Batch rows [b0, bend) of attention pooling (see attention.cc).
+void attention_forward_rows(const AttnDims& d, const float* h, const float* w1, const float* b1, const float* w2,
+                            float b2, float* hidden, float* alpha, float* context, int b0, int bend);
+void attention_backward_rows(const AttnDims& d, const float* h, const float* w1t, const float* w2, float* hidden,
+                             const float* alpha, const float* dctx, float* dh, AttnGrads& g, int b0, int bend);
+
+// ---- 1-D convolution ('same' padding, stride 1) -----------------------------------------------------
+// x [B, T, C], kernel [K·C, F] (rows tap-major, then channel), out [B, T, F]; tap i reads x at
+// t + i − ⌊(K−1)/2⌋, zero outside the series. Each tap is one GEMM over the steps where it is inside.
+
+struct ConvDims {
+  int B, T, C, F, K;
+};
+
+// The steps [t0, t1) where tap i reads inside the series, and its shift.
+
+// Batch rows [b0, bend) of the 1-D convolution (see conv1d.cc).
+void conv_forward_rows(const ConvDims& d, const float* x, const float* w, const float* bias, float* out, int b0, int bend);
+void conv_backward_rows(const ConvDims& d, const float* x, const float* wt, const float* dout, float* dx, float* dw, float* db,
+                        int b0, int bend);
+
+}  // namespace tsa

@@ -1,0 +1,184 @@
+// The BiLSTM, one direction at a time: forward over all steps, and BPTT.
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "kernels.h"
+#include "simd.h"
+
+namespace tsa {
+namespace {
+
+// LSTM cell for one row: z (pre-activations, overwritten by the activated gates i, f, g, o), c_prev or
+// null; writes c and h.
+inline void lstm_cell_row(int H, float* z, const float* cprev, float* c, float* h) {
+  int j = 0;
+  for (; j + 8 <= H; j += 8) {
+    const v8 i = sigmoid8(load8(z + j)), f = sigmoid8(load8(z + H + j));
+    const v8 g = tanh8(load8(z + 2 * H + j)), o = sigmoid8(load8(z + 3 * H + j));
+    const v8 cv = f * (cprev ? load8(cprev + j) : splat(0.0f)) + i * g;
+    store8(z + j, i);
+    store8(z + H + j, f);
+    store8(z + 2 * H + j, g);
+    store8(z + 3 * H + j, o);
+    store8(c + j, cv);
+    store8(h + j, o * tanh8(cv));
+  }
+  for (; j < H; ++j) {
+    const float i = sigmoid1(z[j]), f = sigmoid1(z[H + j]), g = tanh1(z[2 * H + j]), o = sigmoid1(z[3 * H + j]);
+    const float cv = f * (cprev ? cprev[j] : 0.0f) + i * g;
+    z[j] = i;
+    z[H + j] = f;
+    z[2 * H + j] = g;
+    z[3 * H + j] = o;
+    c[j] = cv;
+    h[j] = o * tanh1(cv);
+  }
+}
+
+// one block instead of B rows a whole series apart (which defeats the caches and the prefetcher).
+void gather_direction(const LstmDims& d, const float* y, int dir, float* hs) {
+  for (int t = 0; t < d.T; ++t)
+    for (int b = 0; b < d.B; ++b)
+      copy_row(hs + (static_cast<size_t>(t) * d.B + b) * d.H, y + (static_cast<size_t>(b) * d.T + t) * 2 * d.H + dir * d.H, d.H);
+}
+void scatter_direction(const LstmDims& d, const float* hs, int dir, float* y) {
+  for (int b = 0; b < d.B; ++b)
+    for (int t = 0; t < d.T; ++t)
+      copy_row(y + (static_cast<size_t>(b) * d.T + t) * 2 * d.H + dir * d.H, hs + (static_cast<size_t>(t) * d.B + b) * d.H, d.H);
+}
+
+// Scratch buffers reused across calls: fresh multi-megabyte ones are mapped and faulted in each time.
+class ScratchPool {
+ public:
+  struct Deleter {
+    ScratchPool* pool;
+    size_t n;
+    void operator()(float* p) const { pool->give(p, n); }
+  };
+  using Buffer = std::unique_ptr<float[], Deleter>;
+  Buffer take(size_t n) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t i = 0; i < free_.size(); ++i) {
+      if (free_[i].second == n) {
+        float* p = free_[i].first;
+        free_.erase(free_.begin() + static_cast<long>(i));
+        return Buffer(p, Deleter{this, n});
+      }
+    }
+    return Buffer(new float[n], Deleter{this, n});
+  }
+  void give(float* p, size_t n) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.size() < 8) free_.emplace_back(p, n);
+    else delete[] p;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<float*, size_t>> free_;
+};
+ScratchPool scratch_pool;
+inline ScratchPool::Buffer scratch(size_t n) { return scratch_pool.take(n); }
+
+}  // namespace
+
+// y: [B, T, 2H] (this direction's half); gates: [T, B, 4H]; cells: [T, B, H]. Without a tape (inference)
+// gates and cells hold 2 steps, used in turn.
+void lstm_direction_forward(const LstmDims& d, const float* x, const float* W, const float* U, const float* bias,
+                            int dir, float* y, float* gates, float* cells, bool tape) {
+  const int B = d.B, T = d.T, F = d.F, H = d.H, G = 4 * H;
+  auto hs = scratch(static_cast<size_t>(T) * B * H);
+  for (int s = 0; s < T; ++s) {
+    const int t = dir == 0 ? s : T - 1 - s;
+    const int prev = dir == 0 ? t - 1 : t + 1;
+    const size_t slot = tape ? t : (s & 1), prev_slot = tape ? prev : ((s + 1) & 1);
+    float* z = gates + slot * B * G;
+    for (int b = 0; b < B; ++b) copy_row(z + static_cast<size_t>(b) * G, bias, G);
+    gemm(B, G, F, x + static_cast<size_t>(t) * F, static_cast<long>(T) * F, 1, W, G, z, G);
+    if (s > 0) gemm(B, G, H, hs.get() + static_cast<size_t>(prev) * B * H, H, 1, U, G, z, G);
+    for (int b = 0; b < B; ++b) {
+      const float* cprev = s > 0 ? cells + (prev_slot * B + b) * H : nullptr;
+      lstm_cell_row(H, z + static_cast<size_t>(b) * G, cprev, cells + (slot * B + b) * H,
+                    hs.get() + (static_cast<size_t>(t) * B + b) * H);
+    }
+  }
+  scatter_direction(d, hs.get(), dir, y);
+}
+
+// dz for one row from the tape (i, f, g, o and c), dh (in: dy + recurrent, already summed) and dc_next
+// (in/out); writes dz over the gates.
+inline void lstm_cell_backward_row(int H, float* gz, const float* c, const float* cprev, const float* dh,
+                                   float* dcn) {
+  int j = 0;
+  for (; j + 8 <= H; j += 8) {
+    const v8 i = load8(gz + j), f = load8(gz + H + j), g = load8(gz + 2 * H + j), o = load8(gz + 3 * H + j);
+    const v8 tc = tanh8(load8(c + j));
+    const v8 dhv = load8(dh + j);
+    const v8 dc = dhv * o * (1.0f - tc * tc) + load8(dcn + j);
+    const v8 cp = cprev ? load8(cprev + j) : splat(0.0f);
+    store8(gz + j, dc * g * i * (1.0f - i));
+    store8(gz + H + j, dc * cp * f * (1.0f - f));
+    store8(gz + 2 * H + j, dc * i * (1.0f - g * g));
+    store8(gz + 3 * H + j, dhv * tc * o * (1.0f - o));
+    store8(dcn + j, dc * f);
+  }
+  for (; j < H; ++j) {
+    const float i = gz[j], f = gz[H + j], g = gz[2 * H + j], o = gz[3 * H + j];
+    const float tc = tanh1(c[j]);
+    const float dc = dh[j] * o * (1.0f - tc * tc) + dcn[j];
+    const float cp = cprev ? cprev[j] : 0.0f;
+    gz[j] = dc * g * i * (1.0f - i);
+    gz[H + j] = dc * cp * f * (1.0f - f);
+    gz[2 * H + j] = dc * i * (1.0f - g * g);
+    gz[3 * H + j] = dh[j] * tc * o * (1.0f - o);
+    dcn[j] = dc * f;
+  }
+}
+
+// BPTT for one direction. Consumes the tape: the gates of every step are overwritten by their dz.
+// Accumulates into dx, dW, dU, dbias.
+void lstm_direction_backward(const LstmDims& d, const float* x, const float* W, const float* U, int dir, float* gates,
+                             const float* cells, const float* y, const float* dy, float* dx, float* dW, float* dU,
+                             float* dbias) {
+  const int B = d.B, T = d.T, F = d.F, H = d.H, G = 4 * H;
+  const size_t block = static_cast<size_t>(B) * H;  // one step of [T, B, H]
+  auto hs = scratch(static_cast<size_t>(T) * block), dys = scratch(static_cast<size_t>(T) * block);
+  gather_direction(d, y, dir, hs.get());
+  gather_direction(d, dy, dir, dys.get());
+  std::vector<float> UT(static_cast<size_t>(G) * H);
+  transpose(U, H, G, UT.data());
+  std::vector<float> dh(block, 0.0f), dcn(block, 0.0f);
+  // Sequential part: dz_t from (dy_t + dz_{t+1}·Uᵀ), written over gates_t.
+  for (int s = T - 1; s >= 0; --s) {
+    const int t = dir == 0 ? s : T - 1 - s;
+    const int prev = dir == 0 ? t - 1 : t + 1;
+    float* dz = gates + static_cast<size_t>(t) * B * G;
+    const float* dyt = dys.get() + static_cast<size_t>(t) * block;
+    for (size_t k = 0; k < block; ++k) dh[k] += dyt[k];
+    for (int b = 0; b < B; ++b) {
+      const float* cprev = s > 0 ? cells + (static_cast<size_t>(prev) * B + b) * H : nullptr;
+      lstm_cell_backward_row(H, dz + static_cast<size_t>(b) * G, cells + (static_cast<size_t>(t) * B + b) * H, cprev,
+                             &dh[static_cast<size_t>(b) * H], &dcn[static_cast<size_t>(b) * H]);
+    }
+    std::fill(dh.begin(), dh.end(), 0.0f);
+    if (s > 0) gemm(B, H, G, dz, G, 1, UT.data(), H, dh.data(), H);
+  }
+  // Parameter and input gradients from all steps' dz at once.
+  for (int t = 0; t < T; ++t) {
+    const float* dz = gates + static_cast<size_t>(t) * B * G;
+    const int prev = dir == 0 ? t - 1 : t + 1;
+    for (int b = 0; b < B; ++b) {
+      const float* dzr = dz + static_cast<size_t>(b) * G;
+      for (int g = 0; g < G; ++g) dbias[g] += dzr[g];
+      float* dxr = dx + (static_cast<size_t>(b) * T + t) * F;
+      for (int f = 0; f < F; ++f) dxr[f] += dot(dzr, W + static_cast<size_t>(f) * G, G);
+    }
+    // dW[F,G] += x_tᵀ dz_t; dU[H,G] += h_prevᵀ dz_t (A read transposed through its strides).
+    gemm(F, G, B, x + static_cast<size_t>(t) * F, 1, static_cast<long>(T) * F, dz, G, dW, G);
+    if (prev >= 0 && prev < T) gemm(H, G, B, hs.get() + static_cast<size_t>(prev) * block, 1, H, dz, G, dU, G);
+  }
+}
+
+}  // namespace tsa
