@@ -15,6 +15,10 @@ export const TrainConfigSchema = z
     patience: z.number().int().min(0).max(10_000).default(5),
     batchSize: z.number().int().min(1).max(65_536).default(32),
     lr: z.number().positive().finite().default(0.001),
+    // Keras' start_from_epoch: a warm-up in which no epoch counts towards `patience` (the best weights are
+    // still tracked). Absent means the reference (0); it has no default so that run ids of configs that
+    // do not set it stay what they were.
+    startFromEpoch: z.number().int().min(0).max(10_000).optional(),
   })
   .strict();
 

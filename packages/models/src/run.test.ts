@@ -79,6 +79,18 @@ describe("trainAndEvaluate", () => {
     expect(outcome.metrics.val.accuracy).toBeCloseTo(outcome.epochs[best - 1]!.valAccuracy, 10);
   });
 
+  it("counts no epoch towards patience before startFromEpoch", async () => {
+    const train = { epochs: 40, patience: 2, lr: 0.05 };
+    const request = { model: "ffn" as const, data: easyData({ size: 200 }), seed: 2 };
+    const reference = await trainAndEvaluate({ ...request, train: resolveTrainConfig(train) }, backend);
+    const startFromEpoch = reference.epochs.length + 3;
+    const warmed = await trainAndEvaluate({ ...request, train: resolveTrainConfig({ ...train, startFromEpoch }) }, backend);
+    expect(reference.stoppedEarly).toBe(true);
+    expect(warmed.epochs.length).toBeGreaterThanOrEqual(startFromEpoch + train.patience);
+    // Same seed, same batches: the first epochs are the reference's, bit for bit.
+    expect(warmed.epochs.slice(0, reference.epochs.length).map((e) => e.valLoss)).toEqual(reference.epochs.map((e) => e.valLoss));
+  });
+
   it("records a diverging loss as a failure with its epoch", async () => {
     const run = trainAndEvaluate(
       { model: "ffn", data: easyData({ size: 100 }), train: resolveTrainConfig({ epochs: 3, lr: 1e30 }), seed: 1 },

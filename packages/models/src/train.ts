@@ -88,7 +88,7 @@ export async function trainWithEarlyStopping(
         // Clones share data with the variables until Adam assigns new values, so this copy is cheap.
         best = { loss: record.valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
         sinceBest = 0;
-      } else if (++sinceBest >= config.patience && config.patience > 0) {
+      } else if (epoch > (config.startFromEpoch ?? 0) && ++sinceBest >= config.patience && config.patience > 0) {
         stoppedEarly = epoch < config.epochs;
         break;
       }

@@ -121,4 +121,12 @@ seeds: [1, 2, 3]
     // Writing a default explicitly resolves to the same config, so the same run.
     expect(ids(text.replace("numPoints: 32", "numPoints: 32, noise: 0"))).toEqual(ids(text));
   });
+
+  it("keeps the run ids of experiments/paper.yaml, so databases written by earlier versions resume", () => {
+    // Recorded by a paper sweep before train.startFromEpoch existed: an optional key must not move ids.
+    const paper = loadExperiment(fileURLToPath(new URL("../../../../experiments/paper.yaml", import.meta.url)));
+    const ids = Object.fromEntries(expandRuns(paper).map((r) => [r.model, r.id]));
+    expect(ids).toMatchObject({ ffn: "b978a59c7701244f", cnn: "a66bead090d75fd7", "bilstm-attention": "4e19c6c7635f556a" });
+    expect(ids["bilstm"]).toBe("4a5e6125f456dc6c");
+  });
 });
