@@ -108,14 +108,18 @@ function printTables(
   if (throughput["1"] !== null || throughput["2"] !== null) {
     out();
     out("Sweep throughput on experiments/smoke.yaml-sized runs (runSweep, worker processes, a temporary SQLite file)");
-    const w = [10, 8, 8, 10, 12];
-    out(pad(["workers", "runs", "failed", "seconds", "runs/minute"], w));
+    out("whole sweep: completed runs over wall time, worker start-up included; steady: after every worker's first run");
+    const w = [10, 8, 8, 10, 12, 14];
+    out(pad(["workers", "runs", "failed", "seconds", "runs/minute", "steady r/min"], w));
     for (const k of ["1", "2"] as const) {
       const t = throughput[k];
-      if (t !== null) out(pad([k, String(t.runs), String(t.failed), fmt(t.seconds), fmt(t.runsPerMinute, 2)], w));
+      if (t !== null) out(pad([k, String(t.runs), String(t.failed), fmt(t.seconds), fmt(t.runsPerMinute, 2), t.steadyRunsPerMinute === null ? "–" : fmt(t.steadyRunsPerMinute, 2)], w));
     }
     const [one, two] = [throughput["1"], throughput["2"]];
-    if (one !== null && two !== null) out(`2 workers / 1 worker: ${fmt(two.runsPerMinute / one.runsPerMinute, 2)}×`);
+    if (one !== null && two !== null) {
+      const steady = one.steadyRunsPerMinute !== null && two.steadyRunsPerMinute !== null ? `, steady ${fmt(two.steadyRunsPerMinute / one.steadyRunsPerMinute, 2)}×` : "";
+      out(`2 workers / 1 worker: whole sweep ${fmt(two.runsPerMinute / one.runsPerMinute, 2)}×${steady}`);
+    }
   }
 }
 
