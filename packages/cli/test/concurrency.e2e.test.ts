@@ -11,7 +11,7 @@ describe("two sweeps of the same file on the same database at once", () => {
     const ws = makeWorkspace("tsa-together-");
     const models = ["ffn", "bilstm-attention"];
     const seeds = [1, 2, 3, 4];
-    const file = ws.experiment("together", tinyExperimentYaml("together", { models, seeds, epochs: 3, size: 320 }));
+    const file = ws.experiment("together", tinyExperimentYaml("together", { models, seeds, epochs: 3, size: 320 }).replace("numPoints: 32", "numPoints: 96"));
     const args = ["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "2"];
     // Both start on a database that does not exist yet: they also race to create and migrate it.
     const a = startCli(args);
@@ -63,7 +63,7 @@ describe("failing runs", () => {
 
   it("records a run whose worker process dies as failed, goes on with a new worker, exits 1", async () => {
     const ws = makeWorkspace("tsa-crash-");
-    const file = ws.experiment("crash", tinyExperimentYaml("crash", { models: ["bilstm-attention"], seeds: [1, 2], epochs: 6, size: 640 }));
+    const file = ws.experiment("crash", tinyExperimentYaml("crash", { models: ["bilstm-attention"], seeds: [1, 2], epochs: 6, size: 640 }).replace("numPoints: 32", "numPoints: 96"));
     const cli = startCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"]);
     const victim = await waitFor(() => runStates(ws.db).find((r) => r.status === "running" && r.epochs >= 1), "a run was training", cli);
     process.kill(ownerPids(victim.owner).worker, "SIGKILL");

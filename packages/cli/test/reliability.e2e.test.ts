@@ -16,9 +16,11 @@ import {
   type Workspace,
 } from "./support.js";
 
-// Runs long enough (6 epochs of 448 training series) that one is caught mid-training after its first epoch.
+// Runs long enough (6 epochs of 448 training series of 96 points) that one is caught mid-training after its
+// first epoch, with the rest of its epochs still to go when the test acts.
 const SEEDS = [1, 2, 3];
-const yaml = (name: string, seeds = SEEDS) => tinyExperimentYaml(name, { models: ["bilstm-attention"], seeds, epochs: 6, size: 640 });
+const yaml = (name: string, seeds = SEEDS) =>
+  tinyExperimentYaml(name, { models: ["bilstm-attention"], seeds, epochs: 6, size: 640 }).replace("numPoints: 32", "numPoints: 96");
 
 function sweepArgs(ws: Workspace, file: string): string[] {
   return ["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"];
@@ -123,8 +125,9 @@ describe("Ctrl-C", () => {
 
   it("twice: exits 130 at once, leaving a consistent database that the next sweep completes", async () => {
     const ws = makeWorkspace("tsa-sigint2-");
-    // One batch per epoch, so the run in flight notices the first Ctrl-C only after a while.
-    const file = ws.experiment("twice", yaml("twice", [1, 2]).replace("batchSize: 32", "batchSize: 448"));
+    // One batch of 448 series of 2,000 points per epoch (over a second with the fused kernels) and two epochs,
+    // so the run caught after its first epoch is still training when the second Ctrl-C comes.
+    const file = ws.experiment("twice", yaml("twice", [1, 2]).replace("batchSize: 32", "batchSize: 448").replace("numPoints: 96", "numPoints: 2000").replace("epochs: 6", "epochs: 2"));
     const { cli, inFlight } = await startAndCatchMidRun(ws, file);
     cli.child.kill("SIGINT");
     await waitFor(() => cli.output().includes("Interrupted: no new run will start"), "the first Ctrl-C was handled", cli);
