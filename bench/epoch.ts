@@ -3,8 +3,8 @@
 // then runs the full validation pass (1,000 series). The epoch is extrapolated as
 //   (train time / batches measured) × 219 + measured validation-pass time,
 // after one warm-up epoch that is not counted. The median over `epochs` epochs is reported.
-import { buildModel, trainWithEarlyStopping, type ModelName } from "@tsa/models";
-import { REFERENCE, disposeSplit, median, splitTensors, type ReferenceSplits } from "./scale.js";
+import { buildModel, disposeSplitTensors, splitTensors, trainWithEarlyStopping, type ModelName } from "@tsa/models";
+import { REFERENCE, median, type ReferenceSplits } from "./scale.js";
 
 export interface EpochMeasurement {
   secondsPerEpoch: number;
@@ -42,8 +42,8 @@ export async function measureEpoch(model: ModelName, splits: ReferenceSplits, ba
     );
   } finally {
     net.dispose();
-    disposeSplit(train);
-    disposeSplit(val);
+    disposeSplitTensors(train);
+    disposeSplitTensors(val);
   }
   const trainMsPerBatch = median(perBatch);
   const valPassMs = median(valPass);

@@ -2,8 +2,6 @@
 // points split 70/10/20, batch 32. One epoch is ceil(7,000 / 32) = 219 training batches plus the
 // validation pass over 1,000 series.
 import { makeDataset, resolveDataConfig, takeSplit, type SplitArrays } from "@tsa/data";
-import type { SplitTensors } from "@tsa/models";
-import * as tf from "@tensorflow/tfjs";
 
 export const REFERENCE = { size: 10_000, numPoints: 500, batchSize: 32, lr: 0.001 } as const;
 
@@ -18,23 +16,6 @@ export function referenceSplits(seed = 0): ReferenceSplits {
   const dataset = makeDataset(resolveDataConfig({ size: REFERENCE.size, numPoints: REFERENCE.numPoints }), seed);
   const train = takeSplit(dataset, "train");
   return { train, val: takeSplit(dataset, "val"), batchesPerEpoch: Math.ceil(train.n / REFERENCE.batchSize) };
-}
-
-/** The first `rows` series of a split as tensors (all of them when rows is omitted). */
-export function splitTensors(split: SplitArrays, rows = split.n): SplitTensors {
-  const n = Math.min(rows, split.n);
-  const T = split.numPoints;
-  const labels = split.labels.slice(0, n);
-  return {
-    x: tf.tensor3d(split.x.subarray(0, n * T), [n, T, 1]),
-    y: tf.tensor2d(Float32Array.from(labels), [n, 1]),
-    labels,
-  };
-}
-
-export function disposeSplit(s: SplitTensors): void {
-  s.x.dispose();
-  s.y.dispose();
 }
 
 /** Median of a non-empty list. */

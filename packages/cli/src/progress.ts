@@ -1,9 +1,9 @@
 import type { RunPlan, SweepEvent } from "@tsa/runner";
-import { formatValue } from "@tsa/report/tables";
+import { formatPoint } from "@tsa/report/tables";
 import cliProgress from "cli-progress";
 
 const describe = (plan: RunPlan) =>
-  `${plan.model.padEnd(16)} ${Object.entries(plan.point).map(([k, v]) => `${k.replace(/^(data|train)\./, "")}=${formatValue(v)}`).join(" ") || "-"} seed ${plan.seed}`;
+  `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}`;
 
 export interface Progress {
   onEvent(event: SweepEvent): void;

@@ -5,7 +5,7 @@ export type { BackendInfo, BackendName, KernelImplementation } from "./backend.j
 export { buildModel, parameterCount } from "./architectures.js";
 export { classificationMetrics, rocAuc } from "./metrics.js";
 export { attentionWeights, attentionLocalisation, hasAttention } from "./attention.js";
-export { trainWithEarlyStopping } from "./train.js";
+export { disposeSplitTensors, splitTensors, trainWithEarlyStopping } from "./train.js";
 export type { SplitTensors, TrainHooks, TrainResult } from "./train.js";
 export { trainAndEvaluate, didNotLearn, CHANCE_LOSS_MARGIN } from "./run.js";
 export type { RunHooks, RunOutcome, RunRequest } from "./run.js";

@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs";
 import { makeDataset, takeSplit, type DataConfig, type SplitArrays } from "@tsa/data";
 import { buildModel } from "./architectures.js";
 import { attentionLocalisation, attentionSamples, attentionWeights, hasAttention } from "./attention.js";
@@ -6,7 +5,7 @@ import type { BackendInfo } from "./backend.js";
 import type { ModelName, TrainConfig } from "./config.js";
 import { classificationMetrics } from "./metrics.js";
 import { predictLogits, sigmoid } from "./predict.js";
-import { trainWithEarlyStopping, type SplitTensors, type TrainHooks } from "./train.js";
+import { disposeSplitTensors, splitTensors, trainWithEarlyStopping, type SplitTensors, type TrainHooks } from "./train.js";
 import type { AttentionSample, ClassificationMetrics, EpochRecord } from "./types.js";
 
 export interface RunRequest {
@@ -47,7 +46,7 @@ export function didNotLearn(epochs: readonly EpochRecord[]): boolean {
 export async function trainAndEvaluate(req: RunRequest, backend: BackendInfo, hooks: RunHooks = {}): Promise<RunOutcome> {
   const dataset = makeDataset(req.data, req.seed);
   const splits = { train: takeSplit(dataset, "train"), val: takeSplit(dataset, "val"), test: takeSplit(dataset, "test") };
-  const tensors = { train: toTensors(splits.train), val: toTensors(splits.val), test: toTensors(splits.test) };
+  const tensors = { train: splitTensors(splits.train), val: splitTensors(splits.val), test: splitTensors(splits.test) };
   const model = buildModel(req.model, { numPoints: req.data.numPoints, seed: req.seed });
   try {
     const started = performance.now();
@@ -74,17 +73,6 @@ export async function trainAndEvaluate(req: RunRequest, backend: BackendInfo, ho
     };
   } finally {
     model.dispose();
-    for (const t of Object.values(tensors)) {
-      t.x.dispose();
-      t.y.dispose();
-    }
+    for (const t of Object.values(tensors)) disposeSplitTensors(t);
   }
-}
-
-function toTensors(split: SplitArrays): SplitTensors {
-  return {
-    x: tf.tensor3d(split.x, [split.n, split.numPoints, 1]),
-    y: tf.tensor2d(Float32Array.from(split.labels), [split.n, 1]),
-    labels: split.labels,
-  };
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { makeRng } from "@tsa/data";
+import { makeRng, type SplitArrays } from "@tsa/data";
 import { RunFailedError } from "@tsa/errors";
 import type { TrainConfig } from "./config.js";
 import { logitLoss, predictLogits } from "./predict.js";
@@ -10,6 +10,22 @@ export interface SplitTensors {
   x: tf.Tensor3D;
   y: tf.Tensor2D;
   labels: Uint8Array;
+}
+
+/** The first `rows` series of a split (all of them by default) as tensors; free with disposeSplitTensors. */
+export function splitTensors(split: SplitArrays, rows = split.n): SplitTensors {
+  const n = Math.min(rows, split.n);
+  const labels = n === split.n ? split.labels : split.labels.slice(0, n);
+  return {
+    x: tf.tensor3d(split.x.subarray(0, n * split.numPoints), [n, split.numPoints, 1]),
+    y: tf.tensor2d(Float32Array.from(labels), [n, 1]),
+    labels,
+  };
+}
+
+export function disposeSplitTensors(data: SplitTensors): void {
+  data.x.dispose();
+  data.y.dispose();
 }
 
 export interface TrainHooks {

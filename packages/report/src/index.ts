@@ -4,6 +4,6 @@ export { attentionAdvantage, criticalDifference, headline, summarize } from "./a
 export type { Advantage, CellSummary, CriticalDifference } from "./analysis.js";
 export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEscape, REFERENCE_RESULT } from "./tables.js";
 export type { MetricTableOptions, TableCell, TableModel } from "./tables.js";
-export { METRICS, sweepPoints, formatValue, axesOf } from "./results.js";
+export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
 export type { MetricName, SweepPoint } from "./results.js";
 export { friedman, holm, mean, pairedDifference, ranks, std, tInterval, verdict, wilcoxonSignedRank } from "./stats.js";

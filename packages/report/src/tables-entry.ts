@@ -3,5 +3,5 @@
 export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEscape, REFERENCE_RESULT } from "./tables.js";
 export type { MetricTableOptions, TableCell, TableModel } from "./tables.js";
 export { summarize } from "./analysis.js";
-export { METRICS, sweepPoints, formatValue, axesOf } from "./results.js";
+export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
 export type { MetricName, SweepPoint } from "./results.js";

@@ -1,5 +1,5 @@
 import { UserInputError } from "@tsa/errors";
-import { formatValue } from "@tsa/report/tables";
+import { formatPoint } from "@tsa/report/tables";
 import { openStore, parseWhere, RUN_STATUSES, type RunFilter, type RunResult, type RunStatus, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { FORMATS, formatRows, outputFormat, type Column, type OutputFormat } from "../format/output.js";
@@ -23,7 +23,7 @@ export const RUN_COLUMNS: Array<Column<RunResult>> = [
   { header: "id", raw: (r) => r.id, text: (r) => r.id.slice(0, 10) },
   { header: "experiment", raw: (r) => r.experiment },
   { header: "model", raw: (r) => r.model },
-  { header: "point", raw: (r) => r.point, text: (r) => Object.entries(r.point).map(([k, v]) => `${k.replace(/^(data|train)\./, "")}=${formatValue(v)}`).join(" ") || "–" },
+  { header: "point", raw: (r) => r.point, text: (r) => formatPoint(r.point) || "–" },
   { header: "seed", raw: (r) => r.seed },
   { header: "status", raw: (r) => r.status, text: (r) => (r.didNotLearn ? "did not learn" : r.status) },
   { header: "did_not_learn", raw: (r) => r.didNotLearn, rawOnly: true },

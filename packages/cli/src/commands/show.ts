@@ -1,5 +1,5 @@
 import { UserInputError } from "@tsa/errors";
-import { formatValue } from "@tsa/report/tables";
+import { formatPoint } from "@tsa/report/tables";
 import { openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { textTable } from "../format/text-table.js";
@@ -11,7 +11,7 @@ interface ShowArgs extends GlobalOptions {
   json: boolean;
 }
 
-const pointText = (run: RunResult) => Object.entries(run.point).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ") || "(no sweep)";
+const pointText = (run: RunResult) => formatPoint(run.point, { fullKeys: true }) || "(no sweep)";
 
 /** The one run an id prefix names, like git: none or several is an error that lists what matched. */
 export function resolveRun(store: Store, prefix: string): RunResult {
