@@ -27,15 +27,21 @@ async function main(): Promise<void> {
   const backend = await selectBackend("auto");
   // The native LSTM uses one thread per direction, so at most 2 threads; PyTorch gets the same count.
   const threads = Math.min(2, kernelThreads());
-  log(`backend ${backend.backend}, kernels ${kernelImplementation()}, ${threads} thread(s); generating the reference dataset…`);
-  const splits = referenceSplits();
+  log(`backend ${backend.backend}, kernels ${kernelImplementation()}, ${threads} thread(s)`);
 
   const epochs: Record<string, EpochMeasurement> = {};
-  for (const model of options.models) {
-    log(`${model}: ${options.batches} batches × ${options.epochs} epoch(s) + validation pass…`);
-    epochs[model] = await measureEpoch(model, splits, options.batches, options.epochs);
+  let batchesPerEpoch = 0;
+  if (!options.skip.has("epochs")) {
+    log("generating the reference dataset…");
+    const splits = referenceSplits();
+    batchesPerEpoch = splits.batchesPerEpoch;
+    for (const model of options.models) {
+      log(`${model}: ${options.batches} batches × ${options.epochs} epoch(s) + validation pass…`);
+      epochs[model] = await measureEpoch(model, splits, options.batches, options.epochs);
+    }
   }
-  const profile = options.profile && options.models.includes("bilstm-attention") ? profileBilstmAttention(epochs["bilstm-attention"]!) : null;
+  const attentionEpoch = epochs["bilstm-attention"];
+  const profile = options.profile && attentionEpoch !== undefined ? profileBilstmAttention(attentionEpoch) : null;
 
   let pytorch: { secondsPerEpoch: number; version: string } | null = null;
   let pytorchNote = "skipped (--skip pytorch)";
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result));
     return;
   }
-  printTables(result, epochs, pytorchNote, throughput, profile, splits.batchesPerEpoch, options.batches);
+  printTables(result, epochs, pytorchNote, throughput, profile, batchesPerEpoch, options.batches);
 }
 
 function printTables(
@@ -77,6 +83,21 @@ function printTables(
   epochs: Record<string, EpochMeasurement>,
   pytorchNote: string,
   throughput: Record<"1" | "2", Throughput | null>,
+  profile: ReturnType<typeof profileBilstmAttention> | null,
+  batchesPerEpoch: number,
+  batchesMeasured: number,
+): void {
+  const out = (line = "") => console.log(line);
+  const torch = result.pytorch?.secondsPerEpoch ?? null;
+  if (Object.keys(epochs).length > 0) printEpochs(result, epochs, pytorchNote, profile, batchesPerEpoch, batchesMeasured);
+  else if (torch !== null) out(`PyTorch reference: ${fmt(torch, 2)} s/epoch (${pytorchNote})`);
+  if (throughput["1"] !== null || throughput["2"] !== null) printThroughput(throughput);
+}
+
+function printEpochs(
+  result: BenchResult,
+  epochs: Record<string, EpochMeasurement>,
+  pytorchNote: string,
   profile: ReturnType<typeof profileBilstmAttention> | null,
   batchesPerEpoch: number,
   batchesMeasured: number,
@@ -105,21 +126,26 @@ function printTables(
     }
     out(pad(["validation pass", "", fmt(epoch.valPassMs / 1000, 2), `${fmt((100 * epoch.valPassMs) / total)}%`], w));
   }
-  if (throughput["1"] !== null || throughput["2"] !== null) {
-    out();
-    out("Sweep throughput on experiments/smoke.yaml-sized runs (runSweep, worker processes, a temporary SQLite file)");
-    out("whole sweep: completed runs over wall time, worker start-up included; steady: after every worker's first run");
-    const w = [10, 8, 8, 10, 12, 14];
-    out(pad(["workers", "runs", "failed", "seconds", "runs/minute", "steady r/min"], w));
-    for (const k of ["1", "2"] as const) {
-      const t = throughput[k];
-      if (t !== null) out(pad([k, String(t.runs), String(t.failed), fmt(t.seconds), fmt(t.runsPerMinute, 2), t.steadyRunsPerMinute === null ? "–" : fmt(t.steadyRunsPerMinute, 2)], w));
-    }
-    const [one, two] = [throughput["1"], throughput["2"]];
-    if (one !== null && two !== null) {
-      const steady = one.steadyRunsPerMinute !== null && two.steadyRunsPerMinute !== null ? `, steady ${fmt(two.steadyRunsPerMinute / one.steadyRunsPerMinute, 2)}×` : "";
-      out(`2 workers / 1 worker: whole sweep ${fmt(two.runsPerMinute / one.runsPerMinute, 2)}×${steady}`);
-    }
+}
+
+function printThroughput(throughput: Record<"1" | "2", Throughput | null>): void {
+  const out = (line = "") => console.log(line);
+  out();
+  out("Sweep throughput on experiments/smoke.yaml-sized runs (runSweep, worker processes, a temporary SQLite file)");
+  out("whole sweep: completed runs over wall time, worker start-up included; steady: after every worker's first run;");
+  out("cores busy: CPU time of the sweep and its workers (all their threads) over wall time");
+  const w = [10, 8, 8, 10, 12, 14, 12];
+  out(pad(["workers", "runs", "failed", "seconds", "runs/minute", "steady r/min", "cores busy"], w));
+  for (const k of ["1", "2"] as const) {
+    const t = throughput[k];
+    if (t === null) continue;
+    const steady = t.steadyRunsPerMinute === null ? "–" : fmt(t.steadyRunsPerMinute, 2);
+    out(pad([k, String(t.runs), String(t.failed), fmt(t.seconds), fmt(t.runsPerMinute, 2), steady, t.coresBusy === null ? "–" : fmt(t.coresBusy, 2)], w));
+  }
+  const [one, two] = [throughput["1"], throughput["2"]];
+  if (one !== null && two !== null) {
+    const steady = one.steadyRunsPerMinute !== null && two.steadyRunsPerMinute !== null ? `, steady ${fmt(two.steadyRunsPerMinute / one.steadyRunsPerMinute, 2)}×` : "";
+    out(`2 workers / 1 worker: whole sweep ${fmt(two.runsPerMinute / one.runsPerMinute, 2)}×${steady}`);
   }
 }
 

@@ -2,7 +2,8 @@
 // runs, with 1 and with 2 workers, each on a fresh temporary database so nothing is skipped.
 import { loadExperiment, runSweep, type Experiment } from "@tsa/runner";
 import type { ModelName } from "@tsa/models";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,11 +28,30 @@ export interface Throughput {
   runs: number;
   failed: number;
   seconds: number;
+  /**
+   * CPU seconds of this process and its finished workers (every thread: V8's compiler and GC helpers,
+   * kernel threads) over wall seconds; null off Linux. Above 1 with one worker, the second core was
+   * already partly in use.
+   */
+  coresBusy: number | null;
+}
+
+/** CPU seconds of this process plus its waited-for children (Linux /proc/self/stat), or null. */
+function cpuSecondsWithChildren(): number | null {
+  try {
+    // Fields after the command name: utime, stime, cutime, cstime are the 12th to 15th.
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return ticks / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  } catch {
+    return null;
+  }
 }
 
 export async function measureThroughput(experiment: Experiment, workers: number, onRunEnd: () => void): Promise<Throughput> {
   const dir = mkdtempSync(join(tmpdir(), "tsa-bench-"));
   const ends: number[] = [];
+  const cpuBefore = cpuSecondsWithChildren();
   try {
     const summary = await runSweep(experiment, {
       dbPath: join(dir, "bench.sqlite"),
@@ -44,10 +64,19 @@ export async function measureThroughput(experiment: Experiment, workers: number,
       },
     });
     const seconds = summary.durationMs / 1000;
+    const cpuAfter = cpuSecondsWithChildren();
+    const coresBusy = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / seconds;
     const warm = ends[workers - 1];
     const last = ends[ends.length - 1];
     const steadyRunsPerMinute = warm !== undefined && last !== undefined && last > warm ? ((ends.length - workers) * 60_000) / (last - warm) : null;
-    return { runsPerMinute: (summary.completed.length * 60) / seconds, steadyRunsPerMinute, runs: summary.completed.length, failed: summary.failed.length, seconds };
+    return {
+      runsPerMinute: (summary.completed.length * 60) / seconds,
+      steadyRunsPerMinute,
+      runs: summary.completed.length,
+      failed: summary.failed.length,
+      seconds,
+      coresBusy,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,11 +2,11 @@
 #include <napi.h>
 
 #include <algorithm>
-#include <thread>
 #include <vector>
 
 #include "kernels.h"
 #include "simd.h"
+#include "thread_pool.h"
 
 namespace {
 
@@ -17,18 +17,12 @@ using namespace tsa;
 float* F32(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Float32Array>().Data(); }
 int I32(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }
 
-// Runs fn(part) for part in [0, parts) on `parts` threads (the calling thread takes part 0).
-template <typename Fn>
-void parallel(int parts, Fn fn) {
-  if (parts <= 1) {
-    fn(0);
-    return;
-  }
-  std::vector<std::thread> threads;
-  for (int p = 1; p < parts; ++p) threads.emplace_back(fn, p);
-  fn(0);
-  for (auto& th : threads) th.join();
+// Threads a call may use (its last argument), split only as far as its work pays for (thread_pool.h).
+int parts_of(const Napi::CallbackInfo& info, size_t i, double work, int most) {
+  return parts_for(work, std::min(most, std::max(1, I32(info, i))));
 }
+// Multiply-adds of one LSTM direction over all steps, forward; BPTT is about twice that.
+double lstm_work(const LstmDims& d) { return static_cast<double>(d.B) * d.T * 4 * d.H * (d.F + d.H); }
 
 // (B, T, F, H, x, Wf, Uf, bf, Wb, Ub, bb, y, gatesF, gatesB, cellsF, cellsB, threads, tape) — without a
 // tape, gates and cells need room for 2 steps only.
@@ -41,11 +35,14 @@ Napi::Value LstmForward(const Napi::CallbackInfo& info) {
   float* y = F32(info, 11);
   float* gates[2] = {F32(info, 12), F32(info, 13)};
   float* cells[2] = {F32(info, 14), F32(info, 15)};
-  const int threads = std::min(2, std::max(1, I32(info, 16)));
+  // One part per direction when both run at once, else one part doing both.
+  const int parts = parts_of(info, 16, 2 * lstm_work(d), 2);
   const bool tape = I32(info, 17) != 0;
   auto run = [&](int dir) { lstm_direction_forward(d, x, W[dir], U[dir], bias[dir], dir, y, gates[dir], cells[dir], tape); };
-  if (threads == 2) parallel(2, run);
-  else for (int dir = 0; dir < 2; ++dir) run(dir);
+  parallel(parts, [&](int p) {
+    if (parts == 2) run(p);
+    else for (int dir = 0; dir < 2; ++dir) run(dir);
+  });
   return info.Env().Undefined();
 }
 
@@ -65,7 +62,7 @@ Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
   float* dW[2] = {F32(info, 16), F32(info, 19)};
   float* dU[2] = {F32(info, 17), F32(info, 20)};
   float* db[2] = {F32(info, 18), F32(info, 21)};
-  const int threads = std::min(2, std::max(1, I32(info, 22)));
+  const int parts = parts_of(info, 22, 4 * lstm_work(d), 2);
   const size_t n = static_cast<size_t>(d.B) * d.T * d.F;
   // Each direction writes its own dx, summed after: no two threads write the same memory.
   std::vector<float> dx_backward(n, 0.0f);
@@ -73,8 +70,10 @@ Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
   auto run = [&](int dir) {
     lstm_direction_backward(d, x, W[dir], U[dir], dir, gates[dir], cells[dir], y, dy, dxs[dir], dW[dir], dU[dir], db[dir]);
   };
-  if (threads == 2) parallel(2, run);
-  else for (int dir = 0; dir < 2; ++dir) run(dir);
+  parallel(parts, [&](int p) {
+    if (parts == 2) run(p);
+    else for (int dir = 0; dir < 2; ++dir) run(dir);
+  });
   for (size_t i = 0; i < n; ++i) dx[i] += dx_backward[i];
   return info.Env().Undefined();
 }
@@ -90,7 +89,7 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   float* hidden = F32(info, 9);
   float* alpha = F32(info, 10);
   float* context = F32(info, 11);
-  const int parts = std::min(std::max(1, I32(info, 12)), d.B);
+  const int parts = parts_of(info, 12, static_cast<double>(d.B) * d.T * d.D * d.A, d.B);
   parallel(parts, [&](int p) {
     const int b0 = d.B * p / parts, b1e = d.B * (p + 1) / parts;
     attention_forward_rows(d, h, w1, b1, w2, b2, hidden, alpha, context, b0, b1e);
@@ -112,7 +111,7 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   float* db1 = F32(info, 12);
   float* dw2 = F32(info, 13);
   float* db2 = F32(info, 14);
-  const int parts = std::min(std::max(1, I32(info, 15)), d.B);
+  const int parts = parts_of(info, 15, 2.0 * d.B * d.T * d.D * d.A, d.B);
   std::vector<float> w1t(static_cast<size_t>(d.D) * d.A);
   transpose(w1, d.D, d.A, w1t.data());
   std::vector<AttnGrads> grads(parts);
@@ -143,7 +142,7 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   const float* w = F32(info, 6);
   const float* bias = F32(info, 7);
   float* out = F32(info, 8);
-  const int parts = std::min(std::max(1, I32(info, 9)), d.B);
+  const int parts = parts_of(info, 9, static_cast<double>(d.B) * d.T * d.C * d.F * d.K, d.B);
   parallel(parts, [&](int p) { conv_forward_rows(d, x, w, bias, out, d.B * p / parts, d.B * (p + 1) / parts); });
   return info.Env().Undefined();
 }
@@ -157,7 +156,7 @@ Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
   float* dx = F32(info, 8);
   float* dw = F32(info, 9);
   float* db = F32(info, 10);
-  const int parts = std::min(std::max(1, I32(info, 11)), d.B);
+  const int parts = parts_of(info, 11, 2.0 * d.B * d.T * d.C * d.F * d.K, d.B);
   const size_t block = static_cast<size_t>(d.C) * d.F;
   std::vector<float> wt(block * d.K);
   for (int i = 0; i < d.K; ++i) transpose(w + i * block, d.C, d.F, wt.data() + i * block);

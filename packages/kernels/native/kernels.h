@@ -5,10 +5,11 @@
 // - sigmoid/tanh are evaluated 8 lanes at a time with a polynomial exp (Cephes expf, ~1 ulp), not libm;
 // - BPTT keeps only dh = dz·Uᵀ in the sequential loop: dz of every step is written over the tape, and
 //   dW, dU, db and dx are computed after the loop as large products;
-// - the two LSTM directions, and the two halves of an attention or convolution batch, run on separate
-//   threads.
+// - the two LSTM directions, and the parts of an attention or convolution batch, run on separate threads
+//   (persistent helpers, thread_pool.h) when the call has enough work to pay for it.
 // Also a 1-D convolution ('same' padding) for the CNN: one GEMM per tap, no im2col copy.
-// Files: simd.h (vectors, exp, GEMM), lstm.cc, attention.cc, conv1d.cc, addon.cc (N-API glue, threads).
+// Files: simd.h (vectors, exp, GEMM), lstm.cc, attention.cc, conv1d.cc, thread_pool.cc (helper threads),
+// addon.cc (N-API glue).
 #pragma once
 
 #include <cstddef>

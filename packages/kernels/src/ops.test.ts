@@ -159,6 +159,71 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
   });
 });
 
+/** Runs fn with TSA_KERNEL_THREADS set (the native kernels read it on every call), then restores it. */
+function withThreads<T>(threads: number, fn: () => T): T {
+  const saved = process.env.TSA_KERNEL_THREADS;
+  process.env.TSA_KERNEL_THREADS = String(threads);
+  try {
+    return fn();
+  } finally {
+    if (saved === undefined) delete process.env.TSA_KERNEL_THREADS;
+    else process.env.TSA_KERNEL_THREADS = saved;
+  }
+}
+
+describe("native kernels split over helper threads", () => {
+  // Shapes above the addon's least work per part, so 3 threads really split (the LSTM into its 2
+  // directions, attention and convolution into 3 batch parts); each call runs twice per setting so
+  // a pool helper is reused, not only started.
+  const native = implementations[1]![1];
+  const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 0.5);
+  const bothWays = <T>(fn: () => T): [T, T] => [withThreads(1, () => (fn(), fn())), withThreads(3, () => (fn(), fn()))];
+  const close = (a: Float32Array, b: Float32Array) => expect(maxRelativeError(a, b)).toBeLessThan(1e-5);
+
+  it("gives the BiLSTM's single-thread outputs and gradients", () => {
+    const k = native();
+    const shape = { batch: 6, steps: 50, features: 2, units: 32 };
+    const x = rand(6 * 50 * 2, 1);
+    const p = (seed: number) => ({ kernel: rand(2 * 128, seed), recurrent: rand(32 * 128, seed + 1), bias: rand(128, seed + 2) });
+    const [fwd, bwd] = [p(2), p(5)];
+    const dy = rand(6 * 50 * 64, 9);
+    const [one, split] = bothWays(() => {
+      const { y, tape } = k.lstmForward(shape, x, fwd, bwd, true);
+      return { y: y.slice(), g: k.lstmBackward(shape, x, fwd, bwd, tape!, y, dy) };
+    });
+    close(split.y, one.y);
+    close(split.g.dx, one.g.dx);
+    for (const dir of ["forward", "backward"] as const) {
+      for (const w of ["kernel", "recurrent", "bias"] as const) close(split.g[dir][w], one.g[dir][w]);
+    }
+  });
+
+  it("gives attention pooling's single-thread outputs and gradients", () => {
+    const k = native();
+    const shape = { batch: 9, steps: 60, features: 64, units: 64 };
+    const h = rand(9 * 60 * 64, 1);
+    const w = { w1: rand(64 * 64, 2), b1: rand(64, 3), w2: rand(64, 4), b2: rand(1, 5) };
+    const dContext = rand(9 * 64, 6);
+    const [one, split] = bothWays(() => {
+      const f = k.attentionForward(shape, h, w);
+      const out = { context: f.context.slice(), alpha: f.alpha.slice() };
+      return { ...out, g: k.attentionBackward(shape, h, w, f, dContext) };
+    });
+    close(split.context, one.context);
+    close(split.alpha, one.alpha);
+    for (const key of ["dh", "w1", "b1", "w2", "b2"] as const) close(split.g[key], one.g[key]);
+  });
+
+  it("gives the convolution's single-thread outputs and gradients", () => {
+    const k = native();
+    const shape = { batch: 7, steps: 64, channels: 16, filters: 32, kernelSize: 5 };
+    const x = rand(7 * 64 * 16, 1), kernel = rand(5 * 16 * 32, 2), bias = rand(32, 3), dOut = rand(7 * 64 * 32, 4);
+    const [one, split] = bothWays(() => ({ out: k.conv1dForward(shape, x, kernel, bias), g: k.conv1dBackward(shape, x, kernel, dOut) }));
+    close(split.out, one.out);
+    for (const key of ["dx", "kernel", "bias"] as const) close(split.g[key], one.g[key]);
+  });
+});
+
 describe("numeric gradient check (TypeScript kernels, tiny case)", () => {
   it("BPTT agrees with central differences of the forward pass", () => {
     const shape = { batch: 2, steps: 4, features: 2, units: 2 };
