@@ -7,6 +7,7 @@ import { expandRuns, resolvedConfig, type Experiment, type RunPlan } from "../sp
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
 import type { RunEndStatus } from "./messages.js";
 import { WorkerPool } from "./pool.js";
+import { longestFirst } from "./schedule.js";
 
 export interface SweepOptions {
   dbPath: string;
@@ -54,7 +55,7 @@ export const DEFAULT_HEARTBEAT_MS = 2_000;
 /**
  * Runs (or resumes) an experiment: runs already completed are skipped, runs of dead processes are marked
  * interrupted and redone, every other run is claimed atomically (so two sweeps never train the same run)
- * and trained in a worker process. Failures are recorded and the sweep goes on.
+ * and trained in a worker process, longest expected runs first. Failures are recorded and the sweep goes on.
  */
 export async function runSweep(experiment: Experiment, options: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
@@ -79,7 +80,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   try {
     store.upsertExperiment({ name: experiment.name, description: experiment.description, file: options.file, spec: experiment });
     const reaped = store.reapStaleRuns(staleAfterMs, isOwnerDead);
-    const pending = plans.filter((plan) => store.runStatus(plan.id) !== "completed");
+    const pending = longestFirst(plans.filter((plan) => store.runStatus(plan.id) !== "completed"));
     summary.alreadyCompleted = plans.length - pending.length;
     emit({ type: "start", total: plans.length, alreadyCompleted: summary.alreadyCompleted, toRun: pending.length, reaped, concurrency });
 
