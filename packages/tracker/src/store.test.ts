@@ -132,7 +132,21 @@ describe("runs", () => {
     expect(ids(store.listRuns({ where: [{ key: "f1", op: ">=", value: "0.7" }] }))).toEqual(["r2", "r3"]);
     expect(ids(store.listRuns({ sort: "f1", descending: true, limit: 2 }))).toEqual(["r2", "r3"]);
     expect(() => store.listRuns({ where: [{ key: "data.colour", op: "=", value: "1" }] })).toThrow(/unknown key 'data.colour'/);
-    expect(ids(store.findRunsByPrefix("r"))).toEqual([]);
+    expect(store.findRunsByPrefix("r")).toEqual({ runs: [], total: 0 });
+    store.close();
+  });
+
+  it("finds runs by id prefix: the first ones by id, and how many match in all", () => {
+    const store = openStore(tempDbPath());
+    store.upsertExperiment(experiment);
+    const ids = Array.from({ length: 60 }, (_, i) => `ab${i.toString(16).padStart(2, "0")}00000000000f`);
+    for (const id of [...ids, "cd0000000000000f"]) store.claimRun(newRun(id), "me");
+    const all = store.findRunsByPrefix("AB");
+    expect(all.total).toBe(60);
+    expect(all.runs.map((r) => r.id)).toEqual(ids.slice(0, 10));
+    expect(store.findRunsByPrefix("ab", 100).runs).toHaveLength(60);
+    expect(store.findRunsByPrefix("ab3b").total).toBe(1);
+    expect(store.findRunsByPrefix("cd").runs.map((r) => r.id)).toEqual(["cd0000000000000f"]);
     store.close();
   });
 

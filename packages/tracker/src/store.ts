@@ -288,11 +288,16 @@ export class Store {
     return readRuns(this.db, rows);
   }
 
-  /** Runs whose id starts with `prefix` (the caller decides what an ambiguous prefix means). */
-  findRunsByPrefix(prefix: string): RunResult[] {
-    if (!/^[0-9a-f]*$/i.test(prefix)) return [];
-    const rows = this.db.prepare("SELECT r.* FROM runs r WHERE r.id LIKE ? ORDER BY r.id LIMIT 50").all(`${prefix.toLowerCase()}%`) as RunRow[];
-    return readRuns(this.db, rows);
+  /**
+   * Runs whose id starts with `prefix`: the first `limit` by id, and how many match in all (the caller
+   * decides what an ambiguous prefix means).
+   */
+  findRunsByPrefix(prefix: string, limit = 10): { runs: RunResult[]; total: number } {
+    if (!/^[0-9a-f]*$/i.test(prefix)) return { runs: [], total: 0 };
+    const pattern = `${prefix.toLowerCase()}%`;
+    const rows = this.db.prepare("SELECT r.* FROM runs r WHERE r.id LIKE ? ORDER BY r.id LIMIT ?").all(pattern, limit) as RunRow[];
+    const { total } = this.db.prepare("SELECT COUNT(*) AS total FROM runs WHERE id LIKE ?").get(pattern) as { total: number };
+    return { runs: readRuns(this.db, rows), total };
   }
 
   /**

@@ -11,19 +11,23 @@ interface ShowArgs extends GlobalOptions {
   json: boolean;
 }
 
+/** Runs an ambiguous prefix lists. */
+const SHOWN_MATCHES = 10;
+
 const pointText = (run: RunResult) => formatPoint(run.point, { fullKeys: true }) || "(no sweep)";
 
 /** The one run an id prefix names, like git: none or several is an error that lists what matched. */
 export function resolveRun(store: Store, prefix: string): RunResult {
   if (prefix.trim() === "") throw new UserInputError("expected a run id or the first characters of one (see yarn runs)");
-  const matches = store.findRunsByPrefix(prefix);
-  if (matches.length === 0) throw new UserInputError(`no run id starts with '${prefix}' (see yarn runs)`);
+  const { runs: matches, total } = store.findRunsByPrefix(prefix, SHOWN_MATCHES);
+  if (total === 0) throw new UserInputError(`no run id starts with '${prefix}' (see yarn runs)`);
+  // A whole id sorts before the longer ids it is a prefix of, so it is among the runs read.
   const exact = matches.find((r) => r.id === prefix);
   if (exact !== undefined) return exact;
-  if (matches.length > 1) {
-    const list = matches.slice(0, 10).map((r) => `  ${r.id}  ${r.experiment} ${r.model} seed ${r.seed} ${pointText(r)}`).join("\n");
-    const more = matches.length > 10 ? "\n  …" : "";
-    throw new UserInputError(`run id prefix '${prefix}' is ambiguous; it matches ${matches.length} runs, type more of the id:\n${list}${more}`);
+  if (total > 1) {
+    const list = matches.map((r) => `  ${r.id}  ${r.experiment} ${r.model} seed ${r.seed} ${pointText(r)}`).join("\n");
+    const more = total > matches.length ? `\n  … and ${total - matches.length} more` : "";
+    throw new UserInputError(`run id prefix '${prefix}' is ambiguous; it matches ${total} runs, type more of the id:\n${list}${more}`);
   }
   return matches[0]!;
 }
