@@ -24,6 +24,15 @@ int parts_of(const Napi::CallbackInfo& info, size_t i, double work, int most) {
 // Multiply-adds of one LSTM direction over all steps, forward; BPTT is about twice that.
 double lstm_work(const LstmDims& d) { return static_cast<double>(d.B) * d.T * 4 * d.H * (d.F + d.H); }
 
+// Runs run(dir) for both LSTM directions: one per part when split in two, else one after the other.
+template <typename Run>
+void both_directions(int parts, const Run& run) {
+  parallel(parts, [&](int p) {
+    if (parts == 2) run(p);
+    else for (int dir = 0; dir < 2; ++dir) run(dir);
+  });
+}
+
 // (B, T, F, H, x, Wf, Uf, bf, Wb, Ub, bb, y, gatesF, gatesB, cellsF, cellsB, threads, tape) — without a
 // tape, gates and cells need room for 2 steps only.
 Napi::Value LstmForward(const Napi::CallbackInfo& info) {
@@ -35,14 +44,10 @@ Napi::Value LstmForward(const Napi::CallbackInfo& info) {
   float* y = F32(info, 11);
   float* gates[2] = {F32(info, 12), F32(info, 13)};
   float* cells[2] = {F32(info, 14), F32(info, 15)};
-  // One part per direction when both run at once, else one part doing both.
   const int parts = parts_of(info, 16, 2 * lstm_work(d), 2);
   const bool tape = I32(info, 17) != 0;
   auto run = [&](int dir) { lstm_direction_forward(d, x, W[dir], U[dir], bias[dir], dir, y, gates[dir], cells[dir], tape); };
-  parallel(parts, [&](int p) {
-    if (parts == 2) run(p);
-    else for (int dir = 0; dir < 2; ++dir) run(dir);
-  });
+  both_directions(parts, run);
   return info.Env().Undefined();
 }
 
@@ -70,10 +75,7 @@ Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
   auto run = [&](int dir) {
     lstm_direction_backward(d, x, W[dir], U[dir], dir, gates[dir], cells[dir], y, dy, dxs[dir], dW[dir], dU[dir], db[dir]);
   };
-  parallel(parts, [&](int p) {
-    if (parts == 2) run(p);
-    else for (int dir = 0; dir < 2; ++dir) run(dir);
-  });
+  both_directions(parts, run);
   for (size_t i = 0; i < n; ++i) dx[i] += dx_backward[i];
   return info.Env().Undefined();
 }
