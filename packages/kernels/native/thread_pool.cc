@@ -13,6 +13,13 @@ namespace {
 class ThreadPool {
  public:
   void run(int parts, const std::function<void(int)>& fn) {
+    // One call at a time owns the helpers. A second JavaScript thread calling meanwhile (a program using
+    // worker_threads) runs its parts itself rather than waiting or corrupting the job in flight.
+    std::unique_lock<std::mutex> owner(call_, std::try_to_lock);
+    if (!owner.owns_lock()) {
+      for (int p = 0; p < parts; ++p) fn(p);
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       grow(parts - 1);
@@ -55,7 +62,7 @@ class ThreadPool {
     }
   }
 
-  std::mutex mutex_;
+  std::mutex call_, mutex_;
   std::condition_variable wake_, done_;
   const std::function<void(int)>* job_ = nullptr;
   int parts_ = 0, pending_ = 0, started_ = 0;

@@ -16,7 +16,8 @@ constexpr double kMinWorkPerPart = 2.0e5;
 int parts_for(double work, int threads);
 
 // Runs fn(part) for part in [0, parts), part 0 on the calling thread and the others on helpers; returns
-// when all are done. Calls come from one thread at a time (the JavaScript thread).
+// when all are done. Safe from several threads at once: a call that finds the helpers busy runs every
+// part itself.
 void parallel(int parts, const std::function<void(int)>& fn);
 
 }  // namespace tsa

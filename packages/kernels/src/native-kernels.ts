@@ -13,7 +13,7 @@ interface Addon {
   conv1dBackward(...args: Array<number | F32>): void;
 }
 
-const ADDON_PATH = fileURLToPath(new URL("../build/Release/tsa_kernels.node", import.meta.url));
+export const ADDON_PATH = fileURLToPath(new URL("../build/Release/tsa_kernels.node", import.meta.url));
 
 /** Loads the compiled addon; the error says why not (not built, wrong ABI) for the fallback's message. */
 export function loadAddon(): { addon: Addon } | { error: string } {

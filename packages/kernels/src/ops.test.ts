@@ -5,6 +5,8 @@ import { kernels, withKernels } from "./select.js";
 import { attentionReference, conv1dReference, lstmReference, maxRelativeError, useWasm } from "./test-support.js";
 import { typescriptKernels } from "./typescript-kernels.js";
 import type { KernelImplementationApi } from "./implementation.js";
+import { ADDON_PATH } from "./native-kernels.js";
+import { Worker } from "node:worker_threads";
 
 beforeAll(useWasm);
 
@@ -212,6 +214,28 @@ describe("native kernels split over helper threads", () => {
     close(split.context, one.context);
     close(split.alpha, one.alpha);
     for (const key of ["dh", "w1", "b1", "w2", "b2"] as const) close(split.g[key], one.g[key]);
+  });
+
+  it("stays correct when several JavaScript threads call at once (the helpers serve one call at a time)", async () => {
+    const shape = { batch: 7, steps: 64, channels: 16, filters: 32, kernelSize: 5 };
+    const x = rand(7 * 64 * 16, 1), kernel = rand(5 * 16 * 32, 2), bias = rand(32, 3);
+    const expected = withThreads(1, () => native().conv1dForward(shape, x, kernel, bias));
+    // Each worker thread loads the addon itself and calls it 200 times with 3 threads while the others do.
+    const source = `
+      const { parentPort, workerData: w } = require("node:worker_threads");
+      const addon = require(w.addonPath);
+      const out = new Float32Array(w.size);
+      let worst = 0;
+      for (let i = 0; i < 200; i++) {
+        addon.conv1dForward(7, 64, 16, 32, 5, w.x, w.kernel, w.bias, out, 3);
+        for (let j = 0; j < out.length; j++) worst = Math.max(worst, Math.abs(out[j] - w.expected[j]));
+      }
+      parentPort.postMessage(worst);`;
+    const workers = Array.from({ length: 3 }, () =>
+      new Worker(source, { eval: true, workerData: { addonPath: ADDON_PATH, size: expected.length, x, kernel, bias, expected } }));
+    const worst = await Promise.all(workers.map((w) => new Promise<number>((resolve, reject) => w.once("message", resolve).once("error", reject))));
+    await Promise.all(workers.map((w) => w.terminate()));
+    for (const diff of worst) expect(diff).toBeLessThan(1e-5);
   });
 
   it("gives the convolution's single-thread outputs and gradients", () => {
