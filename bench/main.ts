@@ -18,7 +18,19 @@ interface BenchResult {
   runsPerMinute: { "1": number | null; "2": number | null };
 }
 
+/** Everything the tables print. */
+interface Measured {
+  result: BenchResult;
+  epochs: Record<string, EpochMeasurement>;
+  pytorchNote: string;
+  throughput: Record<"1" | "2", Throughput | null>;
+  profile: ReturnType<typeof profileBilstmAttention> | null;
+  batchesPerEpoch: number;
+  batchesMeasured: number;
+}
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const out = (line = "") => console.log(line);
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const pad = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
 
@@ -75,34 +87,17 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result));
     return;
   }
-  printTables(result, epochs, pytorchNote, throughput, profile, batchesPerEpoch, options.batches);
+  printTables({ result, epochs, pytorchNote, throughput, profile, batchesPerEpoch, batchesMeasured: options.batches });
 }
 
-function printTables(
-  result: BenchResult,
-  epochs: Record<string, EpochMeasurement>,
-  pytorchNote: string,
-  throughput: Record<"1" | "2", Throughput | null>,
-  profile: ReturnType<typeof profileBilstmAttention> | null,
-  batchesPerEpoch: number,
-  batchesMeasured: number,
-): void {
-  const out = (line = "") => console.log(line);
-  const torch = result.pytorch?.secondsPerEpoch ?? null;
-  if (Object.keys(epochs).length > 0) printEpochs(result, epochs, pytorchNote, profile, batchesPerEpoch, batchesMeasured);
-  else if (torch !== null) out(`PyTorch reference: ${fmt(torch, 2)} s/epoch (${pytorchNote})`);
-  if (throughput["1"] !== null || throughput["2"] !== null) printThroughput(throughput);
+function printTables(measured: Measured): void {
+  const torch = measured.result.pytorch?.secondsPerEpoch ?? null;
+  if (Object.keys(measured.epochs).length > 0) printEpochs(measured);
+  else if (torch !== null) out(`PyTorch reference: ${fmt(torch, 2)} s/epoch (${measured.pytorchNote})`);
+  if (measured.throughput["1"] !== null || measured.throughput["2"] !== null) printThroughput(measured.throughput);
 }
 
-function printEpochs(
-  result: BenchResult,
-  epochs: Record<string, EpochMeasurement>,
-  pytorchNote: string,
-  profile: ReturnType<typeof profileBilstmAttention> | null,
-  batchesPerEpoch: number,
-  batchesMeasured: number,
-): void {
-  const out = (line = "") => console.log(line);
+function printEpochs({ result, epochs, pytorchNote, profile, batchesPerEpoch, batchesMeasured }: Measured): void {
   const torch = result.pytorch?.secondsPerEpoch ?? null;
   out(`Seconds per training epoch at the reference scale (7,000 train series × 500 points, batch 32, ${batchesPerEpoch} batches, + validation pass over 1,000), ${result.threads} thread(s).`);
   out(`Extrapolated: ${batchesMeasured} training batches timed per epoch × ${batchesPerEpoch} / ${batchesMeasured}, plus the measured validation pass; median over epochs after one warm-up epoch.`);
@@ -128,8 +123,7 @@ function printEpochs(
   }
 }
 
-function printThroughput(throughput: Record<"1" | "2", Throughput | null>): void {
-  const out = (line = "") => console.log(line);
+function printThroughput(throughput: Measured["throughput"]): void {
   out();
   out("Sweep throughput on experiments/smoke.yaml-sized runs (runSweep, worker processes, a temporary SQLite file)");
   out("whole sweep: completed runs over wall time, worker start-up included; steady: after every worker's first run;");

@@ -4,6 +4,7 @@
 
 namespace tsa {
 
+// The steps [t0, t1) where tap i reads inside the series, and its shift.
 inline void tap_range(const ConvDims& d, int i, int& shift, int& t0, int& t1) {
   shift = i - (d.K - 1) / 2;
   t0 = std::max(0, -shift);

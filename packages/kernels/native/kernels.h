@@ -23,7 +23,6 @@ struct LstmDims {
   int B, T, F, H;
 };
 
-
 // One direction of the BiLSTM over all steps (see lstm.cc).
 void lstm_direction_forward(const LstmDims& d, const float* x, const float* W, const float* U, const float* bias,
                             int dir, float* y, float* gates, float* cells, bool tape);
@@ -42,7 +41,6 @@ struct AttnGrads {
   float b2 = 0.0f;
 };
 
-
 // Batch rows [b0, bend) of attention pooling (see attention.cc).
 void attention_forward_rows(const AttnDims& d, const float* h, const float* w1, const float* b1, const float* w2,
                             float b2, float* hidden, float* alpha, float* context, int b0, int bend);
@@ -56,8 +54,6 @@ void attention_backward_rows(const AttnDims& d, const float* h, const float* w1t
 struct ConvDims {
   int B, T, C, F, K;
 };
-
-// The steps [t0, t1) where tap i reads inside the series, and its shift.
 
 // Batch rows [b0, bend) of the 1-D convolution (see conv1d.cc).
 void conv_forward_rows(const ConvDims& d, const float* x, const float* w, const float* bias, float* out, int b0, int bend);

@@ -37,6 +37,7 @@ inline void lstm_cell_row(int H, float* z, const float* cprev, float* c, float* 
   }
 }
 
+// One direction's states between y's [B, T, 2H] layout and [T, B, H], so that each step reads and writes
 // one block instead of B rows a whole series apart (which defeats the caches and the prefetcher).
 void gather_direction(const LstmDims& d, const float* y, int dir, float* hs) {
   for (int t = 0; t < d.T; ++t)
