@@ -1,4 +1,4 @@
-export * from "./spec/index.js";
+export * from "./experiment/index.js";
 export { runSweep, DEFAULT_HEARTBEAT_MS } from "./execute/sweep.js";
 export type { RunFailure, SweepEvent, SweepOptions, SweepSummary } from "./execute/sweep.js";
 export { gitCommit, versions } from "./execute/environment.js";

@@ -1,7 +1,7 @@
 import { EXIT_INTERRUPTED, exitCodeOf } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
-import { loadExperiment, type Experiment } from "@tsa/runner/spec";
+import { loadExperiment, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { relative } from "node:path";
 import { dbPath, DEFAULT_REPORTS_DIR, userPath } from "../paths.js";

@@ -1,5 +1,5 @@
 import type { BackendName, EpochRecord } from "@tsa/models";
-import type { RunPlan } from "../spec/index.js";
+import type { RunPlan } from "../experiment/index.js";
 
 /** Parent → worker. */
 export type ToWorker =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandRuns, parseExperiment } from "../spec/index.js";
+import { expandRuns, parseExperiment } from "../experiment/index.js";
 import { expectedCost, longestFirst } from "./schedule.js";
 
 const plans = expandRuns(

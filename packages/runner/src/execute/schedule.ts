@@ -1,5 +1,5 @@
 import type { ModelName } from "@tsa/models";
-import type { RunPlan } from "../spec/index.js";
+import type { RunPlan } from "../experiment/index.js";
 
 /**
  * Seconds per epoch of each model at one data size, as `yarn bench` measured them at the reference scale

@@ -3,7 +3,7 @@ import type { BackendName, EpochRecord } from "@tsa/models";
 import { openStore } from "@tsa/tracker";
 import { availableParallelism } from "node:os";
 import pLimit from "p-limit";
-import { expandRuns, resolvedConfig, type Experiment, type RunPlan } from "../spec/index.js";
+import { expandRuns, resolvedConfig, type Experiment, type RunPlan } from "../experiment/index.js";
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
 import type { RunEndStatus } from "./messages.js";
 import { WorkerPool } from "./pool.js";
