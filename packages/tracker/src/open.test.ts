@@ -63,4 +63,23 @@ describe("schema versions", () => {
     expect(hash(path)).toBe(before);
     expect([existsSync(`${path}-wal`), existsSync(`${path}-shm`)]).toEqual([false, false]);
   });
+
+  it("migrates an older file when a read-only command opens it first, keeping its rows", () => {
+    const path = tempDbPath();
+    const db = new Database(path);
+    db.transaction(() => {
+      MIGRATIONS[0]!(db);
+      db.pragma("user_version = 1");
+    })();
+    db.prepare("INSERT INTO experiments VALUES ('exp', '', 'exp.yaml', '{}', 'now', 'now')").run();
+    db.close();
+    const store = openStore(path, { readonly: true });
+    expect(store.listExperiments().map((e) => e.name)).toEqual(["exp"]);
+    store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    const columns = check.prepare("SELECT name FROM pragma_table_info('run_summary')").pluck().all();
+    expect(columns).toEqual(expect.arrayContaining(["encoder", "pooling", "units", "attention_units", "hidden", "normalize", "init"]));
+    check.close();
+  });
 });

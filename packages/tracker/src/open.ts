@@ -104,7 +104,17 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
       );
     }
     if (readonly) {
-      if (version < SCHEMA_VERSION) throw new StoreError(`${path}: schema version ${version} is old; run any sweep once to migrate it`);
+      if (version < SCHEMA_VERSION) {
+        // A query on a database from an older tsa-lab migrates it first (migrations only add), so that
+        // upgrading never leaves the user's own database unreadable by the read-only commands.
+        db.close();
+        try {
+          openDatabase(path, { ...options, readonly: false }).close();
+        } catch (e) {
+          throw new StoreError(`${path}: schema version ${version} is old and could not be migrated (${(e as Error).message})`, { cause: e });
+        }
+        return openDatabase(path, options);
+      }
       return db;
     }
     enableWal(db, busyTimeoutMs);

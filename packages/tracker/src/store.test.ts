@@ -44,7 +44,7 @@ describe("openStore", () => {
     const hash = () => createHash("sha256").update(readFileSync(path)).digest("hex");
     const before = hash();
     expect(() => openStore(path)).toThrow(StoreError);
-    expect(() => openStore(path)).toThrow(/newer tsa-lab \(schema version 2, this code knows up to 1\)/);
+    expect(() => openStore(path)).toThrow(`newer tsa-lab (schema version ${SCHEMA_VERSION + 1}, this code knows up to ${SCHEMA_VERSION})`);
     expect(hash()).toBe(before);
   });
 
@@ -66,6 +66,31 @@ describe("openStore", () => {
 });
 
 describe("runs", () => {
+  it("retakes a completed run only when its recorded config is outdated, judged under the lock", () => {
+    const store = openStore(tempDbPath());
+    store.upsertExperiment(experiment);
+    const old = newRun("s1", { config: { model: "ffn", code: { generator: 1 } } });
+    expect(store.claimRun(old, "me")).toBe(true);
+    expect(store.completeRun("s1", "me", outcome(0.8))).toBe(true);
+    const seen: unknown[] = [];
+    const outdated = (config: unknown) => {
+      seen.push(config);
+      return (config as { code: { generator: number } }).code.generator < 2;
+    };
+    const fresh = newRun("s1", { config: { model: "ffn", code: { generator: 2 } } });
+    expect(store.claimRun(fresh, "other")).toBe(false);
+    expect(store.claimRun(fresh, "other", undefined, { outdated })).toBe(true);
+    expect(seen).toEqual([{ model: "ffn", code: { generator: 1 } }]);
+    expect(store.recordedRun("s1")).toEqual({ status: "running", config: { model: "ffn", code: { generator: 2 } } });
+    expect(store.listRuns()[0]!.test).toBeNull();
+    expect(store.completeRun("s1", "other", outcome(0.9))).toBe(true);
+    // Redone by now: the same check refuses it.
+    expect(store.claimRun(fresh, "third", undefined, { outdated })).toBe(false);
+    expect(store.listRuns()[0]!.test?.f1).toBe(0.9);
+    store.close();
+  });
+
+
   it("claims a run once, refuses a completed one, retakes a failed one with its rows cleared", () => {
     const store = openStore(tempDbPath());
     store.upsertExperiment(experiment);

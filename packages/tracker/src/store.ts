@@ -34,7 +34,7 @@ export class Store {
          VALUES (@name, @description, @file, @spec, @now, @now)
          ON CONFLICT (name) DO UPDATE SET description = @description, file = @file, spec = @spec, updated_at = @now`,
       ),
-      runState: db.prepare("SELECT status, heartbeat_at FROM runs WHERE id = ?"),
+      runState: db.prepare("SELECT status, heartbeat_at, config FROM runs WHERE id = ?"),
       insertRun: db.prepare(
         `INSERT INTO runs (id, experiment, model, seed, point, config, status, owner, heartbeat_at, attempts, started_at,
                            backend, kernels, git_commit, versions)
@@ -125,9 +125,16 @@ export class Store {
    * Claims a run for `owner`, atomically (an immediate transaction: two sweeps can never both win).
    * A new run is inserted; a queued, failed or interrupted one, or a running one whose heartbeat is
    * stale, is taken over with its old rows cleared. A completed run, or one another live process is
-   * training, is refused (false).
+   * training, is refused (false) — unless `outdated` says the completed result, judged by the config it
+   * was recorded with, was made by code that would now give another result (checked under the lock, so
+   * a result another sweep has just redone is kept).
    */
-  claimRun(run: NewRun, owner: string, staleAfterMs = DEFAULT_STALE_AFTER_MS): boolean {
+  claimRun(
+    run: NewRun,
+    owner: string,
+    staleAfterMs = DEFAULT_STALE_AFTER_MS,
+    options: { outdated?: (recordedConfig: unknown) => boolean } = {},
+  ): boolean {
     const w = this.writes;
     const params = {
       id: run.id,
@@ -147,12 +154,12 @@ export class Store {
     return this.write(() =>
       this.db
         .transaction(() => {
-          const state = w.runState.get(run.id) as { status: RunStatus; heartbeat_at: number | null } | undefined;
+          const state = w.runState.get(run.id) as { status: RunStatus; heartbeat_at: number | null; config: string } | undefined;
           if (state === undefined) {
             w.insertRun.run(params);
             return true;
           }
-          if (state.status === "completed") return false;
+          if (state.status === "completed" && options.outdated?.(JSON.parse(state.config) as unknown) !== true) return false;
           if (state.status === "running" && (state.heartbeat_at ?? 0) >= Date.now() - staleAfterMs) return false;
           w.clearEpochs.run(run.id);
           w.clearMetrics.run(run.id);
@@ -242,6 +249,12 @@ export class Store {
         })
         .immediate(),
     );
+  }
+
+  /** A run's status and the config it was recorded with (the runner tells from it whether a result is stale). */
+  recordedRun(runId: string): { status: RunStatus; config: unknown } | null {
+    const row = this.db.prepare("SELECT status, config FROM runs WHERE id = ?").get(runId) as { status: RunStatus; config: string } | undefined;
+    return row === undefined ? null : { status: row.status, config: JSON.parse(row.config) as unknown };
   }
 
   runStatus(runId: string): RunStatus | null {
