@@ -3,7 +3,7 @@ import type { BackendName, EpochRecord } from "@tsa/models";
 import { openStore } from "@tsa/tracker";
 import { availableParallelism } from "node:os";
 import pLimit from "p-limit";
-import { expandRuns, resolvedConfig, type Experiment, type RunPlan } from "../experiment/index.js";
+import { expandRuns, isOutdated, resolvedConfig, type Experiment, type RunPlan } from "../experiment/index.js";
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
 import type { RunEndStatus } from "./messages.js";
 import { WorkerPool } from "./pool.js";
@@ -24,7 +24,7 @@ export interface SweepOptions {
 }
 
 export type SweepEvent =
-  | { type: "start"; total: number; alreadyCompleted: number; toRun: number; reaped: string[]; concurrency: number }
+  | { type: "start"; total: number; alreadyCompleted: number; toRun: number; reaped: string[]; outdated: number; concurrency: number }
   | { type: "run-start"; plan: RunPlan; index: number }
   | { type: "epoch"; plan: RunPlan; epoch: EpochRecord }
   | { type: "batch"; plan: RunPlan; epoch: number; batch: number; batches: number; loss: number }
@@ -80,9 +80,20 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   try {
     store.upsertExperiment({ name: experiment.name, description: experiment.description, file: options.file, spec: experiment });
     const reaped = store.reapStaleRuns(staleAfterMs, isOwnerDead);
-    const pending = longestFirst(plans.filter((plan) => store.runStatus(plan.id) !== "completed"));
+    // A completed run counts as done only if the code that made it would make it again (same parts,
+    // generator and model code); an outdated one is redone and its old result replaced.
+    let outdated = 0;
+    const pending = longestFirst(
+      plans.filter((plan) => {
+        const recorded = store.recordedRun(plan.id);
+        if (recorded?.status !== "completed") return true;
+        const stale = isOutdated(plan, recorded.config);
+        if (stale) outdated++;
+        return stale;
+      }),
+    );
     summary.alreadyCompleted = plans.length - pending.length;
-    emit({ type: "start", total: plans.length, alreadyCompleted: summary.alreadyCompleted, toRun: pending.length, reaped, concurrency });
+    emit({ type: "start", total: plans.length, alreadyCompleted: summary.alreadyCompleted, toRun: pending.length, reaped, outdated, concurrency });
 
     const common = { backend: options.backend ?? "auto", kernels: kernelImplementation(), gitCommit: gitCommit(), versions: versions() };
     const launched = new Set<string>();
@@ -96,6 +107,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
             { id: plan.id, experiment: plan.experiment, model: plan.model, seed: plan.seed, point: plan.point, config: resolvedConfig(plan), ...common },
             owner,
             staleAfterMs,
+            { outdated: (recorded) => isOutdated(plan, recorded) },
           );
           if (!claimed) {
             slot.busy = false;

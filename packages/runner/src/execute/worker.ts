@@ -37,7 +37,7 @@ async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: 
     heartbeat = setInterval(() => {
       if (!db.heartbeat(plan.id, owner)) controller.abort();
     }, heartbeatMs);
-    const outcome = await trainAndEvaluate({ model: plan.model, data: plan.data, train: plan.train, seed: plan.seed }, backend, {
+    const outcome = await trainAndEvaluate({ model: plan.spec, data: plan.data, train: plan.train, seed: plan.seed }, backend, {
       signal: controller.signal,
       onEpoch: (epoch) => {
         if (!db.recordEpoch(plan.id, owner, epoch)) controller.abort();

@@ -1,19 +1,40 @@
-import { canonicalJson, resolveDataConfig, type DataConfig } from "@tsa/data";
-import { resolveTrainConfig, type ModelName, type TrainConfig } from "@tsa/models/config";
+import { GENERATOR_VERSION, canonicalJson, resolveDataConfig, type DataConfig } from "@tsa/data";
+import {
+  ModelSpecSchema,
+  isPresetName,
+  modelCodeVersion,
+  presetSpec,
+  resolveTrainConfig,
+  type ModelSpec,
+  type TrainConfig,
+} from "@tsa/models/config";
 import { createHash } from "node:crypto";
-import type { Experiment } from "./schema.js";
+import { isDeepStrictEqual } from "node:util";
+import { modelEntryName, type Experiment, type ModelEntry } from "./schema.js";
 
 /** One run to do: everything that determines its result, and its id (a hash of exactly that). */
 export interface RunPlan {
   id: string;
   experiment: string;
-  model: ModelName;
+  /** The model as the file names it: a preset (`bilstm`) or a variant's name (`bilstm-last`). */
+  model: string;
+  /** Its resolved parts: the preset's or variant's, with the point's `model.*` values on top. */
+  spec: ModelSpec;
   seed: number;
   /** The sweep point, keyed by axis: `{ "data.length": [0.02, 0.05] }`. */
   point: Record<string, unknown>;
   data: DataConfig;
   train: TrainConfig;
 }
+
+/** The versions of the code that turns a run's config into its result; a change makes old results stale. */
+export interface CodeVersions {
+  generator: number;
+  model: number;
+}
+
+/** What a run recorded before the store kept parts and code versions: presets, generator and models at 1. */
+const LEGACY_CODE: CodeVersions = { generator: 1, model: 1 };
 
 /** The grid: the product of the sweep axes, in the order the file lists them (one empty point if none). */
 export function sweepPoints(experiment: Experiment): Array<Record<string, unknown>> {
@@ -23,27 +44,62 @@ export function sweepPoints(experiment: Experiment): Array<Record<string, unknow
   );
 }
 
-/** The resolved config a run id is the hash of (what the store records as the run's config). */
+/** The values a point gives one config section: `{ "data.length": x }` → `{ length: x }` for `data.`. */
+export function pointSection(point: Record<string, unknown>, section: "data" | "train" | "model"): Record<string, unknown> {
+  const prefix = `${section}.`;
+  return Object.fromEntries(Object.entries(point).filter(([axis]) => axis.startsWith(prefix)).map(([axis, v]) => [axis.slice(prefix.length), v]));
+}
+
+/** The parts a model entry asks for at a point, unvalidated: preset (or defaults) < variant < the point. */
+export function modelSpecInput(entry: ModelEntry, point: Record<string, unknown>): Record<string, unknown> {
+  if (typeof entry === "string") return { ...presetSpec(entry), ...pointSection(point, "model") };
+  const { name: _name, preset, ...parts } = entry;
+  return { ...(preset === undefined ? {} : presetSpec(preset)), ...parts, ...pointSection(point, "model") };
+}
+
+/**
+ * The config a run id is the hash of. A preset left as it is hashes as it always did (experiment, model,
+ * seed, data, train), so databases from before model parts resume; anything else adds its parts.
+ */
+export function identityConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
+  const config = { experiment: plan.experiment, model: plan.model, seed: plan.seed, data: plan.data, train: plan.train };
+  return isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
+}
+
+/** The config a run is recorded with: its identity, its parts, and the code versions that made its result. */
 export function resolvedConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
-  return { experiment: plan.experiment, model: plan.model, seed: plan.seed, data: plan.data, train: plan.train };
+  const code: CodeVersions = { generator: GENERATOR_VERSION, model: modelCodeVersion(plan.spec) };
+  return { ...identityConfig(plan), parts: plan.spec, code };
+}
+
+/**
+ * True when a completed run's recorded config says its result came from other parts or older code than
+ * the plan would run now (a generator or model change): such a result is redone, never counted as done.
+ */
+export function isOutdated(plan: RunPlan, recorded: unknown): boolean {
+  const r = (recorded ?? {}) as { model?: string; parts?: unknown; code?: Partial<CodeVersions> };
+  const parts = r.parts ?? (r.model !== undefined && isPresetName(r.model) ? presetSpec(r.model) : undefined);
+  const code = { ...LEGACY_CODE, ...r.code };
+  return !isDeepStrictEqual(parts, plan.spec) || code.generator !== GENERATOR_VERSION || code.model !== modelCodeVersion(plan.spec);
 }
 
 /**
  * Every run of an experiment: sweep points (outer), then models, then seeds, so a sweep fills in the
  * picture point by point. Ids are content hashes: running the same file again finds the same runs.
+ * The file must have been validated (loadExperiment): parts that cannot build throw here.
  */
 export function expandRuns(experiment: Experiment): RunPlan[] {
   return sweepPoints(experiment).flatMap((point) => {
-    const section = (prefix: string) =>
-      Object.fromEntries(Object.entries(point).filter(([axis]) => axis.startsWith(prefix)).map(([axis, v]) => [axis.slice(prefix.length), v]));
-    const data = resolveDataConfig({ ...experiment.data, ...section("data.") });
-    const train = resolveTrainConfig({ ...experiment.train, ...section("train.") });
-    return experiment.models.flatMap((model) =>
-      experiment.seeds.map((seed) => {
-        const config = resolvedConfig({ experiment: experiment.name, model, seed, data, train });
+    const data = resolveDataConfig({ ...experiment.data, ...pointSection(point, "data") });
+    const train = resolveTrainConfig({ ...experiment.train, ...pointSection(point, "train") });
+    return experiment.models.flatMap((entry) => {
+      const spec = ModelSpecSchema.parse(modelSpecInput(entry, point));
+      const model = modelEntryName(entry);
+      return experiment.seeds.map((seed) => {
+        const config = identityConfig({ experiment: experiment.name, model, spec, seed, data, train });
         const id = createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 16);
-        return { id, experiment: experiment.name, model, seed, point, data, train };
-      }),
-    );
+        return { id, experiment: experiment.name, model, spec, seed, point, data, train };
+      });
+    });
   });
 }

@@ -1,6 +1,6 @@
-export { ExperimentSchema, AXIS_PATTERN } from "./schema.js";
-export type { Experiment } from "./schema.js";
+export { ExperimentSchema, AXIS_PATTERN, VariantSchema, ModelEntrySchema, modelEntryName } from "./schema.js";
+export type { Experiment, ModelEntry, Variant } from "./schema.js";
 export { loadExperiment, parseExperiment, DEFAULT_MAX_RUNS } from "./load.js";
 export type { LoadOptions } from "./load.js";
-export { expandRuns, sweepPoints, resolvedConfig } from "./expand.js";
-export type { RunPlan } from "./expand.js";
+export { expandRuns, sweepPoints, resolvedConfig, identityConfig, isOutdated, modelSpecInput, pointSection } from "./expand.js";
+export type { CodeVersions, RunPlan } from "./expand.js";

@@ -3,7 +3,9 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { expandRuns } from "./expand.js";
+import { GENERATOR_VERSION } from "@tsa/data";
+import { presetSpec } from "@tsa/models/config";
+import { expandRuns, isOutdated, resolvedConfig } from "./expand.js";
 import { loadExperiment, parseExperiment } from "./load.js";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/bad/", import.meta.url));
@@ -39,8 +41,17 @@ const BAD: Record<string, [keyPath: string, expected: string]> = {
   "numpoints-below-model": ["data.numPoints", "numPoints >= 16 for model 'cnn'"],
   "length-shorter-than-a-point": ["data.length", "length.min * numPoints >= 1"],
   "empty-sweep-axis": ["sweep.data.noise", "non-empty list"],
-  "sweep-unknown-key": ["sweep.data.colour", "data.<field> or train.<field>"],
-  "sweep-unknown-section": ["sweep.model.units", "data.<field> or train.<field>"],
+  "sweep-unknown-key": ["sweep.data.colour", "data.<field>, train.<field> or model.<part>"],
+  "sweep-unknown-section": ["sweep.optimizer.lr", "data.<field>, train.<field> or model.<part>"],
+  "model-part-cannot-build": ["models[0].pooling", "'last' needs a recurrent encoder"],
+  "sweep-model-part-cannot-build": ["sweep.model.pooling[1]", "model 'cnn' at model.pooling \"last\""],
+  "variant-unknown-part": ["models[0].layers", "no such key"],
+  "variant-bad-encoder": ["models[0].encoder", '"bilstm"'],
+  "variant-without-parts": ["models[0].encoder", "a variant without a preset names its encoder and pooling"],
+  "variant-bad-preset": ["models[0].preset", '"bilstm-attention"'],
+  "sweep-bad-model-value": ["sweep.model.units[1]", ">= 1"],
+  "compare-unknown-model": ["compare.treatment", "a model of this file"],
+  "model-entry-wrong-type": ["models[1]", "a variant { name, preset, <parts> }"],
   "sweep-bad-length": ["sweep.data.length[1]", "0 <= min < max <= 1"],
   "sweep-bad-lr": ["sweep.train.lr[1]", "> 0"],
   "sweep-not-list": ["sweep.data.noise", "an array"],
@@ -131,5 +142,81 @@ seeds: [1, 2, 3]
     // Seeds 1 and 2 joined later; these were recorded by the runs that reported F1 0.950 and 0.977.
     const seed = (n: number) => expandRuns(paper).find((r) => r.seed === n && r.model === "bilstm-attention")?.id;
     expect([seed(1), seed(2)]).toEqual(["15069af3408d2a1d", "b6c6e9f9284947ec"]);
+  });
+
+  it("keeps the run ids of the four presets under experiments/smoke.yaml (recorded before models had parts)", () => {
+    const smoke = loadExperiment(fileURLToPath(new URL("../../../../experiments/smoke.yaml", import.meta.url)));
+    const ids = Object.fromEntries(expandRuns(smoke).map((r) => [`${r.model}|${JSON.stringify(r.point["data.length"])}|${r.seed}`, r.id]));
+    expect(ids).toEqual({
+      "ffn|[0.15,0.3]|1": "1d78f3f7f49b8b25", "ffn|[0.15,0.3]|2": "453a59b8f61631d0",
+      "cnn|[0.15,0.3]|1": "5b6704a2a826c6e7", "cnn|[0.15,0.3]|2": "edb3f1070a65fd1c",
+      "bilstm|[0.15,0.3]|1": "625e5c3ca12ebfad", "bilstm|[0.15,0.3]|2": "41451a4aee05a52a",
+      "bilstm-attention|[0.15,0.3]|1": "d839f9f55f880f63", "bilstm-attention|[0.15,0.3]|2": "2d4557dcd9cfa5b5",
+      "ffn|[0.3,0.5]|1": "4861fd75b2105449", "ffn|[0.3,0.5]|2": "0efc2db33dc68ff3",
+      "cnn|[0.3,0.5]|1": "efd1e732c42e6864", "cnn|[0.3,0.5]|2": "c4b6f4e885197a18",
+      "bilstm|[0.3,0.5]|1": "a5d6e15378495a4f", "bilstm|[0.3,0.5]|2": "64ce54e50c745699",
+      "bilstm-attention|[0.3,0.5]|1": "e0e3bb633522c03b", "bilstm-attention|[0.3,0.5]|2": "34755a0553135f3e",
+    });
+  });
+});
+
+describe("models as parts", () => {
+  const text = `
+name: parts
+data: { size: 100, numPoints: 32 }
+sweep:
+  model.pooling: [mean, last, attention]
+models:
+  - bilstm
+  - { name: bilstm-z, preset: bilstm, normalize: zscore }
+  - { name: cnn-attention, encoder: cnn, pooling: attention }
+seeds: [1]
+`;
+
+  it("resolves preset < variant < point, and a preset at its own parts keeps its preset id", () => {
+    const runs = expandRuns(parseExperiment(text.replace("  - { name: cnn-attention, encoder: cnn, pooling: attention }\n", ""), "parts.yaml"));
+    const at = (model: string, pooling: string) => runs.find((r) => r.model === model && r.point["model.pooling"] === pooling)!;
+    expect(at("bilstm", "last").spec).toEqual({ ...presetSpec("bilstm"), pooling: "last" });
+    expect(at("bilstm-z", "attention").spec).toEqual({ ...presetSpec("bilstm"), normalize: "zscore", pooling: "attention" });
+    // `bilstm` at model.pooling mean is the preset itself: the same id as in a file without the axis.
+    const plain = expandRuns(parseExperiment("name: parts\ndata: { size: 100, numPoints: 32 }\nmodels: [bilstm]\nseeds: [1]\n", "p.yaml"));
+    expect(at("bilstm", "mean").id).toBe(plain[0]!.id);
+    expect(new Set(runs.map((r) => r.id)).size).toBe(runs.length);
+  });
+
+  it("a variant's parts are in its id and every run records its parts and code versions", () => {
+    const runs = expandRuns(parseExperiment(text.replace("[mean, last, attention]", "[mean, max, attention]"), "parts.yaml"));
+    const variant = runs.find((r) => r.model === "cnn-attention" && r.point["model.pooling"] === "attention")!;
+    expect(variant.spec).toMatchObject({ encoder: "cnn", pooling: "attention", units: 32, filters: [16, 32, 48], normalize: "none", init: "keras" });
+    const config = resolvedConfig(variant);
+    expect(config).toMatchObject({ model: "cnn-attention", parts: variant.spec, code: { generator: GENERATOR_VERSION, model: 1 } });
+    // Another value of a part is another run.
+    const wider = expandRuns(
+      parseExperiment(text.replace("[mean, last, attention]", "[mean, max, attention]").replace("encoder: cnn,", "encoder: cnn, filters: [8, 16, 24],"), "parts.yaml"),
+    );
+    expect(wider.find((r) => r.model === "cnn-attention" && r.point["model.pooling"] === "attention")!.id).not.toBe(variant.id);
+  });
+
+  it("counts a completed run as outdated when its parts or the generator or model code differ", () => {
+    const [plan] = expandRuns(parseExperiment("name: p\nmodels: [bilstm]\nseeds: [1]\n", "p.yaml"));
+    const current = resolvedConfig(plan!);
+    expect(isOutdated(plan!, current)).toBe(false);
+    // Recorded before parts and code versions were stored: a preset at generator 1, model code 1.
+    const { parts: _parts, code: _code, ...legacy } = current;
+    expect(isOutdated(plan!, legacy)).toBe(GENERATOR_VERSION !== 1);
+    expect(isOutdated(plan!, { ...current, code: { generator: GENERATOR_VERSION + 1, model: 1 } })).toBe(true);
+    expect(isOutdated(plan!, { ...current, code: { generator: GENERATOR_VERSION, model: 2 } })).toBe(true);
+    expect(isOutdated(plan!, { ...current, parts: { ...plan!.spec, units: 16 } })).toBe(true);
+  });
+
+  it("validates compare: against the file's models or a model axis' levels", () => {
+    const base = "name: c\nsweep:\n  model.pooling: [mean, last]\nmodels: [bilstm]\nseeds: [1]\n";
+    expect(parseExperiment(`${base}compare: { axis: model.pooling, treatment: last, control: mean }\n`, "c.yaml").compare).toEqual({
+      axis: "model.pooling", treatment: "last", control: "mean",
+    });
+    expect(() => parseExperiment(`${base}compare: { axis: model.pooling, treatment: max, control: mean }\n`, "c.yaml")).toThrow(
+      "c.yaml: compare.treatment: expected a value of sweep axis model.pooling",
+    );
+    expect(() => parseExperiment(`${base}compare: { axis: model.units, treatment: 1, control: 2 }\n`, "c.yaml")).toThrow("compare.axis");
   });
 });

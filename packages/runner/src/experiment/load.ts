@@ -1,11 +1,14 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
 import { ExperimentSpecError, UserInputError } from "@tsa/errors";
-import { TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints } from "@tsa/models/config";
+import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints, parseModelSpec } from "@tsa/models/config";
+import { z } from "zod";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { describeValue, keyPath, specErrorFromIssue } from "./errors.js";
-import { AXIS_PATTERN, ExperimentSchema, type Experiment } from "./schema.js";
-import { sweepPoints } from "./expand.js";
+import { AXIS_PATTERN, ExperimentSchema, VariantSchema, modelEntryName, type Experiment } from "./schema.js";
+import { modelSpecInput, pointSection, sweepPoints } from "./expand.js";
+
+const MODEL_FIELDS = Object.keys(ModelSpecSchema.shape);
 
 export interface LoadOptions {
   /** Allow a grid larger than `maxRuns` (the CLI's --yes). */
@@ -48,11 +51,13 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ExperimentSpecError(file, "", "a mapping with name, models, seeds (and data, sweep, train)", describeValue(raw));
   }
+  checkModelEntries(file, raw);
   const parsed = ExperimentSchema.safeParse(raw);
   if (!parsed.success) throw specErrorFromIssue(file, raw, parsed.error.issues[0]!);
   const experiment = parsed.data;
   checkSweepAxes(file, raw, experiment);
   checkResolvedPoints(file, experiment);
+  checkCompare(file, experiment);
   checkGridSize(file, experiment, options);
   return experiment;
 }
@@ -61,19 +66,21 @@ function checkSweepAxes(file: string, raw: unknown, experiment: Experiment): voi
   for (const [axis, values] of Object.entries(experiment.sweep)) {
     const match = AXIS_PATTERN.exec(axis);
     const [section, field] = match === null ? [undefined, undefined] : [match[1], match[2]!];
-    const fields: readonly string[] = section === "data" ? DATA_CONFIG_FIELDS : section === "train" ? TRAIN_CONFIG_FIELDS : [];
+    const fields: readonly string[] = section === "data" ? DATA_CONFIG_FIELDS : section === "train" ? TRAIN_CONFIG_FIELDS : section === "model" ? MODEL_FIELDS : [];
     if (field === undefined || !fields.includes(field)) {
       throw new ExperimentSpecError(
         file,
         keyPath(["sweep", axis]),
-        `an axis named data.<field> or train.<field> (data: ${DATA_CONFIG_FIELDS.join(", ")}; train: ${TRAIN_CONFIG_FIELDS.join(", ")})`,
+        `an axis named data.<field>, train.<field> or model.<part> (data: ${DATA_CONFIG_FIELDS.join(", ")}; train: ${TRAIN_CONFIG_FIELDS.join(", ")}; model: ${MODEL_FIELDS.join(", ")})`,
         `'${axis}'`,
       );
     }
-    const schema =
+    const schema: z.ZodType =
       section === "data"
         ? DataConfigFields.shape[field as keyof typeof DataConfigFields.shape]
-        : TrainConfigSchema.shape[field as keyof typeof TrainConfigSchema.shape];
+        : section === "train"
+          ? TrainConfigSchema.shape[field as keyof typeof TrainConfigSchema.shape]
+          : ModelSpecSchema.shape[field as keyof typeof ModelSpecSchema.shape];
     values.forEach((value, i) => {
       const result = schema.safeParse(value);
       if (!result.success) throw specErrorFromIssue(file, raw, result.error.issues[0]!, ["sweep", axis, i]);
@@ -87,10 +94,7 @@ function checkSweepAxes(file: string, raw: unknown, experiment: Experiment): voi
 /** Resolves every point's data config (defaults + data + point) and checks it as a whole. */
 function checkResolvedPoints(file: string, experiment: Experiment): void {
   sweepPoints(experiment).forEach((point) => {
-    const overrides = Object.fromEntries(
-      Object.entries(point).filter(([axis]) => axis.startsWith("data.")).map(([axis, v]) => [axis.slice(5), v]),
-    );
-    const result = DataConfigSchema.safeParse({ ...experiment.data, ...overrides });
+    const result = DataConfigSchema.safeParse({ ...experiment.data, ...pointSection(point, "data") });
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const field = String(issue.path[0] ?? "");
@@ -98,14 +102,65 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
       const where = axis in point ? ["sweep", axis, experiment.sweep[axis]!.findIndex((v) => JSON.stringify(v) === JSON.stringify(point[axis]))] : ["data", field];
       throw new ExperimentSpecError(file, keyPath(where), issue.message.replace(/^expected /, ""), describeValue(point[axis] ?? experiment.data[field as keyof DataConfig]));
     }
-    for (const model of experiment.models) {
-      const needed = minimumNumPoints(model);
+    experiment.models.forEach((entry, i) => {
+      const model = modelEntryName(entry);
+      const parsed = parseModelSpec(modelSpecInput(entry, point));
+      if ("problem" in parsed) {
+        const { path, expected, found } = parsed.problem;
+        const axis = `model.${String(path)}`;
+        const where =
+          axis in point
+            ? ["sweep", axis, experiment.sweep[axis]!.findIndex((v) => JSON.stringify(v) === JSON.stringify(point[axis]))]
+            : typeof entry === "string"
+              ? ["models", i]
+              : ["models", i, path];
+        const why = typeof entry !== "string" && entry.preset === undefined && (path === "encoder" || path === "pooling") && entry[path] === undefined
+          ? `${expected} (a variant without a preset names its encoder and pooling)`
+          : `${expected} (model '${model}'${axis in point ? ` at ${axis} ${describeValue(point[axis])}` : ""})`;
+        throw new ExperimentSpecError(file, keyPath(where), why, found);
+      }
+      const needed = minimumNumPoints(parsed.spec);
       if (result.data.numPoints < needed) {
         const where = "data.numPoints" in point ? ["sweep", "data.numPoints"] : ["data", "numPoints"];
         throw new ExperimentSpecError(file, keyPath(where), `numPoints >= ${needed} for model '${model}'`, String(result.data.numPoints));
       }
-    }
+    });
   });
+}
+
+/** Each `models` entry on its own, so a message names the entry: a preset's name or a variant mapping. */
+function checkModelEntries(file: string, raw: object): void {
+  const models = (raw as { models?: unknown }).models;
+  if (!Array.isArray(models)) return;
+  models.forEach((entry, i) => {
+    const schema = typeof entry === "string" ? z.enum(PRESET_NAMES) : entry !== null && typeof entry === "object" && !Array.isArray(entry) ? VariantSchema : null;
+    if (schema === null) {
+      throw new ExperimentSpecError(file, keyPath(["models", i]), `a model name (${PRESET_NAMES.join(", ")}) or a variant { name, preset, <parts> }`, describeValue(entry));
+    }
+    const result = schema.safeParse(entry);
+    if (!result.success) throw specErrorFromIssue(file, raw, result.error.issues[0]!, ["models", i]);
+  });
+}
+
+/** `compare:` names two models of the file, or two levels of one of its `model.*` axes. */
+function checkCompare(file: string, experiment: Experiment): void {
+  const compare = experiment.compare;
+  if (compare === undefined) return;
+  const axis = compare.axis;
+  if (axis !== undefined && !(axis in experiment.sweep)) {
+    throw new ExperimentSpecError(file, "compare.axis", `one of the sweep's axes (${Object.keys(experiment.sweep).join(", ") || "none"})`, describeValue(axis));
+  }
+  const levels = axis === undefined ? experiment.models.map(modelEntryName) : experiment.sweep[axis]!;
+  const known = (value: unknown) => levels.some((level) => JSON.stringify(level) === JSON.stringify(value));
+  for (const role of ["treatment", "control"] as const) {
+    if (!known(compare[role])) {
+      const what = axis === undefined ? "a model of this file" : `a value of sweep axis ${axis}`;
+      throw new ExperimentSpecError(file, `compare.${role}`, `${what} (${levels.map((l) => describeValue(l)).join(", ")})`, describeValue(compare[role]));
+    }
+  }
+  if (JSON.stringify(compare.treatment) === JSON.stringify(compare.control)) {
+    throw new ExperimentSpecError(file, "compare", "a treatment and a control that differ", describeValue(compare));
+  }
 }
 
 function checkGridSize(file: string, experiment: Experiment, options: LoadOptions): void {

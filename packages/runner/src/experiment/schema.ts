@@ -1,32 +1,75 @@
 import { DataConfigFields } from "@tsa/data";
-import { MODEL_NAMES, TrainConfigSchema } from "@tsa/models/config";
+import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema } from "@tsa/models/config";
 import { z } from "zod";
 
 const unique = <T>(values: readonly T[]) => new Set(values.map((v) => JSON.stringify(v))).size === values.length;
 
-/** A sweep axis names a field of `data` or `train`; its values are checked by that field's own schema. */
-export const AXIS_PATTERN = /^(data|train)\.([A-Za-z]+)$/;
+/** A sweep axis names a field of `data`, `train` or `model`; its values are checked by that field's own schema. */
+export const AXIS_PATTERN = /^(data|train|model)\.([A-Za-z]+)$/;
+
+const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
+
+/**
+ * A named variant: a preset with some parts changed (`{ name: bilstm-last, preset: bilstm, pooling: last }`),
+ * or a composition of its own (`{ name: cnn-attention, encoder: cnn, pooling: attention }`). Parts not
+ * given come from the preset, else from the part defaults.
+ */
+export const VariantSchema = z
+  .object(partsWithoutDefaults())
+  .extend({
+    name: z.string().regex(NAME, { message: "a name of letters, digits, '-' and '_'" }),
+    preset: z.enum(PRESET_NAMES).optional(),
+  })
+  .strict();
+export type Variant = z.output<typeof VariantSchema>;
+
+/** Each part's own schema, optional and without its default: a part the variant leaves out stays the preset's. */
+function partsWithoutDefaults() {
+  const shape = ModelSpecSchema.shape;
+  type Parts = { [K in keyof typeof shape]: z.ZodOptional<z.ZodType<z.output<(typeof shape)[K]>>> };
+  const entries = Object.entries(shape).map(([key, field]) => {
+    const bare = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    return [key, bare.optional()];
+  });
+  return Object.fromEntries(entries) as Parts;
+}
+
+export const ModelEntrySchema = z.union([z.enum(PRESET_NAMES), VariantSchema]);
+export type ModelEntry = z.output<typeof ModelEntrySchema>;
+
+export const modelEntryName = (entry: ModelEntry): string => (typeof entry === "string" ? entry : entry.name);
+
+/** What the report's headline compares, by model (variant) name or sweep level; absent = attention vs the best baseline. */
+export const CompareSchema = z
+  .object({
+    treatment: z.union([z.string(), z.number()]),
+    control: z.union([z.string(), z.number()]),
+    /** The `model.*` axis the two are levels of; absent when they name models. */
+    axis: z.string().optional(),
+  })
+  .strict();
 
 /** The experiment file (DESIGN.md, "Experiment files"). Unknown keys anywhere are errors. */
 export const ExperimentSchema = z
   .object({
     name: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]*$/i, { message: "a name of letters, digits, '-' and '_' (it names the report file)" }),
+      .regex(NAME, { message: "a name of letters, digits, '-' and '_' (it names the report file)" }),
     description: z.string().default(""),
     data: DataConfigFields.partial().strict().default({}),
     sweep: z
       .record(z.string(), z.array(z.unknown()).min(1, { message: "a non-empty list of values" }))
       .default({}),
     models: z
-      .array(z.enum(MODEL_NAMES))
+      .array(ModelEntrySchema)
       .min(1, { message: "a non-empty list of models" })
-      .refine(unique, { message: "each model once" }),
+      .refine((models) => unique(models.map(modelEntryName)), { message: "each model once (variants by their name)" }),
     seeds: z
       .array(z.number().int().min(0))
       .min(1, { message: "a non-empty list of seeds" })
       .refine(unique, { message: "each seed once" }),
     train: TrainConfigSchema.partial().strict().default({}),
+    compare: CompareSchema.optional(),
   })
   .strict();
 
