@@ -1,7 +1,7 @@
 import { DATA_CONFIG_FIELDS } from "@tsa/data";
 import { UserInputError } from "@tsa/errors";
 // The config subpath only: the store must not load tfjs just to know the train keys.
-import { TRAIN_CONFIG_FIELDS } from "@tsa/models/config";
+import { ModelSpecSchema, TRAIN_CONFIG_FIELDS } from "@tsa/models/config";
 import type { WhereCondition } from "./types.js";
 
 /** Run and test-metric keys a filter or sort may name, and the SQL each stands for. */
@@ -27,9 +27,11 @@ const RUN_KEYS: Record<string, string> = {
 };
 
 const CONFIG_KEYS = [...DATA_CONFIG_FIELDS.map((f) => `data.${f}`), ...TRAIN_CONFIG_FIELDS.map((f) => `train.${f}`)];
+/** `model.pooling` etc.: a run's resolved parts, recorded under `parts` in its config. */
+const MODEL_KEYS = Object.keys(ModelSpecSchema.shape).map((f) => `model.${f}`);
 
 export function validKeys(): string[] {
-  return [...Object.keys(RUN_KEYS), ...CONFIG_KEYS];
+  return [...Object.keys(RUN_KEYS), ...CONFIG_KEYS, ...MODEL_KEYS];
 }
 
 /** The SQL expression for a user's key; config keys read the resolved config JSON. Unknown → error. */
@@ -37,6 +39,7 @@ export function columnFor(key: string): string {
   const run = RUN_KEYS[key];
   if (run !== undefined) return run;
   if (CONFIG_KEYS.includes(key)) return `json_extract(r.config, '$.${key}')`;
+  if (MODEL_KEYS.includes(key)) return `json_extract(r.config, '$.parts.${key.slice("model.".length)}')`;
   throw new UserInputError(`unknown key '${key}'; valid keys: ${validKeys().join(", ")}`);
 }
 
