@@ -21,11 +21,12 @@ function flatten(value: unknown, prefix: string, out: Record<string, unknown>): 
 
 /** One flat record per run: identity, status, every resolved config key, val and test metrics, timings. */
 export function exportRecord(run: RunResult): Record<string, unknown> {
-  const { data, train } = (run.config ?? {}) as { data?: unknown; train?: unknown };
+  const { data, train, parts } = (run.config ?? {}) as { data?: unknown; train?: unknown; parts?: unknown };
   const record: Record<string, unknown> = {
     id: run.id, experiment: run.experiment, model: run.model, seed: run.seed, status: run.status, did_not_learn: run.didNotLearn, error: run.error,
   };
-  flatten({ data, train }, "", record);
+  // Parts as `model.pooling` etc., the keys `runs --where` takes (absent for runs recorded before parts).
+  flatten({ data, train, ...(parts === undefined ? {} : { model: parts }) }, "", record);
   for (const split of ["test", "val"] as const) {
     const m = run[split];
     if (m !== null) for (const [k, v] of Object.entries(m)) record[`${split}.${k}`] = v;

@@ -1,4 +1,5 @@
 import { UserInputError } from "@tsa/errors";
+import { ModelSpecSchema, describeSpec } from "@tsa/models/config";
 import { formatPoint } from "@tsa/report/tables";
 import { openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
@@ -43,6 +44,12 @@ export function sparkline(values: number[]): string {
 
 const f4 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "–" : v.toFixed(4));
 
+/** ` (bilstm→last)`: the run's recorded parts; "" for runs recorded before models had parts. */
+function partsText(run: RunResult): string {
+  const parts = ModelSpecSchema.safeParse((run.config as { parts?: unknown } | null)?.parts);
+  return parts.success ? ` (${describeSpec(parts.data)})` : "";
+}
+
 export function showRunText(run: RunResult): string {
   const point = pointText(run);
   const metrics = (["val", "test"] as const).flatMap((split) => {
@@ -52,7 +59,7 @@ export function showRunText(run: RunResult): string {
   const epochs = run.epochs.map((e) => [String(e.epoch), f4(e.trainLoss), f4(e.valLoss), f4(e.trainAccuracy), f4(e.valAccuracy), (e.durationMs / 1000).toFixed(2), e.epoch === run.bestEpoch ? "best" : ""]);
   const lines = [
     `run ${run.id}`,
-    `experiment ${run.experiment} · model ${run.model} · seed ${run.seed} · ${point}`,
+    `experiment ${run.experiment} · model ${run.model}${partsText(run)} · seed ${run.seed} · ${point}`,
     `status ${run.status}${run.didNotLearn ? " (did not learn)" : ""}${run.error ? `: ${run.error}${run.failedEpoch !== null ? ` (epoch ${run.failedEpoch})` : ""}` : ""}`,
     `epochs ${run.epochsRun ?? "–"} (best ${run.bestEpoch ?? "–"}${run.stoppedEarly ? ", stopped early" : ""}) · duration ${run.durationMs === null ? "–" : `${(run.durationMs / 1000).toFixed(1)} s`}` +
       `${run.trainDurationMs === null ? "" : ` (training ${(run.trainDurationMs / 1000).toFixed(1)} s)`} · started ${run.startedAt ?? "–"} · finished ${run.finishedAt ?? "–"}`,
