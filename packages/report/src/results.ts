@@ -32,7 +32,7 @@ export function axesOf(results: ExperimentResults): string[] {
 
 /** `data.length` → `length`. */
 export function axisLabel(axis: string): string {
-  return axis.replace(/^(data|train)\./, "");
+  return axis.replace(/^(data|train|model)\./, "");
 }
 
 /** A sweep value for reading: ranges as `0.02–0.05`. */

@@ -1,0 +1,94 @@
+import type { ExperimentResults, RunResult } from "@tsa/tracker";
+import { describe, expect, it } from "vitest";
+import { ablationHeadline, ablationOf } from "./ablation.js";
+
+const LENGTHS = [
+  [0.05, 0.1],
+  [0.3, 0.5],
+];
+const POOLINGS = ["mean", "last", "attention"];
+
+function run(model: string, seed: number, point: Record<string, unknown>, f1: number, didNotLearn = false): RunResult {
+  const m = { n: 100, accuracy: f1, precision: f1, recall: f1, f1, rocAuc: f1, rocAucThresholded: f1, tp: 1, fp: 1, tn: 1, fn: 1, attentionMassInWindow: null, attentionPeakInWindow: null };
+  return {
+    id: `${model}${seed}${JSON.stringify(point)}`, experiment: "ablation", model, seed, point, status: "completed", error: null, failedEpoch: null,
+    config: {}, backend: "wasm", kernels: "native", gitCommit: null, versions: {}, startedAt: null, finishedAt: null, durationMs: 1, trainDurationMs: 1,
+    epochsRun: 1, bestEpoch: 1, stoppedEarly: false, didNotLearn, test: m, val: m, epochs: [], attention: [],
+  };
+}
+
+/**
+ * bilstm with three poolings over two lengths, 3 seeds. Hand-set answers: at the short length, attention
+ * learns on seed 1 only (0.95, then 0.5 and 0.5 at chance) and `last` is 0.1 ahead of mean on every seed
+ * (0.6 + noise vs 0.5 + noise); at the long length, attention is 0.2 ahead of mean on every seed (paired
+ * differences 0.2 exactly up to the same seed noise).
+ */
+function poolingResults(compare?: unknown): ExperimentResults {
+  const noise = [0, 0.01, -0.01];
+  const f1 = (pooling: string, length: number, seed: number): [number, boolean] => {
+    if (pooling === "attention" && length === 0) return seed === 1 ? [0.95, false] : [0.5, true];
+    const base = { mean: [0.5, 0.7], last: [0.6, 0.7], attention: [0, 0.9] }[pooling]![length]!;
+    return [base + noise[seed - 1]!, false];
+  };
+  const runs = LENGTHS.flatMap((length, i) =>
+    POOLINGS.flatMap((pooling) => [1, 2, 3].map((seed) => run("bilstm", seed, { "data.length": length, "model.pooling": pooling }, ...f1(pooling, i, seed)))),
+  );
+  return {
+    experiment: {
+      name: "ablation", description: "", file: "ablation.yaml", createdAt: "now",
+      spec: { name: "ablation", models: ["bilstm"], sweep: { "data.length": LENGTHS, "model.pooling": POOLINGS }, ...(compare === undefined ? {} : { compare }) },
+    },
+    runs,
+  };
+}
+
+describe("ablationOf", () => {
+  it("compares every level of a model axis with its first value, per context, counting every completed run", () => {
+    const ablation = ablationOf(poolingResults())!;
+    expect([ablation.axis, ablation.reference, ablation.treatment]).toEqual(["model.pooling", "mean", null]);
+    expect(ablation.contexts.map((c) => c.label)).toEqual(["0.05–0.1", "0.3–0.5"]);
+    const short = ablation.contexts[0]!.levels;
+    const attention = short.find((l) => l.level === "attention")!;
+    // All three seeds count: (0.95 + 0.5 + 0.5) / 3, learned 1 of 3.
+    expect(attention.mean).toBeCloseTo(0.65, 10);
+    expect([attention.n, attention.learned]).toEqual([3, 1]);
+    const last = short.find((l) => l.level === "last")!;
+    expect(last.difference!.mean).toBeCloseTo(0.1, 10);
+    expect(last.difference!.p).toBe(0);
+    expect(short.find((l) => l.level === "mean")!.difference).toBeNull();
+    // Holm over the 4 tests: exact differences stay significant; attention at the short length does not.
+    expect(last.difference!.verdict).toBe("ahead");
+    expect(attention.difference!.verdict).toBe("tie");
+    const long = ablation.contexts[1]!.levels.find((l) => l.level === "attention")!;
+    expect([long.difference!.mean, long.difference!.verdict]).toEqual([expect.closeTo(0.2, 10), "ahead"]);
+    expect(ablation.contexts[1]!.levels.find((l) => l.level === "last")!.difference!.verdict).toBe("tie");
+  });
+
+  it("with compare:, Holm covers the treatment's tests only and the headline names the part that matters", () => {
+    const ablation = ablationOf(poolingResults({ axis: "model.pooling", treatment: "attention", control: "mean" }))!;
+    expect(ablation.treatment).toBe("attention");
+    expect(ablation.contexts[0]!.levels.find((l) => l.level === "last")!.difference!.verdict).toBe("n/a");
+    const sentence = ablationHeadline(ablation);
+    expect(sentence).toContain("pooling=attention against pooling=mean: clearly ahead at 0.3–0.5 (+0.200); no clear difference at 0.05–0.1");
+    expect(sentence).toContain("it learned in 4 of 6 runs, pooling=mean in 6 of 6");
+    expect(sentence).toContain("paired t over 3 seeds, Holm-corrected");
+    expect(sentence).toContain("Best pooling by mean: 0.05–0.1: pooling=attention (0.650); 0.3–0.5: pooling=attention (0.900)");
+  });
+
+  it("compares named variants with the first model when there is no model axis", () => {
+    const base = poolingResults();
+    const runs = base.runs
+      .filter((r) => r.point["model.pooling"] !== "attention")
+      .map((r) => ({ ...r, model: r.point["model.pooling"] === "last" ? "bilstm-last" : "bilstm", point: { "data.length": r.point["data.length"] } }));
+    const spec = { name: "v", models: ["bilstm", { name: "bilstm-last", preset: "bilstm", pooling: "last" }], sweep: { "data.length": LENGTHS } };
+    const ablation = ablationOf({ experiment: { ...base.experiment, spec }, runs })!;
+    expect([ablation.axis, ablation.reference, ablation.levels]).toEqual([null, "bilstm", ["bilstm", "bilstm-last"]]);
+    expect(ablation.contexts[0]!.levels[1]!.difference!.mean).toBeCloseTo(0.1, 10);
+    expect(ablationHeadline(ablation)).toMatch(/^bilstm-last against bilstm: clearly ahead at 0.05–0.1 \(\+0.100\); no clear difference at 0.3–0.5/);
+  });
+
+  it("is null for an experiment of presets without a model axis", () => {
+    const base = poolingResults();
+    expect(ablationOf({ ...base, experiment: { ...base.experiment, spec: { name: "x", models: ["bilstm"], sweep: { "data.length": LENGTHS } } } })).toBeNull();
+  });
+});

@@ -1,0 +1,165 @@
+import type { ExperimentResults, RunResult } from "@tsa/tracker";
+import { METRICS, axesOf, axisLabel, formatValue, metricOf, modelsOf, pointLabel, sweepPoints, type MetricName } from "./results.js";
+import { holm, pairedDifference, tInterval, verdict, type Verdict } from "./stats.js";
+
+/**
+ * An ablation: the levels of one model part (a `model.*` sweep axis) or of the models themselves (named
+ * variants), each compared with a reference level, paired by seed within a context (the same model and
+ * the same values of the other axes: the same data for a given seed).
+ */
+export interface Ablation {
+  /** The `model.*` axis whose values are the levels; null when the levels are the file's models. */
+  axis: string | null;
+  /** Levels in the file's order. */
+  levels: unknown[];
+  reference: unknown;
+  /** The level the headline compares with the reference (`compare:`); null: every level against it. */
+  treatment: unknown;
+  contexts: AblationContext[];
+  metric: MetricName;
+}
+
+export interface LevelResult {
+  level: unknown;
+  label: string;
+  /** Completed runs with a score: every one counts, learned or not. */
+  n: number;
+  mean: number;
+  lo: number;
+  hi: number;
+  learned: number;
+  /** Level minus reference, paired by seed; null for the reference itself. */
+  difference: (ReturnType<typeof pairedDifference> & { pHolm: number; verdict: Verdict; untested: string | null }) | null;
+}
+
+export interface AblationContext {
+  key: string;
+  label: string;
+  levels: LevelResult[];
+}
+
+interface CompareSpec {
+  treatment: unknown;
+  control: unknown;
+  axis?: string;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const scored = (r: RunResult) => r.status === "completed" && r.test !== null;
+
+/** `pooling=attention`, or a model's name: a level as a reader names it. */
+export function levelLabel(axis: string | null, level: unknown): string {
+  return axis === null ? String(level) : `${axisLabel(axis)}=${formatValue(level)}`;
+}
+
+/**
+ * What the experiment ablates: its `compare:` when it has one, else its first `model.*` axis (the first
+ * value as reference), else its named variants against the first model listed; null when none.
+ */
+export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"): Ablation | null {
+  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]>; compare?: CompareSpec; models?: unknown[] };
+  const axes = axesOf(results);
+  const models = modelsOf(results);
+  const variants = (spec.models ?? []).some((m) => typeof m !== "string");
+  const compare = spec.compare;
+  let axis: string | null;
+  let reference: unknown;
+  let treatment: unknown = null;
+  if (compare !== undefined) {
+    axis = compare.axis ?? null;
+    reference = compare.control;
+    treatment = compare.treatment;
+  } else {
+    axis = axes.find((a) => a.startsWith("model.")) ?? null;
+    if (axis === null && !variants) return null;
+    reference = axis === null ? models[0] : spec.sweep?.[axis]?.[0];
+  }
+  const levels = axis === null ? models : (spec.sweep?.[axis] ?? []);
+  const levelOf = (r: RunResult) => (axis === null ? r.model : r.point[axis]);
+  const otherAxes = axes.filter((a) => a !== axis);
+  const contextOf = (r: RunResult) => {
+    const rest = Object.fromEntries(otherAxes.map((a) => [a, r.point[a]]));
+    return { key: JSON.stringify([axis === null ? null : r.model, otherAxes.map((a) => r.point[a])]), model: axis === null ? null : r.model, rest };
+  };
+  const order = sweepPoints(results).map((p) => JSON.stringify(otherAxes.map((a) => p.point[a])));
+  const found = new Map<string, { label: string; runs: RunResult[]; rank: number }>();
+  for (const run of results.runs) {
+    const c = contextOf(run);
+    const entry = found.get(c.key) ?? {
+      label: [c.model === null || models.length === 1 ? null : c.model, otherAxes.length === 0 ? null : pointLabel(c.rest, otherAxes)].filter((x) => x !== null).join(", ") || "all runs",
+      runs: [],
+      rank: models.indexOf(run.model) * 1e6 + order.indexOf(JSON.stringify(otherAxes.map((a) => run.point[a]))),
+    };
+    entry.runs.push(run);
+    found.set(c.key, entry);
+  }
+  const contexts = [...found.entries()]
+    .sort((a, b) => a[1].rank - b[1].rank)
+    .map(([key, { label, runs }]) => {
+      const bySeed = (level: unknown) => new Map(runs.filter((r) => scored(r) && same(levelOf(r), level)).map((r) => [r.seed, metricOf(r, metric)] as const));
+      const base = bySeed(reference);
+      return {
+        key,
+        label,
+        levels: levels.map((level): LevelResult => {
+          const here = runs.filter((r) => scored(r) && same(levelOf(r), level));
+          const values = here.map((r) => metricOf(r, metric));
+          const interval = tInterval(values);
+          const learned = here.filter((r) => !r.didNotLearn).length;
+          const common = { level, label: levelLabel(axis, level), n: values.length, mean: interval.mean, lo: interval.lo, hi: interval.hi, learned };
+          if (same(level, reference)) return { ...common, difference: null };
+          const mine = bySeed(level);
+          const seeds = [...mine.keys()].filter((s) => base.has(s)).sort((a, b) => a - b);
+          const test = pairedDifference(seeds.map((s) => mine.get(s)!), seeds.map((s) => base.get(s)!));
+          const untested = Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null;
+          return { ...common, difference: { ...test, pHolm: Number.NaN, verdict: "n/a", untested } };
+        }),
+      };
+    });
+  // Holm over every test the page shows (or, with a treatment, over the ones the headline reads).
+  const tests = contexts.flatMap((c) => c.levels.filter((l) => l.difference !== null && (treatment === null || same(l.level, treatment))));
+  const adjusted = holm(tests.map((l) => l.difference!.p));
+  tests.forEach((l, i) => {
+    l.difference!.pHolm = adjusted[i]!;
+    l.difference!.verdict = verdict(l.difference!.mean, adjusted[i]!);
+  });
+  return { axis, levels, reference, treatment, contexts, metric };
+}
+
+const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
+
+/**
+ * The ablation's sentence: where the treatment (or each level) is clearly ahead of, behind or level with
+ * the reference, with the effect and how often each learned; then the best level in each context.
+ */
+export function ablationHeadline(ablation: Ablation): string {
+  const { axis, reference, contexts, metric } = ablation;
+  const name = (level: unknown) => levelLabel(axis, level);
+  const treated = ablation.treatment === null ? ablation.levels.filter((l) => !same(l, reference)) : [ablation.treatment];
+  const clauses = treated.map((level) => {
+    const rows = contexts.map((c) => ({ c, l: c.levels.find((x) => same(x.level, level))! })).filter(({ l }) => l.difference !== null);
+    const by = (v: Verdict) => rows.filter(({ l }) => l.difference!.verdict === v);
+    const list = (xs: typeof rows) => xs.map(({ c, l }) => `${c.label} (${signed(l.difference!.mean)})`).join(", ");
+    const parts: string[] = [];
+    if (by("ahead").length > 0) parts.push(`clearly ahead at ${list(by("ahead"))}`);
+    if (by("behind").length > 0) parts.push(`clearly behind at ${list(by("behind"))}`);
+    if (by("tie").length > 0) parts.push(`no clear difference at ${by("tie").map(({ c }) => c.label).join(", ")}`);
+    if (by("n/a").length > 0) parts.push(`untested at ${by("n/a").map(({ c }) => c.label).join(", ")}`);
+    const learned = rows.reduce((s, { l }) => s + l.learned, 0);
+    const runs = rows.reduce((s, { l }) => s + l.n, 0);
+    const refRows = contexts.map((c) => c.levels.find((x) => same(x.level, reference))!);
+    const refLearned = refRows.reduce((s, l) => s + l.learned, 0);
+    const refRuns = refRows.reduce((s, l) => s + l.n, 0);
+    const rate = learned === runs && refLearned === refRuns ? "" : `; it learned in ${learned} of ${runs} runs, ${name(reference)} in ${refLearned} of ${refRuns}`;
+    return `${name(level)} against ${name(reference)}: ${parts.join("; ") || "no runs"}${rate}`;
+  });
+  const best = contexts
+    .map((c) => {
+      const top = [...c.levels].filter((l) => l.n > 0).sort((a, b) => b.mean - a.mean)[0];
+      return top === undefined ? null : `${c.label}: ${top.label} (${top.mean.toFixed(3)})`;
+    })
+    .filter((x) => x !== null);
+  const seeds = [...new Set(contexts.flatMap((c) => c.levels.map((l) => l.difference?.n).filter((n) => n !== undefined)))];
+  const method = `test ${METRICS[metric]} over all completed runs, paired t over ${seeds.length === 1 ? seeds[0] : `${Math.min(...seeds)}–${Math.max(...seeds)}`} seeds, Holm-corrected, α = 0.05`;
+  return `${clauses.join(". ")} (${method}). Best ${axis === null ? "model" : axisLabel(axis)} by mean: ${best.join("; ")}.`;
+}
