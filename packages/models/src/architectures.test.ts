@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildModel, parameterCount } from "./architectures.js";
-import { MODEL_NAMES } from "./config.js";
+import { PRESET_NAMES, presetSpec } from "./config.js";
 import { wasm } from "./test-support.js";
 
 beforeAll(wasm);
@@ -32,14 +32,14 @@ describe("presets", () => {
   // two (b_ih + b_hh): the reference model is 13,250 parameters in PyTorch, 12,994 here.
   const PARAMETERS_AT_500 = { ffn: 12_049, cnn: 10_545, bilstm: 8_769, "bilstm-attention": 12_994 } as const;
 
-  it.each(MODEL_NAMES)("%s has today's initial weights at seed 7 (64 points)", (name) => {
-    const model = buildModel(name, { numPoints: 64, seed: 7 });
+  it.each(PRESET_NAMES)("%s has today's initial weights at seed 7 (64 points)", (name) => {
+    const model = buildModel(presetSpec(name), { numPoints: 64, seed: 7 });
     expect(fingerprint(model)).toEqual(PINNED[name]);
     model.dispose();
   });
 
-  it.each(MODEL_NAMES)("%s has today's parameter count at 500 points", (name) => {
-    const model = buildModel(name, { numPoints: 500, seed: 1 });
+  it.each(PRESET_NAMES)("%s has today's parameter count at 500 points", (name) => {
+    const model = buildModel(presetSpec(name), { numPoints: 500, seed: 1 });
     expect(parameterCount(model)).toBe(PARAMETERS_AT_500[name]);
     model.dispose();
   });

@@ -1,16 +1,9 @@
-import type { ModelName } from "@tsa/models";
+import { expectedEpochSeconds, presetSpec } from "@tsa/models/config";
 import type { RunPlan } from "../spec/index.js";
 
-/**
- * Seconds per epoch of each model at one data size, as `yarn bench` measured them at the reference scale
- * on a 2-core machine (ffn 0.53, cnn 3.77, bilstm 5.98, bilstm-attention 6.51). Only their order and
- * rough ratios matter here.
- */
-const EPOCH_SECONDS: Record<ModelName, number> = { ffn: 0.5, cnn: 3.8, bilstm: 6.0, "bilstm-attention": 6.5 };
-
-/** A run's expected cost, in arbitrary units: its data's points × the epochs it may train × its model's epoch time. */
+/** A run's expected cost, in arbitrary units: its data's points × the epochs it may train × its model's epoch time (only the order and rough ratios matter). */
 export function expectedCost(plan: RunPlan): number {
-  return plan.data.size * plan.data.numPoints * plan.train.epochs * EPOCH_SECONDS[plan.model];
+  return plan.data.size * plan.data.numPoints * plan.train.epochs * expectedEpochSeconds(presetSpec(plan.model));
 }
 
 /**

@@ -3,7 +3,7 @@
 // parent never holds a run's data. It exits with its parent (IPC disconnect), and ignores Ctrl-C: the
 // parent decides what an interrupt means.
 import { RunFailedError } from "@tsa/errors";
-import { selectBackend, trainAndEvaluate, type BackendInfo } from "@tsa/models";
+import { presetSpec, selectBackend, trainAndEvaluate, type BackendInfo } from "@tsa/models";
 import { openStore, type Store } from "@tsa/tracker";
 import type { FromWorker, ToWorker } from "./messages.js";
 
@@ -37,7 +37,7 @@ async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: 
     heartbeat = setInterval(() => {
       if (!db.heartbeat(plan.id, owner)) controller.abort();
     }, heartbeatMs);
-    const outcome = await trainAndEvaluate({ model: plan.model, data: plan.data, train: plan.train, seed: plan.seed }, backend, {
+    const outcome = await trainAndEvaluate({ model: presetSpec(plan.model), data: plan.data, train: plan.train, seed: plan.seed }, backend, {
       signal: controller.signal,
       onEpoch: (epoch) => {
         if (!db.recordEpoch(plan.id, owner, epoch)) controller.abort();

@@ -1,6 +1,6 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
 import { ExperimentSpecError, UserInputError } from "@tsa/errors";
-import { TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints } from "@tsa/models/config";
+import { TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints, presetSpec } from "@tsa/models/config";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { describeValue, keyPath, specErrorFromIssue } from "./errors.js";
@@ -99,7 +99,7 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
       throw new ExperimentSpecError(file, keyPath(where), issue.message.replace(/^expected /, ""), describeValue(point[axis] ?? experiment.data[field as keyof DataConfig]));
     }
     for (const model of experiment.models) {
-      const needed = minimumNumPoints(model);
+      const needed = minimumNumPoints(presetSpec(model));
       if (result.data.numPoints < needed) {
         const where = "data.numPoints" in point ? ["sweep", "data.numPoints"] : ["data", "numPoints"];
         throw new ExperimentSpecError(file, keyPath(where), `numPoints >= ${needed} for model '${model}'`, String(result.data.numPoints));
