@@ -215,10 +215,10 @@ function encoderSeconds(spec: ModelSpec): number {
     case "none":
       return 0;
     case "cnn":
-      return (CNN_SECONDS * cnnWork(spec.filters, spec.kernelSizes, spec.poolSize)) / cnnWork(REFERENCE.filters, REFERENCE.kernelSizes, REFERENCE.poolSize);
+      return CNN_SECONDS * (cnnWork(spec.filters, spec.kernelSizes, spec.poolSize) / cnnWork(REFERENCE.filters, REFERENCE.kernelSizes, REFERENCE.poolSize));
     case "lstm":
     case "bilstm":
-      return (BILSTM_SECONDS * (spec.encoder === "lstm" ? 0.5 : 1) * lstmWork(spec.units)) / lstmWork(REFERENCE.units);
+      return BILSTM_SECONDS * (spec.encoder === "lstm" ? 0.5 : 1) * (lstmWork(spec.units) / lstmWork(REFERENCE.units));
   }
 }
 
@@ -237,7 +237,8 @@ export function encoderChannels(spec: ModelSpec): number {
 }
 
 function attentionSeconds(spec: ModelSpec): number {
-  // Per step: the score MLP (C·A) and the weighted sum (C); against the reference's 64 channels × 64.
+  // Per step: the score MLP (C·A) and the weighted sum (C), over the reference's 64 channels × 64 (ratios
+  // of equal numbers are exactly 1, so the presets get their measured costs exactly).
   const work = (channels: number, units: number) => channels * units + channels + units;
-  return (ATTENTION_SECONDS * work(encoderChannels(spec), spec.attentionUnits)) / work(2 * REFERENCE.units, REFERENCE.attentionUnits);
+  return ATTENTION_SECONDS * (work(encoderChannels(spec), spec.attentionUnits) / work(2 * REFERENCE.units, REFERENCE.attentionUnits));
 }

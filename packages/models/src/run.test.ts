@@ -3,7 +3,7 @@ import { RunFailedError } from "@tsa/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildModel, parameterCount } from "./architectures.js";
 import type { BackendInfo } from "./backend.js";
-import { PRESET_NAMES, presetSpec, resolveTrainConfig, type PresetName } from "./config.js";
+import { ModelSpecSchema, PRESET_NAMES, presetSpec, resolveTrainConfig, type PresetName } from "./config.js";
 import { trainAndEvaluate } from "./run.js";
 import { easyData, tensorCount, wasm } from "./test-support.js";
 
@@ -54,6 +54,30 @@ describe("trainAndEvaluate", () => {
     } else {
       expect(outcome.attention).toEqual([]);
       expect(outcome.metrics.test.attentionMassInWindow).toBeNull();
+    }
+  });
+
+  it.each([
+    [{ encoder: "lstm", pooling: "last", normalize: "zscore", init: "pytorch" }, { adamEpsilon: 1e-8 }],
+    [{ encoder: "cnn", pooling: "attention", filters: [8, 16], kernelSizes: [5, 5] }, {}],
+    [{ encoder: "none", pooling: "attention", normalize: "zscore" }, {}],
+  ])("a composed model %j trains, evaluates and gives attention maps over the series when it has attention", async (input, train) => {
+    const model = ModelSpecSchema.parse(input);
+    const outcome = await trainAndEvaluate(
+      { model, data: easyData(), train: resolveTrainConfig({ epochs: 6, patience: 6, lr: 0.01, ...train }), seed: 1 },
+      backend,
+    );
+    expect(outcome.epochs).toHaveLength(6);
+    expect(Number.isFinite(outcome.metrics.test.rocAuc)).toBe(true);
+    if (model.pooling === "attention") {
+      expect(outcome.attention).toHaveLength(6);
+      for (const sample of outcome.attention) {
+        expect(sample.weights).toHaveLength(32);
+        expect(sample.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      }
+      expect(outcome.metrics.test.attentionMassInWindow).not.toBeNull();
+    } else {
+      expect(outcome.attention).toEqual([]);
     }
   });
 
