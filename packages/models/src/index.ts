@@ -11,6 +11,7 @@ export {
   ModelSpecSchema,
   modelSpecProblem,
   parseModelSpec,
+  MODEL_SPEC_KEYS,
   PRESETS,
   PRESET_NAMES,
   isPresetName,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   ModelSpecSchema,
@@ -40,8 +41,9 @@ describe("ModelSpecSchema", () => {
     expect(ModelSpecSchema.parse({ encoder: "cnn", pooling: "max" }).filters).toEqual([16, 32, 48]);
   });
 
-  it.each<[string, Record<string, unknown>, string]>([
-    ["unknown keys", { encoder: "cnn", pooling: "max", dropout: 0.1 }, ""],
+  it.each<[string, unknown, string]>([
+    ["unknown keys", { encoder: "cnn", pooling: "max", dropout: 0.1 }, "dropout"],
+    ["a string", "bilstm", ""],
     ["an unknown encoder", { encoder: "gru", pooling: "max" }, "encoder"],
     ["a missing pooling", { encoder: "cnn" }, "pooling"],
     ["zero units", { encoder: "lstm", pooling: "last", units: 0 }, "units"],
@@ -149,5 +151,14 @@ describe("TrainConfigSchema.adamEpsilon", () => {
     expect(Object.keys(resolveTrainConfig({}))).toEqual(["epochs", "patience", "batchSize", "lr"]);
     expect(resolveTrainConfig({ adamEpsilon: 1e-8 }).adamEpsilon).toBe(1e-8);
     expect(TrainConfigSchema.safeParse({ adamEpsilon: 0 }).success).toBe(false);
+  });
+});
+
+describe("@tsa/models/config", () => {
+  it("imports no tfjs (the runner's validator loads it)", () => {
+    for (const file of ["config.ts", "model-spec.ts"]) {
+      const source = readFileSync(new URL(file, import.meta.url), "utf8");
+      expect(source.match(/^import .*$/gm)!.join("\n"), file).not.toMatch(/tensorflow|kernels|architectures/);
+    }
   });
 });

@@ -50,7 +50,8 @@ export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
 
 /** Why a spec cannot be built, in the user's words: the key, what it should be, what it is. */
 export interface ModelSpecProblem {
-  path: keyof ModelSpec;
+  /** A key of the spec ("pooling"), or "" for the spec as a whole. */
+  path: string;
   expected: string;
   found: string;
 }
@@ -81,15 +82,30 @@ export function modelSpecProblem(spec: ModelSpec): ModelSpecProblem | null {
   return null;
 }
 
-/** A validated spec with every default filled in, or the first problem (zod's or the cross-field check's). */
+/**
+ * A validated spec with every default filled in, or the first problem (zod's or the cross-field check's).
+ * The runner may instead nest ModelSpecSchema in its own schema: the cross-field check is a custom issue
+ * at the offending key whose message is "expected …".
+ */
 export function parseModelSpec(input: unknown): { spec: ModelSpec } | { problem: ModelSpecProblem } {
   const result = ModelSpecSchema.safeParse(input);
   if (result.success) return { spec: result.data };
   const issue = result.error.issues[0]!;
-  const path = String(issue.path[0] ?? "") as keyof ModelSpec;
-  const value = (input as Record<string, unknown> | null)?.[path];
-  return { problem: { path, expected: issue.message.replace(/^expected /, "").replace(/^Invalid input: expected /, ""), found: describe(value) } };
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    return { problem: { path: key, expected: `no key '${key}' (a model has ${MODEL_SPEC_KEYS.join(", ")})`, found: `key '${key}'` } };
+  }
+  const path = String(issue.path[0] ?? "");
+  const value = typeof input === "object" && input !== null && path !== "" ? (input as Record<string, unknown>)[path] : input;
+  const expected =
+    issue.code === "invalid_value"
+      ? `one of ${issue.values.map((v) => `'${String(v)}'`).join(", ")}`
+      : issue.message.replace(/^(Invalid input|Invalid option|Too small|Too big): /, "").replace(/^expected /, "");
+  return { problem: { path, expected, found: describe(value) } };
 }
+
+/** The keys of a model spec, in the schema's order. */
+export const MODEL_SPEC_KEYS = Object.keys(ModelSpecSchema.shape) as Array<keyof ModelSpec>;
 
 function describe(value: unknown): string {
   return value === undefined ? "nothing" : typeof value === "string" ? `'${value}'` : JSON.stringify(value);
