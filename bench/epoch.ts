@@ -3,7 +3,7 @@
 // then runs the full validation pass (1,000 series). The epoch is extrapolated as
 //   (train time / batches measured) × 219 + measured validation-pass time,
 // after one warm-up epoch that is not counted. The median over `epochs` epochs is reported.
-import { buildModel, disposeSplitTensors, splitTensors, trainWithEarlyStopping, type ModelName } from "@tsa/models";
+import { buildModel, disposeSplitTensors, presetSpec, splitTensors, trainWithEarlyStopping, type ModelName } from "@tsa/models";
 import { REFERENCE, median, type ReferenceSplits } from "./scale.js";
 
 export interface EpochMeasurement {
@@ -17,7 +17,7 @@ export interface EpochMeasurement {
 export async function measureEpoch(model: ModelName, splits: ReferenceSplits, batches: number, epochs: number): Promise<EpochMeasurement> {
   const train = splitTensors(splits.train, batches * REFERENCE.batchSize);
   const val = splitTensors(splits.val);
-  const net = buildModel(model, { numPoints: REFERENCE.numPoints, seed: 1 });
+  const net = buildModel(presetSpec(model), { numPoints: REFERENCE.numPoints, seed: 1 });
   const perBatch: number[] = [];
   const valPass: number[] = [];
   try {

@@ -3,7 +3,7 @@
 // and its input as training computes them; "framework" is the measured training step minus the parts
 // (tape bookkeeping, tensor copies in and out of the kernels, tidy), and the validation pass is measured.
 import * as tf from "@tensorflow/tfjs";
-import { buildModel } from "@tsa/models";
+import { buildModel, presetSpec } from "@tsa/models";
 import type { EpochMeasurement } from "./epoch.js";
 import { REFERENCE, median } from "./scale.js";
 
@@ -42,7 +42,7 @@ function layerStep(layer: tf.layers.Layer, input: tf.Tensor, inputGradient: bool
 export function profileBilstmAttention(epoch: EpochMeasurement): ProfileRow[] {
   const B = REFERENCE.batchSize;
   const T = REFERENCE.numPoints;
-  const model = buildModel("bilstm-attention", { numPoints: T, seed: 1 });
+  const model = buildModel(presetSpec("bilstm-attention"), { numPoints: T, seed: 1 });
   const encoder = model.getLayer("encoder");
   const attention = model.getLayer("attention");
   const dense = model.layers[model.layers.length - 1]!;

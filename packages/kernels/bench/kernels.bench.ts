@@ -30,6 +30,11 @@ function lstmStep(k: KernelImplementationApi) {
   const { y, tape } = k.lstmForward(shape, x, lstm, lstm, true);
   k.lstmBackward(shape, x, lstm, lstm, tape!, y, y);
 }
+function lstmOneStep(k: KernelImplementationApi) {
+  const shape = { batch: B, steps: T, features: F, units: H };
+  const { y, tape } = k.lstmForwardOne(shape, x, lstm, true);
+  k.lstmBackwardOne(shape, x, lstm, tape!, y, y);
+}
 function attentionStep(k: KernelImplementationApi) {
   const shape = { batch: B, steps: T, features: 2 * H, units: A };
   const fwd = k.attentionForward(shape, h, att);
@@ -54,6 +59,8 @@ const native = kernels();
 const rows: Array<[string, number]> = [];
 if (native.name === "native") rows.push(["BiLSTM fwd+bwd, native", time(() => lstmStep(native))]);
 rows.push(["BiLSTM fwd+bwd, typescript", time(() => lstmStep(typescriptKernels), 1)]);
+if (native.name === "native") rows.push(["LSTM (one direction) fwd+bwd, native", time(() => lstmOneStep(native))]);
+rows.push(["LSTM (one direction) fwd+bwd, typescript", time(() => lstmOneStep(typescriptKernels), 1)]);
 rows.push(["BiLSTM fwd+bwd, tf.layers (wasm)", time(tfLayersLstmStep, 1)]);
 if (native.name === "native") rows.push(["attention fwd+bwd, native", time(() => attentionStep(native))]);
 rows.push(["attention fwd+bwd, typescript", time(() => attentionStep(typescriptKernels), 1)]);

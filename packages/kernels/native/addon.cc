@@ -80,6 +80,24 @@ Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// One LSTM direction (forward in time), y [B, T, H]: (B, T, F, H, x, W, U, b, y, gates, cells, tape) —
+// the calling thread runs it (the helpers' gain is running the two directions of a BiLSTM side by side).
+Napi::Value LstmForwardOne(const Napi::CallbackInfo& info) {
+  const LstmDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3), 1};
+  lstm_direction_forward(d, F32(info, 4), F32(info, 5), F32(info, 6), F32(info, 7), 0, F32(info, 8), F32(info, 9),
+                         F32(info, 10), I32(info, 11) != 0);
+  return info.Env().Undefined();
+}
+
+// (B, T, F, H, x, W, U, gates, cells, y, dy, dx, dW, dU, db) — gradients accumulated into zeroed buffers;
+// the gates buffer is consumed.
+Napi::Value LstmBackwardOne(const Napi::CallbackInfo& info) {
+  const LstmDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3), 1};
+  lstm_direction_backward(d, F32(info, 4), F32(info, 5), F32(info, 6), 0, F32(info, 7), F32(info, 8), F32(info, 9),
+                          F32(info, 10), F32(info, 11), F32(info, 12), F32(info, 13), F32(info, 14));
+  return info.Env().Undefined();
+}
+
 // (B, T, D, A, h, w1, b1, w2, b2, hidden, alpha, context, threads)
 Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   const AttnDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3)};
@@ -176,6 +194,8 @@ Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("lstmForward", Napi::Function::New(env, LstmForward));
   exports.Set("lstmBackward", Napi::Function::New(env, LstmBackward));
+  exports.Set("lstmForwardOne", Napi::Function::New(env, LstmForwardOne));
+  exports.Set("lstmBackwardOne", Napi::Function::New(env, LstmBackwardOne));
   exports.Set("attentionForward", Napi::Function::New(env, AttentionForward));
   exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
   exports.Set("conv1dForward", Napi::Function::New(env, ConvForward));

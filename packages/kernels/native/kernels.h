@@ -21,6 +21,8 @@ namespace tsa {
 
 struct LstmDims {
   int B, T, F, H;
+  // Directions side by side in y's layout [B, T, D·H]: 2 for the BiLSTM, 1 for a single LSTM.
+  int D = 2;
 };
 
 // One direction of the BiLSTM over all steps (see lstm.cc).

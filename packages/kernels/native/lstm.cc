@@ -37,17 +37,17 @@ inline void lstm_cell_row(int H, float* z, const float* cprev, float* c, float* 
   }
 }
 
-// One direction's states between y's [B, T, 2H] layout and [T, B, H], so that each step reads and writes
+// One direction's states between y's [B, T, D·H] layout and [T, B, H], so that each step reads and writes
 // one block instead of B rows a whole series apart (which defeats the caches and the prefetcher).
 void gather_direction(const LstmDims& d, const float* y, int dir, float* hs) {
   for (int t = 0; t < d.T; ++t)
     for (int b = 0; b < d.B; ++b)
-      copy_row(hs + (static_cast<size_t>(t) * d.B + b) * d.H, y + (static_cast<size_t>(b) * d.T + t) * 2 * d.H + dir * d.H, d.H);
+      copy_row(hs + (static_cast<size_t>(t) * d.B + b) * d.H, y + (static_cast<size_t>(b) * d.T + t) * d.D * d.H + dir * d.H, d.H);
 }
 void scatter_direction(const LstmDims& d, const float* hs, int dir, float* y) {
   for (int b = 0; b < d.B; ++b)
     for (int t = 0; t < d.T; ++t)
-      copy_row(y + (static_cast<size_t>(b) * d.T + t) * 2 * d.H + dir * d.H, hs + (static_cast<size_t>(t) * d.B + b) * d.H, d.H);
+      copy_row(y + (static_cast<size_t>(b) * d.T + t) * d.D * d.H + dir * d.H, hs + (static_cast<size_t>(t) * d.B + b) * d.H, d.H);
 }
 
 // Scratch buffers reused across calls: fresh multi-megabyte ones are mapped and faulted in each time.
@@ -85,7 +85,7 @@ inline ScratchPool::Buffer scratch(size_t n) { return scratch_pool.take(n); }
 
 }  // namespace
 
-// y: [B, T, 2H] (this direction's half); gates: [T, B, 4H]; cells: [T, B, H]. Without a tape (inference)
+// y: [B, T, D·H] (this direction's part); gates: [T, B, 4H]; cells: [T, B, H]. Without a tape (inference)
 // gates and cells hold 2 steps, used in turn.
 void lstm_direction_forward(const LstmDims& d, const float* x, const float* W, const float* U, const float* bias,
                             int dir, float* y, float* gates, float* cells, bool tape) {

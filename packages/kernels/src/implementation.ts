@@ -29,6 +29,12 @@ export interface LstmTape {
   cells: [Float32Array, Float32Array];
 }
 
+/** The tape of a single LSTM direction: gates [T, B, 4H], cells [T, B, H]. */
+export interface LstmDirectionTape {
+  gates: Float32Array;
+  cells: Float32Array;
+}
+
 export interface LstmGradients {
   dx: Float32Array;
   forward: LstmParams;
@@ -106,6 +112,16 @@ export interface KernelImplementationApi {
     y: Float32Array,
     dy: Float32Array,
   ): LstmGradients;
+  /** One LSTM direction, forward in time: x [B, T, F] → y [B, T, H] and its tape (null without keepTape). */
+  lstmForwardOne(shape: LstmShape, x: Float32Array, p: LstmParams, keepTape?: boolean): { y: Float32Array; tape: LstmDirectionTape | null };
+  lstmBackwardOne(
+    shape: LstmShape,
+    x: Float32Array,
+    p: LstmParams,
+    tape: LstmDirectionTape,
+    y: Float32Array,
+    dy: Float32Array,
+  ): { dx: Float32Array; params: LstmParams };
   attentionForward(shape: AttentionShape, h: Float32Array, p: AttentionParamsArrays): AttentionForward;
   attentionBackward(
     shape: AttentionShape,

@@ -1,7 +1,7 @@
-export { bidirectionalLstm, attentionPooling, attentionScores, conv1dSame } from "./ops.js";
+export { bidirectionalLstm, lstm, attentionPooling, attentionScores, conv1dSame } from "./ops.js";
 export type { AttentionWeights, LstmWeights } from "./ops.js";
-export { FusedBidirectionalLSTM, AttentionPooling } from "./layers.js";
-export type { AttentionPoolingArgs, FusedBidirectionalLSTMArgs } from "./layers.js";
+export { FusedBidirectionalLSTM, FusedLSTM, AttentionPooling, torchUniform } from "./layers.js";
+export type { AttentionPoolingArgs, FusedBidirectionalLSTMArgs, FusedLSTMArgs } from "./layers.js";
 export { kernelImplementation, kernels, withKernels, KernelUnavailableError } from "./select.js";
 export type { KernelImplementationName } from "./select.js";
 export { kernelThreads } from "./native-kernels.js";

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { attentionPooling, attentionScores, bidirectionalLstm, type AttentionWeights, type LstmWeights } from "./ops.js";
+import { attentionPooling, attentionScores, bidirectionalLstm, lstm, type AttentionWeights, type LstmWeights } from "./ops.js";
 
 /** PyTorch's default for nn.LSTM and nn.Linear: every parameter uniform in ±1/√fan, seeded here. */
-function torchUniform(fan: number, seed: number): ReturnType<typeof tf.initializers.randomUniform> {
+export function torchUniform(fan: number, seed: number): ReturnType<typeof tf.initializers.randomUniform> {
   const bound = 1 / Math.sqrt(fan);
   return tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed });
 }
@@ -12,7 +12,43 @@ export interface FusedBidirectionalLSTMArgs {
   units: number;
   /** Seeds the initializers, so a run's initial weights are reproducible. */
   seed: number;
+  /**
+   * PyTorch's nn.LSTM has two bias vectors (b_ih, b_hh), each uniform ±1/√units; the fused kernel adds
+   * one. 1 (the default, today's models) draws it once; 2 draws two and sums them, so its distribution
+   * is PyTorch's.
+   */
+  biasVectors?: 1 | 2;
   name?: string;
+}
+
+type LstmVariables = { kernel: tf.LayerVariable; recurrent: tf.LayerVariable; bias: tf.LayerVariable };
+
+/**
+ * One direction's variables, every one uniform ±1/√units from seeds base, base+1, base+2 (and, with two
+ * bias vectors, `secondBiasSeed` for the second draw).
+ */
+type AddWeight = (name: string, shape: number[], init: ReturnType<typeof torchUniform>) => tf.LayerVariable;
+
+function addLstmDirection(
+  add: AddWeight,
+  prefix: string,
+  features: number,
+  units: number,
+  base: number,
+  biasVectors: 1 | 2,
+  secondBiasSeed: number,
+): LstmVariables {
+  const G = 4 * units;
+  const init = (k: number) => torchUniform(units, base + k);
+  const kernel = add(`${prefix}kernel`, [features, G], init(0));
+  const recurrent = add(`${prefix}recurrent_kernel`, [units, G], init(1));
+  const bias = add(`${prefix}bias`, [G], init(2));
+  if (biasVectors === 2) {
+    tf.tidy(() => {
+      bias.write(tf.add(bias.read(), torchUniform(units, secondBiasSeed).apply([G], "float32")));
+    });
+  }
+  return { kernel, recurrent, bias };
 }
 
 /**
@@ -23,27 +59,28 @@ export class FusedBidirectionalLSTM extends tf.layers.Layer {
   static readonly className = "FusedBidirectionalLSTM";
   readonly units: number;
   readonly seed: number;
-  private directions: Array<{ kernel: tf.LayerVariable; recurrent: tf.LayerVariable; bias: tf.LayerVariable }> = [];
+  readonly biasVectors: 1 | 2;
+  private directions: LstmVariables[] = [];
 
   constructor(args: FusedBidirectionalLSTMArgs) {
     super(args.name === undefined ? {} : { name: args.name });
     this.units = args.units;
     this.seed = args.seed;
+    this.biasVectors = args.biasVectors ?? 1;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = inputShape as tf.Shape;
     const features = shape[shape.length - 1] as number;
-    const G = 4 * this.units;
-    this.directions = ["forward", "backward"].map((direction, d) => {
-      const init = (k: number) => torchUniform(this.units, this.seed * 8 + d * 3 + k);
-      return {
-        kernel: this.addWeight(`${direction}_kernel`, [features, G], "float32", init(0)),
-        recurrent: this.addWeight(`${direction}_recurrent_kernel`, [this.units, G], "float32", init(1)),
-        bias: this.addWeight(`${direction}_bias`, [G], "float32", init(2)),
-      };
-    });
+    // Seeds seed·8 + 0…5 for the weights of both directions, + 6, 7 for their second bias draws.
+    this.directions = ["forward", "backward"].map((direction, d) =>
+      addLstmDirection(this.adder(), `${direction}_`, features, this.units, this.seed * 8 + d * 3, this.biasVectors, this.seed * 8 + 6 + d),
+    );
     this.built = true;
+  }
+
+  private adder(): AddWeight {
+    return (name, shape, init) => this.addWeight(name, shape, "float32", init);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -66,10 +103,58 @@ export class FusedBidirectionalLSTM extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, seed: this.seed };
+    return { ...super.getConfig(), units: this.units, seed: this.seed, biasVectors: this.biasVectors };
   }
 }
 tf.serialization.registerClass(FusedBidirectionalLSTM);
+
+export type FusedLSTMArgs = FusedBidirectionalLSTMArgs;
+
+/**
+ * A single LSTM direction backed by the fused kernel: [B, T, F] → [B, T, units], forward in time,
+ * returning every step. Initialised like PyTorch's nn.LSTM, as FusedBidirectionalLSTM's forward half.
+ */
+export class FusedLSTM extends tf.layers.Layer {
+  static readonly className = "FusedLSTM";
+  readonly units: number;
+  readonly seed: number;
+  readonly biasVectors: 1 | 2;
+  private variables: LstmVariables | null = null;
+
+  constructor(args: FusedLSTMArgs) {
+    super(args.name === undefined ? {} : { name: args.name });
+    this.units = args.units;
+    this.seed = args.seed;
+    this.biasVectors = args.biasVectors ?? 1;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = inputShape as tf.Shape;
+    const features = shape[shape.length - 1] as number;
+    this.variables = addLstmDirection(this.adder(), "", features, this.units, this.seed * 8, this.biasVectors, this.seed * 8 + 6);
+    this.built = true;
+  }
+
+  private adder(): AddWeight {
+    return (name, shape, init) => this.addWeight(name, shape, "float32", init);
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = inputShape as tf.Shape;
+    return [shape[0] ?? null, shape[1] ?? null, this.units];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
+    const w = this.variables!;
+    return lstm(x, { kernel: w.kernel.read() as tf.Tensor2D, recurrentKernel: w.recurrent.read() as tf.Tensor2D, bias: w.bias.read() as tf.Tensor1D });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), units: this.units, seed: this.seed, biasVectors: this.biasVectors };
+  }
+}
+tf.serialization.registerClass(FusedLSTM);
 
 export interface AttentionPoolingArgs {
   /** Width of the score MLP's hidden layer (the reference: 64). */

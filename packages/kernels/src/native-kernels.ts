@@ -7,6 +7,8 @@ type F32 = Float32Array;
 interface Addon {
   lstmForward(...args: Array<number | F32>): void;
   lstmBackward(...args: Array<number | F32>): void;
+  lstmForwardOne(...args: Array<number | F32>): void;
+  lstmBackwardOne(...args: Array<number | F32>): void;
   attentionForward(...args: Array<number | F32>): void;
   attentionBackward(...args: Array<number | F32>): void;
   conv1dForward(...args: Array<number | F32>): void;
@@ -77,6 +79,23 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
         forward.kernel, forward.recurrent, forward.bias, backward.kernel, backward.recurrent, backward.bias, kernelThreads());
       pool.give(...tape.gates, ...tape.cells);
       return { dx, forward, backward };
+    },
+    lstmForwardOne({ batch: B, steps: T, features: F, units: H }, x, p, keepTape = true) {
+      const y = new Float32Array(B * T * H);
+      const kept = keepTape ? T : 2;
+      const tape = { gates: pool.take(kept * B * 4 * H), cells: pool.take(kept * B * H) };
+      addon.lstmForwardOne(B, T, F, H, x, p.kernel, p.recurrent, p.bias, y, tape.gates, tape.cells, keepTape ? 1 : 0);
+      if (keepTape) return { y, tape };
+      pool.give(tape.gates, tape.cells);
+      return { y, tape: null };
+    },
+    lstmBackwardOne({ batch: B, steps: T, features: F, units: H }, x, p, tape, y, dy) {
+      const G = 4 * H;
+      const dx = new Float32Array(B * T * F);
+      const params = { kernel: new Float32Array(F * G), recurrent: new Float32Array(H * G), bias: new Float32Array(G) };
+      addon.lstmBackwardOne(B, T, F, H, x, p.kernel, p.recurrent, tape.gates, tape.cells, y, dy, dx, params.kernel, params.recurrent, params.bias);
+      pool.give(tape.gates, tape.cells);
+      return { dx, params };
     },
     attentionForward({ batch: B, steps: T, features: D, units: A }, h, p) {
       const hidden = pool.take(B * T * A);

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attentionPooling, attentionScores, bidirectionalLstm, conv1dSame } from "./ops.js";
+import { attentionPooling, attentionScores, bidirectionalLstm, conv1dSame, lstm } from "./ops.js";
+import { FusedBidirectionalLSTM, FusedLSTM } from "./layers.js";
 import { kernels, withKernels } from "./select.js";
 import { attentionReference, conv1dReference, lstmReference, maxRelativeError, useWasm } from "./test-support.js";
 import { typescriptKernels } from "./typescript-kernels.js";
@@ -96,6 +97,42 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
     });
   });
 
+  it.each(LSTM_SHAPES)("single-direction LSTM matches an unrolled tf-ops LSTM for B=%i T=%i F=%i H=%i", (B, T, F, H) => {
+    withKernels(implementation(), () => {
+      const param = (shape: number[], seed: number) => tf.variable(tf.randomUniform(shape, -0.5, 0.5, "float32", seed));
+      const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, F], 0, 1, "float32", 1));
+      const w = {
+        kernel: param([F, 4 * H], 50) as tf.Tensor as tf.Tensor2D,
+        recurrentKernel: param([H, 4 * H], 51) as tf.Tensor as tf.Tensor2D,
+        bias: param([4 * H], 52) as tf.Tensor as tf.Tensor1D,
+      };
+      const vars = [x, w.kernel, w.recurrentKernel, w.bias] as tf.Variable[];
+      const probe = tf.randomNormal([B, T, H], 0, 1, "float32", 2);
+      const expected = tf.variableGrads(() => tf.sum(tf.mul(lstmReference(x, [w]), probe)) as tf.Scalar, vars);
+      const actual = tf.variableGrads(() => tf.sum(tf.mul(lstm(x, w), probe)) as tf.Scalar, vars);
+      expect(lstm(x, w).shape).toEqual([B, T, H]);
+      expect(maxRelativeError(actual.value.dataSync(), expected.value.dataSync())).toBeLessThan(1e-4);
+      for (const v of vars) {
+        expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
+      }
+      // Inference (no tape) gives the same states.
+      expect(maxRelativeError(tf.tidy(() => lstm(x, w)).dataSync(), tf.tidy(() => lstmReference(x, [w])).dataSync())).toBeLessThan(1e-4);
+      tf.dispose([...vars, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+    });
+  });
+
+  it("single-direction LSTM matches tf.layers.lstm (returnSequences) for B=3 T=9 F=2 H=5", () => {
+    withKernels(implementation(), () => {
+      const reference = tf.layers.lstm({ units: 5, returnSequences: true, recurrentActivation: "sigmoid" });
+      const x = tf.randomNormal<tf.Rank.R3>([3, 9, 2], 0, 1, "float32", 1);
+      reference.apply(x);
+      reference.setWeights(reference.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.5, 0.5, "float32", 60 + i)));
+      const [kernel, recurrentKernel, bias] = reference.getWeights() as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+      expect(maxRelativeError(lstm(x, { kernel, recurrentKernel, bias }).dataSync(), (reference.apply(x) as tf.Tensor).dataSync())).toBeLessThan(1e-4);
+      reference.dispose();
+    });
+  });
+
   it.each([
     [1, 1, 1, 1],
     [2, 5, 3, 4],
@@ -150,7 +187,8 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
       const [fwd, bwd] = [w(), w()];
       const step = () => {
         const { value, grads } = tf.variableGrads(() => tf.sum(bidirectionalLstm(x, fwd, bwd)) as tf.Scalar);
-        tf.dispose([value, ...Object.values(grads)]);
+        const single = tf.variableGrads(() => tf.sum(lstm(x, fwd)) as tf.Scalar);
+        tf.dispose([value, ...Object.values(grads), single.value, ...Object.values(single.grads)]);
       };
       step();
       const before = tf.memory().numTensors;
@@ -172,6 +210,42 @@ function withThreads<T>(threads: number, fn: () => T): T {
     else process.env.TSA_KERNEL_THREADS = saved;
   }
 }
+
+describe("LSTM layers", () => {
+  it("FusedLSTM is FusedBidirectionalLSTM's forward half at the same seed", () => {
+    const x = tf.randomNormal<tf.Rank.R3>([2, 7, 3], 0, 1, "float32", 1);
+    const one = new FusedLSTM({ units: 4, seed: 3 });
+    const both = new FusedBidirectionalLSTM({ units: 4, seed: 3 });
+    const y1 = one.apply(x) as tf.Tensor;
+    const y2 = both.apply(x) as tf.Tensor;
+    expect(y1.shape).toEqual([2, 7, 4]);
+    expect(maxRelativeError(y1.dataSync(), tf.slice(y2, [0, 0, 0], [-1, -1, 4]).dataSync())).toBeLessThan(1e-6);
+    tf.dispose([x, y1, y2]);
+    one.dispose();
+    both.dispose();
+  });
+
+  it("biasVectors 2 draws the bias as the sum of two PyTorch-uniform vectors, the other weights unchanged", () => {
+    const x = tf.zeros([1, 2, 1]);
+    const values = (biasVectors: 1 | 2) => {
+      const layer = new FusedBidirectionalLSTM({ units: 64, seed: 5, biasVectors });
+      layer.apply(x);
+      const out = layer.getWeights().map((w) => Array.from(w.dataSync()));
+      layer.dispose();
+      return out;
+    };
+    const [single, summed] = [values(1), values(2)];
+    for (const i of [0, 1, 3, 4]) expect(summed[i]).toEqual(single[i]);
+    for (const i of [2, 5]) {
+      const bias = summed[i]!;
+      expect(bias).not.toEqual(single[i]);
+      // Sum of two U(±1/8): within ±1/4, some beyond one vector's ±1/8.
+      expect(Math.max(...bias.map(Math.abs))).toBeLessThanOrEqual(0.25);
+      expect(bias.some((v) => Math.abs(v) > 0.125)).toBe(true);
+    }
+    x.dispose();
+  });
+});
 
 describe("native kernels split over helper threads", () => {
   // Shapes above the addon's least work per part, so 3 threads really split (the LSTM into its 2

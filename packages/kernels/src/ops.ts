@@ -74,6 +74,41 @@ export function bidirectionalLstm(x: tf.Tensor3D, fwd: LstmWeights, bwd: LstmWei
   return op(x, fwd.kernel, fwd.recurrentKernel, fwd.bias, bwd.kernel, bwd.recurrentKernel, bwd.bias) as tf.Tensor3D;
 }
 
+/**
+ * One LSTM direction, forward in time, over all steps in one fused op: x [B, T, F] → states [B, T, H]
+ * (tf.layers.lstm with returnSequences), gates i, f, c, o with true sigmoids; BPTT in the same kernels.
+ */
+export function lstm(x: tf.Tensor3D, w: LstmWeights): tf.Tensor3D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const { inputs, save } = splitArgs(args);
+    const [xt, , ut] = inputs;
+    const [batch, steps, features] = xt!.shape as [number, number, number];
+    const units = ut!.shape[0] as number;
+    const shape = { batch, steps, features, units };
+    const implementation = kernels();
+    const read = (t: tf.Tensor[]) => ({ x: f32(t[0]!), p: { kernel: f32(t[1]!), recurrent: f32(t[2]!), bias: f32(t[3]!) } });
+    const { x: xs, p } = read(inputs);
+    const { y, tape } = implementation.lstmForwardOne(shape, xs, p, recordingGradients());
+    save(inputs);
+    return {
+      value: tf.tensor3d(y, [batch, steps, units]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        if (tape === null) throw new Error("lstm: a gradient was asked of a forward pass run outside a gradient tape");
+        const q = read(saved);
+        const g = implementation.lstmBackwardOne(shape, q.x, q.p, tape, y, f32(dy));
+        const G = 4 * units;
+        return [
+          tf.tensor3d(g.dx, [batch, steps, features]),
+          tf.tensor2d(g.params.kernel, [features, G]),
+          tf.tensor2d(g.params.recurrent, [units, G]),
+          tf.tensor1d(g.params.bias),
+        ];
+      },
+    };
+  });
+  return op(x, w.kernel, w.recurrentKernel, w.bias) as tf.Tensor3D;
+}
+
 function attentionShape(h: tf.Tensor3D, w: AttentionWeights) {
   const [batch, steps, features] = h.shape;
   return { batch, steps, features, units: w.w1.shape[1] };

@@ -40,6 +40,20 @@ export const typescriptKernels: KernelImplementationApi = {
     return { dx, forward, backward } satisfies LstmGradients;
   },
 
+  lstmForwardOne(shape, x, p) {
+    const { batch: B, steps: T, units: H } = shape;
+    const y = new Float32Array(B * T * H);
+    const tape = { gates: new Float32Array(T * B * 4 * H), cells: new Float32Array(T * B * H) };
+    lstmDirectionForward(shape, x, p, 0, y, tape.gates, tape.cells, 1);
+    return { y, tape };
+  },
+
+  lstmBackwardOne(shape, x, p, tape, y, dy) {
+    const dx = new Float32Array(shape.batch * shape.steps * shape.features);
+    const params = lstmDirectionBackward(shape, x, p, 0, tape.gates, tape.cells, y, dy, dx, 1);
+    return { dx, params };
+  },
+
   attentionForward(shape, h, p) {
     return attentionForwardRange(shape, h, p, 0, shape.batch);
   },
@@ -98,7 +112,10 @@ export const typescriptKernels: KernelImplementationApi = {
   },
 };
 
-/** One direction (0 forward in time, 1 backward) over all steps; writes its half of y and its tape. */
+/**
+ * One direction (0 forward in time, 1 backward) over all steps; writes its part of y [B, T, D·H] (D
+ * directions side by side: 2 for the BiLSTM, 1 for a single LSTM) and its tape.
+ */
 function lstmDirectionForward(
   { batch: B, steps: T, features: F, units: H }: LstmShape,
   x: Float32Array,
@@ -107,6 +124,7 @@ function lstmDirectionForward(
   y: Float32Array,
   gates: Float32Array,
   cells: Float32Array,
+  directions: 1 | 2 = 2,
 ): void {
   const G = 4 * H;
   const z = new Float32Array(G);
@@ -123,7 +141,7 @@ function lstmDirectionForward(
         for (let g = 0; g < G; g++) z[g]! += xv * (p.kernel[wRow + g] as number);
       }
       if (hasPrev) {
-        const hRow = (b * T + prev) * 2 * H + direction * H;
+        const hRow = (b * T + prev) * directions * H + direction * H;
         for (let k = 0; k < H; k++) {
           const hv = y[hRow + k] as number;
           const uRow = k * G;
@@ -133,7 +151,7 @@ function lstmDirectionForward(
       const gRow = (t * B + b) * G;
       const cRow = (t * B + b) * H;
       const cPrevRow = (prev * B + b) * H;
-      const outRow = (b * T + t) * 2 * H + direction * H;
+      const outRow = (b * T + t) * directions * H + direction * H;
       for (let j = 0; j < H; j++) {
         const i = sigmoid(z[j] as number);
         const f = sigmoid(z[H + j] as number);
@@ -162,6 +180,7 @@ function lstmDirectionBackward(
   y: Float32Array,
   dy: Float32Array,
   dx: Float32Array,
+  directions: 1 | 2 = 2,
 ): LstmParams {
   const G = 4 * H;
   const grads: LstmParams = {
@@ -180,7 +199,7 @@ function lstmDirectionBackward(
       const gRow = (t * B + b) * G;
       const cRow = (t * B + b) * H;
       const cPrevRow = (prev * B + b) * H;
-      const yRow = (b * T + t) * 2 * H + direction * H;
+      const yRow = (b * T + t) * directions * H + direction * H;
       for (let j = 0; j < H; j++) {
         const i = gates[gRow + j] as number;
         const f = gates[gRow + H + j] as number;
@@ -208,7 +227,7 @@ function lstmDirectionBackward(
         }
         dx[xRow + f]! += acc;
       }
-      const hPrevRow = (b * T + prev) * 2 * H + direction * H;
+      const hPrevRow = (b * T + prev) * directions * H + direction * H;
       for (let k = 0; k < H; k++) {
         const hv = hasPrev ? (y[hPrevRow + k] as number) : 0;
         const uRow = k * G;

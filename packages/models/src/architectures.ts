@@ -1,8 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import type { ModelName } from "./config.js";
-import { AttentionPooling, FusedBidirectionalLSTM } from "@tsa/kernels";
+import { AttentionPooling, FusedBidirectionalLSTM, FusedLSTM, torchUniform } from "@tsa/kernels";
+import type { Encoder, ModelSpec, Pooling } from "./model-spec.js";
 import { Conv1DIm2col } from "./layers/conv1d-im2col.js";
+import { LastState } from "./layers/last-state.js";
 import { GlobalMaxPooling1DMasked, MaxPooling1DMasked } from "./layers/max-pooling.js";
+import { ZScore } from "./layers/zscore.js";
 
 export interface ModelOptions {
   numPoints: number;
@@ -10,79 +12,94 @@ export interface ModelOptions {
   seed: number;
 }
 
-/** Hidden units per LSTM direction and of the attention MLP: the reference's 32 and 64. */
-export const LSTM_UNITS = 32;
-export const ATTENTION_UNITS = 64;
-/** Layer names the attention extraction looks up. */
+/** Layer names the attention extraction and tests look up. */
 export const ENCODER_LAYER = "encoder";
 export const ATTENTION_LAYER = "attention";
 
+type Symbolic = tf.SymbolicTensor;
+type Seeds = () => number;
+
 /**
- * Builds one of the four classifiers. All take [batch, numPoints, 1] and output one logit per series:
- * the loss is binary cross-entropy on logits, the reference's Sigmoid + BCELoss fused for stability.
- * Parameter budgets are kept within the same order (8–14k) so no baseline is starved.
+ * Builds the classifier a spec describes: normalize → encoder → pooling → [dense ReLU] → one logit,
+ * from [batch, numPoints, 1]. The loss is binary cross-entropy on logits, the reference's Sigmoid +
+ * BCELoss fused for stability. Initializer seeds are drawn from the run seed in that order (encoder,
+ * pooling, hidden, logit), so each preset is exactly the fixed architecture it was, weights included.
  */
-export function buildModel(name: ModelName, options: ModelOptions): tf.LayersModel {
+export function buildModel(spec: ModelSpec, options: ModelOptions): tf.LayersModel {
   const input = tf.input({ shape: [options.numPoints, 1], name: "series" });
   const seeds = seedSequence(options.seed);
-  const output = HEADS[name](input, seeds);
-  return tf.model({ inputs: input, outputs: output, name: name.replace("-", "_") });
+  const series = spec.normalize === "zscore" ? (new ZScore({ name: "normalize" }).apply(input) as Symbolic) : input;
+  const states = ENCODERS[spec.encoder](series, spec, seeds);
+  const pooled = POOLINGS[spec.pooling](states, spec, seeds);
+  const hidden = spec.hidden > 0 ? dense(spec.hidden, pooled, seeds(), spec.init, "relu") : pooled;
+  const logit = dense(1, hidden, seeds(), spec.init);
+  return tf.model({ inputs: input, outputs: logit, name: `${spec.encoder}_${spec.pooling}`.replaceAll("-", "_") });
 }
 
-type Head = (input: tf.SymbolicTensor, seeds: () => number) => tf.SymbolicTensor;
-
-const dense = (units: number, seed: number, activation?: "relu" | "tanh") =>
-  tf.layers.dense({
-    units,
-    ...(activation === undefined ? {} : { activation }),
-    kernelInitializer: tf.initializers.glorotUniform({ seed }),
-  });
-
-const HEADS: Record<ModelName, Head> = {
-  // Flatten → 24 ReLU units → logit: ~12k parameters at 500 points, every step weighted by position.
-  ffn: (input, seeds) => {
-    const flat = tf.layers.flatten().apply(input);
-    const hidden = dense(24, seeds(), "relu").apply(flat);
-    return dense(1, seeds()).apply(hidden) as tf.SymbolicTensor;
-  },
-  // Three 'same' convolutions (16, 32, 48 filters) with max pooling, then global max and mean pooling:
-  // position-free detectors, ~14k parameters whatever the series length.
-  cnn: (input, seeds) => {
-    let x = input;
-    const blocks: Array<[number, number]> = [
-      [16, 7],
-      [32, 5],
-      [48, 5],
-    ];
-    blocks.forEach(([filters, kernelSize], i) => {
-      x = new Conv1DIm2col({ filters, kernelSize, seed: seeds() }).apply(x) as tf.SymbolicTensor;
-      x = tf.layers.activation({ activation: "relu" }).apply(x) as tf.SymbolicTensor;
-      if (i < blocks.length - 1) x = new MaxPooling1DMasked({ poolSize: 2 }).apply(x) as tf.SymbolicTensor;
-    });
-    const pooled = tf.layers
-      .concatenate()
-      .apply([new GlobalMaxPooling1DMasked({}).apply(x), tf.layers.globalAveragePooling1d().apply(x)] as tf.SymbolicTensor[]);
-    return dense(1, seeds()).apply(pooled) as tf.SymbolicTensor;
-  },
-  // BiLSTM (32 per direction) → mean over time → logit: attention's ablation with uniform weights.
-  bilstm: (input, seeds) => {
-    const states = new FusedBidirectionalLSTM({ units: LSTM_UNITS, seed: seeds(), name: ENCODER_LAYER }).apply(input);
-    const pooled = tf.layers.globalAveragePooling1d().apply(states);
-    return dense(1, seeds()).apply(pooled) as tf.SymbolicTensor;
-  },
-  // The reference: BiLSTM → score MLP (64 → 64 tanh → 1) → softmax over time → Σ α·h → logit.
-  "bilstm-attention": (input, seeds) => {
-    const states = new FusedBidirectionalLSTM({ units: LSTM_UNITS, seed: seeds(), name: ENCODER_LAYER }).apply(input);
-    const context = new AttentionPooling({ units: ATTENTION_UNITS, seed: seeds(), name: ATTENTION_LAYER }).apply(states);
-    return dense(1, seeds()).apply(context) as tf.SymbolicTensor;
-  },
-};
-
 /** Distinct, reproducible initializer seeds derived from the run seed. */
-function seedSequence(seed: number): () => number {
+function seedSequence(seed: number): Seeds {
   let next = seed * 1000;
   return () => next++;
 }
+
+/**
+ * With PyTorch's initialisation a bias gets its own draw; its seed is the layer's plus this, which no
+ * other layer of the run draws (a run's sequence uses seed·1000 + a few).
+ */
+const BIAS_SEED_OFFSET = 500;
+
+const width = (x: Symbolic): number => x.shape[x.shape.length - 1] as number;
+
+/** Dense layer: Glorot-uniform kernel and zero bias (keras), or both uniform ±1/√fan_in (nn.Linear). */
+function dense(units: number, x: Symbolic, seed: number, init: ModelSpec["init"], activation?: "relu"): Symbolic {
+  const fanIn = width(x);
+  const initializers =
+    init === "keras"
+      ? { kernelInitializer: tf.initializers.glorotUniform({ seed }) }
+      : { kernelInitializer: torchUniform(fanIn, seed), biasInitializer: torchUniform(fanIn, seed + BIAS_SEED_OFFSET) };
+  return tf.layers.dense({ units, ...(activation === undefined ? {} : { activation }), ...initializers }).apply(x) as Symbolic;
+}
+
+type Part = (x: Symbolic, spec: ModelSpec, seeds: Seeds) => Symbolic;
+
+const ENCODERS: Record<Encoder, Part> = {
+  none: (x) => x,
+  // 'same' convolutions with ReLU, max pooling between blocks: position-free detectors.
+  cnn: (input, spec, seeds) => {
+    let x = input;
+    spec.filters.forEach((filters, i) => {
+      const kernelSize = spec.kernelSizes[i]!;
+      const seed = seeds();
+      const fanIn = kernelSize * width(x);
+      const init = spec.init === "keras" ? {} : { kernelInitializer: torchUniform(fanIn, seed), biasInitializer: torchUniform(fanIn, seed + BIAS_SEED_OFFSET) };
+      x = new Conv1DIm2col({ filters, kernelSize, seed, ...init }).apply(x) as Symbolic;
+      x = tf.layers.activation({ activation: "relu" }).apply(x) as Symbolic;
+      if (i < spec.filters.length - 1 && spec.poolSize > 1) x = new MaxPooling1DMasked({ poolSize: spec.poolSize }).apply(x) as Symbolic;
+    });
+    return x;
+  },
+  lstm: (x, spec, seeds) =>
+    new FusedLSTM({ units: spec.units, seed: seeds(), biasVectors: lstmBiasVectors(spec), name: ENCODER_LAYER }).apply(x) as Symbolic,
+  bilstm: (x, spec, seeds) =>
+    new FusedBidirectionalLSTM({ units: spec.units, seed: seeds(), biasVectors: lstmBiasVectors(spec), name: ENCODER_LAYER }).apply(x) as Symbolic,
+};
+
+/** nn.LSTM's two bias vectors are drawn and summed under PyTorch's initialisation; today's draws one. */
+const lstmBiasVectors = (spec: ModelSpec): 1 | 2 => (spec.init === "pytorch" ? 2 : 1);
+
+const globalMax = (x: Symbolic) => new GlobalMaxPooling1DMasked({}).apply(x) as Symbolic;
+const globalMean = (x: Symbolic) => tf.layers.globalAveragePooling1d().apply(x) as Symbolic;
+
+const POOLINGS: Record<Pooling, Part> = {
+  flatten: (x) => tf.layers.flatten().apply(x) as Symbolic,
+  mean: globalMean,
+  max: globalMax,
+  "max-mean": (x) => tf.layers.concatenate().apply([globalMax(x), globalMean(x)]) as Symbolic,
+  last: (x, spec) => new LastState({ directions: spec.encoder === "bilstm" ? 2 : 1 }).apply(x) as Symbolic,
+  // The reference's head: score MLP → softmax over time → Σ α·h. Its weights are uniform ±1/√fan_in
+  // (nn.Linear's default) under either init.
+  attention: (x, spec, seeds) => new AttentionPooling({ units: spec.attentionUnits, seed: seeds(), name: ATTENTION_LAYER }).apply(x) as Symbolic,
+};
 
 /** Trainable parameter count, for keeping the baselines' budgets honest. */
 export function parameterCount(model: tf.LayersModel): number {

@@ -1,24 +1,28 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SplitArrays } from "@tsa/data";
-import { ATTENTION_LAYER, ENCODER_LAYER } from "./architectures.js";
+import { ATTENTION_LAYER } from "./architectures.js";
 import { AttentionPooling } from "@tsa/kernels";
+import { MaxPooling1DMasked } from "./layers/max-pooling.js";
 import type { AttentionSample, ClassificationMetrics } from "./types.js";
 
 const CHUNK = 256;
 
-/** True for models with an attention layer (bilstm-attention). */
-export function hasAttention(model: tf.LayersModel): boolean {
+/** True for built models with an attention layer (attention pooling, whatever the encoder). */
+export function modelHasAttention(model: tf.LayersModel): boolean {
   return model.layers.some((layer) => layer.name === ATTENTION_LAYER);
 }
 
 /**
- * The attention weights α [n, T] the model gives each series of x [n, T, 1]: the encoder's states fed
- * to the attention layer's score function. Throws for models without attention.
+ * The attention weights α [n, T] the model gives each series of x [n, T, 1]: whatever feeds the
+ * attention layer (encoder states, CNN features or the series itself) through its score function.
+ * Where the encoder pools over time (the CNN), a step's weight is spread evenly over the series steps it
+ * covers, so α still sums to 1 over the series. Throws for models without attention.
  */
 export function attentionWeights(model: tf.LayersModel, x: tf.Tensor3D): Float32Array {
   const attention = model.getLayer(ATTENTION_LAYER);
   if (!(attention instanceof AttentionPooling)) throw new Error(`model '${model.name}' has no attention layer`);
-  const encoder = tf.model({ inputs: model.inputs, outputs: model.getLayer(ENCODER_LAYER).output as tf.SymbolicTensor });
+  const encoder = tf.model({ inputs: model.inputs, outputs: attention.input as tf.SymbolicTensor });
+  const stride = model.layers.reduce((s, layer) => (layer instanceof MaxPooling1DMasked ? s * layer.poolSize : s), 1);
   const [n, steps] = x.shape;
   const out = new Float32Array(n * steps);
   for (let start = 0; start < n; start += CHUNK) {
@@ -27,9 +31,21 @@ export function attentionWeights(model: tf.LayersModel, x: tf.Tensor3D): Float32
       const h = encoder.predict(tf.slice(x, [start, 0, 0], [size, -1, -1])) as tf.Tensor3D;
       return attention.attention(h).dataSync();
     });
-    out.set(alpha, start * steps);
+    if (stride === 1) out.set(alpha, start * steps);
+    else spreadOverSteps(alpha, size, stride, out.subarray(start * steps, (start + size) * steps), steps);
   }
   return out;
+}
+
+/** α over pooled steps [n, T'] → [n, T]: each weight shared by the `stride` steps it pooled. */
+function spreadOverSteps(alpha: ArrayLike<number>, n: number, stride: number, out: Float32Array, steps: number): void {
+  const pooled = alpha.length / n;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < pooled; j++) {
+      const share = (alpha[i * pooled + j] as number) / stride;
+      for (let t = j * stride; t < Math.min(steps, (j + 1) * stride); t++) out[i * steps + t] = share;
+    }
+  }
 }
 
 /**

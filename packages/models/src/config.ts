@@ -1,12 +1,12 @@
 import { z } from "zod";
+import { PRESET_NAMES, isPresetName, type PresetName } from "./model-spec.js";
 
-/** The four classifiers of the ablation, by the names users type in YAML. */
-export const MODEL_NAMES = ["ffn", "cnn", "bilstm", "bilstm-attention"] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+export * from "./model-spec.js";
 
-export function isModelName(name: string): name is ModelName {
-  return (MODEL_NAMES as readonly string[]).includes(name);
-}
+/** Aliases of PRESET_NAMES / PresetName / isPresetName while other packages move to model specs. */
+export const MODEL_NAMES = PRESET_NAMES;
+export type ModelName = PresetName;
+export const isModelName = isPresetName;
 
 /** The reference's training protocol: Adam 1e-3, batch 32, at most 50 epochs, patience 5 on val loss. */
 export const TrainConfigSchema = z
@@ -19,6 +19,8 @@ export const TrainConfigSchema = z
     // still tracked). Absent means the reference (0); it has no default so that run ids of configs that
     // do not set it stay what they were.
     startFromEpoch: z.number().int().min(0).max(10_000).optional(),
+    // Adam's epsilon. Absent means tfjs' default (1e-7); PyTorch's is 1e-8. No default, as startFromEpoch.
+    adamEpsilon: z.number().positive().max(1).optional(),
   })
   .strict();
 
@@ -27,12 +29,4 @@ export const TRAIN_CONFIG_FIELDS = Object.keys(TrainConfigSchema.shape) as Array
 
 export function resolveTrainConfig(partial: unknown = {}): TrainConfig {
   return TrainConfigSchema.parse(partial ?? {});
-}
-
-/**
- * The shortest series each model can take: the CNN halves the sequence twice before its last
- * convolution; the others need only a few steps to be meaningful.
- */
-export function minimumNumPoints(model: ModelName): number {
-  return model === "cnn" ? 16 : 8;
 }

@@ -1,10 +1,35 @@
-export { MODEL_NAMES, TRAIN_CONFIG_FIELDS, TrainConfigSchema, isModelName, minimumNumPoints, resolveTrainConfig } from "./config.js";
-export type { ModelName, TrainConfig } from "./config.js";
+export {
+  MODEL_NAMES,
+  TRAIN_CONFIG_FIELDS,
+  TrainConfigSchema,
+  isModelName,
+  resolveTrainConfig,
+  ENCODERS,
+  POOLINGS,
+  NORMALIZATIONS,
+  INITS,
+  ModelSpecSchema,
+  modelSpecProblem,
+  parseModelSpec,
+  MODEL_SPEC_KEYS,
+  PRESETS,
+  PRESET_NAMES,
+  isPresetName,
+  presetSpec,
+  hasAttention,
+  minimumNumPoints,
+  describeSpec,
+  modelCodeVersion,
+  expectedEpochSeconds,
+  encoderChannels,
+} from "./config.js";
+export type { Encoder, ModelName, ModelSpec, ModelSpecInput, ModelSpecProblem, Pooling, PresetName, PresetRole, TrainConfig } from "./config.js";
 export { selectBackend } from "./backend.js";
 export type { BackendInfo, BackendName, KernelImplementation } from "./backend.js";
-export { buildModel, parameterCount } from "./architectures.js";
+export { buildModel, parameterCount, ATTENTION_LAYER, ENCODER_LAYER } from "./architectures.js";
+export type { ModelOptions } from "./architectures.js";
 export { classificationMetrics, rocAuc } from "./metrics.js";
-export { attentionWeights, attentionLocalisation, hasAttention } from "./attention.js";
+export { attentionWeights, attentionLocalisation, modelHasAttention } from "./attention.js";
 export { disposeSplitTensors, splitTensors, trainWithEarlyStopping } from "./train.js";
 export type { SplitTensors, TrainHooks, TrainResult } from "./train.js";
 export { trainAndEvaluate, didNotLearn, CHANCE_LOSS_MARGIN } from "./run.js";

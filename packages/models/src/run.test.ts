@@ -3,7 +3,7 @@ import { RunFailedError } from "@tsa/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildModel, parameterCount } from "./architectures.js";
 import type { BackendInfo } from "./backend.js";
-import { MODEL_NAMES, resolveTrainConfig } from "./config.js";
+import { ModelSpecSchema, PRESET_NAMES, presetSpec, resolveTrainConfig, type PresetName } from "./config.js";
 import { trainAndEvaluate } from "./run.js";
 import { easyData, tensorCount, wasm } from "./test-support.js";
 
@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 
 describe("buildModel", () => {
-  it.each(MODEL_NAMES)("%s has a budget within the ablation's range and one logit per series", (name) => {
-    const model = buildModel(name, { numPoints: 250, seed: 1 });
+  it.each(PRESET_NAMES)("%s has a budget within the ablation's range and one logit per series", (name) => {
+    const model = buildModel(presetSpec(name), { numPoints: 250, seed: 1 });
     expect(parameterCount(model)).toBeGreaterThan(5_000);
     expect(parameterCount(model)).toBeLessThan(15_000);
     const out = model.predict(tf.zeros([3, 250, 1])) as tf.Tensor;
@@ -25,7 +25,7 @@ describe("buildModel", () => {
 
   it("gives the same initial weights for the same seed and different ones for another", () => {
     const weights = (seed: number) => {
-      const model = buildModel("bilstm-attention", { numPoints: 20, seed });
+      const model = buildModel(presetSpec("bilstm-attention"), { numPoints: 20, seed });
       const values = model.getWeights().map((w) => Array.from(w.dataSync()));
       model.dispose();
       return values;
@@ -36,9 +36,9 @@ describe("buildModel", () => {
 });
 
 describe("trainAndEvaluate", () => {
-  it.each(MODEL_NAMES)("%s learns the easy task well above chance", async (model) => {
+  it.each(PRESET_NAMES)("%s learns the easy task well above chance", async (model) => {
     const outcome = await trainAndEvaluate(
-      { model, data: easyData(), train: resolveTrainConfig({ epochs: 12, patience: 12, lr: 0.01 }), seed: 1 },
+      { model: presetSpec(model), data: easyData(), train: resolveTrainConfig({ epochs: 12, patience: 12, lr: 0.01 }), seed: 1 },
       backend,
     );
     expect(outcome.metrics.test.n).toBe(48);
@@ -57,8 +57,32 @@ describe("trainAndEvaluate", () => {
     }
   });
 
+  it.each([
+    [{ encoder: "lstm", pooling: "last", normalize: "zscore", init: "pytorch" }, { adamEpsilon: 1e-8 }],
+    [{ encoder: "cnn", pooling: "attention", filters: [8, 16], kernelSizes: [5, 5] }, {}],
+    [{ encoder: "none", pooling: "attention", normalize: "zscore" }, {}],
+  ])("a composed model %j trains, evaluates and gives attention maps over the series when it has attention", async (input, train) => {
+    const model = ModelSpecSchema.parse(input);
+    const outcome = await trainAndEvaluate(
+      { model, data: easyData(), train: resolveTrainConfig({ epochs: 6, patience: 6, lr: 0.01, ...train }), seed: 1 },
+      backend,
+    );
+    expect(outcome.epochs).toHaveLength(6);
+    expect(Number.isFinite(outcome.metrics.test.rocAuc)).toBe(true);
+    if (model.pooling === "attention") {
+      expect(outcome.attention).toHaveLength(6);
+      for (const sample of outcome.attention) {
+        expect(sample.weights).toHaveLength(32);
+        expect(sample.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      }
+      expect(outcome.metrics.test.attentionMassInWindow).not.toBeNull();
+    } else {
+      expect(outcome.attention).toEqual([]);
+    }
+  });
+
   it("is deterministic on one backend: same request, same losses and metrics", async () => {
-    const request = { model: "bilstm-attention" as const, data: easyData({ size: 120 }), train: resolveTrainConfig({ epochs: 3 }), seed: 5 };
+    const request = { model: presetSpec("bilstm-attention"), data: easyData({ size: 120 }), train: resolveTrainConfig({ epochs: 3 }), seed: 5 };
     const a = await trainAndEvaluate(request, backend);
     const b = await trainAndEvaluate(request, backend);
     expect(b.epochs.map((e) => [e.trainLoss, e.valLoss])).toEqual(a.epochs.map((e) => [e.trainLoss, e.valLoss]));
@@ -67,7 +91,7 @@ describe("trainAndEvaluate", () => {
 
   it("stops early after `patience` epochs without improvement and keeps the best epoch's weights", async () => {
     const outcome = await trainAndEvaluate(
-      { model: "ffn", data: easyData({ size: 200 }), train: resolveTrainConfig({ epochs: 40, patience: 2, lr: 0.05 }), seed: 2 },
+      { model: presetSpec("ffn"), data: easyData({ size: 200 }), train: resolveTrainConfig({ epochs: 40, patience: 2, lr: 0.05 }), seed: 2 },
       backend,
     );
     const losses = outcome.epochs.map((e) => e.valLoss);
@@ -81,7 +105,7 @@ describe("trainAndEvaluate", () => {
 
   it("counts no epoch towards patience before startFromEpoch", async () => {
     const train = { epochs: 40, patience: 2, lr: 0.05 };
-    const request = { model: "ffn" as const, data: easyData({ size: 200 }), seed: 2 };
+    const request = { model: presetSpec("ffn"), data: easyData({ size: 200 }), seed: 2 };
     const reference = await trainAndEvaluate({ ...request, train: resolveTrainConfig(train) }, backend);
     const startFromEpoch = reference.epochs.length + 3;
     const warmed = await trainAndEvaluate({ ...request, train: resolveTrainConfig({ ...train, startFromEpoch }) }, backend);
@@ -93,7 +117,7 @@ describe("trainAndEvaluate", () => {
 
   it("records a diverging loss as a failure with its epoch", async () => {
     const run = trainAndEvaluate(
-      { model: "ffn", data: easyData({ size: 100 }), train: resolveTrainConfig({ epochs: 3, lr: 1e30 }), seed: 1 },
+      { model: presetSpec("ffn"), data: easyData({ size: 100 }), train: resolveTrainConfig({ epochs: 3, lr: 1e30 }), seed: 1 },
       backend,
     );
     await expect(run).rejects.toBeInstanceOf(RunFailedError);
@@ -101,11 +125,11 @@ describe("trainAndEvaluate", () => {
   });
 
   it("does not leak tensors across consecutive runs", async () => {
-    const run = (model: (typeof MODEL_NAMES)[number]) =>
-      trainAndEvaluate({ model, data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 }, backend);
-    for (const model of MODEL_NAMES) await run(model);
+    const run = (model: PresetName) =>
+      trainAndEvaluate({ model: presetSpec(model), data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 }, backend);
+    for (const model of PRESET_NAMES) await run(model);
     const before = tensorCount();
-    for (const model of MODEL_NAMES) await run(model);
+    for (const model of PRESET_NAMES) await run(model);
     expect(tensorCount()).toBe(before);
   });
 
@@ -113,7 +137,7 @@ describe("trainAndEvaluate", () => {
     const controller = new AbortController();
     controller.abort();
     await expect(
-      trainAndEvaluate({ model: "ffn", data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 }, backend, {
+      trainAndEvaluate({ model: presetSpec("ffn"), data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 }, backend, {
         signal: controller.signal,
       }),
     ).rejects.toMatchObject({ name: "AbortError" });

@@ -1,15 +1,16 @@
 import { makeDataset, takeSplit, type DataConfig, type SplitArrays } from "@tsa/data";
 import { buildModel } from "./architectures.js";
-import { attentionLocalisation, attentionSamples, attentionWeights, hasAttention } from "./attention.js";
+import { attentionLocalisation, attentionSamples, attentionWeights } from "./attention.js";
 import type { BackendInfo } from "./backend.js";
-import type { ModelName, TrainConfig } from "./config.js";
+import { hasAttention, type ModelSpec, type TrainConfig } from "./config.js";
 import { classificationMetrics } from "./metrics.js";
 import { predictLogits, sigmoid } from "./predict.js";
 import { disposeSplitTensors, splitTensors, trainWithEarlyStopping, type SplitTensors, type TrainHooks } from "./train.js";
 import type { AttentionSample, ClassificationMetrics, EpochRecord } from "./types.js";
 
 export interface RunRequest {
-  model: ModelName;
+  /** The model as a composition of parts (presetSpec(name) for the four named ones). */
+  model: ModelSpec;
   data: DataConfig;
   train: TrainConfig;
   seed: number;
@@ -52,7 +53,7 @@ export async function trainAndEvaluate(req: RunRequest, backend: BackendInfo, ho
     const started = performance.now();
     const result = await trainWithEarlyStopping(model, tensors.train, tensors.val, req.train, req.seed, hooks);
     const trainDurationMs = performance.now() - started;
-    const withAttention = hasAttention(model);
+    const withAttention = hasAttention(req.model);
     const evaluate = (split: SplitArrays, data: SplitTensors): { metrics: ClassificationMetrics; alpha: Float32Array | null } => {
       const scores = predictLogits(model, data.x).map(sigmoid);
       const alpha = withAttention ? attentionWeights(model, data.x) : null;

@@ -54,7 +54,8 @@ export async function trainWithEarlyStopping(
   seed: number,
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
-  const optimizer = tf.train.adam(config.lr);
+  // beta1, beta2: tfjs' and PyTorch's defaults; epsilon only when the config sets it (PyTorch: 1e-8).
+  const optimizer = tf.train.adam(config.lr, 0.9, 0.999, config.adamEpsilon);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const n = train.labels.length;
   const batches = Math.ceil(n / config.batchSize);

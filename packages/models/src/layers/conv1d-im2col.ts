@@ -6,8 +6,13 @@ export interface Conv1DIm2colArgs {
   kernelSize: number;
   /** Seed of the kernel's Glorot-uniform initializer, so a run's initial weights are reproducible. */
   seed: number;
+  /** Overrides of the Glorot-uniform kernel (seeded by `seed`) and zero bias, e.g. PyTorch's defaults. */
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
   name?: string;
 }
+
+type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
 /**
  * A 1-D convolution ('same' padding, stride 1) with the kernel stored im2col-style ([k·C, F], rows
@@ -21,6 +26,7 @@ export class Conv1DIm2col extends tf.layers.Layer {
   readonly filters: number;
   readonly kernelSize: number;
   readonly seed: number;
+  private readonly initializers: { kernel: Initializer; bias: Initializer };
   private kernel: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
 
@@ -29,18 +35,17 @@ export class Conv1DIm2col extends tf.layers.Layer {
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.seed = args.seed;
+    this.initializers = {
+      kernel: args.kernelInitializer ?? tf.initializers.glorotUniform({ seed: args.seed }),
+      bias: args.biasInitializer ?? tf.initializers.zeros(),
+    };
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = inputShape as tf.Shape;
     const channels = shape[shape.length - 1] as number;
-    this.kernel = this.addWeight(
-      "kernel",
-      [this.kernelSize * channels, this.filters],
-      "float32",
-      tf.initializers.glorotUniform({ seed: this.seed }),
-    );
-    this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.kernel = this.addWeight("kernel", [this.kernelSize * channels, this.filters], "float32", this.initializers.kernel);
+    this.bias = this.addWeight("bias", [this.filters], "float32", this.initializers.bias);
     this.built = true;
   }
 

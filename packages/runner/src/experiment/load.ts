@@ -111,7 +111,7 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
         const where =
           axis in point
             ? ["sweep", axis, experiment.sweep[axis]!.findIndex((v) => JSON.stringify(v) === JSON.stringify(point[axis]))]
-            : typeof entry === "string"
+            : typeof entry === "string" || path === ""
               ? ["models", i]
               : ["models", i, path];
         const why = typeof entry !== "string" && entry.preset === undefined && (path === "encoder" || path === "pooling") && entry[path] === undefined

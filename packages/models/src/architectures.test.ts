@@ -1,0 +1,46 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildModel, parameterCount } from "./architectures.js";
+import { PRESET_NAMES, presetSpec } from "./config.js";
+import { wasm } from "./test-support.js";
+
+beforeAll(wasm);
+
+/** FNV-1a over the float32 bytes of every weight, in layer order: any change of value or order shows. */
+function fingerprint(model: tf.LayersModel): { sum: number; hash: string; count: number } {
+  let hash = 0x811c9dc5;
+  let sum = 0;
+  let count = 0;
+  for (const w of model.getWeights()) {
+    const values = w.dataSync() as Float32Array;
+    for (const byte of new Uint8Array(values.buffer, values.byteOffset, values.byteLength)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    for (const v of values) sum += v;
+    count += values.length;
+  }
+  return { sum: Number(sum.toFixed(6)), hash: hash.toString(16), count };
+}
+
+describe("presets", () => {
+  // Computed with the fixed architectures of commit d24e3c2: the presets must stay bit-identical at a seed.
+  const PINNED = {
+    ffn: { sum: -15.216537, hash: "8a39d50e", count: 1585 },
+    cnn: { sum: 11.9402, hash: "6fe66852", count: 10545 },
+    bilstm: { sum: -2.810503, hash: "e0f412a2", count: 8769 },
+    "bilstm-attention": { sum: -10.489881, hash: "be5a58b", count: 12994 },
+  } as const;
+  // At the reference's 500 points. tfjs counts one LSTM bias vector per direction where PyTorch counts
+  // two (b_ih + b_hh): the reference model is 13,250 parameters in PyTorch, 12,994 here.
+  const PARAMETERS_AT_500 = { ffn: 12_049, cnn: 10_545, bilstm: 8_769, "bilstm-attention": 12_994 } as const;
+
+  it.each(PRESET_NAMES)("%s has today's initial weights at seed 7 (64 points)", (name) => {
+    const model = buildModel(presetSpec(name), { numPoints: 64, seed: 7 });
+    expect(fingerprint(model)).toEqual(PINNED[name]);
+    model.dispose();
+  });
+
+  it.each(PRESET_NAMES)("%s has today's parameter count at 500 points", (name) => {
+    const model = buildModel(presetSpec(name), { numPoints: 500, seed: 1 });
+    expect(parameterCount(model)).toBe(PARAMETERS_AT_500[name]);
+    model.dispose();
+  });
+});

@@ -1,0 +1,260 @@
+import { z } from "zod";
+
+// A model is a composition of parts: normalize → encoder → pooling → [hidden] → one logit. This module
+// holds everything known about a spec without building it (no tfjs): the runner's validator imports it.
+
+/** What turns the series [T, 1] into states [T', C]: none (the raw series), 1-D CNN, LSTM, BiLSTM. */
+export const ENCODERS = ["none", "cnn", "lstm", "bilstm"] as const;
+/** How states [T', C] become one vector. */
+export const POOLINGS = ["flatten", "mean", "max", "last", "attention", "max-mean"] as const;
+export const NORMALIZATIONS = ["none", "zscore"] as const;
+export const INITS = ["keras", "pytorch"] as const;
+
+export type Encoder = (typeof ENCODERS)[number];
+export type Pooling = (typeof POOLINGS)[number];
+
+const size = (max: number) => z.number().int().min(1).max(max);
+
+export const ModelSpecSchema = z
+  .object({
+    encoder: z.enum(ENCODERS),
+    pooling: z.enum(POOLINGS),
+    /** Recurrent units per direction (lstm, bilstm); the reference's 32. */
+    units: size(1024).default(32),
+    /** Width of the attention score MLP's hidden layer; the reference's 64. */
+    attentionUnits: size(1024).default(64),
+    /** A dense ReLU layer of this many units before the logit; 0 = none (the ffn preset has 24). */
+    hidden: z.number().int().min(0).max(4096).default(0),
+    /** cnn: filters of each convolution block ('same' padding, ReLU); one block per entry. */
+    filters: z.array(size(1024)).min(1).max(8).default(() => [16, 32, 48]),
+    /** cnn: kernel size of each block, as many as `filters`. */
+    kernelSizes: z.array(size(255)).min(1).max(8).default(() => [7, 5, 5]),
+    /** cnn: max pooling window (and stride) between consecutive blocks; 1 = no pooling. */
+    poolSize: size(16).default(2),
+    /** zscore: each series standardised over its own steps, inside the model (no weights). */
+    normalize: z.enum(NORMALIZATIONS).default("none"),
+    /**
+     * keras: today's (Glorot-uniform dense and conv kernels with zero biases; LSTM and attention weights
+     * uniform ±1/√fan as PyTorch). pytorch: every part as PyTorch's defaults.
+     */
+    init: z.enum(INITS).default("keras"),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const problem = modelSpecProblem(spec);
+    if (problem !== null) ctx.addIssue({ code: "custom", path: [problem.path], message: `expected ${problem.expected}`, input: spec });
+  });
+
+export type ModelSpec = z.output<typeof ModelSpecSchema>;
+export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
+
+/** Why a spec cannot be built, in the user's words: the key, what it should be, what it is. */
+export interface ModelSpecProblem {
+  /** A key of the spec ("pooling"), or "" for the spec as a whole. */
+  path: string;
+  expected: string;
+  found: string;
+}
+
+const isRecurrent = (encoder: Encoder) => encoder === "lstm" || encoder === "bilstm";
+
+/**
+ * The cross-field check, null when the spec builds. Rejected: `last` over the raw series or a CNN (the
+ * final step of a series or of 'same'-padded features says nothing about a segment elsewhere; only a
+ * recurrent state summarises what came before), and `mean`/`max`/`max-mean` over the raw series (one
+ * channel reduced to one or two numbers: the mean after zscore is always 0, and amplitude is not the
+ * anomaly). `flatten` and `attention` go with any encoder.
+ */
+export function modelSpecProblem(spec: ModelSpec): ModelSpecProblem | null {
+  if (spec.pooling === "last" && !isRecurrent(spec.encoder)) {
+    return { path: "pooling", expected: `a pooling other than 'last' for encoder '${spec.encoder}' ('last' needs a recurrent encoder: lstm or bilstm)`, found: "'last'" };
+  }
+  if (spec.encoder === "none" && (spec.pooling === "mean" || spec.pooling === "max" || spec.pooling === "max-mean")) {
+    return {
+      path: "pooling",
+      expected: "'flatten' or 'attention' over encoder 'none' (pooling the raw series over time leaves one or two numbers)",
+      found: `'${spec.pooling}'`,
+    };
+  }
+  if (spec.encoder === "cnn" && spec.kernelSizes.length !== spec.filters.length) {
+    return { path: "kernelSizes", expected: `one kernel size per convolution block (${spec.filters.length}, as filters)`, found: `${spec.kernelSizes.length}` };
+  }
+  return null;
+}
+
+/**
+ * A validated spec with every default filled in, or the first problem (zod's or the cross-field check's).
+ * The runner may instead nest ModelSpecSchema in its own schema: the cross-field check is a custom issue
+ * at the offending key whose message is "expected …".
+ */
+export function parseModelSpec(input: unknown): { spec: ModelSpec } | { problem: ModelSpecProblem } {
+  const result = ModelSpecSchema.safeParse(input);
+  if (result.success) return { spec: result.data };
+  const issue = result.error.issues[0]!;
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    return { problem: { path: key, expected: `no key '${key}' (a model has ${MODEL_SPEC_KEYS.join(", ")})`, found: `key '${key}'` } };
+  }
+  const path = String(issue.path[0] ?? "");
+  const value = typeof input === "object" && input !== null && path !== "" ? (input as Record<string, unknown>)[path] : input;
+  const expected =
+    issue.code === "invalid_value"
+      ? `one of ${issue.values.map((v) => `'${String(v)}'`).join(", ")}`
+      : issue.message.replace(/^(Invalid input|Invalid option|Too small|Too big): /, "").replace(/^expected /, "");
+  return { problem: { path, expected, found: describe(value) } };
+}
+
+/** The keys of a model spec, in the schema's order. */
+export const MODEL_SPEC_KEYS = Object.keys(ModelSpecSchema.shape) as Array<keyof ModelSpec>;
+
+function describe(value: unknown): string {
+  return value === undefined ? "nothing" : typeof value === "string" ? `'${value}'` : JSON.stringify(value);
+}
+
+// ---- the catalogue -----------------------------------------------------------------------------------
+
+export type PresetRole = "baseline" | "subject";
+
+interface Preset {
+  spec: ModelSpec;
+  role: PresetRole;
+  description: string;
+}
+
+const preset = (spec: ModelSpecInput, role: PresetRole, description: string): Preset => ({ spec: ModelSpecSchema.parse(spec), role, description });
+
+/** The four models of the ablation, by the names users type in YAML: named points of the spec space. */
+export const PRESETS = {
+  ffn: preset({ encoder: "none", pooling: "flatten", hidden: 24 }, "baseline", "flatten → 24 ReLU → logit: every step weighted by its position"),
+  cnn: preset({ encoder: "cnn", pooling: "max-mean" }, "baseline", "three 'same' convolutions (16, 32, 48) with max pooling → global max and mean → logit"),
+  bilstm: preset({ encoder: "bilstm", pooling: "mean" }, "baseline", "BiLSTM 32/direction → mean over time → logit: attention with uniform weights"),
+  "bilstm-attention": preset(
+    { encoder: "bilstm", pooling: "attention" },
+    "subject",
+    "the reference: BiLSTM 32/direction → score MLP 64 → softmax over time → Σ α·h → logit",
+  ),
+} as const satisfies Record<string, Preset>;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
+
+export function isPresetName(name: string): name is PresetName {
+  return Object.hasOwn(PRESETS, name);
+}
+
+/** The spec of a preset (a fresh copy: callers may change it). */
+export function presetSpec(name: PresetName): ModelSpec {
+  return structuredClone(PRESETS[name].spec);
+}
+
+// ---- facts derived from a spec -------------------------------------------------------------------------
+
+export function hasAttention(spec: ModelSpec): boolean {
+  return spec.pooling === "attention";
+}
+
+/**
+ * The shortest series a spec can take: the CNN pools between blocks (today's three blocks halve the
+ * series twice: 16) and keeps at least 4 steps for its last convolution; others need a few steps to mean
+ * anything.
+ */
+export function minimumNumPoints(spec: ModelSpec): number {
+  return spec.encoder === "cnn" ? Math.max(8, 4 * spec.poolSize ** (spec.filters.length - 1)) : 8;
+}
+
+/** A short label: `bilstm→last`, `zscore→none→attention→dense24` (and `, pytorch init`). */
+export function describeSpec(spec: ModelSpec): string {
+  const parts = [
+    ...(spec.normalize === "none" ? [] : [spec.normalize]),
+    spec.encoder,
+    spec.pooling,
+    ...(spec.hidden > 0 ? [`dense${spec.hidden}`] : []),
+  ];
+  return parts.join("→") + (spec.init === "keras" ? "" : `, ${spec.init} init`);
+}
+
+/**
+ * The version of each part's computation. Bump a part's number when what it computes (or how it is
+ * initialised) changes: every spec using it gets a new modelCodeVersion, and a resumed sweep re-runs
+ * its completed runs.
+ */
+const PART_VERSIONS = {
+  encoder: { none: 1, cnn: 1, lstm: 1, bilstm: 1 },
+  pooling: { flatten: 1, mean: 1, max: 1, last: 1, attention: 1, "max-mean": 1 },
+  normalize: { none: 1, zscore: 1 },
+  init: { keras: 1, pytorch: 1 },
+  /** The dense ReLU layer and the logit. */
+  head: 1,
+} as const;
+
+/** 1 while no part the spec uses has changed; grows by one with every bump of one of them. */
+export function modelCodeVersion(spec: ModelSpec): number {
+  const used = [
+    PART_VERSIONS.encoder[spec.encoder],
+    PART_VERSIONS.pooling[spec.pooling],
+    PART_VERSIONS.normalize[spec.normalize],
+    PART_VERSIONS.init[spec.init],
+    PART_VERSIONS.head,
+  ];
+  return 1 + used.reduce((sum: number, v) => sum + v - 1, 0);
+}
+
+/**
+ * Seconds per epoch at the reference scale (10,000 × 500) on a 2-core machine, relative costs for the
+ * scheduler. `yarn bench` measured the presets at ffn 0.53, cnn 3.77, bilstm 5.98, bilstm-attention
+ * 6.51: a base (data, dense head, loop) plus each part, each part scaled by its size over the preset's.
+ */
+export function expectedEpochSeconds(spec: ModelSpec): number {
+  return EPOCH_BASE_SECONDS + encoderSeconds(spec) + (spec.pooling === "attention" ? attentionSeconds(spec) : 0);
+}
+
+const EPOCH_BASE_SECONDS = 0.5;
+const BILSTM_SECONDS = 5.5;
+const CNN_SECONDS = 3.3;
+const ATTENTION_SECONDS = 0.5;
+
+/** Multiply-adds per series step of each CNN block, the pooling between blocks shortening later ones. */
+function cnnWork(filters: readonly number[], kernelSizes: readonly number[], poolSize: number): number {
+  let channels = 1;
+  return filters.reduce((sum, f, i) => {
+    const work = ((kernelSizes[i] ?? 1) * channels * f) / poolSize ** i;
+    channels = f;
+    return sum + work;
+  }, 0);
+}
+
+const lstmWork = (units: number) => units * (units + 1);
+const REFERENCE = PRESETS["bilstm-attention"].spec;
+
+function encoderSeconds(spec: ModelSpec): number {
+  switch (spec.encoder) {
+    case "none":
+      return 0;
+    case "cnn":
+      return CNN_SECONDS * (cnnWork(spec.filters, spec.kernelSizes, spec.poolSize) / cnnWork(REFERENCE.filters, REFERENCE.kernelSizes, REFERENCE.poolSize));
+    case "lstm":
+    case "bilstm":
+      return BILSTM_SECONDS * (spec.encoder === "lstm" ? 0.5 : 1) * (lstmWork(spec.units) / lstmWork(REFERENCE.units));
+  }
+}
+
+/** Channels the encoder gives the pooling. */
+export function encoderChannels(spec: ModelSpec): number {
+  switch (spec.encoder) {
+    case "none":
+      return 1;
+    case "cnn":
+      return spec.filters[spec.filters.length - 1]!;
+    case "lstm":
+      return spec.units;
+    case "bilstm":
+      return 2 * spec.units;
+  }
+}
+
+function attentionSeconds(spec: ModelSpec): number {
+  // Per step: the score MLP (C·A) and the weighted sum (C), over the reference's 64 channels × 64 (ratios
+  // of equal numbers are exactly 1, so the presets get their measured costs exactly).
+  const work = (channels: number, units: number) => channels * units + channels + units;
+  return ATTENTION_SECONDS * (work(encoderChannels(spec), spec.attentionUnits) / work(2 * REFERENCE.units, REFERENCE.attentionUnits));
+}
