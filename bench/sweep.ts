@@ -1,6 +1,6 @@
 // Sweep throughput: the real runner (runSweep: worker processes, SQLite) on experiments/smoke.yaml-sized
 // runs, with 1 and with 2 workers, each on a fresh temporary database so nothing is skipped.
-import { loadExperiment, runSweep, type Experiment } from "@tsa/runner";
+import { loadExperiment, modelEntryName, runSweep, type Experiment } from "@tsa/runner";
 import type { ModelName } from "@tsa/models";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,7 +12,7 @@ const SMOKE = fileURLToPath(new URL("../experiments/smoke.yaml", import.meta.url
 
 export function smokeExperiment(models: readonly ModelName[]): Experiment {
   const experiment = loadExperiment(SMOKE, { displayName: "experiments/smoke.yaml" });
-  const chosen = experiment.models.filter((m) => models.includes(m));
+  const chosen = experiment.models.filter((m) => (models as readonly string[]).includes(modelEntryName(m)));
   // Three seeds (24 runs with the four models), so each worker's one-off start is a small part of the total.
   return { ...experiment, name: "bench-throughput", models: chosen.length > 0 ? chosen : experiment.models, seeds: [1, 2, 3] };
 }
