@@ -425,6 +425,8 @@ describe("yarn table", () => {
   const hand = (metric: Metric, learnedOnly = false, from = rows) => LENGTHS.map((_, p) => handRow(atPoint(from, p), metric, learnedOnly));
   let csvFile: string;
   let paperDb: string;
+  let flaggedDb: string;
+  let flagged: Row[];
   beforeAll(async () => {
     csvFile = join(ws.dir, "tables", "tiny.csv");
     // `yarn table paper` picks the reference's table by the experiment's name: a copy of the database
@@ -437,11 +439,24 @@ describe("yarn table", () => {
     copy.pragma("foreign_keys = OFF");
     copy.exec(`UPDATE experiments SET name = 'paper'; UPDATE runs SET experiment = 'paper';`);
     copy.close();
-    [out.md, out.latex, out.csv, out.paper] = await Promise.all([
+    // Whether or not a tiny run stays at chance, one that did not learn is sure to be there: a copy with one
+    // bilstm-attention run at the first point flagged.
+    flaggedDb = join(ws.dir, "flagged.sqlite");
+    const again = new Database(ws.db, { readonly: true });
+    await again.backup(flaggedDb);
+    again.close();
+    const target = atPoint(rows, 0).find((r) => r.model === "bilstm-attention")!;
+    const edit = new Database(flaggedDb);
+    edit.prepare("UPDATE runs SET did_not_learn = 1 WHERE id = ?").run(target.id);
+    edit.close();
+    flagged = readRows(flaggedDb);
+    [out.md, out.latex, out.csv, out.paper, out.learned, out.flagged] = await Promise.all([
       cli("table", EXPERIMENT),
       cli("table", EXPERIMENT, "--format", "latex", "--metric", "f1", "accuracy"),
       cli("table", EXPERIMENT, "--format", "csv", "--metric", "f1", "accuracy", "--out", csvFile),
       runCli(["table", "paper", "--db", paperDb, "--format", "md"]),
+      runCli(["table", EXPERIMENT, "--db", flaggedDb, "--learned-only"]),
+      runCli(["table", EXPERIMENT, "--db", flaggedDb]),
     ]);
   });
 
@@ -466,6 +481,30 @@ describe("yarn table", () => {
     );
     // Every complete row has at least one winner.
     expect(wins.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(cells.filter((r) => r.every((c) => c.n > 0)).length);
+  });
+
+  it("--learned-only: conditional on learning, the runs that did not learn left out, and the title and notes say so", () => {
+    const table = (title: string, cells: Cell[][]) => {
+      const { ranks, wins } = handFooter(cells);
+      return [
+        `**${title}**`,
+        "",
+        `| point | ${MODELS.join(" | ")} |`,
+        "| --- | ---: | ---: | ---: |",
+        ...cells.map((row, p) => `| ${LABELS[p]} | ${row.map(mdCell).join(" | ")} |`),
+        ...(ranks.some((r) => Number.isNaN(r)) ? [] : [`| *average rank* | ${ranks.map((r) => r.toFixed(2)).join(" | ")} |`, `| *wins* | ${wins.join(" | ")} |`]),
+      ].join("\n");
+    };
+    for (const result of [out.learned!, out.flagged!]) expect(result.code, result.stderr).toBe(0);
+    // The flagged run's cell: counted at its score by default, left out conditional on learning, its learned count beside it either way.
+    const dropped = completed(flagged).length - usable(flagged).length;
+    expect(dropped).toBeGreaterThanOrEqual(1);
+    expect(hand("f1", false, flagged)[0]![2]!.note).toMatch(/^ \(\d\/2 learned\)$/);
+    expect(out.learned!.stdout).toContain(table(`${EXPERIMENT}: test F1 (conditional on learning)`, hand("f1", true, flagged)));
+    expect(out.learned!.stdout).toContain(`_conditional on learning: ${dropped} completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did_`);
+    expect(out.flagged!.stdout).toContain(table(`${EXPERIMENT}: test F1`, hand("f1", false, flagged)));
+    expect(out.flagged!.stdout).toContain("_every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did_");
+    expect(out.flagged!.stdout).not.toContain("conditional on learning");
   });
 
   it("--format latex with two metrics: one booktabs tabular each, \\pm in math, escaped ranges", () => {
