@@ -2,7 +2,7 @@ import { sweepPoints, summarize } from "@tsa/report/tables";
 import type { ExperimentResults } from "@tsa/tracker";
 import { textTable } from "./format/text-table.js";
 
-/** The end-of-sweep table: per point and model, usable runs over all runs, and mean test F1. */
+/** The end-of-sweep table: per point and model, completed runs over all runs, mean test F1 over them, and how many learned. */
 export function summaryTable(results: ExperimentResults): string {
   const cells = summarize(results, "f1");
   const points = sweepPoints(results);
@@ -11,8 +11,8 @@ export function summaryTable(results: ExperimentResults): string {
       .filter((c) => c.point.key === p.key)
       .map((c) => {
         const all = results.runs.filter((r) => r.model === c.model && JSON.stringify(r.point) === JSON.stringify(p.point)).length;
-        return [p.label, c.model, `${c.n}/${all}`, c.n > 0 ? c.mean.toFixed(4) : "–", c.n > 1 ? c.std.toFixed(4) : "–", String(c.didNotLearn + c.failed)];
+        return [p.label, c.model, `${c.n}/${all}`, c.n > 0 ? c.mean.toFixed(4) : "–", c.n > 1 ? c.std.toFixed(4) : "–", `${c.learned.k}/${c.learned.n}`];
       }),
   );
-  return textTable(["point", "model", "runs", "test F1", "± std", "left out"], rows);
+  return textTable(["point", "model", "runs", "test F1", "± std", "learned"], rows);
 }

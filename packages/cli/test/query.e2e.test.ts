@@ -9,7 +9,8 @@ import { fileHash, makeWorkspace, runCli, tinyExperimentYaml, type CliResult, ty
 
 // 3 models × 2 sweep points × 2 seeds = 12 runs, a few seconds of training. At these sizes nearly every run
 // learns (validation loss below chance); the expectations below still follow the rows as they are (a run that
-// did not learn is left out of its cell), and a guard checks the tables have complete rows to rank.
+// did not learn counts at its score, and its cell says how many learned; with --learned-only it is left out),
+// and a guard checks the tables have complete rows to rank.
 const EXPERIMENT = "tiny";
 const MODELS = ["ffn", "cnn", "bilstm-attention"];
 const LENGTHS = [[0.3, 0.5], [0.5, 0.8]];
@@ -67,7 +68,10 @@ const rankOf = (xs: number[], x: number) => {
 };
 const lengthOf = (r: Row) => (JSON.parse(r.point) as { "data.length": number[] })["data.length"];
 const atPoint = (rows: Row[], p: number) => rows.filter((r) => JSON.stringify(lengthOf(r)) === JSON.stringify(LENGTHS[p]));
-const usable = (rows: Row[]) => rows.filter((r) => r.status === "completed" && r.did_not_learn === 0);
+const completed = (rows: Row[]) => rows.filter((r) => r.status === "completed");
+const usable = (rows: Row[]) => completed(rows).filter((r) => r.did_not_learn === 0);
+/** ` (1/2 learned)` where not every completed run learned. */
+const learnedNote = (runs: Row[]) => (usable(runs).length < completed(runs).length ? ` (${usable(runs).length}/${completed(runs).length} learned)` : "");
 
 /** Minimal RFC 4180 reader: quoted fields with "" and commas. */
 function parseCsv(text: string): string[][] {
@@ -107,6 +111,9 @@ const csvRecords = (text: string) => {
 
 interface Cell {
   n: number;
+  note: string;
+  learned: number;
+  completed: number;
   mean: number;
   std: number;
   text: string;
@@ -116,16 +123,24 @@ interface Cell {
   bySeed: Map<number, number>;
 }
 
-/** One row of a paper-style table by hand: mean ± std per model, best bold, second underlined, the paired-t mark. */
-function handRow(runs: Row[], metric: Metric): Cell[] {
+/**
+ * One row of a paper-style table by hand: mean ± std per model over every completed run (`learnedOnly`: over
+ * those that learned), the learned count where not all did, best bold, second underlined, the paired-t mark.
+ */
+function handRow(runs: Row[], metric: Metric, learnedOnly = false): Cell[] {
   const cells = MODELS.map((model) => {
-    const good = usable(runs.filter((r) => r.model === model));
+    const all = runs.filter((r) => r.model === model);
+    const good = learnedOnly ? usable(all) : completed(all);
     const values = good.map((r) => r[metric]);
     const n = values.length;
     const m = n === 0 ? Number.NaN : mean(values);
     const s = n < 2 ? 0 : sampleStd(values);
-    const text = n === 0 ? "–" : n === 1 ? m.toFixed(4) : `${m.toFixed(4)} ± ${s.toFixed(4)}`;
-    return { n, mean: m, std: s, text, bold: false, underline: false, marked: false, bySeed: new Map(good.map((r) => [r.seed, r[metric]])) };
+    const note = learnedNote(all);
+    const text = (n === 0 ? "–" : n === 1 ? m.toFixed(4) : `${m.toFixed(4)} ± ${s.toFixed(4)}`) + note;
+    return {
+      n, note, learned: usable(all).length, completed: completed(all).length, mean: m, std: s, text, bold: false, underline: false, marked: false,
+      bySeed: new Map(good.map((r) => [r.seed, r[metric]])),
+    };
   });
   const distinct = [...new Set(cells.filter((c) => c.n > 0).map((c) => c.mean))].sort((a, b) => b - a);
   for (const c of cells) {
@@ -162,8 +177,9 @@ const mdCell = (c: Cell) => {
   return t;
 };
 const texCell = (c: Cell) => {
-  const body = c.text.replace(" ± ", " \\pm ");
-  let t = c.n > 1 ? `$${c.bold ? `\\mathbf{${body}}` : body}$` : c.text.replace("–", "--");
+  const value = c.text.slice(0, c.text.length - c.note.length);
+  const body = value.replace(" ± ", " \\pm ");
+  let t = (c.n > 1 ? `$${c.bold ? `\\mathbf{${body}}` : body}$` : value.replace("–", "--")) + c.note;
   if (c.marked) t += "$^{*}$";
   if (c.bold && c.n <= 1) t = `\\textbf{${t}}`;
   if (c.underline) t = `\\underline{${t}}`;
@@ -406,9 +422,11 @@ describe("yarn sql", () => {
 
 describe("yarn table", () => {
   const out: Record<string, CliResult> = {};
-  const hand = (metric: Metric) => LENGTHS.map((_, p) => handRow(atPoint(rows, p), metric));
+  const hand = (metric: Metric, learnedOnly = false, from = rows) => LENGTHS.map((_, p) => handRow(atPoint(from, p), metric, learnedOnly));
   let csvFile: string;
   let paperDb: string;
+  let flaggedDb: string;
+  let flagged: Row[];
   beforeAll(async () => {
     csvFile = join(ws.dir, "tables", "tiny.csv");
     // `yarn table paper` picks the reference's table by the experiment's name: a copy of the database
@@ -421,11 +439,24 @@ describe("yarn table", () => {
     copy.pragma("foreign_keys = OFF");
     copy.exec(`UPDATE experiments SET name = 'paper'; UPDATE runs SET experiment = 'paper';`);
     copy.close();
-    [out.md, out.latex, out.csv, out.paper] = await Promise.all([
+    // Whether or not a tiny run stays at chance, one that did not learn is sure to be there: a copy with one
+    // bilstm-attention run at the first point flagged.
+    flaggedDb = join(ws.dir, "flagged.sqlite");
+    const again = new Database(ws.db, { readonly: true });
+    await again.backup(flaggedDb);
+    again.close();
+    const target = atPoint(rows, 0).find((r) => r.model === "bilstm-attention")!;
+    const edit = new Database(flaggedDb);
+    edit.prepare("UPDATE runs SET did_not_learn = 1 WHERE id = ?").run(target.id);
+    edit.close();
+    flagged = readRows(flaggedDb);
+    [out.md, out.latex, out.csv, out.paper, out.learned, out.flagged] = await Promise.all([
       cli("table", EXPERIMENT),
       cli("table", EXPERIMENT, "--format", "latex", "--metric", "f1", "accuracy"),
       cli("table", EXPERIMENT, "--format", "csv", "--metric", "f1", "accuracy", "--out", csvFile),
       runCli(["table", "paper", "--db", paperDb, "--format", "md"]),
+      runCli(["table", EXPERIMENT, "--db", flaggedDb, "--learned-only"]),
+      runCli(["table", EXPERIMENT, "--db", flaggedDb]),
     ]);
   });
 
@@ -450,6 +481,30 @@ describe("yarn table", () => {
     );
     // Every complete row has at least one winner.
     expect(wins.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(cells.filter((r) => r.every((c) => c.n > 0)).length);
+  });
+
+  it("--learned-only: conditional on learning, the runs that did not learn left out, and the title and notes say so", () => {
+    const table = (title: string, cells: Cell[][]) => {
+      const { ranks, wins } = handFooter(cells);
+      return [
+        `**${title}**`,
+        "",
+        `| point | ${MODELS.join(" | ")} |`,
+        "| --- | ---: | ---: | ---: |",
+        ...cells.map((row, p) => `| ${LABELS[p]} | ${row.map(mdCell).join(" | ")} |`),
+        ...(ranks.some((r) => Number.isNaN(r)) ? [] : [`| *average rank* | ${ranks.map((r) => r.toFixed(2)).join(" | ")} |`, `| *wins* | ${wins.join(" | ")} |`]),
+      ].join("\n");
+    };
+    for (const result of [out.learned!, out.flagged!]) expect(result.code, result.stderr).toBe(0);
+    // The flagged run's cell: counted at its score by default, left out conditional on learning, its learned count beside it either way.
+    const dropped = completed(flagged).length - usable(flagged).length;
+    expect(dropped).toBeGreaterThanOrEqual(1);
+    expect(hand("f1", false, flagged)[0]![2]!.note).toMatch(/^ \(\d\/2 learned\)$/);
+    expect(out.learned!.stdout).toContain(table(`${EXPERIMENT}: test F1 (conditional on learning)`, hand("f1", true, flagged)));
+    expect(out.learned!.stdout).toContain(`_conditional on learning: ${dropped} completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did_`);
+    expect(out.flagged!.stdout).toContain(table(`${EXPERIMENT}: test F1`, hand("f1", false, flagged)));
+    expect(out.flagged!.stdout).toContain("_every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did_");
+    expect(out.flagged!.stdout).not.toContain("conditional on learning");
   });
 
   it("--format latex with two metrics: one booktabs tabular each, \\pm in math, escaped ranges", () => {
@@ -488,6 +543,7 @@ describe("yarn table", () => {
         row.forEach((c, j) => {
           const record = records.find((r) => r.table === `${EXPERIMENT}: test ${label}` && r.point === LABELS[p] && r.column === MODELS[j])!;
           expect(record.n).toBe(String(c.n));
+          expect([record.learned, record.completed]).toEqual([String(c.learned), String(c.completed)]);
           if (c.n === 0) expect([record.mean, record.std]).toEqual(["", ""]);
           else {
             expect(Number(record.mean)).toBeCloseTo(c.mean, 12);
@@ -506,13 +562,14 @@ describe("yarn table", () => {
   it("`table paper`: accuracy, precision, recall, F1, ROC AUC and confusion per model, with the reference's row", () => {
     expect(out.paper!.code, out.paper!.stderr).toBe(0);
     const metrics: Metric[] = ["accuracy", "precision", "recall", "f1", "roc_auc"];
-    const perModel = MODELS.map((model) => usable(rows.filter((r) => r.model === model)));
+    const perModel = MODELS.map((model) => completed(rows.filter((r) => r.model === model)));
     const best = metrics.map((m) => Math.max(...perModel.map((runs) => mean(runs.map((r) => r[m])))));
     const lines = perModel.map((runs, i) => {
       const cells = metrics.map((m, j) => {
         const values = runs.map((r) => r[m]);
         let text = values.length === 1 ? values[0]!.toFixed(4) : `${mean(values).toFixed(4)} ± ${sampleStd(values).toFixed(4)}`;
         if (m === "roc_auc") text += ` [${mean(runs.map((r) => r.roc_auc_thresholded)).toFixed(4)}]`;
+        text += learnedNote(runs);
         return mean(values) === best[j] ? `**${text}**` : text;
       });
       const sum = (k: "tn" | "fp" | "fn" | "tp") => runs.reduce((s, r) => s + r[k], 0);

@@ -1,8 +1,8 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { ATTENTION_MODEL, METRICS, axesOf, axisLabel, metricOf, modelsOf, pointKey, sweepPoints, usable, type MetricName, type SweepPoint } from "./results.js";
-import { friedman, holm, pairedDifference, std, tInterval, verdict, wilcoxonSignedRank, type Verdict } from "./stats.js";
+import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, counted, learned, metricOf, modelsOf, pointKey, scored, sweepPoints, type MetricName, type RunView, type SweepPoint } from "./results.js";
+import { friedman, holm, mean, minimumDetectableDifference, pairedDifference, pairsNeeded, std, tInterval, verdict, wilcoxonSignedRank, wilson, type Proportion, type Verdict } from "./stats.js";
 
-/** One model at one sweep point: the metric over seeds, and the runs left out. */
+/** One model at one sweep point: the metric over the runs the view counts, how many learned, and the runs left out. */
 export interface CellSummary {
   point: SweepPoint;
   model: string;
@@ -12,8 +12,10 @@ export interface CellSummary {
   std: number;
   lo: number;
   hi: number;
-  /** Metric by seed, usable runs only. */
+  /** Metric by seed, counted runs only. */
   bySeed: Map<number, number>;
+  /** Of the runs with a score (learned or not, whatever the view), how many learned, with its Wilson 95% interval. */
+  learned: Proportion;
   didNotLearn: number;
   failed: number;
 }
@@ -22,12 +24,13 @@ function cellRuns(results: ExperimentResults, point: SweepPoint, model: string):
   return results.runs.filter((r) => r.model === model && pointKey(r.point) === point.key);
 }
 
-export function summarize(results: ExperimentResults, metric: MetricName): CellSummary[] {
+/** Per sweep point and model: every completed run counts (the default), or only those that learned (`learnedOnly`). */
+export function summarize(results: ExperimentResults, metric: MetricName, view: RunView = {}): CellSummary[] {
   const points = sweepPoints(results);
   return points.flatMap((point) =>
     modelsOf(results).map((model) => {
       const runs = cellRuns(results, point, model);
-      const good = runs.filter(usable);
+      const good = runs.filter((r) => counted(r, view));
       const values = good.map((r) => metricOf(r, metric)).filter((v) => !Number.isNaN(v));
       const interval = tInterval(values);
       return {
@@ -40,6 +43,7 @@ export function summarize(results: ExperimentResults, metric: MetricName): CellS
         lo: interval.lo,
         hi: interval.hi,
         bySeed: new Map(good.map((r) => [r.seed, metricOf(r, metric)] as const).filter(([, v]) => !Number.isNaN(v))),
+        learned: wilson(runs.filter(learned).length, runs.filter(scored).length),
         didNotLearn: runs.filter((r) => r.status === "completed" && r.didNotLearn).length,
         failed: runs.filter((r) => r.status === "failed").length,
       };
@@ -50,7 +54,7 @@ export function summarize(results: ExperimentResults, metric: MetricName): CellS
 /** bilstm-attention minus the best baseline at one point, paired over the seeds both have. */
 export interface Advantage {
   point: SweepPoint;
-  /** The baseline with the best mean at this point; null when no baseline has a usable run. */
+  /** The baseline with the best mean at this point; null when no baseline has a counted run. */
   baseline: string | null;
   n: number;
   mean: number;
@@ -59,58 +63,71 @@ export interface Advantage {
   p: number;
   pHolm: number;
   verdict: Verdict;
+  /** Sample std of the paired differences (NaN untested). */
+  sd: number;
+  /**
+   * The smallest |mean difference| the test could call significant here with these seeds and this spread,
+   * at Holm's first step (α / tested points); ∞ untested.
+   */
+  detectable: number;
   /** Why there is no test at this point (verdict n/a), in the page's words; null when tested. */
   untested: string | null;
 }
 
+const ALPHA = 0.05;
+/** A difference of 0.1 in F1, accuracy or ROC AUC: one a test that cannot see it is of no use for. */
+export const LARGE_DIFFERENCE = 0.1;
+
 /**
  * At each point: the baseline with the best mean, the paired differences per seed (same data per seed),
  * their 95% t interval and p-value, then Holm's correction across all tested points of the sweep. Points
- * where no test is possible (attention or every baseline without a usable run, fewer than 2 paired seeds)
- * are kept with verdict n/a and the reason, so the page can say so instead of dropping them.
+ * where no test is possible (attention or every baseline without a counted run, fewer than 2 paired seeds)
+ * are kept with verdict n/a and the reason, so the page can say so instead of dropping them. Every
+ * completed run counts unless `view.learnedOnly`.
  */
-export function attentionAdvantage(results: ExperimentResults, metric: MetricName): Advantage[] {
+export function attentionAdvantage(results: ExperimentResults, metric: MetricName, view: RunView = {}): Advantage[] {
   if (!modelsOf(results).includes(ATTENTION_MODEL)) return [];
-  const cells = summarize(results, metric);
+  const cells = summarize(results, metric, view);
+  const noRun = view.learnedOnly === true ? "run that learned" : "completed run";
   const raw = sweepPoints(results).map((point) => {
     const here = cells.filter((c) => c.point.key === point.key);
     const attention = here.find((c) => c.model === ATTENTION_MODEL);
     const baselines = here.filter((c) => c.model !== ATTENTION_MODEL && c.n > 0).sort((a, b) => b.mean - a.mean);
     const best = baselines[0];
-    const none = { n: 0, mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, p: Number.NaN };
-    if (attention === undefined || attention.n === 0) return { point, baseline: best?.model ?? null, ...none, untested: `${ATTENTION_MODEL} has no usable run` };
-    if (best === undefined) return { point, baseline: null, ...none, untested: "no baseline has a usable run" };
+    const none = { n: 0, mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, p: Number.NaN, sd: Number.NaN };
+    if (attention === undefined || attention.n === 0) return { point, baseline: best?.model ?? null, ...none, untested: `${ATTENTION_MODEL} has no ${noRun}` };
+    if (best === undefined) return { point, baseline: null, ...none, untested: `no baseline has a ${noRun}` };
     const seeds = [...attention.bySeed.keys()].filter((s) => best.bySeed.has(s));
-    const test = pairedDifference(seeds.map((s) => attention.bySeed.get(s)!), seeds.map((s) => best.bySeed.get(s)!));
-    return { point, baseline: best.model, ...test, untested: Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null };
+    const [a, b] = [seeds.map((s) => attention.bySeed.get(s)!), seeds.map((s) => best.bySeed.get(s)!)];
+    const test = pairedDifference(a, b);
+    const sd = seeds.length < 2 ? Number.NaN : std(a.map((v, i) => v - b[i]!));
+    return { point, baseline: best.model, ...test, sd, untested: Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null };
   });
   const adjusted = holm(raw.map((r) => r.p));
-  return raw.map((r, i) => ({ ...r, pHolm: adjusted[i]!, verdict: verdict(r.mean, adjusted[i]!) }));
+  const tested = adjusted.filter((p) => !Number.isNaN(p)).length;
+  return raw.map((r, i) => ({
+    ...r,
+    pHolm: adjusted[i]!,
+    verdict: verdict(r.mean, adjusted[i]!, ALPHA),
+    detectable: r.untested === null ? minimumDetectableDifference(r.n, r.sd, ALPHA / tested) : Number.POSITIVE_INFINITY,
+  }));
 }
 
 /** Points as a reader names them: `length 0.02–0.05, 0.05–0.1` on one axis, full labels on several. */
-function pointList(advantages: readonly Advantage[], axes: readonly string[]): string {
+function pointList(advantages: readonly { point: SweepPoint }[], axes: readonly string[]): string {
   const labels = advantages.map((a) => a.point.label);
   return axes.length === 1 ? `${axisLabel(axes[0]!)} ${labels.join(", ")}` : labels.join("; ");
 }
 
-/** The one sentence at the top of a report: where attention is clearly ahead, behind, level, or untested. */
-export function headline(results: ExperimentResults, metric: MetricName = "f1"): string {
-  const advantages = attentionAdvantage(results, metric);
-  const axes = axesOf(results);
-  const tested = advantages.filter((a) => a.verdict !== "n/a");
-  if (tested.length === 0) {
-    const why = advantages.length === 0 ? "" : `: ${[...new Set(advantages.map((a) => a.untested))].join("; ")}`;
-    return `No comparison yet: ${ATTENTION_MODEL} and at least one baseline need usable runs on at least 2 common seeds at the same sweep point${why}.`;
-  }
+/** The verdict clauses, `clearly beats … at …; it is clearly behind at …; no clear difference at …; untested at …`. */
+function verdictClauses(advantages: readonly Advantage[], axes: readonly string[], subject: string, everywhere: string): string[] {
   const by = (v: Verdict) => advantages.filter((a) => a.verdict === v);
   const [ahead, behind, tie, untested] = [by("ahead"), by("behind"), by("tie"), by("n/a")];
-  const everywhere = axes.length === 0 ? "" : " at every sweep point";
-  const subject = `Attention (${ATTENTION_MODEL})`;
+  const tested = advantages.length - untested.length;
   const parts: string[] = [];
-  if (untested.length === 0 && ahead.length === tested.length) parts.push(`${subject} clearly beats the best baseline${everywhere}`);
-  else if (untested.length === 0 && behind.length === tested.length) parts.push(`${subject} is clearly behind the best baseline${everywhere}`);
-  else if (untested.length === 0 && ahead.length + behind.length === 0) {
+  if (tested > 0 && untested.length === 0 && ahead.length === tested) parts.push(`${subject} clearly beats the best baseline${everywhere}`);
+  else if (tested > 0 && untested.length === 0 && behind.length === tested) parts.push(`${subject} is clearly behind the best baseline${everywhere}`);
+  else if (tested > 0 && untested.length === 0 && ahead.length + behind.length === 0) {
     parts.push(`${subject} is neither clearly ahead of nor clearly behind the best baseline${everywhere === "" ? "" : " at any sweep point"}`);
   } else {
     // The first clause names the subject; the ones after it read on from it.
@@ -119,10 +136,90 @@ export function headline(results: ExperimentResults, metric: MetricName = "f1"):
     if (tie.length > 0) parts.push(`${parts.length > 0 ? "no clear difference" : `${subject} shows no clear difference from the best baseline`} at ${pointList(tie, axes)}`);
   }
   if (untested.length > 0) parts.push(`untested at ${pointList(untested, axes)} (${[...new Set(untested.map((a) => a.untested))].join("; ")})`);
+  return parts;
+}
+
+const signed = (v: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(3)}`;
+
+/**
+ * Points where the test said "no clear difference" but could not have seen even a large one: the
+ * smallest significant difference with these seeds and this spread (at α / tested points) exceeds
+ * LARGE_DIFFERENCE. For each, the seeds that would make a difference of the observed size (at least a
+ * large one) significant at the same spread. Empty when every tie could have seen a large difference.
+ */
+function tooFewSeeds(advantages: readonly Advantage[], axes: readonly string[]): string {
+  const blind = advantages.filter((a) => a.verdict === "tie" && a.detectable > LARGE_DIFFERENCE);
+  if (blind.length === 0) return "";
+  const tested = advantages.filter((a) => a.verdict !== "n/a").length;
+  const detail = blind.map((a) => {
+    const target = Math.max(Math.abs(a.mean), LARGE_DIFFERENCE);
+    const needed = pairsNeeded(target, a.sd, ALPHA / tested);
+    return (
+      `${a.point.label} (Δ ${signed(a.mean)} against ${a.baseline}: with ${a.n} seeds and the spread seen there only |Δ| > ${a.detectable.toFixed(2)} could be significant; ` +
+      `${needed === null ? "more than 1000" : `about ${needed}`} seeds would make a Δ of ${target.toFixed(2)} significant)`
+    );
+  });
+  return ` Too few seeds to detect even a large difference (|Δ| ≥ ${LARGE_DIFFERENCE}) at ${axes.length === 1 ? `${axisLabel(axes[0]!)} ` : ""}${detail.join("; ")}.`;
+}
+
+/** `length 0.02–0.05, 0.05–0.1`: the points where some model has a completed run that did not learn. */
+function pointsWithFailures(cells: readonly CellSummary[], points: readonly SweepPoint[]): SweepPoint[] {
+  return points.filter((p) => cells.some((c) => c.point.key === p.key && c.learned.k < c.learned.n));
+}
+
+/**
+ * Where not every run learned: attention's k of n there (the baselines' beside it), then the comparison
+ * conditional on learning at those points. Empty when every completed run learned.
+ */
+function learningSentence(results: ExperimentResults, metric: MetricName, axes: readonly string[]): string {
+  const cells = summarize(results, metric);
+  const points = pointsWithFailures(cells, sweepPoints(results));
+  if (points.length === 0) return "";
+  const keys = new Set(points.map((p) => p.key));
+  const rate = (model: string) => {
+    const here = cells.filter((c) => c.model === model && keys.has(c.point.key));
+    return `${here.reduce((s, c) => s + c.learned.k, 0)} of ${here.reduce((s, c) => s + c.learned.n, 0)}`;
+  };
+  const baselines = modelsOf(results).filter((m) => m !== ATTENTION_MODEL);
+  const where = axes.length === 0 ? "" : ` at ${pointList(points.map((point) => ({ point })), axes)}`;
+  const attention = cells.filter((c) => c.model === ATTENTION_MODEL && keys.has(c.point.key));
+  const share = wilson(attention.reduce((s, c) => s + c.learned.k, 0), attention.reduce((s, c) => s + c.learned.n, 0));
+  // Where it learns: the mean over the learned runs at those points, beside the baseline best there on the same terms.
+  const learnedMean = (model: string) => mean(results.runs.filter((r) => r.model === model && keys.has(pointKey(r.point)) && learned(r)).map((r) => metricOf(r, metric)));
+  const best = baselines.map((m) => ({ m, v: learnedMean(m) })).filter((x) => !Number.isNaN(x.v)).sort((x, y) => y.v - x.v)[0];
+  const there = axes.length === 0 ? "" : " there";
+  const whereItLearns = share.k === 0 ? "" : `where it learns, its mean ${METRICS[metric]}${there} is ${learnedMean(ATTENTION_MODEL).toFixed(3)}${best === undefined ? "" : ` (${best.m} ${best.v.toFixed(3)})`}; `;
+  const conditional = attentionAdvantage(results, metric, { learnedOnly: true }).filter((a) => keys.has(a.point.key));
+  return (
+    ` ${ATTENTION_MODEL} learns in ${share.k} of ${share.n} runs${where} (Wilson 95% interval of the rate ${share.lo.toFixed(2)}–${share.hi.toFixed(2)}; ` +
+    `${baselines.map((m) => `${m} in ${rate(m)}`).join(", ")}); ${whereItLearns}` +
+    `${CONDITIONAL_LABEL}, ${verdictClauses(conditional, axes, "it", there).join("; ")}.`
+  );
+}
+
+/**
+ * The top of a report: where attention is clearly ahead, behind, level, or untested over every completed
+ * run; where the test had too few seeds to see even a large difference; and, where not every run learned,
+ * how many did and the comparison conditional on learning.
+ */
+export function headline(results: ExperimentResults, metric: MetricName = "f1"): string {
+  const advantages = attentionAdvantage(results, metric);
+  const axes = axesOf(results);
+  const tested = advantages.filter((a) => a.verdict !== "n/a");
+  if (tested.length === 0) {
+    const why = advantages.length === 0 ? "" : `: ${[...new Set(advantages.map((a) => a.untested))].join("; ")}`;
+    return `No comparison yet: ${ATTENTION_MODEL} and at least one baseline need completed runs on at least 2 common seeds at the same sweep point${why}.`;
+  }
+  const everywhere = axes.length === 0 ? "" : " at every sweep point";
+  const parts = verdictClauses(advantages, axes, `Attention (${ATTENTION_MODEL})`, everywhere);
   const [fewest, most] = [Math.min(...tested.map((a) => a.n)), Math.max(...tested.map((a) => a.n))];
   const seeds = fewest === most ? String(most) : `${fewest}–${most}`;
   const correction = tested.length > 1 ? `Holm-corrected over ${tested.length} points` : "one point, no correction needed";
-  return `${parts.join("; ")} (test ${METRICS[metric]}, paired t over ${seeds} seeds, ${correction}, α = 0.05).`;
+  return (
+    `${parts.join("; ")} (test ${METRICS[metric]} of every completed run, paired t over ${seeds} seeds, ${correction}, α = ${ALPHA}).` +
+    tooFewSeeds(advantages, axes) +
+    learningSentence(results, metric, axes)
+  );
 }
 
 /** Critical-difference analysis: Friedman over (point, seed) blocks, pairwise Wilcoxon with Holm. */
@@ -136,10 +233,11 @@ export interface CriticalDifference {
   cliques: number[][];
 }
 
-export function criticalDifference(results: ExperimentResults, metric: MetricName): CriticalDifference | null {
+/** Over every completed run unless `view.learnedOnly`. */
+export function criticalDifference(results: ExperimentResults, metric: MetricName, view: RunView = {}): CriticalDifference | null {
   const models = modelsOf(results);
   if (models.length < 2) return null;
-  const cells = summarize(results, metric);
+  const cells = summarize(results, metric, view);
   const blocks: number[][] = [];
   for (const point of sweepPoints(results)) {
     const here = models.map((m) => cells.find((c) => c.point.key === point.key && c.model === m)!);

@@ -29,8 +29,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** A block of the page: HTML, or a chart (rendered to static SVG, made live in the browser). */
-export type Block = { html: string } | { chart: TopLevelSpec; caption?: string };
+/**
+ * A block of the page: HTML, or a chart (rendered to static SVG, made live in the browser). A block with a
+ * `view` shows only in that view of the page: `all` (every completed run, the default) or `learned`
+ * (conditional on learning), switched by the radio buttons `viewSwitch` puts in the header.
+ */
+export type Block = ({ html: string } | { chart: TopLevelSpec; caption?: string }) & { view?: PageView };
+export type PageView = "all" | "learned";
+
+/** Two radio buttons that switch the page between its views, with no script (CSS :has), so it works offline and from disk. */
+export function viewSwitch(labels: Record<PageView, string>): string {
+  const input = (view: PageView, checked: boolean) =>
+    `<label><input type="radio" name="view" id="view-${view}" value="${view}"${checked ? " checked" : ""}> ${labels[view]}</label>`;
+  return `<p class="views">Numbers over: ${input("all", true)} ${input("learned", false)}</p>`;
+}
 
 export interface Section {
   id: string;
@@ -55,6 +67,10 @@ code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px; }
 .nowrap { white-space: nowrap; }
 b.ahead { color: #1a7a40; } b.behind { color: #c0392b; } b.tie { color: #555; font-weight: normal; }
 pre { background: #f7f7f7; padding: .6rem; font-size: .8rem; overflow-x: auto; }
+.views { background: #fafafa; border: 1px solid #e4e4e4; padding: .4rem .8rem; } .views label { margin-right: 1.2rem; }
+.view-learned { display: none; }
+body:has(#view-learned:checked) .view-learned { display: block; }
+body:has(#view-learned:checked) .view-all { display: none; }
 `;
 
 /**
@@ -69,15 +85,16 @@ export async function renderPage(title: string, header: string, sections: Sectio
     body.push(`<section id="${section.id}"><h2>${escapeHtml(section.title)}</h2>`);
     if (section.intro !== undefined) body.push(`<p class="muted">${section.intro}</p>`);
     for (const block of section.blocks) {
+      const [open, close] = block.view === undefined ? ["", ""] : [`<div class="view-${block.view}">`, "</div>"];
       if ("html" in block) {
-        body.push(block.html);
+        body.push(open + block.html + close);
         continue;
       }
       const index = specs.push(block.chart) - 1;
       const svg = await renderSvg(block.chart);
       body.push(
-        `<figure><div class="chart" data-chart="${index}" id="chart-${index}">${svg}</div>` +
-          `${block.caption === undefined ? "" : `<figcaption>${block.caption}</figcaption>`}</figure>`,
+        `${open}<figure><div class="chart" data-chart="${index}" id="chart-${index}">${svg}</div>` +
+          `${block.caption === undefined ? "" : `<figcaption>${block.caption}</figcaption>`}</figure>${close}`,
       );
     }
     body.push("</section>");

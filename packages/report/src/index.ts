@@ -5,5 +5,6 @@ export type { Advantage, CellSummary, CriticalDifference } from "./analysis.js";
 export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEscape, REFERENCE_RESULT } from "./tables.js";
 export type { MetricTableOptions, TableCell, TableModel } from "./tables.js";
 export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
-export type { MetricName, SweepPoint } from "./results.js";
-export { friedman, holm, mean, pairedDifference, ranks, std, tInterval, verdict, wilcoxonSignedRank } from "./stats.js";
+export type { MetricName, RunView, SweepPoint } from "./results.js";
+export { friedman, holm, mean, minimumDetectableDifference, pairedDifference, pairsNeeded, ranks, std, tInterval, verdict, wilcoxonSignedRank, wilson } from "./stats.js";
+export type { Proportion } from "./stats.js";

@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { attentionAdvantage, criticalDifference, headline } from "./analysis.js";
-import { sweepResults, twoAxisResults } from "./fixture.test-support.js";
+import { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
+import { locationResults, sweepResults, twoAxisResults } from "./fixture.test-support.js";
 import { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
+import { learnedRateSpec, metricBySweepSpec } from "./specs.js";
 import { checkReportInBrowser } from "./testing/index.js";
 
 const summary = (results: ReturnType<typeof sweepResults>) =>
@@ -17,51 +18,136 @@ describe("attention advantage", () => {
       ["0.3–0.5", "cnn", 0, 3, "tie"],
     ]);
     expect(headline(sweepResults())).toBe(
-      "Attention (bilstm-attention) clearly beats the best baseline at length 0.02–0.05; no clear difference at length 0.3–0.5 (test F1, paired t over 3 seeds, Holm-corrected over 2 points, α = 0.05).",
+      "Attention (bilstm-attention) clearly beats the best baseline at length 0.02–0.05; no clear difference at length 0.3–0.5 (test F1 of every completed run, paired t over 3 seeds, Holm-corrected over 2 points, α = 0.05).",
     );
   });
 
-  it("leaves runs that did not learn out of the comparison", () => {
+  it("counts a run that did not learn at its score, and leaves it out only conditional on learning", () => {
     const results = sweepResults();
     for (const run of results.runs) if (run.model === "bilstm-attention" && run.seed === 3) run.didNotLearn = true;
-    const [first] = attentionAdvantage(results, "f1");
-    expect(first?.n).toBe(2);
+    expect(attentionAdvantage(results, "f1")[0]?.n).toBe(3);
+    expect(attentionAdvantage(results, "f1", { learnedOnly: true })[0]?.n).toBe(2);
   });
 
-  it("keeps a point where attention never learned, untested and named in the headline", () => {
+  it("keeps a point where attention has no completed run, untested and named in the headline", () => {
     const results = sweepResults();
-    for (const run of results.runs) if (run.model === "bilstm-attention" && run.point["data.length"]?.toString() === "0.3,0.5") run.didNotLearn = true;
+    for (const run of results.runs) {
+      if (run.model === "bilstm-attention" && run.point["data.length"]?.toString() === "0.3,0.5") Object.assign(run, { status: "failed", test: null });
+    }
     expect(summary(results)).toEqual([
       ["0.02–0.05", "cnn", 0.1, 3, "ahead"],
       ["0.3–0.5", "cnn", Number.NaN, 0, "n/a"],
     ]);
-    expect(attentionAdvantage(results, "f1")[1]?.untested).toBe("bilstm-attention has no usable run");
+    expect(attentionAdvantage(results, "f1")[1]?.untested).toBe("bilstm-attention has no completed run");
     // One tested point: nothing to correct for, and the verdict is the raw test's.
     expect(headline(results)).toBe(
-      "Attention (bilstm-attention) clearly beats the best baseline at length 0.02–0.05; untested at length 0.3–0.5 (bilstm-attention has no usable run) (test F1, paired t over 3 seeds, one point, no correction needed, α = 0.05).",
+      "Attention (bilstm-attention) clearly beats the best baseline at length 0.02–0.05; untested at length 0.3–0.5 (bilstm-attention has no completed run) (test F1 of every completed run, paired t over 3 seeds, one point, no correction needed, α = 0.05).",
     );
   });
 
   it("says clearly behind and no clear difference on a two-axis grid, after Holm over its 4 points", () => {
     const results = twoAxisResults();
+    // At (short, late) attention's seed 3 did not learn (F1 0.667 against cnn's 0.79): d = 0, 0, −0.123, mean −0.041.
     expect(summary(results)).toEqual([
       ["length 0.02–0.05, location 0–0.3", "cnn", 0.1, 3, "ahead"],
-      ["length 0.02–0.05, location 0.6–0.9", "cnn", 0, 2, "tie"],
+      ["length 0.02–0.05, location 0.6–0.9", "cnn", -0.041, 3, "tie"],
       ["length 0.3–0.5, location 0–0.3", "cnn", 0, 3, "tie"],
       ["length 0.3–0.5, location 0.6–0.9", "cnn", -0.1, 3, "behind"],
     ]);
+    expect(attentionAdvantage(results, "f1", { learnedOnly: true }).map((a) => [a.n, a.verdict])).toEqual([[3, "ahead"], [2, "tie"], [3, "tie"], [3, "behind"]]);
     expect(headline(results)).toBe(
       "Attention (bilstm-attention) clearly beats the best baseline at length 0.02–0.05, location 0–0.3; it is clearly behind at length 0.3–0.5, location 0.6–0.9; " +
-        "no clear difference at length 0.02–0.05, location 0.6–0.9; length 0.3–0.5, location 0–0.3 (test F1, paired t over 2–3 seeds, Holm-corrected over 4 points, α = 0.05).",
+        "no clear difference at length 0.02–0.05, location 0.6–0.9; length 0.3–0.5, location 0–0.3 (test F1 of every completed run, paired t over 3 seeds, Holm-corrected over 4 points, α = 0.05). " +
+        "Too few seeds to detect even a large difference (|Δ| ≥ 0.1) at length 0.02–0.05, location 0.6–0.9 (Δ −0.041 against cnn: with 3 seeds and the spread seen there only |Δ| > 0.36 could be significant; " +
+        "about 7 seeds would make a Δ of 0.10 significant). " +
+        "bilstm-attention learns in 5 of 6 runs at length 0.02–0.05, location 0.6–0.9; length 0.3–0.5, location 0–0.3 (Wilson 95% interval of the rate 0.44–0.97; ffn in 6 of 6, cnn in 6 of 6, bilstm in 3 of 6); " +
+        "where it learns, its mean F1 there is 0.802 (cnn 0.800); conditional on learning, it is neither clearly ahead of nor clearly behind the best baseline at any sweep point.",
     );
   });
 });
 
+describe("every run counts (issue 15): attention learns on 1 seed of 3 at location 0–0.3, the CNN on 3", () => {
+  const results = locationResults();
+  const cell = (model: string, view = {}) => summarize(results, "f1", view).find((c) => c.model === model && c.point.label === "0–0.3")!;
+
+  it("means and t intervals over all three seeds, with the learned count and its Wilson interval beside", () => {
+    // Attention F1 0.99, 0.66, 0.00: mean 0.55, sd √(((0.44)² + (0.11)² + (0.55)²) / 2) = √0.2541 = 0.504083;
+    // half-width t(0.975, 2) · sd / √3 = 4.302653 · 0.291032 = 1.252212 → [−0.702212, 1.802212].
+    const attention = cell("bilstm-attention");
+    expect(attention.n).toBe(3);
+    expect(attention.mean).toBeCloseTo(0.55, 12);
+    expect(attention.std).toBeCloseTo(0.504083, 6);
+    expect(attention.lo).toBeCloseTo(-0.702212, 5);
+    expect(attention.hi).toBeCloseTo(1.802212, 5);
+    // 1 of 3 learned: Wilson 95% [0.0615, 0.7923] (worked out in stats.test.ts).
+    expect([attention.learned.k, attention.learned.n]).toEqual([1, 3]);
+    expect(attention.learned.lo).toBeCloseTo(0.061491, 5);
+    expect(attention.learned.hi).toBeCloseTo(0.792341, 5);
+    expect([cell("cnn").learned.k, cell("cnn").learned.n]).toEqual([3, 3]);
+    // Conditional on learning: the one seed that learned, the 0.99 the report used to draw.
+    expect([cell("bilstm-attention", { learnedOnly: true }).n, cell("bilstm-attention", { learnedOnly: true }).mean]).toEqual([1, 0.99]);
+  });
+
+  it("pairs attention with the CNN over all three seeds", () => {
+    // d = 0.99 − 0.97, 0.66 − 0.98, 0.00 − 0.99 = 0.02, −0.32, −0.99: mean −0.43, sd √((0.45² + 0.11² + 0.56²) / 2) = 0.513907;
+    // t = −0.43 / (0.513907 / √3) = −1.449255; with 2 degrees of freedom p = 1 − |t| / √(2 + t²) = 0.284294;
+    // Holm over the 2 points (the other has p = 1): 2 · 0.284294 = 0.568587, no clear difference.
+    const [first, second] = attentionAdvantage(results, "f1");
+    expect(first).toMatchObject({ baseline: "cnn", n: 3, verdict: "tie" });
+    expect(first!.mean).toBeCloseTo(-0.43, 12);
+    expect(first!.p).toBeCloseTo(0.284294, 5);
+    expect(first!.pHolm).toBeCloseTo(0.568587, 5);
+    expect(first!.hi - first!.mean).toBeCloseTo(4.302653 * (0.513907 / Math.sqrt(3)), 4);
+    // With 3 seeds at this spread, Holm's first step (α/2) needs |Δ| > t(0.9875, 2) · 0.513907 / √3 = 6.205347 · 0.296704 = 1.841152.
+    expect(first!.detectable).toBeCloseTo(1.841152, 4);
+    expect(second).toMatchObject({ n: 3, mean: 0, p: 1, verdict: "tie", detectable: 0 });
+    // Conditional on learning only seed 1 pairs: no test.
+    expect(attentionAdvantage(results, "f1", { learnedOnly: true })[0]).toMatchObject({ n: 1, verdict: "n/a", untested: "1 paired seed(s), at least 2 are needed" });
+  });
+
+  it("the headline says the learned rate, the conditional result, and that 3 seeds could not see the difference", () => {
+    const text = headline(results);
+    expect(text).toMatch(/^Attention \(bilstm-attention\) is neither clearly ahead of nor clearly behind the best baseline at any sweep point \(test F1 of every completed run/);
+    expect(text).toContain("Too few seeds to detect even a large difference (|Δ| ≥ 0.1) at location 0–0.3 (Δ −0.430 against cnn: with 3 seeds and the spread seen there only |Δ| > 1.84 could be significant;");
+    expect(text).toMatch(/about \d+ seeds would make a Δ of 0\.43 significant\)/);
+    expect(text).toContain("bilstm-attention learns in 1 of 3 runs at location 0–0.3 (Wilson 95% interval of the rate 0.06–0.79; ffn in 3 of 3, cnn in 3 of 3, bilstm in 3 of 3)");
+    expect(text).toContain("where it learns, its mean F1 there is 0.990 (cnn 0.980); conditional on learning, untested at location 0–0.3 (1 paired seed(s), at least 2 are needed).");
+  });
+
+  it("draws the all-runs line by default, the conditional one in the other view, and the learned rate with its Wilson band", () => {
+    const at = (spec: object) => ((spec as { data: { values: Array<Record<string, unknown>> } }).data.values).filter((v) => v.model === "bilstm-attention" && v.x === "0–0.3" && (v.metric ?? "F1") === "F1");
+    expect(at(metricBySweepSpec(results, "data.location"))).toMatchObject([{ n: 3, learned: "1 of 3" }]);
+    expect(at(metricBySweepSpec(results, "data.location"))[0]!.mean).toBeCloseTo(0.55, 12);
+    expect(at(metricBySweepSpec(results, "data.location", { learnedOnly: true }))).toMatchObject([{ n: 1, mean: 0.99 }]);
+    const [rate] = at(learnedRateSpec(results, "data.location"));
+    expect(rate).toMatchObject({ learned: "1 of 3" });
+    expect(rate!.rate).toBeCloseTo(1 / 3, 12);
+    expect(rate!.lo).toBeCloseTo(0.061491, 5);
+  });
+
+  it("renders both views in one offline page: all runs by default, conditional on learning on a switch", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsa-report-"));
+    const html = await renderExperimentReport(results);
+    expect(html).toContain("learns in 1 of 3 runs at location 0–0.3");
+    expect(html).toContain('<input type="radio" name="view" id="view-all" value="all" checked> every completed run (learned or not)');
+    expect(html).toContain('id="view-learned" value="learned"> conditional on learning (only the runs that learned)');
+    expect(html).toContain("<b>1 of 3</b> [0.06, 0.79]");
+    expect(html).toContain("0.5500 ± 0.5041 (1/3 learned)");
+    expect(html).toContain("0.9900 (1/3 learned)");
+    expect(html).toContain('<div class="view-learned"><p class="muted"><b>Conditional on learning</b>');
+    // Each view: the metric along location, the advantage, the critical difference; then the learned rate, curves, overlay, localisation.
+    const file = join(dir, "location.html");
+    writeFileSync(file, html);
+    expect(await checkReportInBrowser(file)).toEqual({ chartCount: 10, renderedCharts: 10, consoleErrors: [], networkRequests: [] });
+  });
+});
+
 describe("critical difference", () => {
-  it("ranks over (point, seed) blocks where every model learned, and joins only models not significantly different", () => {
+  it("ranks over (point, seed) blocks of every completed run, and joins only models not significantly different", () => {
     const cd = criticalDifference(twoAxisResults(), "f1")!;
-    // 4 points × 3 seeds, minus bilstm's 3 runs that did not learn and attention's one.
-    expect(cd.blocks).toBe(8);
+    // 4 points × 3 seeds; conditional on learning, minus bilstm's 3 runs that did not learn and attention's one.
+    expect(cd.blocks).toBe(12);
+    expect(criticalDifference(twoAxisResults(), "f1", { learnedOnly: true })!.blocks).toBe(8);
     expect(cd.models).toEqual(["ffn", "cnn", "bilstm", "bilstm-attention"]);
     expect(cd.averageRanks[0]).toBe(4);
     expect(cd.friedmanP).toBeLessThan(0.05);
@@ -83,28 +169,32 @@ describe("the HTML report", () => {
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/https?:\/\/(?!vega\.github\.io\/schema)[^"' ]+\.(js|css)/);
     // Static SVG in every chart container, so the page reads without JavaScript: metric by length, advantage,
-    // critical difference, training curves, attention overlay, localisation.
+    // critical difference, learned rate by length, training curves, attention overlay, localisation.
     const containers = html.match(/<div class="chart" data-chart="\d+" id="chart-\d+"><svg/g) ?? [];
-    expect(containers.length).toBe(6);
+    expect(containers.length).toBe(7);
+    // Every run learned: one view, no switch.
+    expect(html).not.toContain('name="view"');
     const file = join(dir, "demo.html");
     writeFileSync(file, html);
     const check = await checkReportInBrowser(file, { screenshot: join(dir, "demo.png") });
-    expect(check).toEqual({ chartCount: 6, renderedCharts: 6, consoleErrors: [], networkRequests: [] });
+    expect(check).toEqual({ chartCount: 7, renderedCharts: 7, consoleErrors: [], networkRequests: [] });
   });
 
   it("draws heatmaps for a two-axis sweep and counts the runs that did not learn per model and point", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tsa-report-"));
     const html = await renderExperimentReport(twoAxisResults());
-    // One metric chart per axis, the F1 heatmaps, the advantage and its heatmap, CD, curves, overlay, localisation.
-    expect(html.match(/<div class="chart" data-chart="\d+" id="chart-\d+"><svg/g)?.length).toBe(9);
-    expect(html).toContain("Mean test F1 over seeds per model, for each combination of the two axes.");
+    // In each of the two views: one metric chart per axis, the F1 heatmaps, the advantage and its heatmap, CD;
+    // then the learned rate per axis, curves, overlay, localisation.
+    expect(html.match(/<div class="chart" data-chart="\d+" id="chart-\d+"><svg/g)?.length).toBe(17);
+    expect(html).toContain("Mean test F1 over seeds per model, for each combination of the two axes;");
     expect(html).toContain("outlined and marked ▲ / ▼");
-    expect(html).toContain("<b>3</b> did not learn (of 3)");
-    expect(html).toContain("<b>1</b> did not learn (of 3)");
+    // bilstm learned on none of 3 seeds at (long, early), attention on 2 of 3 at (short, late).
+    expect(html).toContain("<b>0 of 3</b> [0.00, 0.56]");
+    expect(html).toContain("<b>2 of 3</b> [0.21, 0.94]");
     expect(html).toContain('<b class="behind">clearly behind</b>');
     const file = join(dir, "grid.html");
     writeFileSync(file, html);
-    expect(await checkReportInBrowser(file)).toEqual({ chartCount: 9, renderedCharts: 9, consoleErrors: [], networkRequests: [] });
+    expect(await checkReportInBrowser(file)).toEqual({ chartCount: 17, renderedCharts: 17, consoleErrors: [], networkRequests: [] });
   });
 
   it("renders an experiment without a sweep, with the paper table beside the reference", async () => {
@@ -114,7 +204,7 @@ describe("the HTML report", () => {
       experiment: { ...base.experiment, spec: { name: "demo" } },
       runs: base.runs.filter((r) => r.point["data.length"]?.toString() === "0.02,0.05").map((r) => ({ ...r, point: {} })),
     };
-    expect(headline(results)).toBe("Attention (bilstm-attention) clearly beats the best baseline (test F1, paired t over 3 seeds, one point, no correction needed, α = 0.05).");
+    expect(headline(results)).toBe("Attention (bilstm-attention) clearly beats the best baseline (test F1 of every completed run, paired t over 3 seeds, one point, no correction needed, α = 0.05).");
     const html = await renderExperimentReport(results);
     expect(html).toContain("bilstm-attention (reference article)");
     const file = join(dir, "paper.html");

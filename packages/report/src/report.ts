@@ -1,7 +1,7 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { attentionAdvantage, criticalDifference, headline } from "./analysis.js";
-import { escapeHtml, renderPage, type Block, type Section } from "./html.js";
-import { ATTENTION_MODEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, sweepPoints, usable, type SweepPoint } from "./results.js";
+import { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
+import { escapeHtml, renderPage, viewSwitch, type Block, type PageView, type Section } from "./html.js";
+import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, scored, sweepPoints, type RunView, type SweepPoint } from "./results.js";
 import {
   SELECTABLE_METRICS,
   advantageHeatmapSpec,
@@ -9,6 +9,7 @@ import {
   attentionOverlaySpec,
   criticalDifferenceSpec,
   heatmapSpec,
+  learnedRateSpec,
   localisationSpec,
   metricBySweepSpec,
   pointText,
@@ -23,21 +24,27 @@ const fixed = (v: number, digits = 4, sign = false) => (Number.isNaN(v) ? "–" 
 const pValue = (p: number) => (Number.isNaN(p) ? "–" : p.toPrecision(3));
 const runsAt = (results: ExperimentResults, p: SweepPoint, model: string) => results.runs.filter((r) => r.model === model && pointKey(r.point) === p.key);
 
-function sweepSection(results: ExperimentResults): Section {
+/** Which runs a view's numbers count, in the words of a caption. */
+const countedRuns = (view: RunView) =>
+  view.learnedOnly === true
+    ? `<b>${CONDITIONAL_LABEL}</b>: only the runs that learned count (see <a href="#learned">Did every run learn?</a>)`
+    : `every completed run counts at the score it reached, learned or not (see <a href="#learned">Did every run learn?</a>)`;
+
+function sweepSection(results: ExperimentResults, view: RunView): Section {
   const axes = axesOf(results);
   const blocks: Block[] = axes.map((axis) => ({
-    chart: metricBySweepSpec(results, axis),
+    chart: metricBySweepSpec(results, axis, view),
     caption:
       `Test metric against ${axisLabel(axis)}${axes.length > 1 ? `, one panel per value of ${axes.filter((a) => a !== axis).map(axisLabel).join(", ")}` : ""}: ` +
-      "mean over seeds, band = 95% t interval (clipped to [0, 1]). Choose the metric in the menu. Runs that did not learn are left out (see <a href=\"#excluded\">Runs left out</a>).",
+      `mean over seeds, band = 95% t interval (clipped to [0, 1]). Choose the metric in the menu. ${countedRuns(view)}.`,
   }));
-  if (axes.length === 2) blocks.push({ chart: heatmapSpec(results), caption: "Mean test F1 over seeds per model, for each combination of the two axes." });
-  if (axes.length === 0) blocks.push({ html: toHtml(buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true })[0]!, e) });
+  if (axes.length === 2) blocks.push({ chart: heatmapSpec(results, "f1", view), caption: `Mean test F1 over seeds per model, for each combination of the two axes; ${countedRuns(view)}.` });
+  if (axes.length === 0) blocks.push({ html: toHtml(buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true, learnedOnly: view.learnedOnly ?? false })[0]!, e) });
   return { id: "sweep", title: axes.length > 0 ? "Test metric across the sweep" : "Test metric per model", blocks };
 }
 
-function advantageSection(results: ExperimentResults): Section | null {
-  const advantages = attentionAdvantage(results, "f1");
+function advantageSection(results: ExperimentResults, view: RunView): Section | null {
+  const advantages = attentionAdvantage(results, "f1", view);
   if (advantages.length === 0) return null;
   const tested = advantages.filter((a) => a.verdict !== "n/a").length;
   const axes = axesOf(results);
@@ -46,8 +53,8 @@ function advantageSection(results: ExperimentResults): Section | null {
     pValue(a.p), pValue(a.pHolm), a.verdict === "n/a" ? `n/a: ${e(a.untested ?? "")}` : `<b class="${a.verdict}">${a.verdict === "tie" ? "no clear difference" : `clearly ${a.verdict}`}</b>`,
   ]);
   const blocks: Block[] = [];
-  if (tested > 0) blocks.push({ chart: advantageSpec(results), caption: "Δ F1 with its 95% paired interval; colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference)." });
-  if (axes.length === 2) blocks.push({ chart: advantageHeatmapSpec(results), caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction." });
+  if (tested > 0) blocks.push({ chart: advantageSpec(results, "f1", view), caption: "Δ F1 with its 95% paired interval; colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference)." });
+  if (axes.length === 2) blocks.push({ chart: advantageHeatmapSpec(results, "f1", view), caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction." });
   blocks.push({ html: table(["point", "best baseline", "Δ F1", "95% CI", "paired seeds", "p", "p (Holm)", "verdict"], rows) });
   return {
     id: "advantage",
@@ -56,13 +63,14 @@ function advantageSection(results: ExperimentResults): Section | null {
       `At each sweep point: ${ATTENTION_MODEL}'s test F1 minus the best baseline's (the baseline with the highest mean there), paired by seed — ` +
       "every model sees the same data for a given seed. The interval is the 95% t interval of the paired differences. " +
       `A point is <b>clearly ahead</b> (or <b>clearly behind</b>) when the paired t test stays significant at α = 0.05 after <b>Holm's correction for multiple comparisons</b> ` +
-      `over the ${tested} tested point(s) of this sweep.`,
+      `over the ${tested} tested point(s) of this sweep; ${countedRuns(view)}. ` +
+      "With few seeds a large difference can still come out as no clear difference: the headline says where the test could not have seen a difference of 0.1.",
     blocks,
   };
 }
 
-function rankingSection(results: ExperimentResults): Section | null {
-  const cd = criticalDifference(results, "f1");
+function rankingSection(results: ExperimentResults, view: RunView): Section | null {
+  const cd = criticalDifference(results, "f1", view);
   if (cd === null) return null;
   const pairs = cd.pairs.map((p) => [e(p.a), e(p.b), pValue(p.p), pValue(p.pHolm), p.pHolm < 0.05 ? "<b>differ</b>" : "no clear difference"]);
   const friedmanNote = cd.friedmanP < 0.05 ? "rejects equal ranks" : "does not reject equal ranks, so the pairwise tests below are shown for completeness only";
@@ -70,7 +78,7 @@ function rankingSection(results: ExperimentResults): Section | null {
     id: "ranking",
     title: "Ranking across the sweep",
     intro:
-      `Critical-difference diagram over ${cd.blocks} blocks (each sweep point × seed where every model has a usable run; runs that did not learn never enter): ` +
+      `Critical-difference diagram over ${cd.blocks} blocks (each sweep point × seed where every model has a counted run; ${countedRuns(view)}): ` +
       `average rank of test F1 (1 = best). The Friedman test (p = ${pValue(cd.friedmanP)}) ${friedmanNote}. ` +
       "Models joined by a bar are not significantly different by pairwise Wilcoxon signed-rank tests with Holm's correction (α = 0.05)." +
       // With few blocks no pair can differ at all: say so rather than let the bar read as a finding.
@@ -90,11 +98,11 @@ function curvesSection(results: ExperimentResults): Section {
 function attentionSection(results: ExperimentResults): Section | null {
   const blocks: Block[] = [];
   const overlay = attentionOverlaySpec(results);
-  if (overlay !== null) blocks.push({ chart: overlay, caption: "Blue: the series; red: the attention weights α over time; shaded: the true flat window. Choose any usable run in the menu." });
+  if (overlay !== null) blocks.push({ chart: overlay, caption: "Blue: the series; red: the attention weights α over time; shaded: the true flat window. Choose any completed run in the menu (the menu's runs include those that did not learn)." });
   const localisation = localisationSpec(results);
   if (localisation !== null) {
     const rows = sweepPoints(results).map((p) => {
-      const runs = runsAt(results, p, ATTENTION_MODEL).filter((r) => usable(r) && r.test?.attentionMassInWindow != null);
+      const runs = runsAt(results, p, ATTENTION_MODEL).filter((r) => scored(r) && r.test?.attentionMassInWindow != null);
       const avg = (f: (r: RunResult) => number) => (runs.length === 0 ? Number.NaN : runs.reduce((s, r) => s + f(r), 0) / runs.length);
       return [e(p.label), String(runs.length), fixed(avg((r) => r.test!.attentionMassInWindow!), 3), fixed(avg((r) => r.test!.attentionPeakInWindow!), 3)];
     });
@@ -110,7 +118,7 @@ function attentionSection(results: ExperimentResults): Section | null {
 function confusionSection(results: ExperimentResults): Section {
   const rows = sweepPoints(results).flatMap((p) =>
     modelsOf(results).map((model) => {
-      const runs = runsAt(results, p, model).filter(usable);
+      const runs = runsAt(results, p, model).filter(scored);
       const sum = (k: "tn" | "fp" | "fn" | "tp") => (runs.length === 0 ? "–" : String(runs.reduce((s, r) => s + (r.test?.[k] ?? 0), 0)));
       return [e(p.label), e(model), String(runs.length), sum("tn"), sum("fp"), sum("fn"), sum("tp")];
     }),
@@ -118,14 +126,14 @@ function confusionSection(results: ExperimentResults): Section {
   return {
     id: "confusion",
     title: "Confusion matrices",
-    intro: "Test-set counts summed over seeds (usable runs): [[tn, fp], [fn, tp]] with anomalous = positive.",
+    intro: "Test-set counts summed over seeds (every completed run, learned or not): [[tn, fp], [fn, tp]] with anomalous = positive.",
     blocks: [{ html: table(["point", "model", "runs", "tn", "fp", "fn", "tp"], rows) }],
   };
 }
 
-function tablesSection(results: ExperimentResults): Section {
+function tablesSection(results: ExperimentResults, view: RunView): Section {
   const single = sweepPoints(results).length <= 1;
-  const tables = single ? [buildPaperTable(results)] : buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true });
+  const tables = single ? [buildPaperTable(results, 4, view)] : buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true, learnedOnly: view.learnedOnly ?? false });
   return {
     id: "tables",
     title: "Paper-style tables",
@@ -134,26 +142,36 @@ function tablesSection(results: ExperimentResults): Section {
   };
 }
 
-function excludedSection(results: ExperimentResults): Section {
+/**
+ * Learned as a measure of its own: per model and point, k of n completed runs learned, with the Wilson 95%
+ * interval, a chart of the rate along each axis, and the runs without a score.
+ */
+function learnedSection(results: ExperimentResults): Section {
   const models = modelsOf(results);
-  const flagged = results.runs.filter((r) => !usable(r));
+  const axes = axesOf(results);
+  const cells = summarize(results, "f1");
   const rows = sweepPoints(results).map((p) => [
     e(p.label),
     ...models.map((m) => {
-      const runs = runsAt(results, p, m);
-      const dnl = runs.filter((r) => r.status === "completed" && r.didNotLearn).length;
-      const other = runs.filter((r) => !usable(r) && !(r.status === "completed" && r.didNotLearn)).length;
-      const parts = [dnl > 0 ? `<b>${dnl}</b> did not learn` : "", other > 0 ? `${other} not completed` : ""].filter((x) => x !== "");
-      return parts.length === 0 ? `0 of ${runs.length}` : `${parts.join(", ")} (of ${runs.length})`;
+      const { learned } = cells.find((c) => c.point.key === p.key && c.model === m)!;
+      const unscored = runsAt(results, p, m).filter((r) => !scored(r)).length;
+      const rate = learned.n === 0 ? "–" : `${learned.k < learned.n ? `<b>${learned.k} of ${learned.n}</b>` : `${learned.k} of ${learned.n}`} [${fixed(learned.lo, 2)}, ${fixed(learned.hi, 2)}]`;
+      return rate + (unscored > 0 ? ` · ${unscored} not completed` : "");
     }),
   ]);
+  const charts: Block[] = axes.map((axis) => ({
+    chart: learnedRateSpec(results, axis),
+    caption: `Share of completed runs that learned against ${axisLabel(axis)}, per model; band = Wilson 95% interval (with 3 runs, 3 of 3 still allows a rate as low as 0.44).`,
+  }));
   return {
-    id: "excluded",
-    title: "Runs left out",
+    id: "learned",
+    title: "Did every run learn?",
     intro:
-      "Runs that never learned (validation loss never went below the chance level ln 2 by at least 0.02) are flagged <b>did not learn</b> in the store and here, " +
-      "and kept out of every mean, interval, comparison and ranking above, as are failed, interrupted and unfinished runs. Counts per model and sweep point:",
-    blocks: [{ html: flagged.length === 0 ? "<p>None: every run completed and learned.</p>" : table(["point", ...models], rows) }],
+      "A run <b>did not learn</b> when its validation loss never went clearly below the chance level ln 2 (the flag is set once, by training, and stored with the run: " +
+      "<code>did_not_learn</code> in <code>run_summary</code>). Such a run still has a test score, and every mean, interval, comparison and ranking on this page counts it at that score " +
+      `unless you choose <i>${CONDITIONAL_LABEL}</i> at the top. Failed, interrupted and unfinished runs have no score and are left out. ` +
+      "Runs that learned, k of n completed, with the Wilson 95% interval of the rate:",
+    blocks: [...charts, { html: table(["point", ...models], rows) }],
   };
 }
 
@@ -188,6 +206,25 @@ function setupText(spec: unknown): string {
     .join(" · ");
 }
 
+/**
+ * A section in both views: every block of the all-runs build shows in the default view, every block of the
+ * conditional build (its intro led by "conditional on learning") in the other.
+ */
+function inBothViews(build: (view: RunView) => Section | null): Section | null {
+  const [all, conditional] = [build({}), build({ learnedOnly: true })];
+  const base = all ?? conditional;
+  if (base === null) return null;
+  const tag = (section: Section | null, view: PageView, lead: string): Block[] =>
+    section === null
+      ? [{ html: `<p class="muted">${lead}nothing to show.</p>`, view }]
+      : [...(section.intro === undefined ? [] : [{ html: `<p class="muted">${lead}${section.intro}</p>`, view }]), ...section.blocks.map((b) => ({ ...b, view }))];
+  return {
+    id: base.id,
+    title: base.title,
+    blocks: [...tag(all, "all", ""), ...tag(conditional, "learned", `<b>Conditional on learning</b> (only the runs that learned count): `)],
+  };
+}
+
 export interface ReportOptions {
   /** Shown in the footer; defaults to now. */
   generatedAt?: Date;
@@ -198,20 +235,25 @@ export async function renderExperimentReport(results: ExperimentResults, options
   const { experiment, runs } = results;
   const counts = ["completed", "failed", "interrupted", "running", "queued"].map((s) => [s, runs.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
   const setup = setupText(experiment.spec);
+  const twoViews = runs.some((r) => scored(r) && r.didNotLearn);
+  const switcher = twoViews ? viewSwitch({ all: "every completed run (learned or not)", learned: `${CONDITIONAL_LABEL} (only the runs that learned)` }) : "";
   const header = `<h1>${e(experiment.name)}</h1>
 <p>${e(experiment.description)}</p>
 <p class="lead">${e(headline(results))}</p>
+${switcher}
 <p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
 models ${modelsOf(results).map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
 ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code> · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
+  // With no run that failed to learn both views are the same page: show it once.
+  const views = (build: (view: RunView) => Section | null) => (twoViews ? inBothViews(build) : build({}));
   const sections = [
-    sweepSection(results),
-    advantageSection(results),
-    rankingSection(results),
+    views((v) => sweepSection(results, v)),
+    views((v) => advantageSection(results, v)),
+    views((v) => rankingSection(results, v)),
+    learnedSection(results),
     curvesSection(results),
     attentionSection(results),
-    excludedSection(results),
-    tablesSection(results),
+    views((v) => tablesSection(results, v)),
     confusionSection(results),
     runsSection(results),
   ].filter((s): s is Section => s !== null);

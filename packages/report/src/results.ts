@@ -82,10 +82,30 @@ export function modelsOf(results: ExperimentResults): string[] {
   return [...known, ...[...present].filter((m) => !MODEL_ORDER.includes(m)).sort()];
 }
 
-/** Completed runs that learned: the ones means, intervals and rankings are computed from. */
-export function usable(run: RunResult): boolean {
-  return run.status === "completed" && !run.didNotLearn && run.test !== null;
+/** A completed run with its test score, learned or not: every mean, interval, comparison and ranking counts it. */
+export function scored(run: RunResult): boolean {
+  return run.status === "completed" && run.test !== null;
 }
+
+/**
+ * A scored run that learned. "Learned" is the stored `did_not_learn` flag, set once by training
+ * (`didNotLearn` in @tsa/models); the report never re-derives it from the losses.
+ */
+export function learned(run: RunResult): boolean {
+  return scored(run) && !run.didNotLearn;
+}
+
+/** Which runs the numbers count: every scored run (the default), or, conditional on learning, those that learned. */
+export interface RunView {
+  learnedOnly?: boolean;
+}
+
+export function counted(run: RunResult, view: RunView = {}): boolean {
+  return view.learnedOnly === true ? learned(run) : scored(run);
+}
+
+/** How a view is labelled wherever its numbers are shown. */
+export const CONDITIONAL_LABEL = "conditional on learning";
 
 export function metricOf(run: RunResult, metric: MetricName): number {
   return run.test?.[metric] ?? Number.NaN;

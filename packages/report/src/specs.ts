@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { attentionAdvantage, summarize, type CriticalDifference } from "./analysis.js";
-import { ATTENTION_MODEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, sweepPoints, usable, type MetricName } from "./results.js";
+import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
 
 /** Vega-Lite specs, one typed function per chart: results in, a spec with its data inlined out. */
 
@@ -24,33 +24,54 @@ export function pointText(point: Record<string, unknown>): string {
   return Object.entries(point).map(([k, v]) => `${axisLabel(k)} ${formatValue(v)}`).join(", ");
 }
 
+/** ` (conditional on learning)` after a title in the conditional view. */
+const viewSuffix = (view: RunView) => (view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : "");
+
+/** Where in the file's order a point lies on `axis`, and the panel it falls in (the values of the other axes). */
+function placement(results: ExperimentResults, axis: string, others: readonly string[], point: Record<string, unknown>) {
+  return {
+    x: formatValue(point[axis]), order: order(results, axis, point[axis]),
+    panel: others.map((a) => `${axisLabel(a)} ${formatValue(point[a])}`).join(", "),
+    panelOrder: others.reduce((s, a) => s * 100 + order(results, a, point[a]), 0),
+  };
+}
+
+/** A line per model along one axis over a band; with more axes, one panel per value of the others. */
+function alongAxis(others: readonly string[], encoding: object, layer: object[], common: object): TopLevelSpec {
+  if (others.length === 0) return { ...common, width: WIDTH, height: HEIGHT, encoding, layer } as TopLevelSpec;
+  return {
+    ...common,
+    facet: { column: { field: "panel", type: "nominal", title: null, sort: { field: "panelOrder", op: "min" } } },
+    spec: { width: 200, height: 200, encoding, layer },
+  } as TopLevelSpec;
+}
+
 /**
  * The metric (F1, accuracy or ROC AUC, chosen in a menu) against one axis: a line per model, the 95% t
- * band over seeds. With a second axis, one panel per value of the other axes.
+ * band over seeds; every completed run counts unless `view.learnedOnly`. With a second axis, one panel
+ * per value of the other axes.
  */
-export function metricBySweepSpec(results: ExperimentResults, axis: string): TopLevelSpec {
+export function metricBySweepSpec(results: ExperimentResults, axis: string, view: RunView = {}): TopLevelSpec {
   const models = modelsOf(results);
   const others = axesOf(results).filter((a) => a !== axis);
   const values = SELECTABLE_METRICS.flatMap((metric) =>
-    summarize(results, metric)
+    summarize(results, metric, view)
       .filter((c) => c.n > 0)
       .map((c) => ({
-        metric: METRICS[metric], model: c.model, x: formatValue(c.point.point[axis]), order: order(results, axis, c.point.point[axis]),
-        panel: others.map((a) => `${axisLabel(a)} ${formatValue(c.point.point[a])}`).join(", "),
-        panelOrder: others.reduce((s, a) => s * 100 + order(results, a, c.point.point[a]), 0),
-        mean: c.mean, lo: c.lo, hi: c.hi, bandLo: clamp01(c.lo), bandHi: clamp01(c.hi), n: c.n, leftOut: c.didNotLearn + c.failed,
+        metric: METRICS[metric], model: c.model, ...placement(results, axis, others, c.point.point),
+        mean: c.mean, lo: c.lo, hi: c.hi, bandLo: clamp01(c.lo), bandHi: clamp01(c.hi), n: c.n, learned: `${c.learned.k} of ${c.learned.n}`,
       })),
   );
   const x = { field: "x", type: "ordinal" as const, title: axisLabel(axis), sort: { field: "order" } };
   const layer = [
-    { mark: { type: "area" as const, opacity: 0.18 }, encoding: { y: { field: "bandLo", type: "quantitative" as const, title: "test metric (mean, 95% CI over seeds)", scale: { zero: false } }, y2: { field: "bandHi" } } },
+    { mark: { type: "area" as const, opacity: 0.18 }, encoding: { y: { field: "bandLo", type: "quantitative" as const, title: `test metric (mean, 95% CI over seeds)${viewSuffix(view)}`, scale: { zero: false } }, y2: { field: "bandHi" } } },
     {
       mark: { type: "line" as const, point: true },
       encoding: {
         y: { field: "mean", type: "quantitative" as const },
         tooltip: [
           { field: "model" }, { field: "x", title: axisLabel(axis) }, { field: "mean", format: ".4f" }, { field: "lo", title: "95% CI low", format: ".4f" },
-          { field: "hi", title: "95% CI high", format: ".4f" }, { field: "n", title: "seeds" }, { field: "leftOut", title: "left out (did not learn, failed)" },
+          { field: "hi", title: "95% CI high", format: ".4f" }, { field: "n", title: "seeds counted" }, { field: "learned", title: "runs that learned" },
         ],
       },
     },
@@ -61,18 +82,40 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string): Top
     params: [{ name: "metric", value: "F1", bind: { input: "select" as const, options: SELECTABLE_METRICS.map((m) => METRICS[m]), name: "metric " } }],
     transform: [{ filter: "datum.metric === metric" }],
   };
-  if (others.length === 0) return { ...common, width: WIDTH, height: HEIGHT, encoding: { x, color: modelColor(models) }, layer } as TopLevelSpec;
-  return {
-    ...common,
-    facet: { column: { field: "panel", type: "nominal", title: null, sort: { field: "panelOrder", op: "min" } } },
-    spec: { width: 200, height: 200, encoding: { x, color: modelColor(models) }, layer },
-  } as TopLevelSpec;
+  return alongAxis(others, { x, color: modelColor(models) }, layer, common);
+}
+
+/**
+ * The share of completed runs that learned against one axis, a line per model, the band its Wilson 95%
+ * interval. With a second axis, one panel per value of the other axes.
+ */
+export function learnedRateSpec(results: ExperimentResults, axis: string): TopLevelSpec {
+  const models = modelsOf(results);
+  const others = axesOf(results).filter((a) => a !== axis);
+  const values = summarize(results, "f1")
+    .filter((c) => c.learned.n > 0)
+    .map((c) => ({
+      model: c.model, ...placement(results, axis, others, c.point.point),
+      rate: c.learned.rate, lo: c.learned.lo, hi: c.learned.hi, learned: `${c.learned.k} of ${c.learned.n}`,
+    }));
+  const x = { field: "x", type: "ordinal" as const, title: axisLabel(axis), sort: { field: "order" } };
+  const layer = [
+    { mark: { type: "area" as const, opacity: 0.15 }, encoding: { y: { field: "lo", type: "quantitative" as const, title: "runs that learned (share, Wilson 95% CI)", scale: { domain: [0, 1] } }, y2: { field: "hi" } } },
+    {
+      mark: { type: "line" as const, point: true },
+      encoding: {
+        y: { field: "rate", type: "quantitative" as const },
+        tooltip: [{ field: "model" }, { field: "x", title: axisLabel(axis) }, { field: "learned", title: "learned" }, { field: "rate", format: ".2f" }, { field: "lo", title: "Wilson low", format: ".3f" }, { field: "hi", title: "Wilson high", format: ".3f" }],
+      },
+    },
+  ];
+  return alongAxis(others, { x, color: modelColor(models) }, layer, { $schema: SCHEMA, data: { values } });
 }
 
 /** Attention minus the best baseline per point, its 95% interval, colour by the Holm-corrected verdict. */
-export function advantageSpec(results: ExperimentResults, metric: MetricName = "f1"): TopLevelSpec {
+export function advantageSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
   const axes = axesOf(results);
-  const values = attentionAdvantage(results, metric)
+  const values = attentionAdvantage(results, metric, view)
     .filter((a) => a.verdict !== "n/a")
     // A difference of two metrics lies in [-1, 1]: the drawn interval stops there (the tooltip keeps the t interval).
     .map((a) => ({
@@ -89,7 +132,7 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
     encoding: { x },
     layer: [
       { mark: { type: "rule", strokeDash: [4, 4], color: "#888" }, encoding: { y: { datum: 0 } } },
-      { mark: { type: "rule", strokeWidth: 2 }, encoding: { y: { field: "barLo", type: "quantitative", title: `Δ test ${METRICS[metric]}: ${ATTENTION_MODEL} − best baseline` }, y2: { field: "barHi" }, color } },
+      { mark: { type: "rule", strokeWidth: 2 }, encoding: { y: { field: "barLo", type: "quantitative", title: `Δ test ${METRICS[metric]}: ${ATTENTION_MODEL} − best baseline${viewSuffix(view)}` }, y2: { field: "barHi" }, color } },
       {
         mark: { type: "point", filled: true, size: 80 },
         encoding: {
@@ -103,11 +146,11 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
 }
 
 /** Two-axis sweeps: the metric per model as heatmaps, one per model. */
-export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1"): TopLevelSpec {
+export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
   const [ax, ay] = axesOf(results) as [string, string];
-  const values = summarize(results, metric).map((c) => ({
+  const values = summarize(results, metric, view).map((c) => ({
     model: c.model, x: formatValue(c.point.point[ax]), y: formatValue(c.point.point[ay]), xo: order(results, ax, c.point.point[ax]), yo: order(results, ay, c.point.point[ay]),
-    mean: c.n > 0 ? c.mean : null, label: c.n > 0 ? c.mean.toFixed(3) : "–", n: c.n, leftOut: c.didNotLearn + c.failed,
+    mean: c.n > 0 ? c.mean : null, label: c.n > 0 ? c.mean.toFixed(3) : "–", n: c.n, learned: `${c.learned.k} of ${c.learned.n}`,
   }));
   const x = { field: "x", type: "ordinal" as const, title: axisLabel(ax), sort: { field: "xo" } };
   const y = { field: "y", type: "ordinal" as const, title: axisLabel(ay), sort: { field: "yo" } };
@@ -124,8 +167,8 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
         {
           mark: "rect",
           encoding: {
-            x, y, color: { field: "mean", type: "quantitative", title: `mean test ${METRICS[metric]}`, scale: { scheme: "viridis" } },
-            tooltip: [{ field: "model" }, { field: "x", title: axisLabel(ax) }, { field: "y", title: axisLabel(ay) }, { field: "mean", format: ".4f" }, { field: "n", title: "seeds" }, { field: "leftOut", title: "left out" }],
+            x, y, color: { field: "mean", type: "quantitative", title: `mean test ${METRICS[metric]}${viewSuffix(view)}`, scale: { scheme: "viridis" } },
+            tooltip: [{ field: "model" }, { field: "x", title: axisLabel(ax) }, { field: "y", title: axisLabel(ay) }, { field: "mean", format: ".4f" }, { field: "n", title: "seeds counted" }, { field: "learned", title: "runs that learned" }],
           },
         },
         { mark: { type: "text", fontSize: 10 }, encoding: { x, y, text: { field: "label" }, color: { condition: { test: "isValid(datum.mean) && datum.mean <= (datum.low + datum.high) / 2", value: "white" }, value: "black" } } },
@@ -135,10 +178,10 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
 }
 
 /** Two-axis sweeps: attention's advantage as a diverging heatmap, clearly ahead / behind cells outlined. */
-export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricName = "f1"): TopLevelSpec {
+export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
   const [ax, ay] = axesOf(results) as [string, string];
   const mark = { ahead: " ▲", behind: " ▼", tie: "", "n/a": "" };
-  const values = attentionAdvantage(results, metric).map((a) => ({
+  const values = attentionAdvantage(results, metric, view).map((a) => ({
     x: formatValue(a.point.point[ax]), y: formatValue(a.point.point[ay]), xo: order(results, ax, a.point.point[ax]), yo: order(results, ay, a.point.point[ay]),
     mean: a.verdict === "n/a" ? null : a.mean, verdict: a.verdict, baseline: a.baseline ?? "–", pHolm: a.pHolm,
     label: a.verdict === "n/a" ? "n/a" : `${a.mean >= 0 ? "+" : ""}${a.mean.toFixed(3)}${mark[a.verdict]}`,
@@ -156,7 +199,7 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
         mark: { type: "rect", strokeWidth: 3 },
         encoding: {
           x, y,
-          color: { field: "mean", type: "quantitative", title: `Δ ${METRICS[metric]}`, scale: { scheme: "redblue", domainMid: 0 } },
+          color: { field: "mean", type: "quantitative", title: `Δ ${METRICS[metric]}${viewSuffix(view)}`, scale: { scheme: "redblue", domainMid: 0 } },
           stroke: { condition: { test: clear, value: "#111" }, value: null },
           tooltip: [{ field: "x", title: axisLabel(ax) }, { field: "y", title: axisLabel(ay) }, { field: "baseline", title: "best baseline" }, { field: "mean", format: "+.4f" }, { field: "pHolm", title: "p (Holm)", format: ".3g" }, { field: "verdict" }],
         },
@@ -208,17 +251,17 @@ export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** The attention runs a reader can choose from, in sweep order: usable, with stored samples. */
+/** The attention runs a reader can choose from, in sweep order: completed (learned or not), with stored samples. */
 function overlayRuns(results: ExperimentResults): RunResult[] {
   const position = new Map(sweepPoints(results).map((p) => [p.key, p.order]));
   return results.runs
-    .filter((r) => r.model === ATTENTION_MODEL && usable(r) && r.attention.length > 0)
+    .filter((r) => r.model === ATTENTION_MODEL && scored(r) && r.attention.length > 0)
     .sort((a, b) => (position.get(pointKey(a.point)) ?? 0) - (position.get(pointKey(b.point)) ?? 0) || a.seed - b.seed);
 }
 
 /**
  * The reference's figures: an anomalous and a normal test series, the attention weights α over them and
- * the true flat window shaded, for the run chosen in the menu (any usable bilstm-attention run).
+ * the true flat window shaded, for the run chosen in the menu (any completed bilstm-attention run).
  */
 export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec | null {
   const runs = overlayRuns(results);
@@ -258,7 +301,7 @@ export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec |
 /** Attention localisation per point: share of α in the true window, share of peaks inside it. */
 export function localisationSpec(results: ExperimentResults): TopLevelSpec | null {
   const points = sweepPoints(results);
-  const runs = results.runs.filter((r) => r.model === ATTENTION_MODEL && usable(r) && r.test?.attentionMassInWindow != null);
+  const runs = results.runs.filter((r) => r.model === ATTENTION_MODEL && scored(r) && r.test?.attentionMassInWindow != null);
   if (runs.length === 0) return null;
   const values = points.flatMap((p) => {
     const here = runs.filter((r) => pointKey(r.point) === p.key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { friedman, holm, mean, pairedDifference, ranks, std, tInterval, verdict, wilcoxonSignedRank } from "./stats.js";
+import { friedman, holm, mean, minimumDetectableDifference, pairedDifference, pairsNeeded, ranks, std, tInterval, verdict, wilcoxonSignedRank, wilson } from "./stats.js";
 
 describe("statistics against hand-computed values", () => {
   it("mean, sample std and the 95% t interval", () => {
@@ -95,5 +95,36 @@ describe("statistics against hand-computed values", () => {
     expect(r.averageRanks).toEqual([1, 2, 3]);
     expect(r.statistic).toBeCloseTo(6, 12);
     expect(r.p).toBeCloseTo(Math.exp(-3), 8);
+  });
+});
+
+describe("learned rates and what a few seeds can detect", () => {
+  it("Wilson 95% interval, by hand", () => {
+    // k = 1, n = 3: p = 1/3, z = 1.959964, z² = 3.841459; denominator 1 + z²/3 = 2.280486;
+    // centre (1/3 + z²/6) / 2.280486 = (0.333333 + 0.640243) / 2.280486 = 0.426916;
+    // half z / 2.280486 · √(p(1 − p)/3 + z²/36) = 0.859454 · √(0.074074 + 0.106707) = 0.859454 · 0.425183 = 0.365425;
+    // → [0.061491, 0.792341].
+    const w = wilson(1, 3);
+    expect(w.rate).toBeCloseTo(1 / 3, 12);
+    expect(w.lo).toBeCloseTo(0.061491, 5);
+    expect(w.hi).toBeCloseTo(0.792341, 5);
+    // 3 of 3: the interval is not [1, 1]; centre (1 + z²/6) / 2.280486 = 0.719264, half 0.859454 · √(z²/36) = 0.280736 → [0.438503, 1].
+    expect(wilson(3, 3).lo).toBeCloseTo(0.438503, 5);
+    expect(wilson(3, 3).hi).toBeCloseTo(1, 12);
+    expect(wilson(0, 3).lo).toBeCloseTo(0, 12);
+    expect(wilson(0, 3).hi).toBeCloseTo(1 - 0.438503, 5);
+    expect(wilson(0, 0)).toEqual({ k: 0, n: 0, rate: Number.NaN, lo: 0, hi: 1 });
+  });
+
+  it("the smallest significant paired difference, and the pairs a difference needs", () => {
+    // n = 2, α = 0.05/5 = 0.01 (Holm's first step over 5 points): t(0.995, 1) = 63.656741; sd 0.2 → 63.656741 · 0.2 / √2 = 9.002385.
+    expect(minimumDetectableDifference(2, 0.2, 0.01)).toBeCloseTo(9.002385, 4);
+    // n = 3, α = 0.05: t(0.975, 2) = 4.302653; sd 0.1 → 0.248414.
+    expect(minimumDetectableDifference(3, 0.1)).toBeCloseTo(0.248414, 5);
+    expect(minimumDetectableDifference(1, 0.1)).toBe(Number.POSITIVE_INFINITY);
+    // A difference of 0.2 at sd 0.1, α = 0.05: n = 3 needs 0.248 (too much), n = 4 needs t(0.975, 3) · 0.1 / 2 = 3.182446 · 0.05 = 0.159.
+    expect(pairsNeeded(0.2, 0.1)).toBe(4);
+    expect(pairsNeeded(-0.2, 0.1)).toBe(4);
+    expect(pairsNeeded(0, 0.1)).toBeNull();
   });
 });

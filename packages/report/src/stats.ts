@@ -134,3 +134,47 @@ export function friedman(blocks: readonly (readonly number[])[]): { averageRanks
   const statistic = uncorrected / correction;
   return { averageRanks, statistic, p: 1 - jStat.chisquare.cdf(statistic, k - 1) };
 }
+
+export interface Proportion {
+  /** Successes (runs that learned) of `n` trials (runs with a score). */
+  k: number;
+  n: number;
+  rate: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Wilson score interval of a proportion k/n (Wilson 1927): unlike the normal (Wald) interval it stays
+ * inside [0, 1] and is not zero-width at 0 of n or n of n, which is where a few seeds put us. No trials:
+ * rate NaN, interval [0, 1].
+ */
+export function wilson(k: number, n: number, level = 0.95): Proportion {
+  if (n === 0) return { k, n, rate: Number.NaN, lo: 0, hi: 1 };
+  const z = jStat.normal.inv(1 - (1 - level) / 2, 0, 1);
+  const p = k / n;
+  const denominator = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denominator;
+  const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return { k, n, rate: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+}
+
+/**
+ * The smallest mean paired difference a two-sided paired t test over `n` pairs with spread `sd` (sample std
+ * of the differences) rejects at level `alpha`: t(1 − α/2, n − 1) · sd / √n. With Holm over m tests, pass
+ * α/m: Holm's first step, the threshold a lone difference must pass whatever the other points do.
+ */
+export function minimumDetectableDifference(n: number, sd: number, alpha = 0.05): number {
+  if (n < 2) return Number.POSITIVE_INFINITY;
+  return jStat.studentt.inv(1 - alpha / 2, n - 1) * (sd / Math.sqrt(n));
+}
+
+/**
+ * How many pairs the same test needs before a mean difference of `difference` at spread `sd` would be
+ * significant (the n where `minimumDetectableDifference` drops below it; that is about even odds of
+ * detecting a true difference of that size, not 80% power); null beyond `max`.
+ */
+export function pairsNeeded(difference: number, sd: number, alpha = 0.05, max = 1000): number | null {
+  for (let n = 2; n <= max; n++) if (minimumDetectableDifference(n, sd, alpha) < Math.abs(difference)) return n;
+  return null;
+}

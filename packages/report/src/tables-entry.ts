@@ -4,4 +4,4 @@ export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEsc
 export type { MetricTableOptions, TableCell, TableModel } from "./tables.js";
 export { summarize } from "./analysis.js";
 export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
-export type { MetricName, SweepPoint } from "./results.js";
+export type { MetricName, RunView, SweepPoint } from "./results.js";

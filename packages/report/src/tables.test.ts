@@ -38,10 +38,12 @@ function results(name: string, sweep: Record<string, unknown[]>, runs: RunResult
  *   0.1–0.2:  ffn 0.60 0.62 (0.6100 ± 0.0141)  cnn 0.80 0.82 (0.8100 ± 0.0141)  my_model 0.90 0.92 (0.9100 ± 0.0141)
  *             my_model leads cnn by exactly 0.10 on both seeds: the paired test marks it.
  *   0.2–0.4:  ffn 0.70 0.70  cnn 0.80 0.80  my_model 0.80 0.80: a tie for best (both bold, ffn underlined, no mark).
- *   0.4–0.6:  ffn 0.50 0.70 (0.6000 ± 0.1414)  cnn 0.65 0.75 (0.7000 ± 0.0707)  my_model did not learn (–):
- *             cnn bold, ffn underlined; the row is left out of rank and wins.
- * Ranks (1 = best, ties averaged) over the two complete rows: ffn 3, 3 → 3.00; cnn 2, 1.5 → 1.75; my_model 1, 1.5 → 1.25.
- * Wins (best, ties count for each) over the same rows: ffn 0, cnn 1, my_model 2.
+ *   0.4–0.6:  ffn 0.50 0.70 (0.6000 ± 0.1414)  cnn 0.65 0.75 (0.7000 ± 0.0707)  my_model 0.60 0.60 but neither run learned
+ *             (0.6000 ± 0.0000, 0/2 learned): cnn bold, ffn and my_model underlined.
+ * Ranks (1 = best, ties averaged) over the three rows: ffn 3, 3, 2.5 → 2.83; cnn 2, 1.5, 1 → 1.50; my_model 1, 1.5, 2.5 → 1.67.
+ * Wins (best, ties count for each): ffn 0, cnn 2, my_model 2.
+ * Conditional on learning my_model has no result at 0.4–0.6 (–, 0/2 learned), the row is left out of rank and wins:
+ * ffn 3, 3 → 3.00; cnn 2, 1.5 → 1.75; my_model 1, 1.5 → 1.25; wins ffn 0, cnn 1, my_model 2.
  */
 const LENGTHS = [[0.1, 0.2], [0.2, 0.4], [0.4, 0.6]];
 const F1: Record<string, number[][]> = {
@@ -68,14 +70,15 @@ describe("buildMetricTable over a sweep", () => {
     expect(table!.rows.map((r) => r.cells.map((c) => c.text))).toEqual([
       ["0.6100 ± 0.0141", "0.8100 ± 0.0141", "0.9100 ± 0.0141"],
       ["0.7000 ± 0.0000", "0.8000 ± 0.0000", "0.8000 ± 0.0000"],
-      ["0.6000 ± 0.1414", "0.7000 ± 0.0707", "–"],
+      ["0.6000 ± 0.1414", "0.7000 ± 0.0707", "0.6000 ± 0.0000 (0/2 learned)"],
     ]);
     expect(table!.rows[2]!.cells[1]!.std).toBeCloseTo(Math.sqrt(0.005), 12);
+    expect(table!.rows[2]!.cells.map((c) => c.learned)).toEqual([{ k: 2, n: 2 }, { k: 2, n: 2 }, { k: 0, n: 2 }]);
   });
 
   it("bolds the best of each row, underlines the second, and a tie for best shares bold", () => {
     const marks = table!.rows.map((r) => r.cells.map((c) => (c.bold ? "B" : c.underline ? "U" : ".")).join(""));
-    expect(marks).toEqual([".UB", "UBB", "UB."]);
+    expect(marks).toEqual([".UB", "UBB", "UBU"]);
   });
 
   it("marks only a sole best that a paired test over seeds puts clearly ahead of the runner-up", () => {
@@ -90,11 +93,23 @@ describe("buildMetricTable over a sweep", () => {
 
   it("closes with average rank (ties averaged) and wins over the rows where every model has a result", () => {
     expect(table!.footer).toEqual([
+      { label: "average rank", cells: ["2.83", "1.50", "1.67"], values: [8.5 / 3, 1.5, 5 / 3] },
+      { label: "wins", cells: ["0", "2", "2"], values: [0, 2, 2] },
+    ]);
+    expect(table!.notes).toContain("every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did");
+  });
+
+  it("conditional on learning (--learned-only): runs that did not learn left out, and the title says so", () => {
+    const [conditional] = buildMetricTable(sweep, { metrics: ["f1"], markSignificant: true, learnedOnly: true });
+    expect(conditional!.title).toBe("len_sweep: test F1 (conditional on learning)");
+    expect(conditional!.rows[2]!.cells.map((c) => c.text)).toEqual(["0.6000 ± 0.1414", "0.7000 ± 0.0707", "– (0/2 learned)"]);
+    expect(conditional!.rows.map((r) => r.cells.map((c) => (c.bold ? "B" : c.underline ? "U" : ".")).join(""))).toEqual([".UB", "UBB", "UB."]);
+    expect(conditional!.footer).toEqual([
       { label: "average rank", cells: ["3.00", "1.75", "1.25"], values: [3, 1.75, 1.25] },
       { label: "wins", cells: ["0", "1", "2"], values: [0, 1, 2] },
     ]);
-    expect(table!.notes).toContain("2 run(s) left out: not completed (queued, running, failed, interrupted) or did not learn");
-    expect(table!.notes).toContain("average rank and wins over the 2 row(s) where every model has a result");
+    expect(conditional!.notes).toContain("conditional on learning: 2 completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did");
+    expect(conditional!.notes).toContain("average rank and wins over the 2 row(s) where every model has a result");
   });
 
   it("builds one table per metric", () => {
@@ -111,8 +126,8 @@ describe("renderers", () => {
     expect(md).toContain("| point | ffn | cnn | my_model |\n| --- | ---: | ---: | ---: |");
     expect(md).toContain("| 0.1–0.2 | 0.6100 ± 0.0141 | <ins>0.8100 ± 0.0141</ins> | **0.9100 ± 0.0141 \\*** |");
     expect(md).toContain("| 0.2–0.4 | <ins>0.7000 ± 0.0000</ins> | **0.8000 ± 0.0000** | **0.8000 ± 0.0000** |");
-    expect(md).toContain("| 0.4–0.6 | <ins>0.6000 ± 0.1414</ins> | **0.7000 ± 0.0707** | – |");
-    expect(md).toContain("| *average rank* | 3.00 | 1.75 | 1.25 |\n| *wins* | 0 | 1 | 2 |");
+    expect(md).toContain("| 0.4–0.6 | <ins>0.6000 ± 0.1414</ins> | **0.7000 ± 0.0707** | <ins>0.6000 ± 0.0000 (0/2 learned)</ins> |");
+    expect(md).toContain("| *average rank* | 2.83 | 1.50 | 1.67 |\n| *wins* | 0 | 2 | 2 |");
   });
 
   it("LaTeX: booktabs rules, \\pm in math, \\mathbf inside math, \\underline, escaped names and ranges", () => {
@@ -121,11 +136,12 @@ describe("renderers", () => {
     expect(lines[0]).toBe("% len\\_sweep: test F1");
     expect(lines.slice(1, 5)).toEqual(["\\begin{tabular}{lrrr}", "\\toprule", "point & ffn & cnn & my\\_model \\\\", "\\midrule"]);
     expect(lines).toContain("0.1--0.2 & $0.6100 \\pm 0.0141$ & \\underline{$0.8100 \\pm 0.0141$} & $\\mathbf{0.9100 \\pm 0.0141}$$^{*}$ \\\\");
-    expect(lines).toContain("0.4--0.6 & \\underline{$0.6000 \\pm 0.1414$} & $\\mathbf{0.7000 \\pm 0.0707}$ & -- \\\\");
+    // The learned count stays outside the math.
+    expect(lines).toContain("0.4--0.6 & \\underline{$0.6000 \\pm 0.1414$} & $\\mathbf{0.7000 \\pm 0.0707}$ & \\underline{$0.6000 \\pm 0.0000$ (0/2 learned)} \\\\");
     const body = lines.slice(lines.indexOf("\\toprule"), lines.indexOf("\\bottomrule") + 2);
     expect(body.slice(-2)).toEqual(["\\bottomrule", "\\end{tabular}"]);
     expect(body.filter((l) => l === "\\midrule")).toHaveLength(2);
-    expect(body).toContain("average rank & 3.00 & 1.75 & 1.25 \\\\");
+    expect(body).toContain("average rank & 2.83 & 1.50 & 1.67 \\\\");
     // Compiles-safe: no raw ±, –, unescaped _ % & # anywhere; every $ paired and every brace closed on each line.
     for (const line of lines) {
       expect(line.replace(/^% /, ""), line).not.toMatch(/[±–]|(?<!\\)[_%#]|(?<!\\)&(?! )/);
@@ -142,17 +158,19 @@ describe("renderers", () => {
     );
   });
 
-  it("CSV: one line per cell with raw mean and std, then average rank and wins with their raw values", () => {
+  it("CSV: one line per cell with raw mean and std and the learned count, then average rank and wins with their raw values", () => {
     const lines = toCsv(table!).trimEnd().split("\n");
-    expect(lines[0]).toBe("table,point,column,mean,std,n,text");
+    expect(lines[0]).toBe("table,point,column,mean,std,n,learned,completed,text");
     expect(lines).toHaveLength(1 + 9 + 6);
     const cnnC = lines.find((l) => l.startsWith("len_sweep: test F1,0.4–0.6,cnn,"))!.split(",");
     expect(Number(cnnC[3])).toBeCloseTo(0.7, 12);
     expect(Number(cnnC[4])).toBeCloseTo(Math.sqrt(0.005), 12);
-    expect(cnnC.slice(5)).toEqual(["2", "0.7000 ± 0.0707"]);
-    expect(lines).toContain("len_sweep: test F1,0.4–0.6,my_model,,,0,–");
-    expect(lines).toContain("len_sweep: test F1,average rank,cnn,1.75,,,1.75");
-    expect(lines).toContain("len_sweep: test F1,wins,my_model,2,,,2");
+    expect(cnnC.slice(5)).toEqual(["2", "2", "2", "0.7000 ± 0.0707"]);
+    expect(lines).toContain("len_sweep: test F1,0.4–0.6,my_model,0.6,0,2,0,2,0.6000 ± 0.0000 (0/2 learned)");
+    expect(lines).toContain("len_sweep: test F1,average rank,cnn,1.5,,,,,1.50");
+    expect(lines).toContain("len_sweep: test F1,wins,my_model,2,,,,,2");
+    const [conditional] = buildMetricTable(sweep, { metrics: ["f1"], learnedOnly: true });
+    expect(toCsv(conditional!)).toContain("len_sweep: test F1 (conditional on learning),0.4–0.6,my_model,,,0,0,2,– (0/2 learned)");
   });
 });
 
@@ -208,19 +226,28 @@ describe("buildPaperTable", () => {
     expect(ref.cells.map((c) => c.text)).toEqual(["0.9775", "0.9855", "0.9685", "0.9769", "[0.9774]", "[[1002, 14], [31, 953]]"]);
     expect(toMarkdown(table)).toContain("| bilstm-attention (reference article) | 0.9775 | 0.9855 | 0.9685 | 0.9769 | [0.9774] | [[1002, 14], [31, 953]] |");
     expect(toLatex(table)).toContain("bilstm-attention (reference article) & 0.9775 & 0.9855 & 0.9685 & 0.9769 & [0.9774] & [[1002, 14], [31, 953]] \\\\");
-    expect(toCsv(table)).toContain('paper: test metrics against the reference,bilstm-attention (reference article),F1,0.9769,,1,0.9769');
-    expect(toCsv(table)).toContain('bilstm-attention (reference article),"confusion [[tn, fp], [fn, tp]]",,,1,"[[1002, 14], [31, 953]]"');
+    expect(toCsv(table)).toContain('paper: test metrics against the reference,bilstm-attention (reference article),F1,0.9769,,1,,,0.9769');
+    expect(toCsv(table)).toContain('bilstm-attention (reference article),"confusion [[tn, fp], [fn, tp]]",,,1,,,"[[1002, 14], [31, 953]]"');
   });
 
-  it("pools every usable run of a model over a sweep, the metrics as the confusion matrix does", () => {
+  it("pools every completed run of a model over a sweep, the metrics as the confusion matrix does", () => {
     // ffn F1 over the three points: 0.60 0.62 0.70 0.70 0.50 0.70 → mean 3.82 / 6; every run's confusion is 40/10/10/40.
     const pooled = buildPaperTable(sweep);
     const ffn = pooled.rows.find((r) => r.label === "ffn")!;
     expect(ffn.cells[3]!.mean).toBeCloseTo(3.82 / 6, 12);
     expect(ffn.cells[3]!.n).toBe(6);
     expect(ffn.cells[5]!.text).toBe("[[240, 60], [60, 240]]");
-    // my_model did not learn at the last point: 4 runs.
-    expect(pooled.rows.find((r) => r.label === "my_model")!.cells[5]!.text).toBe("[[160, 40], [40, 160]]");
+    // my_model did not learn at the last point: its 6 runs count, 4 of them learned; conditional on learning, 4 runs.
+    const myModel = pooled.rows.find((r) => r.label === "my_model")!;
+    expect(myModel.cells[5]!.text).toBe("[[240, 60], [60, 240]]");
+    // my_model F1 0.90 0.92 0.80 0.80 0.60 0.60: mean 0.77; sd √((0.13² + 0.15² + 0.03² · 2 + 0.17² · 2) / 5) = √0.0198 = 0.140712.
+    expect(myModel.cells[3]!.text).toBe("0.7700 ± 0.1407 (4/6 learned)");
+    const conditional = buildPaperTable(sweep, 4, { learnedOnly: true });
+    expect(conditional.title).toBe("len_sweep: test metrics against the reference (conditional on learning)");
+    const learnedOnly = conditional.rows.find((r) => r.label === "my_model")!;
+    expect(learnedOnly.cells[5]!.text).toBe("[[160, 40], [40, 160]]");
+    // 0.90 0.92 0.80 0.80: mean 0.855, sd √((0.045² + 0.065² + 0.055² · 2) / 3) = √0.0041 = 0.064031.
+    expect(learnedOnly.cells[3]!.text).toBe("0.8550 ± 0.0640 (4/6 learned)");
     expect(pooled.notes).toContain("pooled over the 3 sweep points of the experiment");
   });
 });

@@ -1,6 +1,6 @@
 import type { ExperimentResults } from "@tsa/tracker";
 import { summarize, type CellSummary } from "./analysis.js";
-import { METRICS, metricOf, modelsOf, sweepPoints, usable, type MetricName } from "./results.js";
+import { CONDITIONAL_LABEL, METRICS, counted, learned, metricOf, modelsOf, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
 import { mean, pairedDifference, ranks, std } from "./stats.js";
 
 /** A neutral table: renderers (Markdown, LaTeX, CSV, HTML) decide how bold and underline look. */
@@ -13,6 +13,8 @@ export interface TableCell {
   underline: boolean;
   /** The best of its row and clearly ahead of the runner-up (paired t over seeds, p < 0.05). */
   marked: boolean;
+  /** Of the completed runs behind the cell, how many learned; null for cells that are not run results. */
+  learned: { k: number; n: number } | null;
 }
 
 export interface TableModel {
@@ -30,13 +32,33 @@ export interface MetricTableOptions {
   /** Mark the best of a row when a paired test over seeds puts it clearly ahead of the runner-up. */
   markSignificant?: boolean;
   digits?: number;
+  /** Count only the runs that learned (the conditional view); by default every completed run counts. */
+  learnedOnly?: boolean;
 }
 
 const fmt = (v: number, digits: number) => (Number.isNaN(v) ? "–" : v.toFixed(digits));
 
-function cellText(c: Pick<CellSummary, "n" | "mean" | "std"> | undefined, digits: number): string {
-  if (c === undefined || c.n === 0) return "–";
-  return c.n > 1 ? `${fmt(c.mean, digits)} ± ${fmt(c.std, digits)}` : fmt(c.mean, digits);
+/** ` (1/3 learned)` after a cell where not every completed run learned; "" otherwise. */
+export function learnedNote(learned: TableCell["learned"]): string {
+  return learned !== null && learned.k < learned.n ? ` (${learned.k}/${learned.n} learned)` : "";
+}
+
+function cellText(c: (Pick<CellSummary, "n" | "mean" | "std"> & { learned: TableCell["learned"] }) | undefined, digits: number): string {
+  if (c === undefined) return "–";
+  const value = c.n === 0 ? "–" : c.n > 1 ? `${fmt(c.mean, digits)} ± ${fmt(c.std, digits)}` : fmt(c.mean, digits);
+  return value + learnedNote(c.learned);
+}
+
+/** What the notes say about the runs behind the numbers, in either view. */
+function runNotes(results: ExperimentResults, view: RunView): string[] {
+  const unscored = results.runs.filter((r) => !scored(r)).length;
+  const didNotLearn = results.runs.filter((r) => scored(r) && !learned(r)).length;
+  return [
+    ...(view.learnedOnly === true
+      ? [`${CONDITIONAL_LABEL}: ${didNotLearn} completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did`]
+      : ["every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did"]),
+    ...(unscored > 0 ? [`${unscored} run(s) without a score left out: not completed (queued, running, failed, interrupted)`] : []),
+  ];
 }
 
 /** Bold the best, underline the second (ties share), optionally mark a significant best. */
@@ -61,6 +83,7 @@ function decorate(row: Array<CellSummary | undefined>, digits: number, markSigni
     mean: c === undefined || c.n === 0 ? null : c.mean,
     std: c === undefined || c.n === 0 ? null : c.std,
     n: c?.n ?? 0,
+    learned: c === undefined ? null : { k: c.learned.k, n: c.learned.n },
     bold: first !== undefined && means[i] === first,
     underline: second !== undefined && means[i] === second,
     marked: marked && i === bestIndex,
@@ -86,28 +109,30 @@ function rankFooter(rows: TableCell[][], columns: number): TableModel["footer"] 
 
 /**
  * Paper-style tables of mean ± std over seeds: rows are sweep points and columns models (one table per
- * metric), or, for an experiment without a sweep, rows are models and columns metrics. Runs that did not
- * learn or failed are left out (and counted in the notes).
+ * metric), or, for an experiment without a sweep, rows are models and columns metrics. Every completed
+ * run counts, learned or not (`learnedOnly`: only those that learned, the title says so); a cell says how
+ * many of its runs learned when not all did; runs without a score are left out and counted in the notes.
  */
 export function buildMetricTable(results: ExperimentResults, options: MetricTableOptions = {}): TableModel[] {
   const metrics = options.metrics ?? ["f1"];
   const digits = options.digits ?? 4;
+  const view: RunView = { learnedOnly: options.learnedOnly ?? false };
   const models = modelsOf(results);
   const points = sweepPoints(results);
-  const excluded = results.runs.filter((r) => !usable(r)).length;
+  const conditional = view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : "";
   const notes = [
     "mean ± sample std over seeds; best per row in bold, second underlined",
     ...(options.markSignificant ? ["* best clearly ahead of the runner-up (paired t over seeds, p < 0.05)"] : []),
-    ...(excluded > 0 ? [`${excluded} run(s) left out: not completed (queued, running, failed, interrupted) or did not learn`] : []),
+    ...runNotes(results, view),
   ];
   if (points.length <= 1) {
-    const summaries = metrics.map((m) => summarize(results, m));
+    const summaries = metrics.map((m) => summarize(results, m, view));
     const byModel = models.map((model) => summaries.map((cells) => cells.find((c) => c.model === model)));
     // Best per column here: decorate each metric's column, then transpose back.
     const columns = metrics.map((_, j) => decorate(byModel.map((row) => row[j]), digits, options.markSignificant ?? false));
     return [
       {
-        title: `${results.experiment.name}: test metrics per model`,
+        title: `${results.experiment.name}: test metrics per model${conditional}`,
         corner: "model",
         columns: metrics.map((m) => METRICS[m]),
         rows: models.map((model, i) => ({ label: model, cells: columns.map((col) => col[i]!) })),
@@ -117,14 +142,14 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
     ];
   }
   return metrics.map((metric) => {
-    const cells = summarize(results, metric);
+    const cells = summarize(results, metric, view);
     const rows = points.map((p) => ({
       label: p.label,
       cells: decorate(models.map((m) => cells.find((c) => c.point.key === p.key && c.model === m)), digits, options.markSignificant ?? false),
     }));
     const incomplete = rows.filter((r) => r.cells.some((c) => c.mean === null)).length;
     return {
-      title: `${results.experiment.name}: test ${METRICS[metric]}`,
+      title: `${results.experiment.name}: test ${METRICS[metric]}${conditional}`,
       corner: "point",
       columns: models,
       rows,
@@ -150,23 +175,28 @@ export const REFERENCE_RESULT = {
 
 /**
  * The reference's table for the paper experiment: accuracy, precision, recall, F1, ROC AUC and the
- * confusion matrix [[tn, fp], [fn, tp]] per model over all its usable runs (confusion summed), beside the
- * reference's own row. Our ROC AUC is rank-based; the reference computed it from thresholded predictions
- * (shown in brackets).
+ * confusion matrix [[tn, fp], [fn, tp]] per model over all its completed runs, learned or not (`learnedOnly`:
+ * those that learned), confusion summed, beside the reference's own row. Our ROC AUC is rank-based; the
+ * reference computed it from thresholded predictions (shown in brackets).
  */
-export function buildPaperTable(results: ExperimentResults, digits = 4): TableModel {
+export function buildPaperTable(results: ExperimentResults, digits = 4, view: RunView = {}): TableModel {
   const metrics: MetricName[] = ["accuracy", "precision", "recall", "f1", "rocAuc"];
   const models = modelsOf(results);
-  const plain = (text: string, value: number | null = null): TableCell => ({ text, mean: value, std: null, n: 1, bold: false, underline: false, marked: false });
+  const plain = (text: string, value: number | null = null): TableCell => ({ text, mean: value, std: null, n: 1, bold: false, underline: false, marked: false, learned: null });
   const rows = models.map((model) => {
-    const runs = results.runs.filter((r) => r.model === model && usable(r));
+    const all = results.runs.filter((r) => r.model === model);
+    const runs = all.filter((r) => counted(r, view));
+    const learnedRuns = { k: all.filter(learned).length, n: all.filter(scored).length };
     const sum = (k: "tn" | "fp" | "fn" | "tp") => runs.reduce((s, r) => s + (r.test?.[k] ?? 0), 0);
     const thresholded = runs.map((r) => r.test!.rocAucThresholded).filter((v) => !Number.isNaN(v));
     const cells = metrics.map((metric): TableCell => {
       const values = runs.map((r) => metricOf(r, metric)).filter((v) => !Number.isNaN(v));
-      const stats = values.length === 0 ? undefined : { n: values.length, mean: mean(values), std: std(values) };
-      const text = cellText(stats, digits) + (metric === "rocAuc" && thresholded.length > 0 ? ` [${fmt(mean(thresholded), digits)}]` : "");
-      return { text, mean: stats?.mean ?? null, std: stats?.std ?? null, n: stats?.n ?? 0, bold: false, underline: false, marked: false };
+      const stats = { n: values.length, mean: mean(values), std: std(values), learned: learnedRuns };
+      const auc = metric === "rocAuc" && thresholded.length > 0 ? ` [${fmt(mean(thresholded), digits)}]` : "";
+      // The bracketed reference AUC goes with the value, before the learned count.
+      const text = cellText({ ...stats, learned: null }, digits) + auc + learnedNote(learnedRuns);
+      const none = values.length === 0;
+      return { text, mean: none ? null : stats.mean, std: none ? null : stats.std, n: stats.n, bold: false, underline: false, marked: false, learned: learnedRuns };
     });
     const confusion = runs.length === 0 ? "–" : `[[${sum("tn")}, ${sum("fp")}], [${sum("fn")}, ${sum("tp")}]]`;
     return { label: model, cells: [...cells, { ...plain(confusion), n: runs.length }] };
@@ -186,9 +216,8 @@ export function buildPaperTable(results: ExperimentResults, digits = 4): TableMo
     ],
   });
   const points = sweepPoints(results).length;
-  const excluded = results.runs.filter((r) => !usable(r)).length;
   return {
-    title: `${results.experiment.name}: test metrics against the reference`,
+    title: `${results.experiment.name}: test metrics against the reference${view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : ""}`,
     corner: "model",
     columns: [...metrics.map((m) => METRICS[m]), "confusion [[tn, fp], [fn, tp]]"],
     rows,
@@ -197,7 +226,7 @@ export function buildPaperTable(results: ExperimentResults, digits = 4): TableMo
       "mean ± sample std over seeds; confusion summed over seeds; best of our models in bold",
       "ROC AUC: rank-based from scores; in brackets, the reference's AUC from thresholded predictions",
       ...(points > 1 ? [`pooled over the ${points} sweep points of the experiment`] : []),
-      ...(excluded > 0 ? [`${excluded} run(s) left out: not completed (queued, running, failed, interrupted) or did not learn`] : []),
+      ...runNotes(results, view),
     ],
   };
 }
@@ -241,9 +270,12 @@ export function latexEscape(text: string): string {
  */
 export function toLatex(table: TableModel): string {
   const cell = (c: TableCell) => {
-    const math = c.mean !== null && c.std !== null && c.n > 1 && c.text.includes("±");
-    const body = c.text.replace(" ± ", " \\pm ");
-    let t = math ? `$${c.bold ? `\\mathbf{${body}}` : body}$` : latexEscape(c.text);
+    // The learned count stays outside the math: `$0.4120 \pm 0.4800$ (1/3 learned)`.
+    const note = learnedNote(c.learned);
+    const value = c.text.slice(0, c.text.length - note.length);
+    const math = c.mean !== null && c.std !== null && c.n > 1 && value.includes("±");
+    const body = value.replace(" ± ", " \\pm ");
+    let t = (math ? `$${c.bold ? `\\mathbf{${body}}` : body}$` : latexEscape(value)) + latexEscape(note);
     if (c.marked) t += "$^{*}$";
     if (c.bold && !math) t = `\\textbf{${t}}`;
     if (c.underline) t = `\\underline{${t}}`;
@@ -265,17 +297,19 @@ export function toLatex(table: TableModel): string {
 }
 
 /**
- * CSV with raw numbers: one line per cell (row, column, mean, std, n) so R and pandas read it directly;
- * the closing rows (average rank, wins) follow with their value under `mean`.
+ * CSV with raw numbers: one line per cell (row, column, mean, std, n, then `learned` of `completed` runs)
+ * so R and pandas read it directly; the closing rows (average rank, wins) follow with their value under `mean`.
  */
 export function toCsv(table: TableModel): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [["table", table.corner, "column", "mean", "std", "n", "text"].join(",")];
+  const lines = [["table", table.corner, "column", "mean", "std", "n", "learned", "completed", "text"].join(",")];
   for (const r of table.rows) {
-    r.cells.forEach((c, j) => lines.push([table.title, r.label, table.columns[j]!, c.mean ?? "", c.std ?? "", c.n, c.text].map((v) => quote(String(v))).join(",")));
+    r.cells.forEach((c, j) =>
+      lines.push([table.title, r.label, table.columns[j]!, c.mean ?? "", c.std ?? "", c.n, c.learned?.k ?? "", c.learned?.n ?? "", c.text].map((v) => quote(String(v))).join(",")),
+    );
   }
   for (const f of table.footer) {
-    f.cells.forEach((text, j) => lines.push([table.title, f.label, table.columns[j]!, f.values[j] ?? "", "", "", text].map((v) => quote(String(v))).join(",")));
+    f.cells.forEach((text, j) => lines.push([table.title, f.label, table.columns[j]!, f.values[j] ?? "", "", "", "", "", text].map((v) => quote(String(v))).join(",")));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -16,6 +16,7 @@ interface TableArgs extends GlobalOptions {
   out?: string;
   markSignificant: boolean;
   paper?: boolean;
+  learnedOnly: boolean;
 }
 
 export interface TableRequest {
@@ -25,15 +26,18 @@ export interface TableRequest {
   markSignificant: boolean;
   /** The reference's table (default for the experiment named `paper`). */
   paper: boolean;
+  /** Conditional on learning: count only the runs that learned (by default every completed run counts). */
+  learnedOnly?: boolean;
 }
 
 /** The paper-style table(s) of an experiment, rendered. */
 export function tableText(store: Store, request: TableRequest): string {
   const results = store.experimentResults(request.experiment);
   if (results === null) throw new UserInputError(`no experiment '${request.experiment}' in the database; known: ${store.listExperiments().map((e) => e.name).join(", ") || "none"}`);
+  const learnedOnly = request.learnedOnly ?? false;
   const tables: TableModel[] = request.paper
-    ? [buildPaperTable(results)]
-    : buildMetricTable(results, { metrics: request.metrics, markSignificant: request.markSignificant });
+    ? [buildPaperTable(results, 4, { learnedOnly })]
+    : buildMetricTable(results, { metrics: request.metrics, markSignificant: request.markSignificant, learnedOnly });
   const render = { md: toMarkdown, latex: toLatex, csv: toCsv }[request.format];
   if (request.format === "csv") {
     // One header for all tables: later tables drop theirs.
@@ -52,7 +56,8 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
       .option("format", { choices: TABLE_FORMATS, default: "md" as const })
       .option("out", { alias: "o", type: "string", describe: "write to this file instead of the terminal" })
       .option("mark-significant", { type: "boolean", default: true, describe: "mark a best clearly ahead of the runner-up (paired t over seeds)" })
-      .option("paper", { type: "boolean", describe: "the reference's table with its published row (default for 'paper')" }) as unknown as Argv<TableArgs>,
+      .option("paper", { type: "boolean", describe: "the reference's table with its published row (default for 'paper')" })
+      .option("learned-only", { type: "boolean", default: false, describe: "conditional on learning: leave out runs that did not learn (by default every completed run counts)" }) as unknown as Argv<TableArgs>,
   handler: (argv: ArgumentsCamelCase<TableArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {
@@ -62,6 +67,7 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
         format: argv.format,
         markSignificant: argv.markSignificant,
         paper: argv.paper ?? argv.experiment === "paper",
+        learnedOnly: argv.learnedOnly,
       });
       writeOutput(text, argv.out);
     } finally {
