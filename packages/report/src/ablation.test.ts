@@ -51,7 +51,7 @@ describe("ablationOf", () => {
     const attention = short.find((l) => l.level === "attention")!;
     // All three seeds count: (0.95 + 0.5 + 0.5) / 3, learned 1 of 3.
     expect(attention.mean).toBeCloseTo(0.65, 10);
-    expect([attention.n, attention.learned]).toEqual([3, 1]);
+    expect([attention.n, attention.learned.k, attention.learned.n]).toEqual([3, 1, 3]);
     const last = short.find((l) => l.level === "last")!;
     expect(last.difference!.mean).toBeCloseTo(0.1, 10);
     expect(last.difference!.p).toBe(0);

@@ -1,6 +1,8 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { METRICS, axesOf, axisLabel, formatValue, metricOf, modelsOf, pointLabel, sweepPoints, type MetricName } from "./results.js";
-import { holm, pairedDifference, tInterval, verdict, type Verdict } from "./stats.js";
+import { headline } from "./analysis.js";
+import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, counted, formatValue, metricOf, modelsOf, pointLabel, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
+import { holm, pairedDifference, std, tInterval, verdict, wilson, type Proportion, type Verdict } from "./stats.js";
+import { learnedNote, type TableCell, type TableModel } from "./tables.js";
 
 /**
  * An ablation: the levels of one model part (a `model.*` sweep axis) or of the models themselves (named
@@ -17,17 +19,22 @@ export interface Ablation {
   treatment: unknown;
   contexts: AblationContext[];
   metric: MetricName;
+  view: RunView;
 }
 
 export interface LevelResult {
   level: unknown;
   label: string;
-  /** Completed runs with a score: every one counts, learned or not. */
+  /** Runs counted: every completed run, learned or not (or only those that learned, in the conditional view). */
   n: number;
   mean: number;
+  std: number;
   lo: number;
   hi: number;
-  learned: number;
+  /** Metric by seed, the runs counted. */
+  bySeed: Map<number, number>;
+  /** Of the completed runs, how many learned, with the Wilson 95% interval. */
+  learned: Proportion;
   /** Level minus reference, paired by seed; null for the reference itself. */
   difference: (ReturnType<typeof pairedDifference> & { pHolm: number; verdict: Verdict; untested: string | null }) | null;
 }
@@ -45,7 +52,6 @@ interface CompareSpec {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const scored = (r: RunResult) => r.status === "completed" && r.test !== null;
 
 /** `pooling=attention`, or a model's name: a level as a reader names it. */
 export function levelLabel(axis: string | null, level: unknown): string {
@@ -56,7 +62,7 @@ export function levelLabel(axis: string | null, level: unknown): string {
  * What the experiment ablates: its `compare:` when it has one, else its first `model.*` axis (the first
  * value as reference), else its named variants against the first model listed; null when none.
  */
-export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"): Ablation | null {
+export function ablationOf(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): Ablation | null {
   const spec = results.experiment.spec as { sweep?: Record<string, unknown[]>; compare?: CompareSpec; models?: unknown[] };
   const axes = axesOf(results);
   const models = modelsOf(results);
@@ -96,19 +102,19 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   const contexts = [...found.entries()]
     .sort((a, b) => a[1].rank - b[1].rank)
     .map(([key, { label, runs }]) => {
-      const bySeed = (level: unknown) => new Map(runs.filter((r) => scored(r) && same(levelOf(r), level)).map((r) => [r.seed, metricOf(r, metric)] as const));
+      const bySeed = (level: unknown) => new Map(runs.filter((r) => counted(r, view) && same(levelOf(r), level)).map((r) => [r.seed, metricOf(r, metric)] as const));
       const base = bySeed(reference);
       return {
         key,
         label,
         levels: levels.map((level): LevelResult => {
-          const here = runs.filter((r) => scored(r) && same(levelOf(r), level));
-          const values = here.map((r) => metricOf(r, metric));
-          const interval = tInterval(values);
-          const learned = here.filter((r) => !r.didNotLearn).length;
-          const common = { level, label: levelLabel(axis, level), n: values.length, mean: interval.mean, lo: interval.lo, hi: interval.hi, learned };
-          if (same(level, reference)) return { ...common, difference: null };
           const mine = bySeed(level);
+          const values = [...mine.values()];
+          const interval = tInterval(values);
+          const completed = runs.filter((r) => scored(r) && same(levelOf(r), level));
+          const learned = wilson(completed.filter((r) => !r.didNotLearn).length, completed.length);
+          const common = { level, label: levelLabel(axis, level), n: values.length, mean: interval.mean, std: std(values), lo: interval.lo, hi: interval.hi, bySeed: mine, learned };
+          if (same(level, reference)) return { ...common, difference: null };
           const seeds = [...mine.keys()].filter((s) => base.has(s)).sort((a, b) => a - b);
           const test = pairedDifference(seeds.map((s) => mine.get(s)!), seeds.map((s) => base.get(s)!));
           const untested = Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null;
@@ -123,7 +129,7 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
     l.difference!.pHolm = adjusted[i]!;
     l.difference!.verdict = verdict(l.difference!.mean, adjusted[i]!);
   });
-  return { axis, levels, reference, treatment, contexts, metric };
+  return { axis, levels, reference, treatment, contexts, metric, view };
 }
 
 const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
@@ -145,11 +151,11 @@ export function ablationHeadline(ablation: Ablation): string {
     if (by("behind").length > 0) parts.push(`clearly behind at ${list(by("behind"))}`);
     if (by("tie").length > 0) parts.push(`no clear difference at ${by("tie").map(({ c }) => c.label).join(", ")}`);
     if (by("n/a").length > 0) parts.push(`untested at ${by("n/a").map(({ c }) => c.label).join(", ")}`);
-    const learned = rows.reduce((s, { l }) => s + l.learned, 0);
-    const runs = rows.reduce((s, { l }) => s + l.n, 0);
+    const learned = rows.reduce((s, { l }) => s + l.learned.k, 0);
+    const runs = rows.reduce((s, { l }) => s + l.learned.n, 0);
     const refRows = contexts.map((c) => c.levels.find((x) => same(x.level, reference))!);
-    const refLearned = refRows.reduce((s, l) => s + l.learned, 0);
-    const refRuns = refRows.reduce((s, l) => s + l.n, 0);
+    const refLearned = refRows.reduce((s, l) => s + l.learned.k, 0);
+    const refRuns = refRows.reduce((s, l) => s + l.learned.n, 0);
     const rate = learned === runs && refLearned === refRuns ? "" : `; it learned in ${learned} of ${runs} runs, ${name(reference)} in ${refLearned} of ${refRuns}`;
     return `${name(level)} against ${name(reference)}: ${parts.join("; ") || "no runs"}${rate}`;
   });
@@ -160,6 +166,58 @@ export function ablationHeadline(ablation: Ablation): string {
     })
     .filter((x) => x !== null);
   const seeds = [...new Set(contexts.flatMap((c) => c.levels.map((l) => l.difference?.n).filter((n) => n !== undefined)))];
-  const method = `test ${METRICS[metric]} over all completed runs, paired t over ${seeds.length === 1 ? seeds[0] : `${Math.min(...seeds)}–${Math.max(...seeds)}`} seeds, Holm-corrected, α = 0.05`;
+  const over = ablation.view.learnedOnly === true ? `the runs that learned (${CONDITIONAL_LABEL})` : "all completed runs";
+  const method = `test ${METRICS[metric]} over ${over}, paired t over ${seeds.length === 1 ? seeds[0] : `${Math.min(...seeds)}–${Math.max(...seeds)}`} seeds, Holm-corrected, α = 0.05`;
   return `${clauses.join(". ")} (${method}). Best ${axis === null ? "model" : axisLabel(axis)} by mean: ${best.join("; ")}.`;
+}
+
+const cell = (text: string, value: number | null = null, n = 0, extra: Partial<TableCell> = {}): TableCell => ({
+  text, mean: value, std: null, n, bold: false, underline: false, marked: false, learned: null, ...extra,
+});
+
+/**
+ * The ablation as a table: a row per context, a column per level (mean ± std over seeds, with the learned
+ * count where not every run learned), then a column per compared level: its paired difference from the
+ * reference with the 95% interval, `*` where Holm keeps it significant.
+ */
+export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
+  const { axis, reference, contexts } = ablation;
+  const compared = ablation.treatment === null ? ablation.levels.filter((l) => !same(l, reference)) : [ablation.treatment];
+  const fmt = (v: number, sign = false) => (Number.isNaN(v) ? "–" : `${sign && v >= 0 ? "+" : ""}${v.toFixed(digits)}`);
+  const rows = contexts.map((c) => {
+    const levelCells = c.levels.map((l) => {
+      const learned = { k: l.learned.k, n: l.learned.n };
+      return l.n === 0 ? cell("–") : cell(`${fmt(l.mean)} ± ${fmt(l.std)}${learnedNote(learned)}`, l.mean, l.n, { std: l.std, learned });
+    });
+    const differences = compared.map((level) => {
+      const d = c.levels.find((l) => same(l.level, level))?.difference;
+      if (d === undefined || d === null || Number.isNaN(d.p)) return cell("–");
+      const star = d.verdict === "ahead" || d.verdict === "behind" ? "*" : "";
+      return cell(`${fmt(d.mean, true)}${star} [${fmt(d.lo, true)}, ${fmt(d.hi, true)}]`, d.mean, d.n);
+    });
+    return { label: c.label, cells: [...levelCells, ...differences] };
+  });
+  const name = (level: unknown) => levelLabel(axis, level);
+  return {
+    title: `${axis === null ? "models" : axisLabel(axis)}: test ${METRICS[ablation.metric]} per level, and against ${name(reference)}`,
+    corner: "point",
+    columns: [...ablation.levels.map(name), ...compared.map((l) => `${name(l)} − ${name(reference)}`)],
+    rows,
+    footer: [],
+    notes: [
+      `mean ± sample std over seeds, ${ablation.view.learnedOnly === true ? `only the runs that learned (${CONDITIONAL_LABEL})` : "every completed run counted, learned or not"}`,
+      `differences paired by seed with their 95% t interval; * clearly ahead or behind after Holm's correction (α = 0.05)`,
+    ],
+  };
+}
+
+/**
+ * The sentence a report opens with: the ablation's when the file says what to compare (`compare:`) or
+ * when a part is ablated without the attention model to compare; otherwise attention vs the best baseline.
+ */
+export function experimentHeadline(results: ExperimentResults, metric: MetricName = "f1"): string {
+  const ablation = ablationOf(results, metric);
+  const compare = (results.experiment.spec as { compare?: unknown }).compare;
+  if (ablation !== null && (compare !== undefined || !modelsOf(results).includes(ATTENTION_MODEL))) return ablationHeadline(ablation);
+  return headline(results, metric);
 }

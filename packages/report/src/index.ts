@@ -8,3 +8,5 @@ export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./result
 export type { MetricName, RunView, SweepPoint } from "./results.js";
 export { friedman, holm, mean, minimumDetectableDifference, pairedDifference, pairsNeeded, ranks, std, tInterval, verdict, wilcoxonSignedRank, wilson } from "./stats.js";
 export type { Proportion } from "./stats.js";
+export { ablationOf, ablationHeadline, buildAblationTable, experimentHeadline } from "./ablation.js";
+export type { Ablation, AblationContext, LevelResult } from "./ablation.js";

@@ -1,5 +1,7 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
+import { ablationHeadline, ablationOf, buildAblationTable, experimentHeadline } from "./ablation.js";
+import { ablationLevelsSpec } from "./ablation-specs.js";
+import { attentionAdvantage, criticalDifference, summarize } from "./analysis.js";
 import { escapeHtml, renderPage, viewSwitch, type Block, type PageView, type Section } from "./html.js";
 import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, scored, sweepPoints, type RunView, type SweepPoint } from "./results.js";
 import {
@@ -66,6 +68,25 @@ function advantageSection(results: ExperimentResults, view: RunView): Section | 
       `over the ${tested} tested point(s) of this sweep; ${countedRuns(view)}. ` +
       "With few seeds a large difference can still come out as no clear difference: the headline says where the test could not have seen a difference of 0.1.",
     blocks,
+  };
+}
+
+/** What the ablated part (or the variants) changes: each level per context, and each against the reference. */
+function ablationSection(results: ExperimentResults, view: RunView): Section | null {
+  const ablation = ablationOf(results, "f1", view);
+  if (ablation === null) return null;
+  const what = ablation.axis === null ? "model" : `value of <code>${e(ablation.axis)}</code>`;
+  return {
+    id: "ablation",
+    title: ablation.axis === null ? "Ablation: the models against each other" : `Ablation: ${e(axisLabel(ablation.axis))}`,
+    intro:
+      `${e(ablationHeadline(ablation))} — Each ${what} at each context (the same model and the same values of the other axes, so the same data for a seed), ` +
+      `against the reference level <b>${e(String(ablation.reference))}</b>: the difference is paired by seed, with its 95% t interval and Holm's correction over ` +
+      `${ablation.treatment === null ? "every comparison shown" : "the comparisons the headline makes"}; ${countedRuns(view)}.`,
+    blocks: [
+      { chart: ablationLevelsSpec(ablation), caption: "Test F1 per level: dots are single runs (one per seed), the bar the mean with its 95% t interval." },
+      { html: toHtml(buildAblationTable(ablation), e) },
+    ],
   };
 }
 
@@ -239,7 +260,7 @@ export async function renderExperimentReport(results: ExperimentResults, options
   const switcher = twoViews ? viewSwitch({ all: "every completed run (learned or not)", learned: `${CONDITIONAL_LABEL} (only the runs that learned)` }) : "";
   const header = `<h1>${e(experiment.name)}</h1>
 <p>${e(experiment.description)}</p>
-<p class="lead">${e(headline(results))}</p>
+<p class="lead">${e(experimentHeadline(results))}</p>
 ${switcher}
 <p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
 models ${modelsOf(results).map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
@@ -248,6 +269,7 @@ ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code> 
   const views = (build: (view: RunView) => Section | null) => (twoViews ? inBothViews(build) : build({}));
   const sections = [
     views((v) => sweepSection(results, v)),
+    views((v) => ablationSection(results, v)),
     views((v) => advantageSection(results, v)),
     views((v) => rankingSection(results, v)),
     learnedSection(results),
@@ -271,7 +293,7 @@ export interface IndexEntry {
 }
 
 export function indexEntry(results: ExperimentResults, href: string): IndexEntry {
-  return { name: results.experiment.name, description: results.experiment.description, headline: headline(results), href, runs: results.runs.length, didNotLearn: results.runs.filter((r) => r.didNotLearn).length };
+  return { name: results.experiment.name, description: results.experiment.description, headline: experimentHeadline(results), href, runs: results.runs.length, didNotLearn: results.runs.filter((r) => r.didNotLearn).length };
 }
 
 /** reports/index.html: every experiment with its headline and a link. */

@@ -1,3 +1,4 @@
+import { PRESETS, PRESET_NAMES } from "@tsa/models/config";
 import type { ClassificationMetrics } from "@tsa/models";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 
@@ -11,8 +12,9 @@ export const METRICS = {
 } as const satisfies Partial<Record<keyof ClassificationMetrics, string>>;
 export type MetricName = keyof typeof METRICS;
 
-export const ATTENTION_MODEL = "bilstm-attention";
-const MODEL_ORDER = ["ffn", "cnn", "bilstm", "bilstm-attention"];
+/** The subject of the comparison, and the order models are drawn in: both from the models' catalogue. */
+export const ATTENTION_MODEL: string = PRESET_NAMES.find((name) => PRESETS[name].role === "subject")!;
+const MODEL_ORDER: readonly string[] = PRESET_NAMES;
 
 export interface SweepPoint {
   key: string;

@@ -5,3 +5,5 @@ export type { MetricTableOptions, TableCell, TableModel } from "./tables.js";
 export { summarize } from "./analysis.js";
 export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
 export type { MetricName, RunView, SweepPoint } from "./results.js";
+export { ablationOf, buildAblationTable } from "./ablation.js";
+export type { Ablation } from "./ablation.js";

@@ -1,5 +1,5 @@
 import { UserInputError } from "@tsa/errors";
-import { buildMetricTable, buildPaperTable, METRICS, toCsv, toLatex, toMarkdown, type MetricName, type TableModel } from "@tsa/report/tables";
+import { ablationOf, buildAblationTable, buildMetricTable, buildPaperTable, METRICS, toCsv, toLatex, toMarkdown, type MetricName, type TableModel } from "@tsa/report/tables";
 import { openStore, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { writeOutput } from "../format/output.js";
@@ -37,7 +37,14 @@ export function tableText(store: Store, request: TableRequest): string {
   const learnedOnly = request.learnedOnly ?? false;
   const tables: TableModel[] = request.paper
     ? [buildPaperTable(results, 4, { learnedOnly })]
-    : buildMetricTable(results, { metrics: request.metrics, markSignificant: request.markSignificant, learnedOnly });
+    : [
+        ...buildMetricTable(results, { metrics: request.metrics, markSignificant: request.markSignificant, learnedOnly }),
+        // An ablation (a model.* axis or named variants): each level against the reference, per metric.
+        ...request.metrics.flatMap((metric) => {
+          const ablation = ablationOf(results, metric, { learnedOnly });
+          return ablation === null ? [] : [buildAblationTable(ablation)];
+        }),
+      ];
   const render = { md: toMarkdown, latex: toLatex, csv: toCsv }[request.format];
   if (request.format === "csv") {
     // One header for all tables: later tables drop theirs.
