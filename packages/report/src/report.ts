@@ -1,7 +1,7 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { ablationHeadline, ablationOf, buildAblationTable, experimentHeadline } from "./ablation.js";
 import { ablationLevelsSpec } from "./ablation-specs.js";
-import { attentionAdvantage, criticalDifference, summarize } from "./analysis.js";
+import { LARGE_DIFFERENCE, attentionAdvantage, criticalDifference, summarize } from "./analysis.js";
 import { escapeHtml, renderPage, viewSwitch, type Block, type PageView, type Section } from "./html.js";
 import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, scored, sweepPoints, type RunView, type SweepPoint } from "./results.js";
 import {
@@ -66,7 +66,7 @@ function advantageSection(results: ExperimentResults, view: RunView): Section | 
       "every model sees the same data for a given seed. The interval is the 95% t interval of the paired differences. " +
       `A point is <b>clearly ahead</b> (or <b>clearly behind</b>) when the paired t test stays significant at α = 0.05 after <b>Holm's correction for multiple comparisons</b> ` +
       `over the ${tested} tested point(s) of this sweep; ${countedRuns(view)}. ` +
-      "With few seeds a large difference can still come out as no clear difference: the headline says where the test could not have seen a difference of 0.1.",
+      `With few seeds a large difference can still come out as no clear difference: the headline says where the test could not have seen a difference of ${LARGE_DIFFERENCE}.`,
     blocks,
   };
 }
