@@ -51,18 +51,17 @@ function addLstmDirection(
   return { kernel, recurrent, bias };
 }
 
-/**
- * A bidirectional LSTM layer backed by the fused kernel: [B, T, F] → [B, T, 2·units], returning every
- * step. Initialised like the reference's PyTorch nn.LSTM (uniform ±1/√units for all parameters).
- */
-export class FusedBidirectionalLSTM extends tf.layers.Layer {
-  static readonly className = "FusedBidirectionalLSTM";
+/** What the fused LSTM layers share: their arguments, their variables per direction, their config. */
+abstract class FusedLstmLayer extends tf.layers.Layer {
   readonly units: number;
   readonly seed: number;
   readonly biasVectors: 1 | 2;
-  private directions: LstmVariables[] = [];
+  protected directions: LstmVariables[] = [];
 
-  constructor(args: FusedBidirectionalLSTMArgs) {
+  constructor(
+    args: FusedBidirectionalLSTMArgs,
+    private readonly directionCount: 1 | 2,
+  ) {
     super(args.name === undefined ? {} : { name: args.name });
     this.units = args.units;
     this.seed = args.seed;
@@ -72,23 +71,21 @@ export class FusedBidirectionalLSTM extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = inputShape as tf.Shape;
     const features = shape[shape.length - 1] as number;
-    // Seeds seed·8 + 0…5 for the weights of both directions, + 6, 7 for their second bias draws.
-    this.directions = ["forward", "backward"].map((direction, d) =>
-      addLstmDirection(this.adder(), `${direction}_`, features, this.units, this.seed * 8 + d * 3, this.biasVectors, this.seed * 8 + 6 + d),
+    const add: AddWeight = (name, weightShape, init) => this.addWeight(name, weightShape, "float32", init);
+    const prefixes = this.directionCount === 2 ? ["forward_", "backward_"] : [""];
+    // Seeds seed·8 + 0…5 for the weights of (up to) two directions, + 6, 7 for their second bias draws.
+    this.directions = prefixes.map((prefix, d) =>
+      addLstmDirection(add, prefix, features, this.units, this.seed * 8 + d * 3, this.biasVectors, this.seed * 8 + 6 + d),
     );
     this.built = true;
   }
 
-  private adder(): AddWeight {
-    return (name, shape, init) => this.addWeight(name, shape, "float32", init);
-  }
-
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = inputShape as tf.Shape;
-    return [shape[0] ?? null, shape[1] ?? null, 2 * this.units];
+    return [shape[0] ?? null, shape[1] ?? null, this.directionCount * this.units];
   }
 
-  private weightsOf(d: 0 | 1): LstmWeights {
+  protected weightsOf(d: 0 | 1): LstmWeights {
     const w = this.directions[d]!;
     return {
       kernel: w.kernel.read() as tf.Tensor2D,
@@ -97,13 +94,25 @@ export class FusedBidirectionalLSTM extends tf.layers.Layer {
     };
   }
 
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), units: this.units, seed: this.seed, biasVectors: this.biasVectors };
+  }
+}
+
+/**
+ * A bidirectional LSTM layer backed by the fused kernel: [B, T, F] → [B, T, 2·units], returning every
+ * step. Initialised like the reference's PyTorch nn.LSTM (uniform ±1/√units for all parameters).
+ */
+export class FusedBidirectionalLSTM extends FusedLstmLayer {
+  static readonly className = "FusedBidirectionalLSTM";
+
+  constructor(args: FusedBidirectionalLSTMArgs) {
+    super(args, 2);
+  }
+
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
     return bidirectionalLstm(x, this.weightsOf(0), this.weightsOf(1));
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, seed: this.seed, biasVectors: this.biasVectors };
   }
 }
 tf.serialization.registerClass(FusedBidirectionalLSTM);
@@ -114,44 +123,15 @@ export type FusedLSTMArgs = FusedBidirectionalLSTMArgs;
  * A single LSTM direction backed by the fused kernel: [B, T, F] → [B, T, units], forward in time,
  * returning every step. Initialised like PyTorch's nn.LSTM, as FusedBidirectionalLSTM's forward half.
  */
-export class FusedLSTM extends tf.layers.Layer {
+export class FusedLSTM extends FusedLstmLayer {
   static readonly className = "FusedLSTM";
-  readonly units: number;
-  readonly seed: number;
-  readonly biasVectors: 1 | 2;
-  private variables: LstmVariables | null = null;
 
   constructor(args: FusedLSTMArgs) {
-    super(args.name === undefined ? {} : { name: args.name });
-    this.units = args.units;
-    this.seed = args.seed;
-    this.biasVectors = args.biasVectors ?? 1;
-  }
-
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = inputShape as tf.Shape;
-    const features = shape[shape.length - 1] as number;
-    this.variables = addLstmDirection(this.adder(), "", features, this.units, this.seed * 8, this.biasVectors, this.seed * 8 + 6);
-    this.built = true;
-  }
-
-  private adder(): AddWeight {
-    return (name, shape, init) => this.addWeight(name, shape, "float32", init);
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = inputShape as tf.Shape;
-    return [shape[0] ?? null, shape[1] ?? null, this.units];
+    super(args, 1);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
-    const w = this.variables!;
-    return lstm(x, { kernel: w.kernel.read() as tf.Tensor2D, recurrentKernel: w.recurrent.read() as tf.Tensor2D, bias: w.bias.read() as tf.Tensor1D });
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, seed: this.seed, biasVectors: this.biasVectors };
+    return lstm((Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D, this.weightsOf(0));
   }
 }
 tf.serialization.registerClass(FusedLSTM);

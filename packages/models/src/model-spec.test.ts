@@ -141,6 +141,10 @@ describe("the catalogue", () => {
     expect(describeSpec(ModelSpecSchema.parse({ encoder: "lstm", pooling: "attention", normalize: "zscore", init: "pytorch" }))).toBe(
       "zscore→lstm→attention, pytorch init",
     );
+    expect(describeSpec({ ...presetSpec("bilstm-attention"), units: 64, attentionUnits: 32 })).toBe("bilstm(64)→attention(32)");
+    expect(describeSpec({ ...presetSpec("cnn"), filters: [8, 16], kernelSizes: [5, 5] })).toBe("cnn(8,16/k5,5)→max-mean");
+    expect(describeSpec({ ...presetSpec("cnn"), poolSize: 3 })).toBe("cnn(16,32,48/k7,5,5/pool3)→max-mean");
+    expect(describeSpec({ ...presetSpec("ffn"), units: 64 })).toBe("none→flatten→dense24");
     expect(PRESET_NAMES.filter((n) => hasAttention(presetSpec(n)))).toEqual(["bilstm-attention"]);
     for (const spec of allCombinations()) expect(modelCodeVersion(spec)).toBe(1);
   });

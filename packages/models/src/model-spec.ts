@@ -162,14 +162,22 @@ export function minimumNumPoints(spec: ModelSpec): number {
   return spec.encoder === "cnn" ? Math.max(8, 4 * spec.poolSize ** (spec.filters.length - 1)) : 8;
 }
 
-/** A short label: `bilstm→last`, `zscore→none→attention→dense24` (and `, pytorch init`). */
+/**
+ * A short label: `bilstm→last`, `zscore→none→attention→dense24`; sizes that differ from the defaults in
+ * brackets (`bilstm(64)→attention(32)`, `cnn(8,16/k5,5)`), then `, pytorch init`.
+ */
 export function describeSpec(spec: ModelSpec): string {
-  const parts = [
-    ...(spec.normalize === "none" ? [] : [spec.normalize]),
-    spec.encoder,
-    spec.pooling,
-    ...(spec.hidden > 0 ? [`dense${spec.hidden}`] : []),
-  ];
+  const defaults = ModelSpecSchema.parse({ encoder: spec.encoder, pooling: spec.pooling });
+  const sized = (label: string, sizes: string, same: boolean) => (same ? label : `${label}(${sizes})`);
+  const cnnSizes = [spec.filters.join(","), `k${spec.kernelSizes.join(",")}`, ...(spec.poolSize === defaults.poolSize ? [] : [`pool${spec.poolSize}`])].join("/");
+  const encoder =
+    spec.encoder === "cnn"
+      ? sized("cnn", cnnSizes, JSON.stringify([spec.filters, spec.kernelSizes, spec.poolSize]) === JSON.stringify([defaults.filters, defaults.kernelSizes, defaults.poolSize]))
+      : spec.encoder === "none"
+        ? "none"
+        : sized(spec.encoder, String(spec.units), spec.units === defaults.units);
+  const pooling = spec.pooling === "attention" ? sized("attention", String(spec.attentionUnits), spec.attentionUnits === defaults.attentionUnits) : spec.pooling;
+  const parts = [...(spec.normalize === "none" ? [] : [spec.normalize]), encoder, pooling, ...(spec.hidden > 0 ? [`dense${spec.hidden}`] : [])];
   return parts.join("→") + (spec.init === "keras" ? "" : `, ${spec.init} init`);
 }
 

@@ -178,6 +178,28 @@ describe("every allowed combination", () => {
   });
 });
 
+describe("save and load", () => {
+  it.each([
+    { encoder: "lstm", pooling: "last", normalize: "zscore", init: "pytorch" },
+    { encoder: "bilstm", pooling: "last" },
+    { encoder: "cnn", pooling: "attention", filters: [4, 6], kernelSizes: [3, 3] },
+  ])("%j round-trips through its JSON and weights with the same predictions", async (input) => {
+    const model = buildModel(spec(input), { numPoints: 16, seed: 3 });
+    let saved: tf.io.ModelArtifacts | null = null;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const x = tf.randomNormal([2, 16, 1], 0, 1, "float32", 4);
+    const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([x, a, b]);
+    model.dispose();
+    loaded.dispose();
+  });
+});
+
 describe("encoders", () => {
   it.each([
     ["none", [16, 1]],
