@@ -1,23 +1,26 @@
 import { indexEntry, renderExperimentReport, renderIndex } from "@tsa/report";
 import type { Store } from "@tsa/tracker";
-import { UserInputError } from "@tsa/errors";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { noExperimentError } from "./messages.js";
+import { checkReportsDir, REPORTS_SOURCE_FILE } from "./paths.js";
 
-/** Writes reports/<experiment>.html and refreshes reports/index.html; returns the report's path. */
-export async function writeReports(store: Store, experiment: string, reportsDir: string): Promise<string> {
+/**
+ * Writes <reportsDir>/<experiment>.html and refreshes <reportsDir>/index.html, each naming the database
+ * they come from; returns the report's path. A folder holding another database's reports is refused.
+ */
+export async function writeReports(store: Store, experiment: string, reportsDir: string, database: string): Promise<string> {
   const results = store.experimentResults(experiment);
-  if (results === null) {
-    const known = store.listExperiments().map((x) => x.name);
-    throw new UserInputError(`no experiment '${experiment}' in the database${known.length > 0 ? `; known: ${known.join(", ")}` : " (it is empty)"}`);
-  }
+  if (results === null) throw noExperimentError(store, experiment);
+  checkReportsDir(reportsDir, database);
   mkdirSync(reportsDir, { recursive: true });
+  writeFileSync(join(reportsDir, REPORTS_SOURCE_FILE), `${database}\n`);
   const file = join(reportsDir, `${experiment}.html`);
-  writeFileSync(file, await renderExperimentReport(results));
+  writeFileSync(file, await renderExperimentReport(results, { database }));
   const entries = store.listExperiments().flatMap((x) => {
     const r = store.experimentResults(x.name);
     return r === null ? [] : [indexEntry(r, `${x.name}.html`)];
   });
-  writeFileSync(join(reportsDir, "index.html"), await renderIndex(entries));
+  writeFileSync(join(reportsDir, "index.html"), await renderIndex(entries, { database }));
   return file;
 }

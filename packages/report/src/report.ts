@@ -179,11 +179,14 @@ function runsSection(results: ExperimentResults): Section {
 
 /** `data: size 600, numPoints 32 · train: epochs 12, …`: what the experiment overrides, in one line. */
 function setupText(spec: unknown): string {
-  const { data, train, seeds } = (spec ?? {}) as { data?: Record<string, unknown>; train?: Record<string, unknown>; seeds?: unknown[] };
-  const value = (v: unknown): string =>
-    v !== null && typeof v === "object" && !Array.isArray(v) ? `{${kv(v as Record<string, unknown>)}}` : formatValue(v);
-  const kv = (o: Record<string, unknown> | undefined): string => Object.entries(o ?? {}).map(([k, v]) => `${k} ${value(v)}`).join(", ");
-  return [data === undefined ? "" : `data: ${kv(data)}`, train === undefined ? "" : `train: ${kv(train)}`, seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`]
+  const { data, train, seeds, sweep } = (spec ?? {}) as { data?: Record<string, unknown>; train?: Record<string, unknown>; seeds?: unknown[]; sweep?: Record<string, unknown[]> };
+  // A swept key's value in `data`/`train` is only the default the sweep overrides: say it is swept instead.
+  const swept = new Set(Object.keys(sweep ?? {}));
+  const value = (v: unknown, path: string): string =>
+    swept.has(path) ? `swept (${(sweep?.[path] ?? []).map(formatValue).join(", ")})`
+    : v !== null && typeof v === "object" && !Array.isArray(v) ? `{${kv(v as Record<string, unknown>, path)}}` : formatValue(v);
+  const kv = (o: Record<string, unknown> | undefined, prefix: string): string => Object.entries(o ?? {}).map(([k, v]) => `${k} ${value(v, `${prefix}.${k}`)}`).join(", ");
+  return [data === undefined ? "" : `data: ${kv(data, "data")}`, train === undefined ? "" : `train: ${kv(train, "train")}`, seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`]
     .filter((x) => x !== "")
     .join(" · ");
 }
@@ -191,19 +194,24 @@ function setupText(spec: unknown): string {
 export interface ReportOptions {
   /** Shown in the footer; defaults to now. */
   generatedAt?: Date;
+  /** The database the page was made from, shown in it (a scratch database's report must say so). */
+  database?: string;
 }
+
+const databaseText = (database: string | undefined) => (database === undefined ? "" : ` · database <code>${e(database)}</code>`);
 
 /** The experiment's report: one self-contained HTML page that opens from disk with no network. */
 export async function renderExperimentReport(results: ExperimentResults, options: ReportOptions = {}): Promise<string> {
   const { experiment, runs } = results;
   const counts = ["completed", "failed", "interrupted", "running", "queued"].map((s) => [s, runs.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
   const setup = setupText(experiment.spec);
-  const header = `<h1>${e(experiment.name)}</h1>
+  const header = `<p class="muted"><a href="index.html">← all experiments</a></p>
+<h1>${e(experiment.name)}</h1>
 <p>${e(experiment.description)}</p>
 <p class="lead">${e(headline(results))}</p>
 <p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
 models ${modelsOf(results).map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
-${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code> · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
+${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>${databaseText(options.database)} · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
   const sections = [
     sweepSection(results),
     advantageSection(results),
@@ -226,18 +234,31 @@ export interface IndexEntry {
   runs: number;
   /** Completed runs flagged `did not learn`. */
   didNotLearn: number;
+  completed: number;
+  failed: number;
+  /** When the last run finished (ISO), or null before any has. */
+  lastRunAt: string | null;
 }
 
 export function indexEntry(results: ExperimentResults, href: string): IndexEntry {
-  return { name: results.experiment.name, description: results.experiment.description, headline: headline(results), href, runs: results.runs.length, didNotLearn: results.runs.filter((r) => r.didNotLearn).length };
+  const finished = results.runs.map((r) => r.finishedAt).filter((t): t is string => t !== null).sort();
+  return {
+    name: results.experiment.name, description: results.experiment.description, headline: headline(results), href, runs: results.runs.length,
+    didNotLearn: results.runs.filter((r) => r.didNotLearn).length, completed: results.runs.filter((r) => r.status === "completed").length,
+    failed: results.runs.filter((r) => r.status === "failed").length, lastRunAt: finished.at(-1) ?? null,
+  };
 }
 
-/** reports/index.html: every experiment with its headline and a link. */
-export async function renderIndex(entries: IndexEntry[]): Promise<string> {
+/** reports/index.html: every experiment with its headline, run counts, last run's date and a link. */
+export async function renderIndex(entries: IndexEntry[], options: Pick<ReportOptions, "database"> = {}): Promise<string> {
+  const counts = (x: IndexEntry) =>
+    [`${x.runs} runs`, `${x.completed} completed`, x.failed > 0 ? `${x.failed} failed` : "", `${x.didNotLearn} did not learn`, x.lastRunAt === null ? "" : `last run ${x.lastRunAt.slice(0, 10)}`]
+      .filter((p) => p !== "")
+      .join(", ");
   const items = entries
-    .map((x) => `<li><h3><a href="${e(x.href)}">${e(x.name)}</a> <span class="muted">(${x.runs} runs, ${x.didNotLearn} did not learn)</span></h3><p>${e(x.description)}</p><p class="lead">${e(x.headline)}</p></li>`)
+    .map((x) => `<li><h3><a href="${e(x.href)}">${e(x.name)}</a> <span class="muted">(${e(counts(x))})</span></h3><p>${e(x.description)}</p><p class="lead">${e(x.headline)}</p></li>`)
     .join("\n");
-  return renderPage("tsa-lab reports", `<h1>tsa-lab reports</h1><p class="muted">Where does attention beat the baselines? One report per experiment.</p>`, [
+  return renderPage("tsa-lab reports", `<h1>tsa-lab reports</h1><p class="muted">Where does attention beat the baselines? One report per experiment${databaseText(options.database)}.</p>`, [
     { id: "experiments", title: "Experiments", blocks: [{ html: `<ul style="list-style:none;padding:0">${items}</ul>` }] },
   ]);
 }

@@ -74,7 +74,7 @@ export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
   command: "show <id>",
   describe: "Show one run: config, metrics, per-epoch curve, timings, environment (id prefix like git)",
   builder: (yargs: Argv<GlobalOptions>) =>
-    yargs.positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" }).option("json", { type: "boolean", default: false }) as Argv<ShowArgs>,
+    yargs.positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" }).option("json", { type: "boolean", default: false, describe: "the run as JSON" }) as Argv<ShowArgs>,
   handler: (argv: ArgumentsCamelCase<ShowArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {
