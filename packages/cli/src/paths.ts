@@ -1,4 +1,3 @@
-import { UserInputError } from "@tsa/errors";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
@@ -38,17 +37,12 @@ export function reportsDirFor(db: string, explicit: string | undefined): string 
 export const REPORTS_SOURCE_FILE = ".tsa-database";
 
 /**
- * Refuses to write a database's reports into a folder that holds another database's (its index would
- * silently lose them). A folder without the marker (new, or older than it) is free.
+ * The database whose reports a folder holds when it is another than `db` (the caller says it replaces
+ * them), else null. A folder without the marker (new, or older than it) holds none.
  */
-export function checkReportsDir(reportsDir: string, db: string): void {
+export function otherReportsSource(reportsDir: string, db: string): string | null {
   const marker = join(reportsDir, REPORTS_SOURCE_FILE);
-  if (!existsSync(marker)) return;
+  if (!existsSync(marker)) return null;
   const owner = readFileSync(marker, "utf8").trim();
-  if (owner !== "" && owner !== db) {
-    throw new UserInputError(
-      `--reports-dir ${shownPath(reportsDir)}: expected a folder for the reports of ${shownPath(db)}, got one holding the reports of ${shownPath(owner)} ` +
-        "(choose another --reports-dir, or leave it out to write them beside the database)",
-    );
-  }
+  return owner !== "" && owner !== db ? owner : null;
 }

@@ -3,7 +3,7 @@ import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
 import { loadExperiment, type Experiment } from "@tsa/runner/spec";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { checkReportsDir, dbPath, DEFAULT_DB, reportsDirFor, shownPath, userPath } from "../paths.js";
+import { dbPath, DEFAULT_DB, reportsDirFor, shownPath, userPath } from "../paths.js";
 import { integerAtLeast } from "../options.js";
 import type { Progress } from "../progress.js";
 import type { GlobalOptions } from "../main.js";
@@ -47,23 +47,19 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
       .option("yes", { alias: "y", type: "boolean", default: false, describe: "run grids larger than 1,000 runs" })
       .option("reports-dir", { type: "string", requiresArg: true, describe: "where the HTML reports go (default: reports/ for results/runs.sqlite, else beside the database: /tmp/a.sqlite → /tmp/a.reports/)" }) as unknown as Argv<SweepArgs>,
   handler: async (argv: ArgumentsCamelCase<SweepArgs>) => {
-    const file = userPath(argv.file);
-    // Everything is validated before the database is even opened: bad input writes nothing.
-    const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
-    const db = dbPath(argv);
-    checkReportsDir(reportsDirFor(db, argv.reportsDir), db);
-    // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
-    const { createProgress } = await import("../progress.js");
-    const progress = createProgress();
+    // Ctrl-C is ours from the first moment: one while the file loads still ends with the summary and 130.
     const controller = new AbortController();
+    let progress: Progress | null = null;
     let interrupts = 0;
     const onSigint = () => {
       interrupts++;
       if (interrupts === 1) {
-        progress.log("Interrupted: no new run will start; runs in flight are stopping (Ctrl-C again to quit at once).");
+        const line = "Interrupted: no new run will start; runs in flight are stopping (Ctrl-C again to quit at once).";
+        if (progress === null) process.stderr.write(`${line}\n`);
+        else progress.log(line);
         controller.abort();
       } else {
-        progress.stop();
+        progress?.stop();
         process.stderr.write("Stopped at once. The database is consistent; run the same command to resume.\n");
         process.exit(EXIT_INTERRUPTED);
       }
@@ -71,6 +67,13 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
     // Installed until the command ends: a second Ctrl-C while the report is written still exits 130 at once.
     process.on("SIGINT", onSigint);
     try {
+      const file = userPath(argv.file);
+      // Everything is validated before the database is even opened: bad input writes nothing.
+      const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
+      const db = dbPath(argv);
+      // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
+      const { createProgress } = await import("../progress.js");
+      progress = createProgress();
       await sweepAndReport(argv, experiment, db, progress, controller);
     } finally {
       process.off("SIGINT", onSigint);
