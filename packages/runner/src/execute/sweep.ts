@@ -77,6 +77,9 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   // the sweep would never return): each one sees the aborted signal when it starts and returns at once.
   const stop = () => pool.stopAll();
   options.signal?.addEventListener("abort", stop, { once: true });
+  // A caller that exits at once (a second Ctrl-C) takes the workers with it; their runs are reaped next time.
+  const killWorkers = () => pool.killAll();
+  process.on("exit", killWorkers);
   try {
     store.upsertExperiment({ name: experiment.name, description: experiment.description, file: options.file, spec: experiment });
     const reaped = store.reapStaleRuns(staleAfterMs, isOwnerDead);
@@ -123,6 +126,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
     );
     summary.notStarted = pending.filter((p) => !launched.has(p.id) && !summary.claimedElsewhere.includes(p));
   } finally {
+    process.off("exit", killWorkers);
     options.signal?.removeEventListener("abort", stop);
     await pool.close();
     store.close();
