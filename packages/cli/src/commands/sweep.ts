@@ -3,6 +3,7 @@ import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
 import { loadExperiment, type Experiment } from "@tsa/runner/spec";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { fileURLToPath } from "node:url";
 import { dbPath, DEFAULT_DB, reportsDirFor, shownPath, userPath } from "../paths.js";
 import { integerAtLeast } from "../options.js";
 import type { Progress } from "../progress.js";
@@ -18,11 +19,11 @@ interface SweepArgs extends GlobalOptions {
 
 const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
-/** How the user started the CLI: the launcher (as typed), a yarn script, or node itself. */
+/** How the user started the CLI: the launcher (as typed), a yarn script, else the launcher by its full path. */
 function invokedAs(): string {
   if (process.env.TSA_LAUNCHER !== undefined) return process.env.TSA_LAUNCHER;
   if (process.env.npm_lifecycle_event !== undefined && process.env.npm_execpath?.includes("yarn")) return "yarn";
-  return "node --import tsx packages/cli/src/main.ts";
+  return shellWord(fileURLToPath(new URL("../../../../tsa", import.meta.url)));
 }
 
 /** The exact command that resumes this sweep: same file, database, reports folder and flags, paths absolute. */
