@@ -158,20 +158,24 @@ function excludedSection(results: ExperimentResults): Section {
 }
 
 function runsSection(results: ExperimentResults): Section {
+  // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
+  // (the whole id on hover, as `./tsa show` takes any unambiguous prefix), epochs and seconds paired.
   const rows = results.runs.map((r) => [
-    `<code>${e(r.id)}</code>`, e(r.model), `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`, String(r.seed), r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
-    r.test === null ? "–" : r.test.f1.toFixed(4), String(r.epochsRun ?? "–"), String(r.bestEpoch ?? "–"), r.stoppedEarly ? "yes" : "no",
-    r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1), r.trainDurationMs === null ? "–" : (r.trainDurationMs / 1000).toFixed(1),
-    e(`${r.backend}/${r.kernels}`), `<code>${e((r.gitCommit ?? "–").slice(0, 12))}</code>`,
+    `<code title="${e(r.id)}">${e(r.id.slice(0, 10))}</code>`, e(r.model), `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`, String(r.seed), r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
+    r.test === null ? "–" : r.test.f1.toFixed(4), `${r.epochsRun ?? "–"} (${r.bestEpoch ?? "–"})${r.stoppedEarly ? " early" : ""}`,
+    `${r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)} / ${r.trainDurationMs === null ? "–" : (r.trainDurationMs / 1000).toFixed(1)}`,
+    e(`${r.backend}/${r.kernels}`), `<code title="${e(r.gitCommit ?? "")}">${e((r.gitCommit ?? "–").slice(0, 8))}${r.gitCommit?.endsWith("+dirty") ? "+" : ""}</code>`,
   ]);
   const versions = [...new Set(results.runs.map((r) => Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(", ")))].filter((v) => v !== "");
   const spec = JSON.stringify(results.experiment.spec, null, 2);
   return {
     id: "runs",
     title: "Runs",
-    intro: "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training); durations are wall time of the whole run and of training alone.",
+    intro:
+      "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training; hover for all of it); " +
+      "epochs trained, the best one in brackets, <i>early</i> when early stopping ended the run; seconds of the whole run and of training alone; commit + = uncommitted changes.",
     blocks: [
-      { html: table(["id (config hash)", "model", "point", "seed", "status", "test F1", "epochs", "best epoch", "stopped early", "run (s)", "train (s)", "backend/kernels", "commit"], rows) },
+      { html: table(["id", "model", "point", "seed", "status", "test F1", "epochs (best)", "run / train (s)", "backend/kernels", "commit"], rows) },
       { html: `<p class="muted">Versions: ${versions.map(e).join(" | ") || "–"}</p><details><summary>Experiment file as validated</summary><pre>${e(spec)}</pre></details>` },
     ],
   };
