@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace, queryDb, REPO_ROOT, runCli, runStates, tinyExperimentYaml, type Workspace } from "./support.js";
 
 const TSA = join(REPO_ROOT, "tsa");
+/** A terminal's control sequences (colours, cursor moves, clearing). */
+const CONTROL = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
 
 /** A shell command in a pseudo-terminal of 80 columns; `interruptWhen` decides when to type Ctrl-C. */
 function inTerminal(command: string, options: { env?: NodeJS.ProcessEnv; interruptWhen?: () => boolean } = {}): Promise<{ output: string; raw: string; code: number | null }> {
@@ -29,7 +31,7 @@ function inTerminal(command: string, options: { env?: NodeJS.ProcessEnv; interru
     child.on("close", () => clearInterval(timer));
   }
   return new Promise((resolve) =>
-    child.on("close", (code) => resolve({ code, raw: output, output: output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "") })),
+    child.on("close", (code) => resolve({ code, raw: output, output: output.replace(CONTROL, "").replace(/\r/g, "") })),
   );
 }
 
@@ -86,7 +88,6 @@ describe("first contact", () => {
     [["swep", "FILE"], "unknown command 'swep'; did you mean 'sweep'? (commands: sweep, report, runs, show, sql, table, export)"],
     [["runs", "--seed", "abc"], "--seed: expected an integer >= 0, got 'abc'"],
     [["runs", "--where", "f1>>0.9"], "--where: expected key<op>value with one of = != < <= > >= and a value, got 'f1>>0.9'"],
-    [["runs", "--where", "f2>0.9"], "--where: expected a run column, test metric or config key such as 'f1', got 'f2'"],
     [["runs", "--format", "xml"], '--format: expected one of "table", "csv", "json", "md", got "xml"'],
     [["table", "smoke", "--metric", "auc"], "--metric: expected one of f1, accuracy, roc_auc, precision, recall, got 'auc'"],
   ])("%j: exit 2, one line naming the flag, nothing written", async (args, message) => {
@@ -95,6 +96,12 @@ describe("first contact", () => {
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toBe(`error: ${message}\n`);
     expect(existsSync(join(db, ".."))).toBe(false);
+  });
+
+  it("names the nearest key of a --where it does not know", async () => {
+    const result = await runCli(["runs", "--where", "f2>0.9", "--db", ws.db]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --where: unknown key 'f2'; valid keys: .*; did you mean 'f1'\?\n$/);
   });
 
   it("names the experiments it knows when asked for one it does not", async () => {
@@ -117,6 +124,16 @@ describe("first contact", () => {
     expect(Object.keys(JSON.parse(exported.stdout) as object)).toContain("test_roc_auc");
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, "packages/cli/package.json"), "utf8")).version);
   });
+
+  it("gives every option of every command a help line", async () => {
+    const helps = await Promise.all(["", "sweep", "report", "runs", "show", "sql", "table", "export"].map((c) => runCli([...(c === "" ? [] : [c]), "--help"])));
+    for (const help of helps) {
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain("--db");
+      // An option line holding nothing but its name and type has no description.
+      expect(help.stdout).not.toMatch(/^\s+(-\w, )?--[a-z-]+\s+\[/m);
+    }
+  }, 120_000);
 
   it("says in the paper table when the experiment's data is not the article's", async () => {
     const result = await runCli(["table", "smoke", "--paper", "--db", ws.db]);
@@ -155,7 +172,7 @@ describe("Ctrl-C and progress in a terminal, through ./tsa", () => {
     expect(output).toMatch(/epoch \d\/6 loss \d\.\d{4}/);
     expect(output).toMatch(/runs .* \d\/4 · \d+s elapsed · ETA /);
     // What the terminal shows on one row: text between line ends and cursor moves.
-    for (const line of raw.split(/\r|\n|\x1b\[[0-9;?]*[A-Za-z]/)) expect(line.length, line).toBeLessThanOrEqual(80);
+    for (const line of raw.replace(CONTROL, "\n").split(/\r|\n/)) expect(line.length, line).toBeLessThanOrEqual(80);
     const again = await inTerminal(sweep());
     expect(again.output.indexOf("4 runs: 4 already completed, 0 to run")).toBeLessThan(again.output.indexOf("run(s) done now"));
     expect(queryDb<{ n: number }>(ws.db, "SELECT COUNT(*) AS n FROM runs WHERE status = 'completed'")).toEqual([{ n: 4 }]);

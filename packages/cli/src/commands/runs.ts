@@ -30,7 +30,7 @@ function storeKey(flag: string, key: string): string {
   const metric = canonicalMetric(key);
   if (keys.includes(metric)) return metric;
   const near = nearest(key, keys);
-  throw new UserInputError(`--${flag}: expected a run column, test metric or config key${near === undefined ? ` (${keys.join(", ")})` : ` such as '${near}'`}, got '${key}'`);
+  throw new UserInputError(`--${flag}: unknown key '${key}'; valid keys: ${keys.join(", ")}${near === undefined ? "" : `; did you mean '${near}'?`}`);
 }
 
 /** `--where key<op>value`, its key checked and its value not starting with another operator (`f1>>0.9`). */
