@@ -161,7 +161,7 @@ function runsSection(results: ExperimentResults): Section {
   // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
   // (the whole id on hover, as `./tsa show` takes any unambiguous prefix), epochs and seconds paired.
   const rows = results.runs.map((r) => [
-    `<code title="${e(r.id)}">${e(r.id.slice(0, 10))}</code>`, e(r.model), `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`, String(r.seed), r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
+    `<code title="${e(r.id)}">${e(r.id.slice(0, 10))}</code>`, `<span class="nowrap">${e(r.model)}</span>`, `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`, String(r.seed), r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
     r.test === null ? "–" : r.test.f1.toFixed(4), `${r.epochsRun ?? "–"} (${r.bestEpoch ?? "–"})${r.stoppedEarly ? " early" : ""}`,
     `${r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)} / ${r.trainDurationMs === null ? "–" : (r.trainDurationMs / 1000).toFixed(1)}`,
     e(`${r.backend}/${r.kernels}`), `<code title="${e(r.gitCommit ?? "")}">${e((r.gitCommit ?? "–").slice(0, 8))}${r.gitCommit?.endsWith("+dirty") ? "+" : ""}</code>`,
