@@ -3,7 +3,7 @@
 // terminal sends it: to the whole foreground process group), progress on an 80-column terminal, the
 // resume hint, and every bad flag stopped before anything is written.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace, queryDb, REPO_ROOT, runCli, runStates, tinyExperimentYaml, type Workspace } from "./support.js";
@@ -64,6 +64,15 @@ describe("first contact", () => {
     expect(index).toContain(`database <code>${ws.db}</code>`);
     expect(index).toMatch(/1 runs, 1 completed, [01] did not learn, last run \d{4}-\d\d-\d\d/);
   });
+
+  it("says so when a shared --reports-dir held another database's reports", async () => {
+    const other = join(ws.dir, "other.sqlite");
+    copyFileSync(ws.db, other);
+    const result = await runCli(["report", "smoke", "--db", other, "--reports-dir", join(ws.dir, "runs.reports")]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe(`note: ${join(ws.dir, "runs.reports")} held the reports of ${ws.db}; its index now lists those of ${other}\n`);
+    expect(readFileSync(join(ws.dir, "runs.reports", "smoke.html"), "utf8")).toContain(`database <code>${other}</code>`);
+  }, 120_000);
 
   it("runs README's pipelines literally, their output parsed by the program they feed", async () => {
     const pipelines = readmePipelines();

@@ -22,7 +22,9 @@ const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${
 /** How the user started the CLI: the launcher (as typed), a yarn script, else the launcher by its full path. */
 function invokedAs(): string {
   if (process.env.TSA_LAUNCHER !== undefined) return process.env.TSA_LAUNCHER;
-  if (process.env.npm_lifecycle_event !== undefined && process.env.npm_execpath?.includes("yarn")) return "yarn";
+  // Our own `yarn sweep` script, not any yarn script whose environment a child inherited (such as `yarn test`).
+  const { npm_lifecycle_event: script, npm_lifecycle_script: line, npm_execpath: runner } = process.env;
+  if (script === "sweep" && line?.includes("packages/cli/src/main.ts") && runner?.includes("yarn")) return "yarn";
   return shellWord(fileURLToPath(new URL("../../../../tsa", import.meta.url)));
 }
 
