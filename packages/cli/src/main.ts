@@ -4,6 +4,8 @@
 import { TsaError, exitCodeOf } from "@tsa/errors";
 import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
+import { readFileSync } from "node:fs";
+import { nearest, usageMessage } from "./options.js";
 
 export interface GlobalOptions {
   db?: string;
@@ -29,19 +31,32 @@ async function loadCommands(args: string[]): Promise<Command[]> {
   return Promise.all(loader === undefined ? Object.values(COMMANDS).map((load) => load()) : [loader()]);
 }
 
+/** The version every run records (the packages share one). */
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
 async function main(): Promise<void> {
   const args = hideBin(process.argv);
+  const named = args.find((a) => !a.startsWith("-"));
+  if (named !== undefined && !(named in COMMANDS) && args.indexOf(named) === 0) {
+    const near = nearest(named, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command '${named}'${near === undefined ? "" : `; did you mean '${near}'?`} (commands: ${Object.keys(COMMANDS).join(", ")})`);
+  }
   const commands = await loadCommands(args);
-  await yargs(args)
-    .scriptName("yarn")
+  const parser = yargs(args);
+  await parser
+    .scriptName("./tsa")
     .usage("$0 <command> [options]")
     .option("db", { type: "string", describe: "run database (default: results/runs.sqlite, or $TSA_DB)", global: true })
     .command(commands)
     .demandCommand(1, "Name a command: sweep, report, runs, show, sql, table or export.")
     .strict()
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      if (error instanceof TsaError) throw error;
+      // getOptions() exists at run time but not in @types/yargs.
+      const options = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k));
+      throw new UsageError(usageMessage(message ?? error?.message ?? "bad input", options));
     })
+    .version(VERSION)
     .help()
     .parseAsync();
 }

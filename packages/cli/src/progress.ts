@@ -5,6 +5,67 @@ import cliProgress from "cli-progress";
 const describe = (plan: RunPlan) =>
   `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}`;
 
+/** `42s`, `3m05s`, `1h02m`. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+/**
+ * Where a sweep stands: runs done and failed, elapsed time, and an ETA from the scheduler's expected costs
+ * (the cost of the runs finished so far against the time they took, applied to the cost still to run).
+ */
+export class SweepClock {
+  total = 0;
+  done = 0;
+  failed = 0;
+  private started = Date.now();
+  private pendingCost = 0;
+  private finishedCost = 0;
+
+  start(event: Extract<SweepEvent, { type: "start" }>): void {
+    this.started = Date.now();
+    this.total = event.total;
+    this.done = event.alreadyCompleted;
+    this.pendingCost = event.expectedCost;
+  }
+
+  /** A run that ended: completed and failed runs count as done; an interrupted one is still to do. */
+  end(event: Extract<SweepEvent, { type: "run-end" | "run-skipped" }>): void {
+    if (event.type === "run-end" && event.status === "interrupted") return;
+    this.finishedCost += event.expectedCost;
+    if (event.type === "run-end") {
+      this.done++;
+      if (event.status === "failed") this.failed++;
+    }
+  }
+
+  elapsedMs(now = Date.now()): number {
+    return now - this.started;
+  }
+
+  /** Milliseconds left, or null until a run has finished. */
+  etaMs(now = Date.now()): number | null {
+    if (this.finishedCost <= 0) return null;
+    return (this.elapsedMs(now) * Math.max(0, this.pendingCost - this.finishedCost)) / this.finishedCost;
+  }
+
+  /** `1 failed · 1m12s elapsed · ETA 2m30s` */
+  text(now = Date.now()): string {
+    const eta = this.etaMs(now);
+    return [this.failed > 0 ? `${this.failed} failed` : "", `${duration(this.elapsedMs(now))} elapsed`, eta === null ? "ETA –" : `ETA ${duration(eta)}`]
+      .filter((x) => x !== "")
+      .join(" · ");
+  }
+}
+
+const startLine = (event: Extract<SweepEvent, { type: "start" }>) =>
+  `${event.total} runs: ${event.alreadyCompleted} already completed, ${event.toRun} to run, ${event.concurrency} at a time` +
+  (event.reaped.length > 0 ? `; ${event.reaped.length} run(s) of a stopped sweep marked interrupted and redone` : "") +
+  (event.outdated > 0 ? `; ${event.outdated} completed run(s) made by older code (data generator or model parts) redone` : "");
+
 export interface Progress {
   onEvent(event: SweepEvent): void;
   stop(): void;
@@ -12,16 +73,16 @@ export interface Progress {
 }
 
 /**
- * On a terminal: a bar for the sweep (runs done / total) and one per active run (epoch, batch, loss).
- * Elsewhere (CI, a pipe): one line per run start, epoch and end.
+ * On a terminal: a bar for the sweep (runs done / total, failures, elapsed, ETA) and one per active run
+ * (epoch n/N, loss), each cut to the terminal's width. Elsewhere (CI, a pipe): one line per run start,
+ * epoch and end.
  */
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   return stream.isTTY ? new BarProgress(stream) : new LineProgress(stream);
 }
 
 class LineProgress implements Progress {
-  private total = 0;
-  private done = 0;
+  private readonly clock = new SweepClock();
   constructor(private readonly stream: NodeJS.WriteStream) {}
   log(line: string) {
     this.stream.write(`${line}\n`);
@@ -29,24 +90,24 @@ class LineProgress implements Progress {
   onEvent(event: SweepEvent) {
     switch (event.type) {
       case "start":
-        this.total = event.total;
-        this.done = event.alreadyCompleted;
-        this.log(`${event.total} runs: ${event.alreadyCompleted} already completed, ${event.toRun} to run, ${event.concurrency} at a time` +
-          (event.reaped.length > 0 ? `; ${event.reaped.length} run(s) of a stopped sweep marked interrupted and redone` : ""));
+        this.clock.start(event);
+        this.log(startLine(event));
         break;
       case "run-start":
-        this.log(`[${this.done + 1}/${this.total}] start ${describe(event.plan)} (${event.plan.id})`);
+        this.log(`[${this.clock.done + 1}/${this.clock.total}] start ${describe(event.plan)} (${event.plan.id})`);
         break;
       case "epoch":
-        this.log(`    ${event.plan.model} seed ${event.plan.seed} epoch ${event.epoch.epoch}: train ${event.epoch.trainLoss.toFixed(4)}  val ${event.epoch.valLoss.toFixed(4)}  (${(event.epoch.durationMs / 1000).toFixed(1)} s)`);
+        this.log(`    ${event.plan.model} seed ${event.plan.seed} epoch ${event.epoch.epoch}/${event.plan.train.epochs}: train ${event.epoch.trainLoss.toFixed(4)}  val ${event.epoch.valLoss.toFixed(4)}  (${(event.epoch.durationMs / 1000).toFixed(1)} s)`);
         break;
       case "run-end":
-        this.done++;
-        this.log(`[${this.done}/${this.total}] ${event.status} ${describe(event.plan)}` +
+        this.clock.end(event);
+        this.log(`[${this.clock.done}/${this.clock.total}] ${event.status} ${describe(event.plan)}` +
           (event.testF1 !== null ? ` test F1 ${event.testF1.toFixed(4)}${event.didNotLearn ? " (did not learn)" : ""}` : "") +
-          (event.status === "failed" ? `: ${event.error}` : ""));
+          (event.status === "failed" ? `: ${event.error}` : "") +
+          ` (${this.clock.text()})`);
         break;
       case "run-skipped":
+        this.clock.end(event);
         this.log(`    skip ${describe(event.plan)}: ${event.reason}`);
         break;
       case "batch":
@@ -56,15 +117,54 @@ class LineProgress implements Progress {
   stop() {}
 }
 
+interface RunLine {
+  plan: RunPlan;
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: string;
+}
+
+const bar = (fraction: number, size: number) => {
+  const full = Math.max(0, Math.min(size, Math.round(fraction * size)));
+  return `${"█".repeat(full)}${"░".repeat(size - full)}`;
+};
+
+/** A short name for a run in its bar: model, point, seed; cut first when the line is too long. */
+const shortName = (plan: RunPlan) => `${plan.model} ${formatPoint(plan.point) || ""} s${plan.seed}`.replace(/\s+/g, " ");
+
+/** `head` cut so that `head + tail` fits `width` (the tail, with the numbers, is kept whole). */
+function fit(head: string, tail: string, width: number): string {
+  const room = width - tail.length;
+  if (room <= 0) return tail.slice(0, width);
+  return (head.length > room ? `${head.slice(0, Math.max(0, room - 1))}…` : head.padEnd(room)) + tail;
+}
+
 class BarProgress implements Progress {
   private readonly bars: cliProgress.MultiBar;
   private overall: cliProgress.SingleBar | null = null;
-  private readonly active = new Map<string, cliProgress.SingleBar>();
-  constructor(stream: NodeJS.WriteStream) {
+  private readonly active = new Map<string, { bar: cliProgress.SingleBar; line: RunLine }>();
+  private readonly clock = new SweepClock();
+  private concurrency = 1;
+  constructor(private readonly stream: NodeJS.WriteStream) {
     this.bars = new cliProgress.MultiBar(
-      { stream, clearOnComplete: false, hideCursor: true, format: "{label} |{bar}| {value}/{total} {info}", barsize: 24, autopadding: true },
+      { stream, clearOnComplete: false, hideCursor: true, format: (_options, _params, payload: { render: () => string }) => payload.render() },
       cliProgress.Presets.shades_classic,
     );
+  }
+  private width(): number {
+    return Math.max(40, (this.stream.columns || 80) - 1);
+  }
+  private overallLine(): string {
+    const size = this.width() < 100 ? 12 : 24;
+    const fraction = this.clock.total === 0 ? 1 : this.clock.done / this.clock.total;
+    return fit("runs", ` ${bar(fraction, size)} ${this.clock.done}/${this.clock.total} · ${this.clock.text()} · ${this.concurrency} at a time`, this.width());
+  }
+  private runLine(line: RunLine): string {
+    const size = this.width() < 100 ? 8 : 16;
+    const epochText = line.epoch === 0 ? "starting" : `epoch ${line.epoch}/${line.plan.train.epochs}`;
+    const loss = line.loss === "" ? "" : ` loss ${line.loss}`;
+    return fit(`  ${shortName(line.plan)}`, ` ${bar(line.batches === 0 ? 0 : line.batch / line.batches, size)} ${epochText}${loss}`, this.width());
   }
   log(line: string) {
     this.bars.log(`${line}\n`);
@@ -72,34 +172,49 @@ class BarProgress implements Progress {
   onEvent(event: SweepEvent) {
     switch (event.type) {
       case "start":
-        this.overall = this.bars.create(event.total, event.alreadyCompleted, { label: "runs".padEnd(40), info: `${event.concurrency} at a time` });
-        if (event.reaped.length > 0) this.log(`${event.reaped.length} run(s) of a stopped sweep marked interrupted; redoing them`);
+        this.clock.start(event);
+        this.concurrency = event.concurrency;
+        // Said at the start, as without a terminal: a resumed sweep shows at once what was already done.
+        this.log(startLine(event));
+        this.overall = this.bars.create(event.total, event.alreadyCompleted, { render: () => this.overallLine() });
         break;
-      case "run-start":
-        this.active.set(event.plan.id, this.bars.create(1, 0, { label: describe(event.plan).slice(0, 40).padEnd(40), info: "starting" }));
-        break;
-      case "batch": {
-        const bar = this.active.get(event.plan.id);
-        bar?.setTotal(event.batches);
-        bar?.update(event.batch, { info: `epoch ${event.epoch} batch loss ${event.loss.toFixed(4)}` });
+      case "run-start": {
+        const line: RunLine = { plan: event.plan, epoch: 0, batch: 0, batches: 0, loss: "" };
+        this.active.set(event.plan.id, { line, bar: this.bars.create(1, 0, { render: () => this.runLine(line) }) });
         break;
       }
-      case "epoch":
-        this.active.get(event.plan.id)?.update({ info: `epoch ${event.epoch.epoch} val loss ${event.epoch.valLoss.toFixed(4)}` });
+      case "batch": {
+        const run = this.active.get(event.plan.id);
+        if (run === undefined) break;
+        Object.assign(run.line, { epoch: event.epoch, batch: event.batch, batches: event.batches, loss: event.loss.toFixed(4) });
+        run.bar.update(event.batch);
         break;
+      }
+      case "epoch": {
+        const run = this.active.get(event.plan.id);
+        if (run === undefined) break;
+        Object.assign(run.line, { epoch: event.epoch.epoch, loss: `${event.epoch.valLoss.toFixed(4)} (val)` });
+        run.bar.update(0);
+        break;
+      }
       case "run-end": {
-        const bar = this.active.get(event.plan.id);
-        if (bar !== undefined) this.bars.remove(bar);
+        this.clock.end(event);
+        // Logged before the bar goes: removing it redraws, which writes the log line out.
+        if (event.status !== "completed") this.log(`${event.status}: ${describe(event.plan)}${event.status === "failed" && event.error ? `: ${event.error}` : ""}`);
+        const run = this.active.get(event.plan.id);
         this.active.delete(event.plan.id);
-        this.overall?.increment();
-        if (event.status !== "completed") this.log(`${event.status}: ${describe(event.plan)}${event.error ? `: ${event.error}` : ""}`);
+        this.overall?.update(this.clock.done);
+        if (run !== undefined) this.bars.remove(run.bar);
         break;
       }
       case "run-skipped":
+        this.clock.end(event);
         break;
     }
   }
   stop() {
+    // cli-progress drops lines logged since its last redraw when it stops: redraw first.
+    this.bars.update();
     this.bars.stop();
   }
 }

@@ -1,23 +1,28 @@
 import { indexEntry, renderExperimentReport, renderIndex } from "@tsa/report";
 import type { Store } from "@tsa/tracker";
-import { UserInputError } from "@tsa/errors";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { noExperimentError } from "./messages.js";
+import { otherReportsSource, REPORTS_SOURCE_FILE, shownPath } from "./paths.js";
 
-/** Writes reports/<experiment>.html and refreshes reports/index.html; returns the report's path. */
-export async function writeReports(store: Store, experiment: string, reportsDir: string): Promise<string> {
+/**
+ * Writes <reportsDir>/<experiment>.html and refreshes <reportsDir>/index.html, each naming the database
+ * they come from; returns the report's path. Replacing another database's reports (an explicit
+ * --reports-dir shared by two databases) is said on stderr, never done silently.
+ */
+export async function writeReports(store: Store, experiment: string, reportsDir: string, database: string): Promise<string> {
   const results = store.experimentResults(experiment);
-  if (results === null) {
-    const known = store.listExperiments().map((x) => x.name);
-    throw new UserInputError(`no experiment '${experiment}' in the database${known.length > 0 ? `; known: ${known.join(", ")}` : " (it is empty)"}`);
-  }
+  if (results === null) throw noExperimentError(store, experiment);
+  const previous = otherReportsSource(reportsDir, database);
+  if (previous !== null) console.error(`note: ${shownPath(reportsDir)} held the reports of ${shownPath(previous)}; its index now lists those of ${shownPath(database)}`);
   mkdirSync(reportsDir, { recursive: true });
+  writeFileSync(join(reportsDir, REPORTS_SOURCE_FILE), `${database}\n`);
   const file = join(reportsDir, `${experiment}.html`);
-  writeFileSync(file, await renderExperimentReport(results));
+  writeFileSync(file, await renderExperimentReport(results, { database }));
   const entries = store.listExperiments().flatMap((x) => {
     const r = store.experimentResults(x.name);
     return r === null ? [] : [indexEntry(r, `${x.name}.html`)];
   });
-  writeFileSync(join(reportsDir, "index.html"), await renderIndex(entries));
+  writeFileSync(join(reportsDir, "index.html"), await renderIndex(entries, { database }));
   return file;
 }

@@ -1,6 +1,7 @@
 // Models as parts through the real CLI: a model.pooling axis and a named variant are trained, recorded with
 // their parts, queried by part, and compared in the report and the table; a database written before models
 // had parts resumes without redoing a single run.
+import Database from "better-sqlite3";
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,5 +83,20 @@ describe("a database written before models had parts", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("0 run(s) done now, 4 already done, of 4");
     expect(queryDb(ws.db, "SELECT id, finished_at FROM runs ORDER BY id")).toEqual(before);
+  });
+
+  it("redoes a completed run whose recorded code is older, and says so", async () => {
+    const ws = makeWorkspace();
+    copyFileSync(join(fixture, "runs.sqlite"), ws.db);
+    const db = new Database(ws.db);
+    // As if the cnn run had been made by generator version 0: its result is stale.
+    db.prepare(`UPDATE runs SET config = json_set(config, '$.code', json('{"generator":0,"model":1}')) WHERE model = 'cnn'`).run();
+    db.close();
+    const result = await runCli(["sweep", join(fixture, "legacy.yaml"), "--db", ws.db, "--reports-dir", ws.reports]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("1 completed run(s) made by older code (data generator or model parts) redone");
+    expect(result.stdout).toContain("1 run(s) done now, 3 already done, of 4");
+    const cnn = queryDb<{ config: string; status: string }>(ws.db, "SELECT config, status FROM runs WHERE model = 'cnn'")![0]!;
+    expect([cnn.status, (JSON.parse(cnn.config) as { code: unknown }).code]).toEqual(["completed", { generator: 1, model: 1 }]);
   });
 });

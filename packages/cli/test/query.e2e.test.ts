@@ -515,7 +515,9 @@ describe("yarn table", () => {
       const { ranks, wins } = handFooter(cells);
       expect(tex).toContain(
         [
-          `% ${EXPERIMENT}: test ${label}`,
+          "\\begin{table}[ht]",
+          "\\centering",
+          `\\caption{${EXPERIMENT}: test ${label}}`,
           "\\begin{tabular}{lrrr}",
           "\\toprule",
           `point & ${MODELS.join(" & ")} \\\\`,
@@ -610,7 +612,7 @@ describe("yarn export", () => {
       const expected = [...leaves(config.data, "data"), ...leaves(config.train, "train")];
       expect(expected.length).toBeGreaterThan(10);
       for (const [key, value] of expected) expect(records[i]![key], key).toEqual(value);
-      expect(records[i]).toMatchObject({ model: r.model, seed: r.seed, status: r.status, "test.f1": r.f1, "test.tp": r.tp, epochs_run: r.epochs_run });
+      expect(records[i]).toMatchObject({ model: r.model, seed: r.seed, status: r.status, test_f1: r.f1, test_tp: r.tp, epochs_run: r.epochs_run });
     }
   });
 
@@ -623,8 +625,8 @@ describe("yarn export", () => {
       expect(records[i]!["data.length"]).toBe(JSON.stringify(config.data.length));
       expect(records[i]!["data.size"]).toBe(String(config.data.size));
       expect(records[i]!["train.lr"]).toBe(String(config.train.lr));
-      expect(records[i]!["test.f1"]).toBe(String(r.f1));
-      expect(records[i]!["test.accuracy"]).toBe(String(r.accuracy));
+      expect(records[i]!["test_f1"]).toBe(String(r.f1));
+      expect(records[i]!["test_accuracy"]).toBe(String(r.accuracy));
     }
   });
 });

@@ -7,6 +7,7 @@ import {
   ownerPids,
   processGone,
   queryDb,
+  REPO_ROOT,
   runCli,
   runStates,
   startCli,
@@ -105,7 +106,8 @@ describe("Ctrl-C", () => {
     const result = await cli.result;
 
     expect(result.code, result.stderr).toBe(130);
-    expect(result.stderr).toContain(`Resume with: yarn sweep ${file}`);
+    // The exact command: the launcher by its full path (the test starts node itself), every flag, absolute paths.
+    expect(result.stderr).toContain(`Resume with: ${REPO_ROOT}/tsa sweep ${file} --db ${ws.db} --reports-dir ${ws.reports} --concurrency 1\n`);
     expect(linesAfter(result.stderr, "Interrupted: no new run will start").filter((l) => / start /.test(l))).toEqual([]);
     expect(integrityCheck(ws.db)).toBe("ok");
     const after = runStates(ws.db);

@@ -3,7 +3,7 @@ export type { IndexEntry, ReportOptions } from "./report.js";
 export { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
 export type { Advantage, CellSummary, CriticalDifference } from "./analysis.js";
 export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEscape, REFERENCE_RESULT } from "./tables.js";
-export type { MetricTableOptions, TableCell, TableModel } from "./tables.js";
+export type { LatexOptions, MetricTableOptions, TableCell, TableModel } from "./tables.js";
 export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
 export type { MetricName, RunView, SweepPoint } from "./results.js";
 export { friedman, holm, mean, minimumDetectableDifference, pairedDifference, pairsNeeded, ranks, std, tInterval, verdict, wilcoxonSignedRank, wilson } from "./stats.js";

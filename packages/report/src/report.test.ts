@@ -6,7 +6,7 @@ import { attentionAdvantage, criticalDifference, headline, summarize } from "./a
 import { locationResults, sweepResults, twoAxisResults } from "./fixture.test-support.js";
 import { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
 import { learnedRateSpec, metricBySweepSpec } from "./specs.js";
-import { checkReportInBrowser } from "./testing/index.js";
+import { checkReportInBrowser, layoutWidths } from "./testing/index.js";
 
 const summary = (results: ReturnType<typeof sweepResults>) =>
   attentionAdvantage(results, "f1").map((a) => [a.point.label, a.baseline, Number(a.mean.toFixed(6)), a.n, a.verdict]);
@@ -213,11 +213,29 @@ describe("the HTML report", () => {
     expect(await checkReportInBrowser(file)).toEqual({ chartCount: 5, renderedCharts: 5, consoleErrors: [], networkRequests: [] });
   });
 
+  it("fits a 1280 px window, runs table and commit column included; links to the index; names its database and swept keys", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsa-report-"));
+    const results = twoAxisResults();
+    for (const run of results.runs) Object.assign(run, { gitCommit: "0123456789abcdef0123456789abcdef01234567+dirty", backend: "tensorflow", kernels: "typescript" });
+    (results.experiment.spec as Record<string, unknown>).data = { size: 600, length: [0.1, 0.5], location: [0, 0.9] };
+    const html = await renderExperimentReport(results, { database: "/tmp/scratch.sqlite" });
+    expect(html).toContain('<a href="index.html">← all experiments</a>');
+    expect(html).toContain("database <code>/tmp/scratch.sqlite</code>");
+    expect(html).toContain("data: size 600, length swept (0.02–0.05, 0.3–0.5), location swept (0–0.3, 0.6–0.9)");
+    expect(html).toContain("anomaly length (fraction of the series)");
+    const file = join(dir, "grid.html");
+    writeFileSync(file, html);
+    const widths = await layoutWidths(file, 1280);
+    expect(widths.page).toBeLessThanOrEqual(1280);
+    for (const right of widths.tables) expect(right).toBeLessThanOrEqual(1280);
+  });
+
   it("has an index listing each experiment with its headline", async () => {
     const html = await renderIndex([indexEntry(sweepResults(), "demo.html"), indexEntry(twoAxisResults(), "grid.html")]);
     expect(html).toContain('<a href="demo.html">demo</a>');
     expect(html).toContain('<a href="grid.html">grid</a>');
     expect(html).toContain("clearly beats the best baseline");
     expect(html).toContain("clearly behind at length 0.3–0.5, location 0.6–0.9");
+    expect(html).toContain("(24 runs, 24 completed, 0 did not learn, last run 2026-11-24)");
   });
 });

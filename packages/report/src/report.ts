@@ -197,20 +197,24 @@ function learnedSection(results: ExperimentResults): Section {
 }
 
 function runsSection(results: ExperimentResults): Section {
+  // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
+  // (the whole id on hover, as `./tsa show` takes any unambiguous prefix), epochs and seconds paired.
   const rows = results.runs.map((r) => [
-    `<code>${e(r.id)}</code>`, e(r.model), `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`, String(r.seed), r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
-    r.test === null ? "–" : r.test.f1.toFixed(4), String(r.epochsRun ?? "–"), String(r.bestEpoch ?? "–"), r.stoppedEarly ? "yes" : "no",
-    r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1), r.trainDurationMs === null ? "–" : (r.trainDurationMs / 1000).toFixed(1),
-    e(`${r.backend}/${r.kernels}`), `<code>${e((r.gitCommit ?? "–").slice(0, 12))}</code>`,
+    `<code title="${e(r.id)}">${e(r.id.slice(0, 10))}</code>`, `<span class="nowrap">${e(r.model)}</span>`, `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`, String(r.seed), r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
+    r.test === null ? "–" : r.test.f1.toFixed(4), `${r.epochsRun ?? "–"} (${r.bestEpoch ?? "–"})${r.stoppedEarly ? " early" : ""}`,
+    `${r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)} / ${r.trainDurationMs === null ? "–" : (r.trainDurationMs / 1000).toFixed(1)}`,
+    e(`${r.backend}/${r.kernels}`), `<code title="${e(r.gitCommit ?? "")}">${e((r.gitCommit ?? "–").slice(0, 8))}${r.gitCommit?.endsWith("+dirty") ? "+" : ""}</code>`,
   ]);
   const versions = [...new Set(results.runs.map((r) => Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(", ")))].filter((v) => v !== "");
   const spec = JSON.stringify(results.experiment.spec, null, 2);
   return {
     id: "runs",
     title: "Runs",
-    intro: "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training); durations are wall time of the whole run and of training alone.",
+    intro:
+      "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training; hover for all of it); " +
+      "epochs trained, the best one in brackets, <i>early</i> when early stopping ended the run; seconds of the whole run and of training alone; commit + = uncommitted changes.",
     blocks: [
-      { html: table(["id (config hash)", "model", "point", "seed", "status", "test F1", "epochs", "best epoch", "stopped early", "run (s)", "train (s)", "backend/kernels", "commit"], rows) },
+      { html: table(["id", "model", "point", "seed", "status", "test F1", "epochs (best)", "run / train (s)", "backend/kernels", "commit"], rows) },
       { html: `<p class="muted">Versions: ${versions.map(e).join(" | ") || "–"}</p><details><summary>Experiment file as validated</summary><pre>${e(spec)}</pre></details>` },
     ],
   };
@@ -218,11 +222,14 @@ function runsSection(results: ExperimentResults): Section {
 
 /** `data: size 600, numPoints 32 · train: epochs 12, …`: what the experiment overrides, in one line. */
 function setupText(spec: unknown): string {
-  const { data, train, seeds } = (spec ?? {}) as { data?: Record<string, unknown>; train?: Record<string, unknown>; seeds?: unknown[] };
-  const value = (v: unknown): string =>
-    v !== null && typeof v === "object" && !Array.isArray(v) ? `{${kv(v as Record<string, unknown>)}}` : formatValue(v);
-  const kv = (o: Record<string, unknown> | undefined): string => Object.entries(o ?? {}).map(([k, v]) => `${k} ${value(v)}`).join(", ");
-  return [data === undefined ? "" : `data: ${kv(data)}`, train === undefined ? "" : `train: ${kv(train)}`, seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`]
+  const { data, train, seeds, sweep } = (spec ?? {}) as { data?: Record<string, unknown>; train?: Record<string, unknown>; seeds?: unknown[]; sweep?: Record<string, unknown[]> };
+  // A swept key's value in `data`/`train` is only the default the sweep overrides: say it is swept instead.
+  const swept = new Set(Object.keys(sweep ?? {}));
+  const value = (v: unknown, path: string): string =>
+    swept.has(path) ? `swept (${(sweep?.[path] ?? []).map(formatValue).join(", ")})`
+    : v !== null && typeof v === "object" && !Array.isArray(v) ? `{${kv(v as Record<string, unknown>, path)}}` : formatValue(v);
+  const kv = (o: Record<string, unknown> | undefined, prefix: string): string => Object.entries(o ?? {}).map(([k, v]) => `${k} ${value(v, `${prefix}.${k}`)}`).join(", ");
+  return [data === undefined ? "" : `data: ${kv(data, "data")}`, train === undefined ? "" : `train: ${kv(train, "train")}`, seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`]
     .filter((x) => x !== "")
     .join(" · ");
 }
@@ -249,7 +256,11 @@ function inBothViews(build: (view: RunView) => Section | null): Section | null {
 export interface ReportOptions {
   /** Shown in the footer; defaults to now. */
   generatedAt?: Date;
+  /** The database the page was made from, shown in it (a scratch database's report must say so). */
+  database?: string;
 }
+
+const databaseText = (database: string | undefined) => (database === undefined ? "" : ` · database <code>${e(database)}</code>`);
 
 /** The experiment's report: one self-contained HTML page that opens from disk with no network. */
 export async function renderExperimentReport(results: ExperimentResults, options: ReportOptions = {}): Promise<string> {
@@ -258,13 +269,14 @@ export async function renderExperimentReport(results: ExperimentResults, options
   const setup = setupText(experiment.spec);
   const twoViews = runs.some((r) => scored(r) && r.didNotLearn);
   const switcher = twoViews ? viewSwitch({ all: "every completed run (learned or not)", learned: `${CONDITIONAL_LABEL} (only the runs that learned)` }) : "";
-  const header = `<h1>${e(experiment.name)}</h1>
+  const header = `<p class="muted"><a href="index.html">← all experiments</a></p>
+<h1>${e(experiment.name)}</h1>
 <p>${e(experiment.description)}</p>
 <p class="lead">${e(experimentHeadline(results))}</p>
 ${switcher}
 <p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
 models ${modelsOf(results).map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
-${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code> · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
+${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>${databaseText(options.database)} · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
   // With no run that failed to learn both views are the same page: show it once.
   const views = (build: (view: RunView) => Section | null) => (twoViews ? inBothViews(build) : build({}));
   const sections = [
@@ -290,18 +302,31 @@ export interface IndexEntry {
   runs: number;
   /** Completed runs flagged `did not learn`. */
   didNotLearn: number;
+  completed: number;
+  failed: number;
+  /** When the last run finished (ISO), or null before any has. */
+  lastRunAt: string | null;
 }
 
 export function indexEntry(results: ExperimentResults, href: string): IndexEntry {
-  return { name: results.experiment.name, description: results.experiment.description, headline: experimentHeadline(results), href, runs: results.runs.length, didNotLearn: results.runs.filter((r) => r.didNotLearn).length };
+  const finished = results.runs.map((r) => r.finishedAt).filter((t): t is string => t !== null).sort();
+  return {
+    name: results.experiment.name, description: results.experiment.description, headline: experimentHeadline(results), href, runs: results.runs.length,
+    didNotLearn: results.runs.filter((r) => r.didNotLearn).length, completed: results.runs.filter((r) => r.status === "completed").length,
+    failed: results.runs.filter((r) => r.status === "failed").length, lastRunAt: finished.at(-1) ?? null,
+  };
 }
 
-/** reports/index.html: every experiment with its headline and a link. */
-export async function renderIndex(entries: IndexEntry[]): Promise<string> {
+/** reports/index.html: every experiment with its headline, run counts, last run's date and a link. */
+export async function renderIndex(entries: IndexEntry[], options: Pick<ReportOptions, "database"> = {}): Promise<string> {
+  const counts = (x: IndexEntry) =>
+    [`${x.runs} runs`, `${x.completed} completed`, x.failed > 0 ? `${x.failed} failed` : "", `${x.didNotLearn} did not learn`, x.lastRunAt === null ? "" : `last run ${x.lastRunAt.slice(0, 10)}`]
+      .filter((p) => p !== "")
+      .join(", ");
   const items = entries
-    .map((x) => `<li><h3><a href="${e(x.href)}">${e(x.name)}</a> <span class="muted">(${x.runs} runs, ${x.didNotLearn} did not learn)</span></h3><p>${e(x.description)}</p><p class="lead">${e(x.headline)}</p></li>`)
+    .map((x) => `<li><h3><a href="${e(x.href)}">${e(x.name)}</a> <span class="muted">(${e(counts(x))})</span></h3><p>${e(x.description)}</p><p class="lead">${e(x.headline)}</p></li>`)
     .join("\n");
-  return renderPage("tsa-lab reports", `<h1>tsa-lab reports</h1><p class="muted">Where does attention beat the baselines? One report per experiment.</p>`, [
+  return renderPage("tsa-lab reports", `<h1>tsa-lab reports</h1><p class="muted">Where does attention beat the baselines? One report per experiment${databaseText(options.database)}.</p>`, [
     { id: "experiments", title: "Experiments", blocks: [{ html: `<ul style="list-style:none;padding:0">${items}</ul>` }] },
   ]);
 }

@@ -9,6 +9,19 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const WIDTH = 560;
 const HEIGHT = 260;
 export const SELECTABLE_METRICS: MetricName[] = ["f1", "accuracy", "rocAuc"];
+/** An axis title with its unit: the sweep values are fractions of the series or of the amplitude, not points. */
+const AXIS_TITLES: Record<string, string> = {
+  "data.length": "anomaly length (fraction of the series)",
+  "data.location": "anomaly start (fraction of the series)",
+  "data.noise": "noise std (fraction of the amplitude)",
+  "data.size": "series (count)",
+  "data.numPoints": "points per series",
+  "data.anomalyRatio": "anomalous share of the series",
+  "train.lr": "learning rate",
+  "train.batchSize": "batch size (series)",
+};
+export const axisTitle = (axis: string) => AXIS_TITLES[axis] ?? axisLabel(axis);
+
 const modelColor = (models: string[]) => ({ field: "model", type: "nominal" as const, title: "model", scale: { domain: models }, legend: { symbolOpacity: 1 } });
 /** Metrics live in [0, 1]: an interval from two or three seeds can reach past that, so the band stops there. */
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
@@ -62,7 +75,7 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
         mean: c.mean, lo: c.lo, hi: c.hi, bandLo: clamp01(c.lo), bandHi: clamp01(c.hi), n: c.n, learned: `${c.learned.k} of ${c.learned.n}`,
       })),
   );
-  const x = { field: "x", type: "ordinal" as const, title: axisLabel(axis), sort: { field: "order" } };
+  const x = { field: "x", type: "ordinal" as const, title: axisTitle(axis), sort: { field: "order" } };
   const layer = [
     { mark: { type: "area" as const, opacity: 0.18 }, encoding: { y: { field: "bandLo", type: "quantitative" as const, title: `test metric (mean, 95% CI over seeds)${viewSuffix(view)}`, scale: { zero: false } }, y2: { field: "bandHi" } } },
     {
@@ -122,7 +135,7 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
       x: a.point.label, order: a.point.order, mean: a.mean, lo: a.lo, hi: a.hi, barLo: Math.max(-1, a.lo), barHi: Math.min(1, a.hi),
       baseline: a.baseline, n: a.n, p: a.p, pHolm: a.pHolm, verdict: a.verdict,
     }));
-  const x = { field: "x", type: "ordinal" as const, title: axes.map(axisLabel).join(", ") || "point", sort: { field: "order" } };
+  const x = { field: "x", type: "ordinal" as const, title: axes.map(axisTitle).join(", ") || "sweep point", sort: { field: "order" } };
   const color = { field: "verdict", type: "nominal" as const, scale: { domain: ["ahead", "tie", "behind"], range: ["#1a9850", "#888888", "#d73027"] }, title: "Holm-corrected" };
   return {
     $schema: SCHEMA,
@@ -152,8 +165,8 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
     model: c.model, x: formatValue(c.point.point[ax]), y: formatValue(c.point.point[ay]), xo: order(results, ax, c.point.point[ax]), yo: order(results, ay, c.point.point[ay]),
     mean: c.n > 0 ? c.mean : null, label: c.n > 0 ? c.mean.toFixed(3) : "–", n: c.n, learned: `${c.learned.k} of ${c.learned.n}`,
   }));
-  const x = { field: "x", type: "ordinal" as const, title: axisLabel(ax), sort: { field: "xo" } };
-  const y = { field: "y", type: "ordinal" as const, title: axisLabel(ay), sort: { field: "yo" } };
+  const x = { field: "x", type: "ordinal" as const, title: axisTitle(ax), sort: { field: "xo" } };
+  const y = { field: "y", type: "ordinal" as const, title: axisTitle(ay), sort: { field: "yo" } };
   return {
     $schema: SCHEMA,
     data: { values },
@@ -168,7 +181,7 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
           mark: "rect",
           encoding: {
             x, y, color: { field: "mean", type: "quantitative", title: `mean test ${METRICS[metric]}${viewSuffix(view)}`, scale: { scheme: "viridis" } },
-            tooltip: [{ field: "model" }, { field: "x", title: axisLabel(ax) }, { field: "y", title: axisLabel(ay) }, { field: "mean", format: ".4f" }, { field: "n", title: "seeds counted" }, { field: "learned", title: "runs that learned" }],
+            tooltip: [{ field: "model" }, { field: "x", title: axisTitle(ax) }, { field: "y", title: axisTitle(ay) }, { field: "mean", format: ".4f" }, { field: "n", title: "seeds counted" }, { field: "learned", title: "runs that learned" }],
           },
         },
         { mark: { type: "text", fontSize: 10 }, encoding: { x, y, text: { field: "label" }, color: { condition: { test: "isValid(datum.mean) && datum.mean <= (datum.low + datum.high) / 2", value: "white" }, value: "black" } } },
@@ -186,8 +199,8 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
     mean: a.verdict === "n/a" ? null : a.mean, verdict: a.verdict, baseline: a.baseline ?? "–", pHolm: a.pHolm,
     label: a.verdict === "n/a" ? "n/a" : `${a.mean >= 0 ? "+" : ""}${a.mean.toFixed(3)}${mark[a.verdict]}`,
   }));
-  const x = { field: "x", type: "ordinal" as const, title: axisLabel(ax), sort: { field: "xo" } };
-  const y = { field: "y", type: "ordinal" as const, title: axisLabel(ay), sort: { field: "yo" } };
+  const x = { field: "x", type: "ordinal" as const, title: axisTitle(ax), sort: { field: "xo" } };
+  const y = { field: "y", type: "ordinal" as const, title: axisTitle(ay), sort: { field: "yo" } };
   const clear = "datum.verdict === 'ahead' || datum.verdict === 'behind'";
   return {
     $schema: SCHEMA,
@@ -201,7 +214,7 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
           x, y,
           color: { field: "mean", type: "quantitative", title: `Δ ${METRICS[metric]}${viewSuffix(view)}`, scale: { scheme: "redblue", domainMid: 0 } },
           stroke: { condition: { test: clear, value: "#111" }, value: null },
-          tooltip: [{ field: "x", title: axisLabel(ax) }, { field: "y", title: axisLabel(ay) }, { field: "baseline", title: "best baseline" }, { field: "mean", format: "+.4f" }, { field: "pHolm", title: "p (Holm)", format: ".3g" }, { field: "verdict" }],
+          tooltip: [{ field: "x", title: axisTitle(ax) }, { field: "y", title: axisTitle(ay) }, { field: "baseline", title: "best baseline" }, { field: "mean", format: "+.4f" }, { field: "pHolm", title: "p (Holm)", format: ".3g" }, { field: "verdict" }],
         },
       },
       { mark: { type: "text", fontSize: 10 }, encoding: { x, y, text: { field: "label" } } },

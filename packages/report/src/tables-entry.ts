@@ -1,7 +1,7 @@
 // `@tsa/report/tables`: the text side of the package (tables, value formatting, summaries) without the
 // HTML report, so the query commands start without loading vega.
 export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEscape, REFERENCE_RESULT } from "./tables.js";
-export type { MetricTableOptions, TableCell, TableModel } from "./tables.js";
+export type { LatexOptions, MetricTableOptions, TableCell, TableModel } from "./tables.js";
 export { summarize } from "./analysis.js";
 export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
 export type { MetricName, RunView, SweepPoint } from "./results.js";

@@ -133,8 +133,10 @@ describe("renderers", () => {
   it("LaTeX: booktabs rules, \\pm in math, \\mathbf inside math, \\underline, escaped names and ranges", () => {
     const tex = toLatex(table!);
     const lines = tex.trimEnd().split("\n");
-    expect(lines[0]).toBe("% len\\_sweep: test F1");
-    expect(lines.slice(1, 5)).toEqual(["\\begin{tabular}{lrrr}", "\\toprule", "point & ffn & cnn & my\\_model \\\\", "\\midrule"]);
+    // A float with a visible caption, so several metrics' tables are told apart in the paper.
+    expect(lines.slice(0, 3)).toEqual(["\\begin{table}[ht]", "\\centering", "\\caption{len\\_sweep: test F1}"]);
+    expect(lines.at(-1)).toBe("\\end{table}");
+    expect(lines.slice(3, 7)).toEqual(["\\begin{tabular}{lrrr}", "\\toprule", "point & ffn & cnn & my\\_model \\\\", "\\midrule"]);
     expect(lines).toContain("0.1--0.2 & $0.6100 \\pm 0.0141$ & \\underline{$0.8100 \\pm 0.0141$} & $\\mathbf{0.9100 \\pm 0.0141}$$^{*}$ \\\\");
     // The learned count stays outside the math.
     expect(lines).toContain("0.4--0.6 & \\underline{$0.6000 \\pm 0.1414$} & $\\mathbf{0.7000 \\pm 0.0707}$ & \\underline{$0.6000 \\pm 0.0000$ (0/2 learned)} \\\\");
@@ -150,6 +152,14 @@ describe("renderers", () => {
       expect(depth, line).toBe(0);
     }
     for (const row of body.filter((l) => l.endsWith("\\\\"))) expect(row.split(" & "), row).toHaveLength(4);
+  });
+
+  it("LaTeX with resize: the tabular scaled to the text width inside the float", () => {
+    const lines = toLatex(table!, { resize: true }).trimEnd().split("\n");
+    const open = lines.indexOf("\\resizebox{\\linewidth}{!}{%");
+    expect(open).toBe(3);
+    expect(lines[open + 1]).toBe("\\begin{tabular}{lrrr}");
+    expect(lines[lines.indexOf("\\end{tabular}") + 1]).toBe("}");
   });
 
   it("latexEscape escapes every special once, including the backslash's own braces", () => {

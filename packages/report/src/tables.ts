@@ -264,11 +264,17 @@ export function latexEscape(text: string): string {
   return text.replace(/[\\~^<>–±&%$#_{}]/g, (ch) => LATEX_SPECIALS[ch] ?? `\\${ch}`);
 }
 
+export interface LatexOptions {
+  /** Scale the tabular to the text width (\resizebox, needs \usepackage{graphicx}): wide tables fit a column. */
+  resize?: boolean;
+}
+
 /**
- * LaTeX with booktabs rules (\usepackage{booktabs}); values as `$0.9123 \pm 0.0040$`, best bold
- * (\mathbf inside math: \textbf does not reach into $…$), second \underline.
+ * LaTeX with booktabs rules (\usepackage{booktabs}) in a table float with the title as its caption (several
+ * metrics give several captioned tables); values as `$0.9123 \pm 0.0040$`, best bold (\mathbf inside math:
+ * \textbf does not reach into $…$), second \underline.
  */
-export function toLatex(table: TableModel): string {
+export function toLatex(table: TableModel, options: LatexOptions = {}): string {
   const cell = (c: TableCell) => {
     // The learned count stays outside the math: `$0.4120 \pm 0.4800$ (1/3 learned)`.
     const note = learnedNote(c.learned);
@@ -282,7 +288,10 @@ export function toLatex(table: TableModel): string {
     return t;
   };
   const lines = [
-    `% ${latexEscape(table.title)}`,
+    "\\begin{table}[ht]",
+    "\\centering",
+    `\\caption{${latexEscape(table.title)}}`,
+    ...(options.resize ? ["\\resizebox{\\linewidth}{!}{%"] : []),
     `\\begin{tabular}{l${"r".repeat(table.columns.length)}}`,
     "\\toprule",
     `${[table.corner, ...table.columns].map(latexEscape).join(" & ")} \\\\`,
@@ -291,7 +300,9 @@ export function toLatex(table: TableModel): string {
     ...(table.footer.length > 0 ? ["\\midrule", ...table.footer.map((f) => `${[latexEscape(f.label), ...f.cells].join(" & ")} \\\\`)] : []),
     "\\bottomrule",
     "\\end{tabular}",
+    ...(options.resize ? ["}"] : []),
     ...table.notes.map((n) => `% ${latexEscape(n)}`),
+    "\\end{table}",
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -1,7 +1,8 @@
-import { UserInputError } from "@tsa/errors";
 import { openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { csvField, writeOutput } from "../format/output.js";
+import { noExperimentError } from "../messages.js";
+import { splitColumn } from "../names.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -29,7 +30,8 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
   flatten({ data, train, ...(parts === undefined ? {} : { model: parts }) }, "", record);
   for (const split of ["test", "val"] as const) {
     const m = run[split];
-    if (m !== null) for (const [k, v] of Object.entries(m)) record[`${split}.${k}`] = v;
+    // Named as in the run_summary view (`test_roc_auc`), so one name works in SQL, pandas and R.
+    if (m !== null) for (const [k, v] of Object.entries(m)) record[splitColumn(split, k)] = v;
   }
   Object.assign(record, {
     epochs_run: run.epochsRun, best_epoch: run.bestEpoch, stopped_early: run.stoppedEarly, duration_ms: run.durationMs,
@@ -40,7 +42,7 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
 
 export function exportText(store: Store, experiment: string, format: "csv" | "jsonl"): string {
   const results = store.experimentResults(experiment);
-  if (results === null) throw new UserInputError(`no experiment '${experiment}' in the database`);
+  if (results === null) throw noExperimentError(store, experiment);
   const records = results.runs.map(exportRecord);
   if (format === "jsonl") return records.map((r) => JSON.stringify(r)).join("\n") + (records.length > 0 ? "\n" : "");
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
@@ -52,9 +54,9 @@ export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
   describe: "Every run of an experiment with its config flattened to columns (CSV or JSON lines) for pandas or R",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .positional("experiment", { type: "string", demandOption: true })
-      .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const })
-      .option("out", { alias: "o", type: "string" }) as Argv<ExportArgs>,
+      .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
+      .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const, describe: "csv or jsonl (one JSON object a line)" })
+      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "write to this file instead of standard output" }) as Argv<ExportArgs>,
   handler: (argv: ArgumentsCamelCase<ExportArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {

@@ -1,27 +1,27 @@
 import { openStore } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { relative } from "node:path";
-import { dbPath, DEFAULT_REPORTS_DIR, userPath } from "../paths.js";
+import { dbPath, reportsDirFor, shownPath } from "../paths.js";
 import { writeReports } from "../reports.js";
 import type { GlobalOptions } from "../main.js";
 
 interface ReportArgs extends GlobalOptions {
   experiment: string;
-  reportsDir: string;
+  reportsDir?: string;
 }
 
 export const reportCommand: CommandModule<GlobalOptions, ReportArgs> = {
   command: "report <experiment>",
-  describe: "(Re)write reports/<experiment>.html and reports/index.html from the database",
+  describe: "(Re)write <experiment>.html and index.html in the database's reports folder (reports/ for the default database)",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
-      .option("reports-dir", { type: "string", default: DEFAULT_REPORTS_DIR }) as unknown as Argv<ReportArgs>,
+      .option("reports-dir", { type: "string", requiresArg: true, describe: "where the HTML reports go (default: reports/ for results/runs.sqlite, else beside the database: /tmp/a.sqlite → /tmp/a.reports/)" }) as unknown as Argv<ReportArgs>,
   handler: async (argv: ArgumentsCamelCase<ReportArgs>) => {
-    const store = openStore(dbPath(argv), { readonly: true });
+    const db = dbPath(argv);
+    const store = openStore(db, { readonly: true });
     try {
-      const file = await writeReports(store, argv.experiment, userPath(argv.reportsDir));
-      console.log(`report: ${relative(process.cwd(), file) || file}`);
+      const file = await writeReports(store, argv.experiment, reportsDirFor(db, argv.reportsDir), db);
+      console.log(`report: ${shownPath(file)}`);
     } finally {
       store.close();
     }

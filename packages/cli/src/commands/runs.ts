@@ -1,8 +1,11 @@
 import { UserInputError } from "@tsa/errors";
 import { formatPoint } from "@tsa/report/tables";
-import { openStore, parseWhere, RUN_STATUSES, type RunFilter, type RunResult, type RunStatus, type Store } from "@tsa/tracker";
+import { openStore, parseWhere, RUN_STATUSES, validKeys, type RunFilter, type RunResult, type RunStatus, type Store, type WhereCondition } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { FORMATS, formatRows, outputFormat, type Column, type OutputFormat } from "../format/output.js";
+import { FORMATS, formatRows, outputFormat, writeOutput, type Column, type OutputFormat } from "../format/output.js";
+import { noExperimentError } from "../messages.js";
+import { canonicalMetric } from "../names.js";
+import { integerAtLeast, nearest } from "../options.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -17,6 +20,26 @@ interface RunsArgs extends GlobalOptions {
   limit?: number;
   format?: OutputFormat;
   json: boolean;
+  out?: string;
+}
+
+/** A key as the store knows it: metric aliases (`test_f1`, `rocAuc`) become `f1`, `roc_auc`; unknown → error with the nearest. */
+function storeKey(flag: string, key: string): string {
+  const keys = validKeys();
+  if (keys.includes(key)) return key;
+  const metric = canonicalMetric(key);
+  if (keys.includes(metric)) return metric;
+  const near = nearest(key, keys);
+  throw new UserInputError(`--${flag}: unknown key '${key}'; valid keys: ${keys.join(", ")}${near === undefined ? "" : `; did you mean '${near}'?`}`);
+}
+
+/** `--where key<op>value`, its key checked and its value not starting with another operator (`f1>>0.9`). */
+export function parseCondition(text: string): WhereCondition {
+  const condition = parseWhere(text);
+  if (/^[<>=!]/.test(condition.value) || condition.value === "") {
+    throw new UserInputError(`--where: expected key<op>value with one of = != < <= > >= and a value, got '${text}'`);
+  }
+  return { ...condition, key: storeKey("where", condition.key) };
 }
 
 export const RUN_COLUMNS: Array<Column<RunResult>> = [
@@ -43,32 +66,35 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
   describe: "List runs, filtered by experiment, model, status, seed or any config key",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .option("experiment", { alias: "e", type: "string" })
-      .option("model", { alias: "m", type: "string" })
-      .option("status", { choices: RUN_STATUSES })
-      .option("seed", { type: "number" })
-      .option("where", { alias: "w", type: "string", array: true, describe: "key=value (or !=, <, <=, >, >=) on a config key, sweep key or metric, e.g. data.length=[0.1,0.2]" })
-      .option("sort", { type: "string", describe: "key to sort by, e.g. f1 or data.noise" })
-      .option("desc", { type: "boolean", default: false })
-      .option("limit", { type: "number" })
-      .option("format", { choices: FORMATS })
-      .option("json", { type: "boolean", default: false }) as Argv<RunsArgs>,
+      .option("experiment", { alias: "e", type: "string", requiresArg: true, describe: "only this experiment's runs" })
+      .option("model", { alias: "m", type: "string", requiresArg: true, describe: "only this model's runs (ffn, cnn, bilstm, bilstm-attention)" })
+      .option("status", { choices: RUN_STATUSES, describe: "only runs in this state" })
+      .option("seed", { requiresArg: true, coerce: integerAtLeast("seed", 0), describe: "only runs with this seed (an integer)" })
+      .option("where", { alias: "w", type: "string", array: true, requiresArg: true, describe: "key=value (or !=, <, <=, >, >=) on a config key, sweep key or metric, e.g. data.length=[0.1,0.2] or roc_auc>=0.9; repeatable, all must hold" })
+      .option("sort", { type: "string", requiresArg: true, describe: "key to sort by, e.g. f1 or data.noise" })
+      .option("desc", { type: "boolean", default: false, describe: "sort in descending order" })
+      .option("limit", { requiresArg: true, coerce: integerAtLeast("limit", 0), describe: "at most this many runs" })
+      .option("format", { choices: FORMATS, describe: "table (default), csv, json or md" })
+      .option("json", { type: "boolean", default: false, describe: "same as --format json" })
+      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "write to this file instead of standard output" }) as Argv<RunsArgs>,
   handler: (argv: ArgumentsCamelCase<RunsArgs>) => {
-    if (argv.limit !== undefined && !(argv.limit >= 0)) throw new UserInputError(`--limit: expected a number >= 0, got ${argv.limit}`);
-    if (argv.seed !== undefined && !Number.isInteger(argv.seed)) throw new UserInputError(`--seed: expected an integer, got ${argv.seed}`);
+    // Every flag is checked before the database is opened.
+    const where = (argv.where ?? []).map(parseCondition);
+    const sort = argv.sort === undefined ? undefined : storeKey("sort", argv.sort);
     const store = openStore(dbPath(argv), { readonly: true });
     try {
+      if (argv.experiment !== undefined && !store.listExperiments().some((x) => x.name === argv.experiment)) throw noExperimentError(store, argv.experiment);
       const filter: RunFilter = {
         ...(argv.experiment === undefined ? {} : { experiment: argv.experiment }),
         ...(argv.model === undefined ? {} : { model: argv.model }),
         ...(argv.status === undefined ? {} : { status: argv.status }),
         ...(argv.seed === undefined ? {} : { seed: argv.seed }),
-        where: (argv.where ?? []).map(parseWhere),
-        ...(argv.sort === undefined ? {} : { sort: argv.sort }),
+        where,
+        ...(sort === undefined ? {} : { sort }),
         descending: argv.desc,
         ...(argv.limit === undefined ? {} : { limit: argv.limit }),
       };
-      console.log(listRunsText(store, filter, outputFormat(argv)));
+      writeOutput(`${listRunsText(store, filter, outputFormat(argv))}\n`, argv.out);
     } finally {
       store.close();
     }

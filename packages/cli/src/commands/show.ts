@@ -3,6 +3,7 @@ import { ModelSpecSchema, describeSpec } from "@tsa/models/config";
 import { formatPoint } from "@tsa/report/tables";
 import { openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { writeOutput } from "../format/output.js";
 import { textTable } from "../format/text-table.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
@@ -10,6 +11,7 @@ import type { GlobalOptions } from "../main.js";
 interface ShowArgs extends GlobalOptions {
   id: string;
   json: boolean;
+  out?: string;
 }
 
 /** Runs an ambiguous prefix lists. */
@@ -81,12 +83,13 @@ export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
   command: "show <id>",
   describe: "Show one run: config, metrics, per-epoch curve, timings, environment (id prefix like git)",
   builder: (yargs: Argv<GlobalOptions>) =>
-    yargs.positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" }).option("json", { type: "boolean", default: false }) as Argv<ShowArgs>,
+    yargs.positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" }).option("json", { type: "boolean", default: false, describe: "the run as JSON" })
+      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "write to this file instead of standard output" }) as Argv<ShowArgs>,
   handler: (argv: ArgumentsCamelCase<ShowArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {
       const run = resolveRun(store, String(argv.id));
-      console.log(argv.json ? JSON.stringify(run, null, 2) : showRunText(run));
+      writeOutput(`${argv.json ? JSON.stringify(run, null, 2) : showRunText(run)}\n`, argv.out);
     } finally {
       store.close();
     }

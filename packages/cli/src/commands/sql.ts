@@ -1,6 +1,6 @@
 import { openStore, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { FORMATS, formatRows, outputFormat, type OutputFormat } from "../format/output.js";
+import { FORMATS, formatRows, outputFormat, writeOutput, type OutputFormat } from "../format/output.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -8,6 +8,7 @@ interface SqlArgs extends GlobalOptions {
   query: string;
   format?: OutputFormat;
   json: boolean;
+  out?: string;
 }
 
 export function sqlText(store: Store, query: string, format: OutputFormat): string {
@@ -21,13 +22,14 @@ export const sqlCommand: CommandModule<GlobalOptions, SqlArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("query", { type: "string", demandOption: true, describe: 'e.g. "select model, avg(test_f1) from run_summary group by model"' })
-      .option("format", { choices: FORMATS })
-      .option("json", { type: "boolean", default: false }) as Argv<SqlArgs>,
+      .option("format", { choices: FORMATS, describe: "table (default), csv, json or md" })
+      .option("json", { type: "boolean", default: false, describe: "same as --format json" })
+      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "write to this file instead of standard output" }) as Argv<SqlArgs>,
   handler: (argv: ArgumentsCamelCase<SqlArgs>) => {
     // Opened read-only: SQLite itself refuses writes, and the tracker refuses non-read statements first.
     const store = openStore(dbPath(argv), { readonly: true });
     try {
-      console.log(sqlText(store, argv.query, outputFormat(argv)));
+      writeOutput(`${sqlText(store, argv.query, outputFormat(argv))}\n`, argv.out);
     } finally {
       store.close();
     }

@@ -3,8 +3,9 @@ import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
 import { loadExperiment, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { relative } from "node:path";
-import { dbPath, DEFAULT_REPORTS_DIR, userPath } from "../paths.js";
+import { fileURLToPath } from "node:url";
+import { dbPath, DEFAULT_DB, reportsDirFor, shownPath, userPath } from "../paths.js";
+import { integerAtLeast } from "../options.js";
 import type { Progress } from "../progress.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -13,7 +14,29 @@ interface SweepArgs extends GlobalOptions {
   concurrency?: number;
   backend: BackendName | "auto";
   yes: boolean;
-  reportsDir: string;
+  reportsDir?: string;
+}
+
+const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/** How the user started the CLI: the launcher (as typed), a yarn script, else the launcher by its full path. */
+function invokedAs(): string {
+  if (process.env.TSA_LAUNCHER !== undefined) return process.env.TSA_LAUNCHER;
+  // Our own `yarn sweep` script, not any yarn script whose environment a child inherited (such as `yarn test`).
+  const { npm_lifecycle_event: script, npm_lifecycle_script: line, npm_execpath: runner } = process.env;
+  if (script === "sweep" && line?.includes("packages/cli/src/main.ts") && runner?.includes("yarn")) return "yarn";
+  return shellWord(fileURLToPath(new URL("../../../../tsa", import.meta.url)));
+}
+
+/** The exact command that resumes this sweep: same file, database, reports folder and flags, paths absolute. */
+export function resumeCommand(argv: SweepArgs, db: string): string {
+  const words = ["sweep", userPath(argv.file)];
+  if (db !== userPath(DEFAULT_DB)) words.push("--db", db);
+  if (argv.reportsDir !== undefined) words.push("--reports-dir", userPath(argv.reportsDir));
+  if (argv.concurrency !== undefined) words.push("--concurrency", String(argv.concurrency));
+  if (argv.backend !== "auto") words.push("--backend", argv.backend);
+  if (argv.yes) words.push("--yes");
+  return [invokedAs(), ...words.map(shellWord)].join(" ");
 }
 
 export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
@@ -22,27 +45,24 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("file", { type: "string", demandOption: true, describe: "experiment YAML, e.g. experiments/length.yaml" })
-      .option("concurrency", { alias: "j", type: "number", describe: "runs at once, each in its own worker process (default: CPU cores)" })
+      .option("concurrency", { alias: "j", requiresArg: true, coerce: integerAtLeast("concurrency", 1), describe: "runs at once, each in its own worker process: an integer >= 1 (default: CPU cores)" })
       .option("backend", { choices: ["auto", "wasm", "cpu", "tensorflow"] as const, default: "auto" as const, describe: "tfjs backend (auto: tfjs-node if installed, else wasm)" })
       .option("yes", { alias: "y", type: "boolean", default: false, describe: "run grids larger than 1,000 runs" })
-      .option("reports-dir", { type: "string", default: DEFAULT_REPORTS_DIR, describe: "where the HTML report goes" }) as unknown as Argv<SweepArgs>,
+      .option("reports-dir", { type: "string", requiresArg: true, describe: "where the HTML reports go (default: reports/ for results/runs.sqlite, else beside the database: /tmp/a.sqlite → /tmp/a.reports/)" }) as unknown as Argv<SweepArgs>,
   handler: async (argv: ArgumentsCamelCase<SweepArgs>) => {
-    const file = userPath(argv.file);
-    // Everything is validated before the database is even opened: bad input writes nothing.
-    const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
-    const db = dbPath(argv);
-    // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
-    const { createProgress } = await import("../progress.js");
-    const progress = createProgress();
+    // Ctrl-C is ours from the first moment: one while the file loads still ends with the summary and 130.
     const controller = new AbortController();
+    let progress: Progress | null = null;
     let interrupts = 0;
     const onSigint = () => {
       interrupts++;
       if (interrupts === 1) {
-        progress.log("Interrupted: no new run will start; runs in flight are stopping (Ctrl-C again to quit at once).");
+        const line = "Interrupted: no new run will start; runs in flight are stopping (Ctrl-C again to quit at once).";
+        if (progress === null) process.stderr.write(`${line}\n`);
+        else progress.log(line);
         controller.abort();
       } else {
-        progress.stop();
+        progress?.stop();
         process.stderr.write("Stopped at once. The database is consistent; run the same command to resume.\n");
         process.exit(EXIT_INTERRUPTED);
       }
@@ -50,6 +70,13 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
     // Installed until the command ends: a second Ctrl-C while the report is written still exits 130 at once.
     process.on("SIGINT", onSigint);
     try {
+      const file = userPath(argv.file);
+      // Everything is validated before the database is even opened: bad input writes nothing.
+      const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
+      const db = dbPath(argv);
+      // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
+      const { createProgress } = await import("../progress.js");
+      progress = createProgress();
       await sweepAndReport(argv, experiment, db, progress, controller);
     } finally {
       process.off("SIGINT", onSigint);
@@ -92,15 +119,15 @@ async function sweepAndReport(
   try {
     const results = store.experimentResults(experiment.name);
     if (results !== null) console.log(`\n${summaryTable(results)}\n`);
-    report = await writeReports(store, experiment.name, userPath(argv.reportsDir));
+    report = await writeReports(store, experiment.name, reportsDirFor(db, argv.reportsDir), db);
   } catch (e) {
     reportError = e;
   } finally {
     store.close();
   }
   console.log(`${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`);
-  if (report !== null) console.log(`report: ${relative(process.cwd(), report) || report}`);
-  console.log(`database: ${relative(process.cwd(), db) || db}`);
+  if (report !== null) console.log(`report: ${shownPath(report)}`);
+  console.log(`database: ${shownPath(db)}`);
   if (reportError !== null) console.error(`\nThe report could not be written (the runs are recorded): ${reportError instanceof Error ? (reportError.stack ?? reportError.message) : String(reportError)}`);
   if (summary.failed.length > 0) {
     console.error(`\n${summary.failed.length} run(s) failed (recorded in the database; the next sweep retries them):`);
@@ -108,7 +135,7 @@ async function sweepAndReport(
   }
   if (controller.signal.aborted) {
     const left = summary.interrupted.length + summary.notStarted.length;
-    console.error(`\nInterrupted: ${left} run(s) not finished. Resume with: yarn sweep ${argv.file}`);
+    console.error(`\nInterrupted: ${left} run(s) not finished. Resume with: ${resumeCommand(argv, db)}`);
     process.exitCode = EXIT_INTERRUPTED;
   } else if (summary.failed.length > 0) {
     process.exitCode = 1;

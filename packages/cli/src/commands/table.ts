@@ -1,8 +1,11 @@
+import { resolveDataConfig } from "@tsa/data";
 import { UserInputError } from "@tsa/errors";
-import { ablationOf, buildAblationTable, buildMetricTable, buildPaperTable, METRICS, toCsv, toLatex, toMarkdown, type MetricName, type TableModel } from "@tsa/report/tables";
-import { openStore, type Store } from "@tsa/tracker";
+import { ablationOf, buildAblationTable, buildMetricTable, buildPaperTable, formatValue, toCsv, toLatex, toMarkdown, type MetricName, type TableModel } from "@tsa/report/tables";
+import { openStore, type ExperimentResults, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { writeOutput } from "../format/output.js";
+import { noExperimentError } from "../messages.js";
+import { canonicalMetric, METRIC_NAMES, type UserMetric } from "../names.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -17,6 +20,33 @@ interface TableArgs extends GlobalOptions {
   markSignificant: boolean;
   paper?: boolean;
   learnedOnly: boolean;
+  latexResize: boolean;
+}
+
+/** `--metric` values in the user's spelling (`roc_auc`; `rocAuc`, `test_roc_auc` accepted) → the report's names. */
+function metricNames(values: unknown): MetricName[] {
+  return (Array.isArray(values) ? values : [values]).map((value) => {
+    const name = canonicalMetric(String(value)) as UserMetric;
+    if (!(name in METRIC_NAMES)) throw new UserInputError(`--metric: expected one of ${Object.keys(METRIC_NAMES).join(", ")}, got '${String(value)}'`);
+    return METRIC_NAMES[name];
+  });
+}
+
+/**
+ * How an experiment's data differs from the reference article's (defaults), e.g. `size 600 (article 10000)`;
+ * a swept key counts when any point differs. Empty when the setups match.
+ */
+export function setupDifferences(results: ExperimentResults): string[] {
+  const reference = resolveDataConfig({}) as unknown as Record<string, unknown>;
+  const differing = new Map<string, Set<string>>();
+  for (const run of results.runs) {
+    const data = ((run.config ?? {}) as { data?: Record<string, unknown> }).data ?? {};
+    for (const [key, value] of Object.entries(data)) {
+      if (JSON.stringify(value) === JSON.stringify(reference[key])) continue;
+      differing.set(key, (differing.get(key) ?? new Set()).add(formatValue(value)));
+    }
+  }
+  return [...differing].map(([key, values]) => `${key} ${[...values].join(", ")} (article ${formatValue(reference[key])})`);
 }
 
 export interface TableRequest {
@@ -28,15 +58,17 @@ export interface TableRequest {
   paper: boolean;
   /** Conditional on learning: count only the runs that learned (by default every completed run counts). */
   learnedOnly?: boolean;
+  /** LaTeX scaled to the text width. */
+  latexResize?: boolean;
 }
 
 /** The paper-style table(s) of an experiment, rendered. */
 export function tableText(store: Store, request: TableRequest): string {
   const results = store.experimentResults(request.experiment);
-  if (results === null) throw new UserInputError(`no experiment '${request.experiment}' in the database; known: ${store.listExperiments().map((e) => e.name).join(", ") || "none"}`);
+  if (results === null) throw noExperimentError(store, request.experiment);
   const learnedOnly = request.learnedOnly ?? false;
   const tables: TableModel[] = request.paper
-    ? [buildPaperTable(results, 4, { learnedOnly })]
+    ? [paperTable(results, learnedOnly)]
     : [
         ...buildMetricTable(results, { metrics: request.metrics, markSignificant: request.markSignificant, learnedOnly }),
         // An ablation (a model.* axis or named variants): each level against the reference, per metric.
@@ -45,7 +77,7 @@ export function tableText(store: Store, request: TableRequest): string {
           return ablation === null ? [] : [buildAblationTable(ablation)];
         }),
       ];
-  const render = { md: toMarkdown, latex: toLatex, csv: toCsv }[request.format];
+  const render = { md: toMarkdown, latex: (t: TableModel) => toLatex(t, { resize: request.latexResize ?? false }), csv: toCsv }[request.format];
   if (request.format === "csv") {
     // One header for all tables: later tables drop theirs.
     return tables.map((t, i) => (i === 0 ? render(t) : render(t).split("\n").slice(1).join("\n"))).join("");
@@ -53,14 +85,22 @@ export function tableText(store: Store, request: TableRequest): string {
   return tables.map(render).join("\n");
 }
 
+/** The reference's table; its title says so when the experiment's data is not the article's. */
+function paperTable(results: ExperimentResults, learnedOnly: boolean): TableModel {
+  const table = buildPaperTable(results, 4, { learnedOnly });
+  const differences = setupDifferences(results);
+  return differences.length === 0 ? table : { ...table, title: `${table.title} (not the article's setup: ${differences.join("; ")})` };
+}
+
 export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
   command: "table <experiment>",
   describe: "Paper-style table: mean ± std over seeds per sweep point and model (Markdown, LaTeX, CSV)",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .positional("experiment", { type: "string", demandOption: true })
-      .option("metric", { type: "string", array: true, choices: Object.keys(METRICS) as MetricName[], default: ["f1"] as MetricName[], describe: "one or more metrics" })
-      .option("format", { choices: TABLE_FORMATS, default: "md" as const })
+      .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
+      .option("metric", { type: "string", array: true, requiresArg: true, coerce: metricNames, default: ["f1"], describe: `one or more of ${Object.keys(METRIC_NAMES).join(", ")}` })
+      .option("format", { choices: TABLE_FORMATS, default: "md" as const, describe: "md, latex (needs booktabs) or csv" })
+      .option("latex-resize", { type: "boolean", default: false, describe: "LaTeX: scale each table to the text width (\\resizebox, needs graphicx)" })
       .option("out", { alias: "o", type: "string", describe: "write to this file instead of the terminal" })
       .option("mark-significant", { type: "boolean", default: true, describe: "mark a best clearly ahead of the runner-up (paired t over seeds)" })
       .option("paper", { type: "boolean", describe: "the reference's table with its published row (default for 'paper')" })
@@ -75,6 +115,7 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
         markSignificant: argv.markSignificant,
         paper: argv.paper ?? argv.experiment === "paper",
         learnedOnly: argv.learnedOnly,
+        latexResize: argv.latexResize,
       });
       writeOutput(text, argv.out);
     } finally {

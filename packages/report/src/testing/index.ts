@@ -43,3 +43,21 @@ export async function checkReportInBrowser(htmlFile: string, options: { screensh
     await browser.close();
   }
 }
+
+/**
+ * How wide a page lays out in a window `width` px wide: the document's scroll width and each table's right
+ * edge (a table wider than the window hides its last columns behind a horizontal scroll).
+ */
+export async function layoutWidths(htmlFile: string, width = 1280): Promise<{ page: number; tables: number[] }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.goto(pathToFileURL(htmlFile).href);
+    return await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      tables: Array.from(document.querySelectorAll("table")).map((t) => Math.ceil(t.getBoundingClientRect().right)),
+    }));
+  } finally {
+    await browser.close();
+  }
+}

@@ -35,6 +35,10 @@ export class WorkerPool {
       execArgv: ["--import", tsxLoader()],
       env: this.env,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // Its own process group: a terminal's Ctrl-C goes to the foreground group only, so it reaches the sweep,
+      // which stops its workers itself, and never a worker that is still loading tfjs (its handler not yet
+      // installed). A worker still exits with the sweep: on IPC disconnect.
+      detached: true,
     });
     const slot = { child, busy: false };
     this.slots.push(slot);
@@ -66,21 +70,32 @@ export class WorkerPool {
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         const index = this.slots.indexOf(slot);
         if (index >= 0) this.slots.splice(index, 1);
+        // Killed by an interrupt (someone's Ctrl-C or kill -INT reached it): the run was interrupted, not broken.
+        const interrupted = signal === "SIGINT" || code === 130;
         finish({
-          type: "done", runId: message.plan.id, status: "failed",
-          error: `its worker process exited (${signal ?? `code ${code}`}) during the run`,
+          type: "done", runId: message.plan.id, status: interrupted ? "interrupted" : "failed",
+          error: interrupted ? "interrupted" : `its worker process exited (${signal ?? `code ${code}`}) during the run`,
           failedEpoch: null, testF1: null, didNotLearn: false, backend: "", kernels: "",
         });
       };
       child.on("message", listener);
       child.once("exit", onExit);
-      child.send(message);
+      // A worker that has just died cannot take the run: its exit handler above ends it.
+      child.send(message, (error) => void error);
     });
   }
 
   /** Asks every busy worker to stop its run; each marks it interrupted and reports done. */
   stopAll(): void {
-    for (const slot of this.slots) if (slot.busy && slot.child.connected) slot.child.send({ type: "stop" } satisfies ToWorker);
+    for (const slot of this.slots) if (slot.busy && slot.child.connected) slot.child.send({ type: "stop" } satisfies ToWorker, (error) => void error);
+  }
+
+  /**
+   * Ends every worker now, synchronously (for a process that is exiting: its workers, in their own process
+   * group, would otherwise go on with a long batch until they next look at their IPC channel).
+   */
+  killAll(): void {
+    for (const slot of this.slots) if (slot.child.exitCode === null) slot.child.kill("SIGTERM");
   }
 
   /** Ends every worker (they exit on disconnect); kills any that does not within a second. */

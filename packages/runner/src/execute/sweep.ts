@@ -7,7 +7,7 @@ import { expandRuns, isOutdated, resolvedConfig, type Experiment, type RunPlan }
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
 import type { RunEndStatus } from "./messages.js";
 import { WorkerPool } from "./pool.js";
-import { longestFirst } from "./schedule.js";
+import { expectedCost, longestFirst } from "./schedule.js";
 
 export interface SweepOptions {
   dbPath: string;
@@ -24,12 +24,12 @@ export interface SweepOptions {
 }
 
 export type SweepEvent =
-  | { type: "start"; total: number; alreadyCompleted: number; toRun: number; reaped: string[]; outdated: number; concurrency: number }
-  | { type: "run-start"; plan: RunPlan; index: number }
+  | { type: "start"; total: number; alreadyCompleted: number; toRun: number; reaped: string[]; outdated: number; concurrency: number; expectedCost: number }
+  | { type: "run-start"; plan: RunPlan; index: number; expectedCost: number }
   | { type: "epoch"; plan: RunPlan; epoch: EpochRecord }
   | { type: "batch"; plan: RunPlan; epoch: number; batch: number; batches: number; loss: number }
-  | { type: "run-end"; plan: RunPlan; status: RunEndStatus; error: string | null; testF1: number | null; didNotLearn: boolean }
-  | { type: "run-skipped"; plan: RunPlan; reason: string };
+  | { type: "run-end"; plan: RunPlan; status: RunEndStatus; error: string | null; testF1: number | null; didNotLearn: boolean; expectedCost: number }
+  | { type: "run-skipped"; plan: RunPlan; reason: string; expectedCost: number };
 
 export interface RunFailure {
   plan: RunPlan;
@@ -77,6 +77,9 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   // the sweep would never return): each one sees the aborted signal when it starts and returns at once.
   const stop = () => pool.stopAll();
   options.signal?.addEventListener("abort", stop, { once: true });
+  // A caller that exits at once (a second Ctrl-C) takes the workers with it; their runs are reaped next time.
+  const killWorkers = () => pool.killAll();
+  process.on("exit", killWorkers);
   try {
     store.upsertExperiment({ name: experiment.name, description: experiment.description, file: options.file, spec: experiment });
     const reaped = store.reapStaleRuns(staleAfterMs, isOwnerDead);
@@ -93,7 +96,9 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
       }),
     );
     summary.alreadyCompleted = plans.length - pending.length;
-    emit({ type: "start", total: plans.length, alreadyCompleted: summary.alreadyCompleted, toRun: pending.length, reaped, outdated, concurrency });
+    // Expected costs (arbitrary units, see schedule.ts) let a progress display turn elapsed time into an ETA.
+    const pendingCost = pending.reduce((sum, plan) => sum + expectedCost(plan), 0);
+    emit({ type: "start", total: plans.length, alreadyCompleted: summary.alreadyCompleted, toRun: pending.length, reaped, outdated, concurrency, expectedCost: pendingCost });
 
     const common = { backend: options.backend ?? "auto", kernels: kernelImplementation(), gitCommit: gitCommit(), versions: versions() };
     const launched = new Set<string>();
@@ -112,26 +117,28 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
           if (!claimed) {
             slot.busy = false;
             summary.claimedElsewhere.push(plan);
-            emit({ type: "run-skipped", plan, reason: "another sweep holds or finished it" });
+            emit({ type: "run-skipped", plan, reason: "another sweep holds or finished it", expectedCost: expectedCost(plan) });
             return;
           }
           launched.add(plan.id);
-          emit({ type: "run-start", plan, index });
+          emit({ type: "run-start", plan, index, expectedCost: expectedCost(plan) });
           const done = await pool.run(slot, { type: "run", plan, owner, dbPath: options.dbPath, backend: common.backend, heartbeatMs }, (m) => {
             if (m.type === "epoch") emit({ type: "epoch", plan, epoch: m.epoch });
             else if (m.type === "batch") emit({ type: "batch", plan, epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss });
           });
-          // A worker that died could not record its own failure: the parent does, as the run's owner.
+          // A worker that died could not record its own end: the parent does, as the run's owner.
           if (done.status === "failed" && done.backend === "") store.failRun(plan.id, owner, done.error ?? "worker failed", done.failedEpoch);
+          if (done.status === "interrupted" && done.backend === "") store.interruptRun(plan.id, owner);
           if (done.status === "completed") summary.completed.push(plan);
           else if (done.status === "interrupted") summary.interrupted.push(plan);
           else summary.failed.push({ plan, error: done.error ?? "unknown error", epoch: done.failedEpoch });
-          emit({ type: "run-end", plan, status: done.status, error: done.error, testF1: done.testF1, didNotLearn: done.didNotLearn });
+          emit({ type: "run-end", plan, status: done.status, error: done.error, testF1: done.testF1, didNotLearn: done.didNotLearn, expectedCost: expectedCost(plan) });
         }),
       ),
     );
     summary.notStarted = pending.filter((p) => !launched.has(p.id) && !summary.claimedElsewhere.includes(p));
   } finally {
+    process.off("exit", killWorkers);
     options.signal?.removeEventListener("abort", stop);
     await pool.close();
     store.close();

@@ -16,9 +16,15 @@ const send = (message: FromWorker) => process.send?.(message);
 process.on("SIGINT", () => {});
 process.on("disconnect", () => process.exit(0));
 process.on("message", (message: ToWorker) => {
-  if (message.type === "stop") current?.abort();
+  if (message.type === "stop") stopCurrent();
   else void runOne(message);
 });
+
+/** The run in flight, when a stop arrives: in its last epoch it finishes (stopping would throw it all away). */
+let inLastEpoch = false;
+function stopCurrent(): void {
+  if (!inLastEpoch) current?.abort();
+}
 
 async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: Extract<ToWorker, { type: "run" }>): Promise<void> {
   const controller = new AbortController();
@@ -42,6 +48,7 @@ async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: 
       onEpoch: (epoch) => {
         if (!db.recordEpoch(plan.id, owner, epoch)) controller.abort();
         epochNow = epoch.epoch + 1;
+        inLastEpoch = epochNow >= plan.train.epochs;
         send({ type: "epoch", runId: plan.id, epoch });
       },
       onBatch: (batch, batches, loss) => {
@@ -70,5 +77,6 @@ async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: 
   } finally {
     clearInterval(heartbeat);
     current = null;
+    inLastEpoch = false;
   }
 }

@@ -1,0 +1,17 @@
+// One spelling per metric for the user, the run_summary view's: snake_case (`roc_auc`), `test_` before a
+// split's column (`test_roc_auc`). The older spellings (`rocAuc`, `test.rocAuc`) are accepted as aliases.
+import type { MetricName } from "@tsa/report/tables";
+
+/** The user's metric names, in the order tables list them, and the report's name for each. */
+export const METRIC_NAMES = { f1: "f1", accuracy: "accuracy", roc_auc: "rocAuc", precision: "precision", recall: "recall" } as const satisfies Record<string, MetricName>;
+export type UserMetric = keyof typeof METRIC_NAMES;
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** `rocAuc`, `roc_auc`, `test_roc_auc`, `test.rocAuc` → `roc_auc`; anything else unchanged. */
+export function canonicalMetric(name: string): string {
+  return snake(name.replace(/^test[._]/, ""));
+}
+
+/** A column name for a split's metric, as in the run_summary view: `test_roc_auc`. */
+export const splitColumn = (split: string, metric: string) => `${split}_${snake(metric)}`;

@@ -1,0 +1,61 @@
+// Flag values checked as yargs parses them (coerce), so a bad one stops the command before anything is
+// opened, with one line naming the flag, what it expects and what it got (exit 2).
+import { UserInputError } from "@tsa/errors";
+
+const shown = (value: unknown) => (typeof value === "string" ? `'${value}'` : JSON.stringify(value));
+
+/** A coerce for an integer flag at least `min` (given without a yargs `type`, so 'abc' reaches it as typed). */
+export function integerAtLeast(flag: string, min: number) {
+  return (value: unknown): number => {
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    const n = typeof last === "number" ? last : typeof last === "string" && /^\s*[-+]?\d+\s*$/.test(last) ? Number(last) : Number.NaN;
+    if (!Number.isInteger(n) || n < min) throw new UserInputError(`--${flag}: expected an integer >= ${min}, got ${shown(last)}`);
+    return n;
+  };
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The candidate nearest to what was typed, when it is near enough to be a typo. */
+export function nearest(typed: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(typed.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined;
+}
+
+/**
+ * yargs' own messages in one line, in the words of our own: flag, what it expects, what it got, and the
+ * nearest valid name for an unknown one.
+ */
+export function usageMessage(message: string, options: readonly string[]): string {
+  const choices = /Argument: (\S+), Given: (.+?), Choices: (.+)$/s.exec(message);
+  if (choices !== null) return `--${choices[1]}: expected one of ${choices[3]!.replace(/\s+/g, " ").trim()}, got ${choices[2]}`;
+  const unknown = /^Unknown arguments?: (.+)$/s.exec(message);
+  if (unknown !== null) {
+    return unknown[1]!.split(", ").map((name) => {
+      const near = nearest(name, options);
+      const flag = name.length === 1 ? `-${name}` : `--${name}`;
+      return `unknown option ${flag}${near === undefined ? "" : `; did you mean --${near}?`}`;
+    }).join("; ");
+  }
+  const missing = /^Not enough arguments following: (\S+)/.exec(message);
+  if (missing !== null) return `${missing[1]!.length === 1 ? "-" : "--"}${missing[1]}: expected a value, got none`;
+  return message.replace(/\s*\n\s*/g, " ").trim();
+}
