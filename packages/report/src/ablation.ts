@@ -1,7 +1,7 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { headline } from "./analysis.js";
-import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, counted, formatValue, metricOf, modelsOf, pointLabel, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
-import { holm, pairedDifference, std, tInterval, verdict, wilson, type Proportion, type Verdict } from "./stats.js";
+import { LARGE_DIFFERENCE, headline } from "./analysis.js";
+import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, counted, formatValue, metricOf, modelsOf, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
+import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Proportion, type Verdict } from "./stats.js";
 import { learnedNote, type TableCell, type TableModel } from "./tables.js";
 
 /**
@@ -36,7 +36,16 @@ export interface LevelResult {
   /** Of the completed runs, how many learned, with the Wilson 95% interval. */
   learned: Proportion;
   /** Level minus reference, paired by seed; null for the reference itself. */
-  difference: (ReturnType<typeof pairedDifference> & { pHolm: number; verdict: Verdict; untested: string | null }) | null;
+  difference:
+    | (ReturnType<typeof pairedDifference> & {
+        /** Sample std of the paired differences, and the smallest |difference| the test could have found significant. */
+        sd: number;
+        detectable: number;
+        pHolm: number;
+        verdict: Verdict;
+        untested: string | null;
+      })
+    | null;
 }
 
 export interface AblationContext {
@@ -92,7 +101,9 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   for (const run of results.runs) {
     const c = contextOf(run);
     const entry = found.get(c.key) ?? {
-      label: [c.model === null || models.length === 1 ? null : c.model, otherAxes.length === 0 ? null : pointLabel(c.rest, otherAxes)].filter((x) => x !== null).join(", ") || "all runs",
+      label:
+        [c.model === null || models.length === 1 ? null : c.model, ...otherAxes.map((a) => `${axisLabel(a)} ${formatValue(c.rest[a])}`)].filter((x) => x !== null).join(", ") ||
+        "all runs",
       runs: [],
       rank: models.indexOf(run.model) * 1e6 + order.indexOf(JSON.stringify(otherAxes.map((a) => run.point[a]))),
     };
@@ -116,18 +127,24 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
           const common = { level, label: levelLabel(axis, level), n: values.length, mean: interval.mean, std: std(values), lo: interval.lo, hi: interval.hi, bySeed: mine, learned };
           if (same(level, reference)) return { ...common, difference: null };
           const seeds = [...mine.keys()].filter((s) => base.has(s)).sort((a, b) => a - b);
-          const test = pairedDifference(seeds.map((s) => mine.get(s)!), seeds.map((s) => base.get(s)!));
+          const [a, b] = [seeds.map((s) => mine.get(s)!), seeds.map((s) => base.get(s)!)];
+          const test = pairedDifference(a, b);
           const untested = Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null;
-          return { ...common, difference: { ...test, pHolm: Number.NaN, verdict: "n/a", untested } };
+          const sd = std(a.map((v, i) => v - b[i]!));
+          return { ...common, difference: { ...test, sd, detectable: Number.POSITIVE_INFINITY, pHolm: Number.NaN, verdict: "n/a", untested } };
         }),
       };
     });
   // Holm over every test the page shows (or, with a treatment, over the ones the headline reads).
   const tests = contexts.flatMap((c) => c.levels.filter((l) => l.difference !== null && (treatment === null || same(l.level, treatment))));
   const adjusted = holm(tests.map((l) => l.difference!.p));
+  const tested = tests.filter((l) => l.difference!.untested === null).length;
   tests.forEach((l, i) => {
-    l.difference!.pHolm = adjusted[i]!;
-    l.difference!.verdict = verdict(l.difference!.mean, adjusted[i]!);
+    const d = l.difference!;
+    d.pHolm = adjusted[i]!;
+    d.verdict = verdict(d.mean, adjusted[i]!);
+    // Holm's first step: the smallest difference that could have been significant here at all.
+    if (d.untested === null) d.detectable = minimumDetectableDifference(d.n, d.sd, 0.05 / tested);
   });
   return { axis, levels, reference, treatment, contexts, metric, view };
 }
@@ -149,7 +166,13 @@ export function ablationHeadline(ablation: Ablation): string {
     const parts: string[] = [];
     if (by("ahead").length > 0) parts.push(`clearly ahead at ${list(by("ahead"))}`);
     if (by("behind").length > 0) parts.push(`clearly behind at ${list(by("behind"))}`);
-    if (by("tie").length > 0) parts.push(`no clear difference at ${by("tie").map(({ c }) => c.label).join(", ")}`);
+    const blind = by("tie").filter(({ l }) => l.difference!.detectable > LARGE_DIFFERENCE);
+    const seen = by("tie").filter(({ l }) => l.difference!.detectable <= LARGE_DIFFERENCE);
+    if (seen.length > 0) parts.push(`no clear difference at ${seen.map(({ c }) => c.label).join(", ")}`);
+    if (blind.length > 0) {
+      const detail = blind.map(({ c, l }) => `${c.label} (${signed(l.difference!.mean)}; only |Δ| > ${l.difference!.detectable.toFixed(2)} could be significant)`);
+      parts.push(`too few seeds to tell at ${detail.join(", ")}`);
+    }
     if (by("n/a").length > 0) parts.push(`untested at ${by("n/a").map(({ c }) => c.label).join(", ")}`);
     const learned = rows.reduce((s, { l }) => s + l.learned.k, 0);
     const runs = rows.reduce((s, { l }) => s + l.learned.n, 0);
