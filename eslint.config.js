@@ -27,6 +27,7 @@ const everyone = [never.deep, never.sqlite, never.terminal];
 /**
  * Each package's "Never:" line (its README) as imports. A later area overrides an earlier one for its
  * files (flat config replaces a rule's options, it does not merge them), so each lists all it forbids.
+ * The rule sees static imports and re-exports only, not `await import(...)`.
  * Not yet: @tsa/tracker still imports @tsa/models and @tsa/data (training types in the store's API); once
  * the caller maps onto the store's rows (a later issue), the tracker gets `never.tsaButErrors`.
  */
