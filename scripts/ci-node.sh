@@ -38,7 +38,8 @@ log="$work/ci-node.log"
 # 3. That Node first on PATH (yarn, node-gyp and `node --import tsx` all find node there), and node-gyp
 # pointed at its headers: npm's own config says nodedir=/usr (Node 20), which would build addons that
 # fail to load with "was compiled against a different Node.js version".
-export PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir"
+# JOBS: node-gyp's make on every core (better-sqlite3's SQLite and its binding, our kernels' five files).
+export PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir" JOBS=max
 unset npm_config_target npm_config_runtime
 cd "$work"
 version="$(node --version)"
