@@ -1,6 +1,62 @@
 // Lint rules are the recommended sets; type-aware rules are left to `yarn typecheck`, which is faster.
+// Then the packages' boundaries: each README's "Never:" line as import restrictions (`areas` below);
+// packages/cli/test/boundaries.test.ts shows that they fire.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+
+/** Kinds of import a package may be forbidden: a regular expression on the import's source, and why. */
+const never = {
+  tfjs: { regex: "^@tensorflow/", message: "no tfjs here" },
+  // The tsa packages whose entry points load tfjs; a type-only import of them loads nothing.
+  tfjsPackages: { regex: "^@tsa/(models|kernels|runner)$", allowTypeImports: true, message: "this package loads tfjs (a type import is fine)" },
+  tfjsBackends: { regex: "^@tensorflow/tfjs-(backend-|node)", message: "the tfjs backend is chosen by @tsa/models" },
+  sqlite: { regex: "^better-sqlite3$", message: "only @tsa/tracker speaks SQL" },
+  tracker: { regex: "^@tsa/tracker$", message: "no database here" },
+  fs: { regex: "^(node:)?fs(/promises)?$", message: "no file system here" },
+  anyTsa: { regex: "^@tsa/", message: "no other tsa package" },
+  tsaButErrors: { regex: "^@tsa/(?!errors$)", message: "@tsa/data comes first in the data flow: only @tsa/errors is before it" },
+  anyPackage: { regex: "^(?!\\.|node:|vitest$|@tsa/)", message: "no other package" },
+  terminal: { regex: "^(yargs|cli-progress)(/|$)", message: "argv and the terminal belong to @tsa/cli" },
+  // `../../models/src/x.js` or `@tsa/models/src/x.js` reaches past the other package's public surface.
+  deep: { regex: "^((\\.\\./)+(packages/)?[^./][^/]*|@tsa/[^/]+)/src(/|$)", message: "import another package by its name (`@tsa/data`), not its src/" },
+};
+
+/** For every file but their owner's: the tracker's better-sqlite3, the CLI's yargs and cli-progress. */
+const everyone = [never.deep, never.sqlite, never.terminal];
+
+/**
+ * Each package's "Never:" line (its README) as imports. A later area overrides an earlier one for its
+ * files (flat config replaces a rule's options, it does not merge them), so each lists all it forbids.
+ * The rule sees static imports and re-exports only, not `await import(...)`.
+ * Not yet: @tsa/tracker still imports @tsa/models and @tsa/data (training types in the store's API); once
+ * the caller maps onto the store's rows (a later issue), the tracker gets `never.tsaButErrors`.
+ */
+const areas = [
+  { name: "@tsa/errors", files: "packages/errors/**", never: [never.anyTsa, never.anyPackage] },
+  { name: "@tsa/data", files: "packages/data/**", never: [never.fs, never.tfjs, never.tsaButErrors] },
+  { name: "@tsa/kernels", files: "packages/kernels/**", never: [never.anyTsa, never.fs, never.tfjsBackends] },
+  { name: "@tsa/models", files: "packages/models/**", never: [never.fs, never.tracker] },
+  { name: "@tsa/tracker", files: "packages/tracker/**", owns: [never.sqlite], never: [never.tfjs] },
+  { name: "@tsa/runner", files: "packages/runner/**", never: [] },
+  { name: "@tsa/report", files: "packages/report/**", never: [never.tfjs, never.tfjsPackages, never.fs] },
+  // `@tsa/report/testing` drives a browser over files; html.ts reads vega's browser builds out of
+  // node_modules to inline them (package files, not the user's).
+  { name: "@tsa/report", files: "packages/report/src/{testing/**,html.ts}", never: [never.tfjs, never.tfjsPackages] },
+  { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [] },
+  // The query commands only read the database and print; loading tfjs would make each take seconds.
+  { name: "@tsa/cli query commands", files: "packages/cli/src/{commands/{runs,show,sql,table,export}.ts,format/**}", owns: [never.terminal], never: [never.tfjs, never.tfjsPackages] },
+  { name: "bench", files: "bench/**", never: [] },
+];
+
+/** Tests, their helpers and benchmarks may open a database to check what was written, write files and pick the backend they run on. */
+const tests = ["**/test/**", "**/*.test.ts", "**/*test-support.ts", "packages/*/bench/**"];
+const testsMay = [never.sqlite, never.fs, never.tfjsBackends];
+
+function boundary(name, files, forbidden) {
+  const patterns = forbidden.map(({ message, ...rest }) => ({ ...rest, message: `${name}: ${message}.` }));
+  return { name: `boundaries ${name}`, files, rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns }] } };
+}
+const forbiddenIn = (area) => [...everyone.filter((r) => !(area.owns ?? []).includes(r)), ...area.never];
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "**/build/**", "reports/**", "results/**"] },
@@ -11,5 +67,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error"
     }
-  }
+  },
+  ...areas.map((area) => boundary(area.name, [area.files], forbiddenIn(area))),
+  ...areas.map((area) => boundary(`${area.name} tests`, tests.map((t) => [area.files, t]), forbiddenIn(area).filter((r) => !testsMay.includes(r))))
 );
