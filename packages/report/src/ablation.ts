@@ -1,7 +1,7 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { LARGE_DIFFERENCE, headline } from "./analysis.js";
+import { LARGE_DIFFERENCE, headline, type CellSummary } from "./analysis.js";
 import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, counted, formatValue, metricOf, modelsOf, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
-import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Proportion, type Verdict } from "./stats.js";
+import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Verdict } from "./stats.js";
 import { learnedNote, type TableCell, type TableModel } from "./tables.js";
 
 /**
@@ -22,19 +22,10 @@ export interface Ablation {
   view: RunView;
 }
 
-export interface LevelResult {
+/** One level in one context: the same summary as a model at a sweep point (`CellSummary`), and its difference. */
+export interface LevelResult extends Pick<CellSummary, "n" | "mean" | "std" | "lo" | "hi" | "bySeed" | "learned"> {
   level: unknown;
   label: string;
-  /** Runs counted: every completed run, learned or not (or only those that learned, in the conditional view). */
-  n: number;
-  mean: number;
-  std: number;
-  lo: number;
-  hi: number;
-  /** Metric by seed, the runs counted. */
-  bySeed: Map<number, number>;
-  /** Of the completed runs, how many learned, with the Wilson 95% interval. */
-  learned: Proportion;
   /** Level minus reference, paired by seed; null for the reference itself. */
   difference:
     | (ReturnType<typeof pairedDifference> & {
