@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sql: async () => (await import("./commands/sql.js")).sqlCommand as unknown as Command,
   table: async () => (await import("./commands/table.js")).tableCommand as unknown as Command,
   export: async () => (await import("./commands/export.js")).exportCommand as unknown as Command,
+  dataset: async () => (await import("./commands/dataset.js")).datasetCommand as unknown as Command,
 };
 
 /** The command the user named, or every command (for --help and for a name yargs should reject). */
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     .usage("$0 <command> [options]")
     .option("db", { type: "string", describe: "run database (default: results/runs.sqlite, or $TSA_DB)", global: true })
     .command(commands)
-    .demandCommand(1, "Name a command: sweep, report, runs, show, sql, table or export.")
+    .demandCommand(1, "Name a command: sweep, report, runs, show, sql, table, export or dataset.")
     .strict()
     .fail((message, error) => {
       if (error instanceof TsaError) throw error;

@@ -135,7 +135,7 @@ describe("first contact", () => {
   });
 
   it("gives every option of every command a help line", async () => {
-    const helps = await Promise.all(["", "sweep", "report", "runs", "show", "sql", "table", "export"].map((c) => runCli([...(c === "" ? [] : [c]), "--help"])));
+    const helps = await Promise.all(["", "sweep", "report", "runs", "show", "sql", "table", "export", "dataset"].map((c) => runCli([...(c === "" ? [] : [c]), "--help"])));
     for (const help of helps) {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain("--db");
