@@ -72,7 +72,7 @@ describe("ablationOf", () => {
     // At the short length the paired differences are 0.45, −0.01, 0.01 (sd 0.26): with 3 seeds and Holm over
     // 2 tests only |Δ| > t(0.9875, 2) · 0.26 / √3 = 0.93 could be significant, so it says too few seeds.
     expect(sentence).toContain(
-      "pooling=attention against pooling=mean: clearly ahead at length 0.3–0.5 (+0.200); too few seeds to tell at length 0.05–0.1 (+0.150; only |Δ| > 0.93 could be significant)",
+      "pooling=attention against pooling=mean: clearly ahead — length 0.3–0.5 (+0.200); too few seeds to tell — length 0.05–0.1 (+0.150; only |Δ| > 0.93 could be significant)",
     );
     expect(sentence).toContain("it learned in 4 of 6 runs, pooling=mean in 6 of 6");
     expect(sentence).toContain("paired t over 3 seeds, Holm-corrected");
@@ -88,7 +88,7 @@ describe("ablationOf", () => {
     const ablation = ablationOf({ experiment: { ...base.experiment, spec }, runs })!;
     expect([ablation.axis, ablation.reference, ablation.levels]).toEqual([null, "bilstm", ["bilstm", "bilstm-last"]]);
     expect(ablation.contexts[0]!.levels[1]!.difference!.mean).toBeCloseTo(0.1, 10);
-    expect(ablationHeadline(ablation)).toMatch(/^bilstm-last against bilstm: clearly ahead at length 0.05–0.1 \(\+0.100\); no clear difference at length 0.3–0.5/);
+    expect(ablationHeadline(ablation)).toMatch(/^bilstm-last against bilstm: clearly ahead — length 0.05–0.1 \(\+0.100\); no clear difference — length 0.3–0.5/);
   });
 
   it("is null for an experiment of presets without a model axis", () => {

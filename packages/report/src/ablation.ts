@@ -93,8 +93,10 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
     const c = contextOf(run);
     const entry = found.get(c.key) ?? {
       label:
-        [c.model === null || models.length === 1 ? null : c.model, ...otherAxes.map((a) => `${axisLabel(a)} ${formatValue(c.rest[a])}`)].filter((x) => x !== null).join(", ") ||
-        "all runs",
+        // `bilstm at length 0.05–0.1`: the model (when the file has several) at the other axes' values.
+        [c.model === null || models.length === 1 ? null : c.model, otherAxes.map((a) => `${axisLabel(a)} ${formatValue(c.rest[a])}`).join(", ") || null]
+          .filter((x) => x !== null)
+          .join(" at ") || "all runs",
       runs: [],
       rank: models.indexOf(run.model) * 1e6 + order.indexOf(JSON.stringify(otherAxes.map((a) => run.point[a]))),
     };
@@ -155,16 +157,16 @@ export function ablationHeadline(ablation: Ablation): string {
     const by = (v: Verdict) => rows.filter(({ l }) => l.difference!.verdict === v);
     const list = (xs: typeof rows) => xs.map(({ c, l }) => `${c.label} (${signed(l.difference!.mean)})`).join(", ");
     const parts: string[] = [];
-    if (by("ahead").length > 0) parts.push(`clearly ahead at ${list(by("ahead"))}`);
-    if (by("behind").length > 0) parts.push(`clearly behind at ${list(by("behind"))}`);
+    if (by("ahead").length > 0) parts.push(`clearly ahead — ${list(by("ahead"))}`);
+    if (by("behind").length > 0) parts.push(`clearly behind — ${list(by("behind"))}`);
     const blind = by("tie").filter(({ l }) => l.difference!.detectable > LARGE_DIFFERENCE);
     const seen = by("tie").filter(({ l }) => l.difference!.detectable <= LARGE_DIFFERENCE);
-    if (seen.length > 0) parts.push(`no clear difference at ${seen.map(({ c }) => c.label).join(", ")}`);
+    if (seen.length > 0) parts.push(`no clear difference — ${seen.map(({ c }) => c.label).join(", ")}`);
     if (blind.length > 0) {
       const detail = blind.map(({ c, l }) => `${c.label} (${signed(l.difference!.mean)}; only |Δ| > ${l.difference!.detectable.toFixed(2)} could be significant)`);
-      parts.push(`too few seeds to tell at ${detail.join(", ")}`);
+      parts.push(`too few seeds to tell — ${detail.join(", ")}`);
     }
-    if (by("n/a").length > 0) parts.push(`untested at ${by("n/a").map(({ c }) => c.label).join(", ")}`);
+    if (by("n/a").length > 0) parts.push(`untested — ${by("n/a").map(({ c }) => c.label).join(", ")}`);
     const learned = rows.reduce((s, { l }) => s + l.learned.k, 0);
     const runs = rows.reduce((s, { l }) => s + l.learned.n, 0);
     const refRows = contexts.map((c) => c.levels.find((x) => same(x.level, reference))!);
