@@ -325,7 +325,7 @@ describe("yarn show", () => {
   it("shows one run by an unambiguous prefix: config, metrics, per-epoch curve, timings, environment", () => {
     expect(out.text!.code, out.text!.stderr).toBe(0);
     const text = out.text!.stdout;
-    expect(text).toContain(`run ${run.id}\nexperiment ${EXPERIMENT} · model bilstm-attention · seed ${run.seed} · data.length=`);
+    expect(text).toContain(`run ${run.id}\nexperiment ${EXPERIMENT} · model bilstm-attention (bilstm→attention) · seed ${run.seed} · data.length=`);
     expect(text).toContain(`environment: backend ${run.backend}, kernels ${run.kernels}`);
     expect(text).toContain(`duration ${(run.duration_ms / 1000).toFixed(1)} s`);
     const test = [run.accuracy, run.precision, run.recall, run.f1, run.roc_auc, run.roc_auc_thresholded].map((v) => v.toFixed(4)).join(" +");
