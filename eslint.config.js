@@ -8,7 +8,11 @@ import tseslint from "typescript-eslint";
 const never = {
   tfjs: { regex: "^@tensorflow/", message: "no tfjs here" },
   // The tsa packages whose entry points load tfjs; a type-only import of them loads nothing.
-  tfjsPackages: { regex: "^@tsa/(models|kernels|runner)$", allowTypeImports: true, message: "this package loads tfjs (a type import is fine)" },
+  tfjsPackages: {
+    regex: "^@tsa/(models|kernels|runner)$",
+    allowTypeImports: true,
+    message: "this package loads tfjs (a type import is fine)",
+  },
   tfjsBackends: { regex: "^@tensorflow/tfjs-(backend-|node)", message: "the tfjs backend is chosen by @tsa/models" },
   sqlite: { regex: "^better-sqlite3$", message: "only @tsa/tracker speaks SQL" },
   tracker: { regex: "^@tsa/tracker$", message: "no database here" },
@@ -18,7 +22,10 @@ const never = {
   anyPackage: { regex: "^(?!\\.|node:|vitest$|@tsa/)", message: "no other package" },
   terminal: { regex: "^(yargs|cli-progress)(/|$)", message: "argv and the terminal belong to @tsa/cli" },
   // `../../models/src/x.js` or `@tsa/models/src/x.js` reaches past the other package's public surface.
-  deep: { regex: "^((\\.\\./)+(packages/)?[^./][^/]*|@tsa/[^/]+)/src(/|$)", message: "import another package by its name (`@tsa/data`), not its src/" },
+  deep: {
+    regex: "^((\\.\\./)+(packages/)?[^./][^/]*|@tsa/[^/]+)/src(/|$)",
+    message: "import another package by its name (`@tsa/data`), not its src/",
+  },
 };
 
 /** For every file but their owner's: the tracker's better-sqlite3, the CLI's yargs and cli-progress. */
@@ -44,7 +51,12 @@ const areas = [
   { name: "@tsa/report", files: "packages/report/src/{testing/**,html.ts}", never: [never.tfjs, never.tfjsPackages] },
   { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [] },
   // The query commands only read the database and print; loading tfjs would make each take seconds.
-  { name: "@tsa/cli query commands", files: "packages/cli/src/{commands/{runs,show,sql,table,export}.ts,format/**}", owns: [never.terminal], never: [never.tfjs, never.tfjsPackages] },
+  {
+    name: "@tsa/cli query commands",
+    files: "packages/cli/src/{commands/{runs,show,sql,table,export}.ts,format/**}",
+    owns: [never.terminal],
+    never: [never.tfjs, never.tfjsPackages],
+  },
   { name: "bench", files: "bench/**", never: [] },
 ];
 
@@ -65,9 +77,15 @@ export default tseslint.config(
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "@typescript-eslint/no-explicit-any": "error"
-    }
+      "@typescript-eslint/no-explicit-any": "error",
+    },
   },
   ...areas.map((area) => boundary(area.name, [area.files], forbiddenIn(area))),
-  ...areas.map((area) => boundary(`${area.name} tests`, tests.map((t) => [area.files, t]), forbiddenIn(area).filter((r) => !testsMay.includes(r))))
+  ...areas.map((area) =>
+    boundary(
+      `${area.name} tests`,
+      tests.map((t) => [area.files, t]),
+      forbiddenIn(area).filter((r) => !testsMay.includes(r)),
+    ),
+  ),
 );

@@ -47,12 +47,18 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const models = values.models.split(",").map((m) => m.trim()).filter(Boolean);
+  const models = values.models
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
   const unknown = models.filter((m) => !isModelName(m));
   if (unknown.length > 0 || models.length === 0) {
     throw new BenchUsageError(`--models: expected a comma-separated subset of ${MODEL_NAMES.join(", ")}, got '${values.models}'`);
   }
-  const skip = values.skip.split(",").map((s) => s.trim()).filter(Boolean);
+  const skip = values.skip
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const badSkip = skip.filter((s) => !(PARTS as readonly string[]).includes(s));
   if (badSkip.length > 0) throw new BenchUsageError(`--skip: expected some of ${PARTS.join(", ")}, got '${values.skip}'`);
   return {

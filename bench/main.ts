@@ -32,7 +32,8 @@ interface Measured {
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const out = (line = "") => console.log(line);
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
-const pad = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+const pad = (cells: string[], widths: number[]) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
 
 async function main(): Promise<void> {
   const options = parseBenchArgs(process.argv.slice(2));
@@ -99,12 +100,27 @@ function printTables(measured: Measured): void {
 
 function printEpochs({ result, epochs, pytorchNote, profile, batchesPerEpoch, batchesMeasured }: Measured): void {
   const torch = result.pytorch?.secondsPerEpoch ?? null;
-  out(`Seconds per training epoch at the reference scale (7,000 train series × 500 points, batch 32, ${batchesPerEpoch} batches, + validation pass over 1,000), ${result.threads} thread(s).`);
-  out(`Extrapolated: ${batchesMeasured} training batches timed per epoch × ${batchesPerEpoch} / ${batchesMeasured}, plus the measured validation pass; median over epochs after one warm-up epoch.`);
+  out(
+    `Seconds per training epoch at the reference scale (7,000 train series × 500 points, batch 32, ${batchesPerEpoch} batches, + validation pass over 1,000), ${result.threads} thread(s).`,
+  );
+  out(
+    `Extrapolated: ${batchesMeasured} training batches timed per epoch × ${batchesPerEpoch} / ${batchesMeasured}, plus the measured validation pass; median over epochs after one warm-up epoch.`,
+  );
   const widths = [18, 12, 12, 12, 14];
   out(pad(["model", "ms/batch", "val pass s", "s/epoch", "× PyTorch"], widths));
   for (const [model, e] of Object.entries(epochs)) {
-    out(pad([model, fmt(e.trainMsPerBatch), fmt(e.valPassMs / 1000, 2), fmt(e.secondsPerEpoch, 2), torch === null ? "–" : fmt(e.secondsPerEpoch / torch, 3)], widths));
+    out(
+      pad(
+        [
+          model,
+          fmt(e.trainMsPerBatch),
+          fmt(e.valPassMs / 1000, 2),
+          fmt(e.secondsPerEpoch, 2),
+          torch === null ? "–" : fmt(e.secondsPerEpoch / torch, 3),
+        ],
+        widths,
+      ),
+    );
   }
   out(pad(["pytorch reference", "", "", torch === null ? "–" : fmt(torch, 2), torch === null ? "" : "1.000"], widths));
   out(`  PyTorch: ${pytorchNote}${torch === null ? "" : "; its time excludes its validation pass, ours includes it"}`);
@@ -134,11 +150,27 @@ function printThroughput(throughput: Measured["throughput"]): void {
     const t = throughput[k];
     if (t === null) continue;
     const steady = t.steadyRunsPerMinute === null ? "–" : fmt(t.steadyRunsPerMinute, 2);
-    out(pad([k, String(t.runs), String(t.failed), fmt(t.seconds), fmt(t.runsPerMinute, 2), steady, t.coresBusy === null ? "–" : fmt(t.coresBusy, 2)], w));
+    out(
+      pad(
+        [
+          k,
+          String(t.runs),
+          String(t.failed),
+          fmt(t.seconds),
+          fmt(t.runsPerMinute, 2),
+          steady,
+          t.coresBusy === null ? "–" : fmt(t.coresBusy, 2),
+        ],
+        w,
+      ),
+    );
   }
   const [one, two] = [throughput["1"], throughput["2"]];
   if (one !== null && two !== null) {
-    const steady = one.steadyRunsPerMinute !== null && two.steadyRunsPerMinute !== null ? `, steady ${fmt(two.steadyRunsPerMinute / one.steadyRunsPerMinute, 2)}×` : "";
+    const steady =
+      one.steadyRunsPerMinute !== null && two.steadyRunsPerMinute !== null
+        ? `, steady ${fmt(two.steadyRunsPerMinute / one.steadyRunsPerMinute, 2)}×`
+        : "";
     out(`2 workers / 1 worker: whole sweep ${fmt(two.runsPerMinute / one.runsPerMinute, 2)}×${steady}`);
   }
 }

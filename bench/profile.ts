@@ -31,7 +31,10 @@ function layerStep(layer: tf.layers.Layer, input: tf.Tensor, inputGradient: bool
     tf.tidy(() => {
       const x = inputGradient ? tf.variable(input) : input;
       const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, inputGradient ? [x as tf.Variable, ...vars] : vars);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar,
+        inputGradient ? [x as tf.Variable, ...vars] : vars,
+      );
       value.dataSync();
       Object.values(grads).forEach((g) => g.dataSync());
       if (x instanceof tf.Variable) x.dispose();
@@ -58,11 +61,16 @@ export function profileBilstmAttention(epoch: EpochMeasurement): ProfileRow[] {
     const rows: ProfileRow[] = [
       {
         part: "batch gather (x, y)",
-        msPerBatch: timeMs(() => tf.tidy(() => {
-          const idx = tf.tensor1d(Int32Array.from({ length: B }, () => Math.floor(Math.random() * 7000)), "int32");
-          tf.gather(data, idx).dataSync();
-          tf.gather(labels, idx).dataSync();
-        })),
+        msPerBatch: timeMs(() =>
+          tf.tidy(() => {
+            const idx = tf.tensor1d(
+              Int32Array.from({ length: B }, () => Math.floor(Math.random() * 7000)),
+              "int32",
+            );
+            tf.gather(data, idx).dataSync();
+            tf.gather(labels, idx).dataSync();
+          }),
+        ),
       },
       { part: "encoder: fused BiLSTM", msPerBatch: timeMs(layerStep(encoder, x, false)) },
       { part: "attention pooling", msPerBatch: timeMs(layerStep(attention, states, true)) },
@@ -72,7 +80,10 @@ export function profileBilstmAttention(epoch: EpochMeasurement): ProfileRow[] {
         msPerBatch: timeMs(() => {
           tf.tidy(() => {
             const logits = tf.variable(tf.randomNormal([B, 1]));
-            const { value, grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(labels.slice(0, B), logits) as tf.Scalar, [logits]);
+            const { value, grads } = tf.variableGrads(
+              () => tf.losses.sigmoidCrossEntropy(labels.slice(0, B), logits) as tf.Scalar,
+              [logits],
+            );
             value.dataSync();
             grads[logits.name]!.dataSync();
             logits.dispose();

@@ -68,7 +68,8 @@ export async function measureThroughput(experiment: Experiment, workers: number,
     const coresBusy = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / seconds;
     const warm = ends[workers - 1];
     const last = ends[ends.length - 1];
-    const steadyRunsPerMinute = warm !== undefined && last !== undefined && last > warm ? ((ends.length - workers) * 60_000) / (last - warm) : null;
+    const steadyRunsPerMinute =
+      warm !== undefined && last !== undefined && last > warm ? ((ends.length - workers) * 60_000) / (last - warm) : null;
     return {
       runsPerMinute: (summary.completed.length * 60) / seconds,
       steadyRunsPerMinute,

@@ -39,8 +39,16 @@ const forbidden: Array<[string, string, string]> = [
   ["packages/runner/src/x.ts", 'import yargs from "yargs";', "@tsa/runner: argv and the terminal belong to @tsa/cli."],
   ["packages/tracker/src/x.ts", 'import * as tf from "@tensorflow/tfjs-node";', "@tsa/tracker: no tfjs here."],
   ["packages/report/src/testing/x.ts", 'import Database from "better-sqlite3";', "@tsa/report: only @tsa/tracker speaks SQL."],
-  ["packages/runner/src/execute/x.ts", 'import { trainAndEvaluate } from "../../../models/src/train.js";', "@tsa/runner: import another package by its name"],
-  ["packages/cli/test/x.test.ts", 'import { openStore } from "../../tracker/src/index.js";', "@tsa/cli tests: import another package by its name"],
+  [
+    "packages/runner/src/execute/x.ts",
+    'import { trainAndEvaluate } from "../../../models/src/train.js";',
+    "@tsa/runner: import another package by its name",
+  ],
+  [
+    "packages/cli/test/x.test.ts",
+    'import { openStore } from "../../tracker/src/index.js";',
+    "@tsa/cli tests: import another package by its name",
+  ],
   ["packages/runner/src/x.ts", 'export { makeDataset } from "@tsa/data/src/index.js";', "@tsa/runner: import another package by its name"],
   ["bench/x.ts", 'import { buildModel } from "../packages/models/src/index.js";', "bench: import another package by its name"],
 ];

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const named = args.find((a) => !a.startsWith("-"));
   if (named !== undefined && !(named in COMMANDS) && args.indexOf(named) === 0) {
     const near = nearest(named, Object.keys(COMMANDS));
-    throw new UsageError(`unknown command '${named}'${near === undefined ? "" : `; did you mean '${near}'?`} (commands: ${Object.keys(COMMANDS).join(", ")})`);
+    throw new UsageError(
+      `unknown command '${named}'${near === undefined ? "" : `; did you mean '${near}'?`} (commands: ${Object.keys(COMMANDS).join(", ")})`,
+    );
   }
   const commands = await loadCommands(args);
   const parser = yargs(args);
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
     .fail((message, error) => {
       if (error instanceof TsaError) throw error;
       // getOptions() exists at run time but not in @types/yargs.
-      const options = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k));
+      const options = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter(
+        (k) => k.length > 1 && !/[A-Z]/.test(k),
+      );
       throw new UsageError(usageMessage(message ?? error?.message ?? "bad input", options));
     })
     .version(VERSION)

@@ -4,5 +4,7 @@ import type { Store } from "@tsa/tracker";
 /** The one wording of "no such experiment", with the ones the database does hold. */
 export function noExperimentError(store: Store, experiment: string): UserInputError {
   const known = store.listExperiments().map((x) => x.name);
-  return new UserInputError(`no experiment '${experiment}' in the database${known.length > 0 ? `; known: ${known.join(", ")}` : " (it is empty)"}`);
+  return new UserInputError(
+    `no experiment '${experiment}' in the database${known.length > 0 ? `; known: ${known.join(", ")}` : " (it is empty)"}`,
+  );
 }

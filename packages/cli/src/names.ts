@@ -3,7 +3,13 @@
 import type { MetricName } from "@tsa/report/tables";
 
 /** The user's metric names, in the order tables list them, and the report's name for each. */
-export const METRIC_NAMES = { f1: "f1", accuracy: "accuracy", roc_auc: "rocAuc", precision: "precision", recall: "recall" } as const satisfies Record<string, MetricName>;
+export const METRIC_NAMES = {
+  f1: "f1",
+  accuracy: "accuracy",
+  roc_auc: "rocAuc",
+  precision: "precision",
+  recall: "recall",
+} as const satisfies Record<string, MetricName>;
 export type UserMetric = keyof typeof METRIC_NAMES;
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

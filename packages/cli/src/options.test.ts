@@ -20,7 +20,9 @@ describe("flag checks", () => {
   });
 
   it("says yargs' messages in one line", () => {
-    expect(usageMessage('Invalid values:\n  Argument: format, Given: "xml", Choices: "table", "csv"', [])).toBe('--format: expected one of "table", "csv", got "xml"');
+    expect(usageMessage('Invalid values:\n  Argument: format, Given: "xml", Choices: "table", "csv"', [])).toBe(
+      '--format: expected one of "table", "csv", got "xml"',
+    );
     expect(usageMessage("Unknown argument: formt", ["format", "json"])).toBe("unknown option --formt; did you mean --format?");
     expect(usageMessage("Not enough arguments following: j", [])).toBe("-j: expected a value, got none");
   });
@@ -28,7 +30,14 @@ describe("flag checks", () => {
 
 describe("names and paths", () => {
   it("spells every metric alias the view's way", () => {
-    expect(["rocAuc", "roc_auc", "test_roc_auc", "test.rocAuc", "f1", "test_f1"].map(canonicalMetric)).toEqual(["roc_auc", "roc_auc", "roc_auc", "roc_auc", "f1", "f1"]);
+    expect(["rocAuc", "roc_auc", "test_roc_auc", "test.rocAuc", "f1", "test_f1"].map(canonicalMetric)).toEqual([
+      "roc_auc",
+      "roc_auc",
+      "roc_auc",
+      "roc_auc",
+      "f1",
+      "f1",
+    ]);
   });
 
   it("puts the default database's reports in reports/ and any other's beside it", () => {

@@ -49,11 +49,14 @@ export function usageMessage(message: string, options: readonly string[]): strin
   if (choices !== null) return `--${choices[1]}: expected one of ${choices[3]!.replace(/\s+/g, " ").trim()}, got ${choices[2]}`;
   const unknown = /^Unknown arguments?: (.+)$/s.exec(message);
   if (unknown !== null) {
-    return unknown[1]!.split(", ").map((name) => {
-      const near = nearest(name, options);
-      const flag = name.length === 1 ? `-${name}` : `--${name}`;
-      return `unknown option ${flag}${near === undefined ? "" : `; did you mean --${near}?`}`;
-    }).join("; ");
+    return unknown[1]!
+      .split(", ")
+      .map((name) => {
+        const near = nearest(name, options);
+        const flag = name.length === 1 ? `-${name}` : `--${name}`;
+        return `unknown option ${flag}${near === undefined ? "" : `; did you mean --${near}?`}`;
+      })
+      .join("; ");
   }
   const missing = /^Not enough arguments following: (\S+)/.exec(message);
   if (missing !== null) return `${missing[1]!.length === 1 ? "-" : "--"}${missing[1]}: expected a value, got none`;

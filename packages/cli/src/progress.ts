@@ -2,8 +2,7 @@ import type { RunPlan, SweepEvent } from "@tsa/runner";
 import { formatPoint } from "@tsa/report/tables";
 import cliProgress from "cli-progress";
 
-const describe = (plan: RunPlan) =>
-  `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}`;
+const describe = (plan: RunPlan) => `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}`;
 
 /** `42s`, `3m05s`, `1h02m`. */
 export function duration(ms: number): string {
@@ -55,7 +54,11 @@ export class SweepClock {
   /** `1 failed · 1m12s elapsed · ETA 2m30s` */
   text(now = Date.now()): string {
     const eta = this.etaMs(now);
-    return [this.failed > 0 ? `${this.failed} failed` : "", `${duration(this.elapsedMs(now))} elapsed`, eta === null ? "ETA –" : `ETA ${duration(eta)}`]
+    return [
+      this.failed > 0 ? `${this.failed} failed` : "",
+      `${duration(this.elapsedMs(now))} elapsed`,
+      eta === null ? "ETA –" : `ETA ${duration(eta)}`,
+    ]
       .filter((x) => x !== "")
       .join(" · ");
   }
@@ -97,14 +100,18 @@ class LineProgress implements Progress {
         this.log(`[${this.clock.done + 1}/${this.clock.total}] start ${describe(event.plan)} (${event.plan.id})`);
         break;
       case "epoch":
-        this.log(`    ${event.plan.model} seed ${event.plan.seed} epoch ${event.epoch.epoch}/${event.plan.train.epochs}: train ${event.epoch.trainLoss.toFixed(4)}  val ${event.epoch.valLoss.toFixed(4)}  (${(event.epoch.durationMs / 1000).toFixed(1)} s)`);
+        this.log(
+          `    ${event.plan.model} seed ${event.plan.seed} epoch ${event.epoch.epoch}/${event.plan.train.epochs}: train ${event.epoch.trainLoss.toFixed(4)}  val ${event.epoch.valLoss.toFixed(4)}  (${(event.epoch.durationMs / 1000).toFixed(1)} s)`,
+        );
         break;
       case "run-end":
         this.clock.end(event);
-        this.log(`[${this.clock.done}/${this.clock.total}] ${event.status} ${describe(event.plan)}` +
-          (event.testF1 !== null ? ` test F1 ${event.testF1.toFixed(4)}${event.didNotLearn ? " (did not learn)" : ""}` : "") +
-          (event.status === "failed" ? `: ${event.error}` : "") +
-          ` (${this.clock.text()})`);
+        this.log(
+          `[${this.clock.done}/${this.clock.total}] ${event.status} ${describe(event.plan)}` +
+            (event.testF1 !== null ? ` test F1 ${event.testF1.toFixed(4)}${event.didNotLearn ? " (did not learn)" : ""}` : "") +
+            (event.status === "failed" ? `: ${event.error}` : "") +
+            ` (${this.clock.text()})`,
+        );
         break;
       case "run-skipped":
         this.clock.end(event);
@@ -148,7 +155,12 @@ class BarProgress implements Progress {
   private concurrency = 1;
   constructor(private readonly stream: NodeJS.WriteStream) {
     this.bars = new cliProgress.MultiBar(
-      { stream, clearOnComplete: false, hideCursor: true, format: (_options, _params, payload: { render: () => string }) => payload.render() },
+      {
+        stream,
+        clearOnComplete: false,
+        hideCursor: true,
+        format: (_options, _params, payload: { render: () => string }) => payload.render(),
+      },
       cliProgress.Presets.shades_classic,
     );
   }
@@ -158,13 +170,21 @@ class BarProgress implements Progress {
   private overallLine(): string {
     const size = this.width() < 100 ? 12 : 24;
     const fraction = this.clock.total === 0 ? 1 : this.clock.done / this.clock.total;
-    return fit("runs", ` ${bar(fraction, size)} ${this.clock.done}/${this.clock.total} · ${this.clock.text()} · ${this.concurrency} at a time`, this.width());
+    return fit(
+      "runs",
+      ` ${bar(fraction, size)} ${this.clock.done}/${this.clock.total} · ${this.clock.text()} · ${this.concurrency} at a time`,
+      this.width(),
+    );
   }
   private runLine(line: RunLine): string {
     const size = this.width() < 100 ? 8 : 16;
     const epochText = line.epoch === 0 ? "starting" : `epoch ${line.epoch}/${line.plan.train.epochs}`;
     const loss = line.loss === "" ? "" : ` loss ${line.loss}`;
-    return fit(`  ${shortName(line.plan)}`, ` ${bar(line.batches === 0 ? 0 : line.batch / line.batches, size)} ${epochText}${loss}`, this.width());
+    return fit(
+      `  ${shortName(line.plan)}`,
+      ` ${bar(line.batches === 0 ? 0 : line.batch / line.batches, size)} ${epochText}${loss}`,
+      this.width(),
+    );
   }
   log(line: string) {
     this.bars.log(`${line}\n`);
@@ -200,7 +220,8 @@ class BarProgress implements Progress {
       case "run-end": {
         this.clock.end(event);
         // Logged before the bar goes: removing it redraws, which writes the log line out.
-        if (event.status !== "completed") this.log(`${event.status}: ${describe(event.plan)}${event.status === "failed" && event.error ? `: ${event.error}` : ""}`);
+        if (event.status !== "completed")
+          this.log(`${event.status}: ${describe(event.plan)}${event.status === "failed" && event.error ? `: ${event.error}` : ""}`);
         const run = this.active.get(event.plan.id);
         this.active.delete(event.plan.id);
         this.overall?.update(this.clock.done);

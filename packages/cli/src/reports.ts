@@ -14,7 +14,10 @@ export async function writeReports(store: Store, experiment: string, reportsDir:
   const results = store.experimentResults(experiment);
   if (results === null) throw noExperimentError(store, experiment);
   const previous = otherReportsSource(reportsDir, database);
-  if (previous !== null) console.error(`note: ${shownPath(reportsDir)} held the reports of ${shownPath(previous)}; its index now lists those of ${shownPath(database)}`);
+  if (previous !== null)
+    console.error(
+      `note: ${shownPath(reportsDir)} held the reports of ${shownPath(previous)}; its index now lists those of ${shownPath(database)}`,
+    );
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(join(reportsDir, REPORTS_SOURCE_FILE), `${database}\n`);
   const file = join(reportsDir, `${experiment}.html`);

@@ -11,7 +11,14 @@ export function summaryTable(results: ExperimentResults): string {
       .filter((c) => c.point.key === p.key)
       .map((c) => {
         const all = results.runs.filter((r) => r.model === c.model && JSON.stringify(r.point) === JSON.stringify(p.point)).length;
-        return [p.label, c.model, `${c.n}/${all}`, c.n > 0 ? c.mean.toFixed(4) : "–", c.n > 1 ? c.std.toFixed(4) : "–", `${c.learned.k}/${c.learned.n}`];
+        return [
+          p.label,
+          c.model,
+          `${c.n}/${all}`,
+          c.n > 0 ? c.mean.toFixed(4) : "–",
+          c.n > 1 ? c.std.toFixed(4) : "–",
+          `${c.learned.k}/${c.learned.n}`,
+        ];
       }),
   );
   return textTable(["point", "model", "runs", "test F1", "± std", "learned"], rows);

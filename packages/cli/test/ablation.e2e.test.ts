@@ -26,21 +26,40 @@ describe("an ablation sweep, end to end", () => {
 
   it("trains every level of the axis for the preset and the variant, and records each run's parts", () => {
     expect(sweep.code, sweep.stderr).toBe(0);
-    const rows = queryDb<{ model: string; point: string; config: string }>(ws.db, "SELECT model, point, config FROM runs WHERE status = 'completed'")!;
+    const rows = queryDb<{ model: string; point: string; config: string }>(
+      ws.db,
+      "SELECT model, point, config FROM runs WHERE status = 'completed'",
+    )!;
     expect(rows).toHaveLength(GRID);
     for (const row of rows) {
-      const config = JSON.parse(row.config) as { parts: { encoder: string; pooling: string; normalize: string }; code: { generator: number; model: number } };
+      const config = JSON.parse(row.config) as {
+        parts: { encoder: string; pooling: string; normalize: string };
+        code: { generator: number; model: number };
+      };
       expect(config.parts.pooling).toBe((JSON.parse(row.point) as Record<string, string>)["model.pooling"]);
       expect(config.parts.encoder).toBe("bilstm");
       expect(config.parts.normalize).toBe(row.model === "bilstm-z" ? "zscore" : "none");
       expect(config.code).toEqual({ generator: 1, model: 1 });
     }
-    const view = queryDb<{ n: number }>(ws.db, "SELECT COUNT(*) AS n FROM run_summary WHERE pooling = 'last' AND normalize = 'zscore' AND encoder = 'bilstm'");
+    const view = queryDb<{ n: number }>(
+      ws.db,
+      "SELECT COUNT(*) AS n FROM run_summary WHERE pooling = 'last' AND normalize = 'zscore' AND encoder = 'bilstm'",
+    );
     expect(view).toEqual([{ n: 2 }]);
   });
 
   it("finds runs by part with runs --where, and shows the parts of one run", async () => {
-    const runs = await runCli(["runs", "--db", ws.db, "--where", "model.pooling=last", "--where", "model.normalize=zscore", "--format", "json"]);
+    const runs = await runCli([
+      "runs",
+      "--db",
+      ws.db,
+      "--where",
+      "model.pooling=last",
+      "--where",
+      "model.normalize=zscore",
+      "--format",
+      "json",
+    ]);
     expect(runs.code, runs.stderr).toBe(0);
     const listed = JSON.parse(runs.stdout) as Array<{ id: string; model: string }>;
     expect(listed.map((r) => r.model)).toEqual(["bilstm-z", "bilstm-z"]);

@@ -5,10 +5,23 @@ import { loadExperiment } from "@tsa/runner";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fileHash, makeWorkspace, queryDb, REPO_ROOT, runCli, startCli, tinyExperimentYaml, waitFor, type CliResult, type Workspace } from "./support.js";
+import {
+  fileHash,
+  makeWorkspace,
+  queryDb,
+  REPO_ROOT,
+  runCli,
+  startCli,
+  tinyExperimentYaml,
+  waitFor,
+  type CliResult,
+  type Workspace,
+} from "./support.js";
 
 const FIXTURES = join(REPO_ROOT, "packages/runner/test/fixtures/bad");
-const CORPUS = readdirSync(FIXTURES).filter((f) => f.endsWith(".yaml")).sort();
+const CORPUS = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 // Each CLI start costs a second or two of CPU: a few at a time keeps the corpus quick on two cores.
 const AT_ONCE = 4;
 
@@ -97,7 +110,11 @@ describe("a grid over the run limit", () => {
     const ws = makeWorkspace("tsa-huge-yes-");
     const file = ws.experiment("huge", yaml);
     const cli = startCli(["sweep", file, "--yes", "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"]);
-    await waitFor(() => queryDb<{ n: number }>(ws.db, "SELECT COUNT(*) AS n FROM runs WHERE status = 'completed'")?.[0]?.n, "a run completed", cli);
+    await waitFor(
+      () => queryDb<{ n: number }>(ws.db, "SELECT COUNT(*) AS n FROM runs WHERE status = 'completed'")?.[0]?.n,
+      "a run completed",
+      cli,
+    );
     cli.child.kill("SIGINT");
     const result = await cli.result;
     expect(result.code, result.stderr).toBe(130);

@@ -1,7 +1,17 @@
 // Two sweeps of one file on one database at once, a run whose loss diverges and a worker that dies, through
 // the real CLI: every run is trained exactly once, failures are recorded with their reason and the sweep goes on.
 import { describe, expect, it } from "vitest";
-import { integrityCheck, makeWorkspace, ownerPids, runCli, runStates, startCli, tinyExperimentYaml, waitFor, type CliResult } from "./support.js";
+import {
+  integrityCheck,
+  makeWorkspace,
+  ownerPids,
+  runCli,
+  runStates,
+  startCli,
+  tinyExperimentYaml,
+  waitFor,
+  type CliResult,
+} from "./support.js";
 
 /** Ids of the runs a sweep said it started (`[i/n] start … (id)`). */
 const startedIds = (result: CliResult) => [...result.stderr.matchAll(/\] start .*\(([0-9a-f]{16})\)$/gm)].map((m) => m[1]!);
@@ -11,7 +21,10 @@ describe("two sweeps of the same file on the same database at once", () => {
     const ws = makeWorkspace("tsa-together-");
     const models = ["ffn", "bilstm-attention"];
     const seeds = [1, 2, 3, 4];
-    const file = ws.experiment("together", tinyExperimentYaml("together", { models, seeds, epochs: 3, size: 320 }).replace("numPoints: 32", "numPoints: 96"));
+    const file = ws.experiment(
+      "together",
+      tinyExperimentYaml("together", { models, seeds, epochs: 3, size: 320 }).replace("numPoints: 32", "numPoints: 96"),
+    );
     const args = ["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "2"];
     // Both start on a database that does not exist yet: they also race to create and migrate it.
     const a = startCli(args);
@@ -46,11 +59,17 @@ describe("failing runs", () => {
   it("records a run whose loss becomes NaN as failed with reason and epoch, goes on, exits 1 listing the failures", async () => {
     const ws = makeWorkspace("tsa-nan-");
     // lr 1e30 sends the weights to infinity in the first batch: a real diverging run, no mock.
-    const file = ws.experiment("diverges", tinyExperimentYaml("diverges", { models: ["ffn"], seeds: [1], extra: "sweep:\n  train.lr: [1.0e+30, 0.01]" }));
+    const file = ws.experiment(
+      "diverges",
+      tinyExperimentYaml("diverges", { models: ["ffn"], seeds: [1], extra: "sweep:\n  train.lr: [1.0e+30, 0.01]" }),
+    );
     const result = await runCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"]);
 
     expect(result.code, result.stderr).toBe(1);
-    const [failed, completed] = [runStates(ws.db).filter((r) => r.status === "failed"), runStates(ws.db).filter((r) => r.status === "completed")];
+    const [failed, completed] = [
+      runStates(ws.db).filter((r) => r.status === "failed"),
+      runStates(ws.db).filter((r) => r.status === "completed"),
+    ];
     expect(failed).toHaveLength(1);
     expect(completed).toHaveLength(1);
     expect(failed[0]!.error).toMatch(/^loss became (NaN|Infinity|-Infinity) at epoch 1, batch \d+ of \d+$/);
@@ -63,7 +82,13 @@ describe("failing runs", () => {
 
   it("records a run whose worker process dies as failed, goes on with a new worker, exits 1", async () => {
     const ws = makeWorkspace("tsa-crash-");
-    const file = ws.experiment("crash", tinyExperimentYaml("crash", { models: ["bilstm-attention"], seeds: [1, 2], epochs: 6, size: 640 }).replace("numPoints: 32", "numPoints: 96"));
+    const file = ws.experiment(
+      "crash",
+      tinyExperimentYaml("crash", { models: ["bilstm-attention"], seeds: [1, 2], epochs: 6, size: 640 }).replace(
+        "numPoints: 32",
+        "numPoints: 96",
+      ),
+    );
     const cli = startCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"]);
     const victim = await waitFor(() => runStates(ws.db).find((r) => r.status === "running" && r.epochs >= 1), "a run was training", cli);
     process.kill(ownerPids(victim.owner).worker, "SIGKILL");

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeWorkspace, runCli, tinyExperimentYaml } from "./support.js";
 
-const YAML = tinyExperimentYaml("ds", { extra: "sweep:\n  data.length: [[0.1, 0.3], [0.3, 0.5]]\n  model.pooling: [mean, attention]", models: ["bilstm"] });
+const YAML = tinyExperimentYaml("ds", {
+  extra: "sweep:\n  data.length: [[0.1, 0.3], [0.3, 0.5]]\n  model.pooling: [mean, attention]",
+  models: ["bilstm"],
+});
 
 describe("./tsa dataset", () => {
   it("writes the split series of one sweep point and seed, train then val then test, as float32 little-endian", async () => {
@@ -17,9 +20,20 @@ describe("./tsa dataset", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("160 series × 32 points (train 112, val 16, test 32), seed 4");
     expect(readdirSync(out).sort()).toEqual(["meta.json", "x.f32", "y.u8"]);
-    const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as { n: number; t: number; train: number; val: number; test: number; seed: number };
+    const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as {
+      n: number;
+      t: number;
+      train: number;
+      val: number;
+      test: number;
+      seed: number;
+    };
     expect(meta).toMatchObject({ n: 160, t: 32, train: 112, val: 16, test: 32, seed: 4 });
-    const back = readDatasetFiles({ meta: meta as never, x: new Uint8Array(readFileSync(join(out, "x.f32"))), y: new Uint8Array(readFileSync(join(out, "y.u8"))) });
+    const back = readDatasetFiles({
+      meta: meta as never,
+      x: new Uint8Array(readFileSync(join(out, "x.f32"))),
+      y: new Uint8Array(readFileSync(join(out, "y.u8"))),
+    });
     const expected = makeDataset(resolveDataConfig({ size: 160, numPoints: 32, length: [0.3, 0.5] }), 4);
     for (const split of ["train", "val", "test"] as const) {
       expect(back[split].x).toEqual(takeSplit(expected, split).x);

@@ -13,7 +13,10 @@ const TSA = join(REPO_ROOT, "tsa");
 const CONTROL = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
 
 /** A shell command in a pseudo-terminal of 80 columns; `interruptWhen` decides when to type Ctrl-C. */
-function inTerminal(command: string, options: { env?: NodeJS.ProcessEnv; interruptWhen?: () => boolean } = {}): Promise<{ output: string; raw: string; code: number | null }> {
+function inTerminal(
+  command: string,
+  options: { env?: NodeJS.ProcessEnv; interruptWhen?: () => boolean } = {},
+): Promise<{ output: string; raw: string; code: number | null }> {
   const child = spawn("script", ["-qfec", `stty cols 80 rows 40; ${command}`, "/dev/null"], {
     cwd: REPO_ROOT,
     env: { ...process.env, FORCE_COLOR: "0", ...options.env },
@@ -39,7 +42,10 @@ function inTerminal(command: string, options: { env?: NodeJS.ProcessEnv; interru
 function readmePipelines(): string[] {
   const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
   const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  return blocks.flatMap((b) => b.split("\n")).filter((line) => /^(\.\/tsa|yarn -s) .*\| python3/.test(line)).map((line) => line.replace(/\s+#.*$/, ""));
+  return blocks
+    .flatMap((b) => b.split("\n"))
+    .filter((line) => /^(\.\/tsa|yarn -s) .*\| python3/.test(line))
+    .map((line) => line.replace(/\s+#.*$/, ""));
 }
 
 describe("first contact", () => {
@@ -70,7 +76,9 @@ describe("first contact", () => {
     copyFileSync(ws.db, other);
     const result = await runCli(["report", "smoke", "--db", other, "--reports-dir", join(ws.dir, "runs.reports")]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toBe(`note: ${join(ws.dir, "runs.reports")} held the reports of ${ws.db}; its index now lists those of ${other}\n`);
+    expect(result.stderr).toBe(
+      `note: ${join(ws.dir, "runs.reports")} held the reports of ${ws.db}; its index now lists those of ${other}\n`,
+    );
     expect(readFileSync(join(ws.dir, "runs.reports", "smoke.html"), "utf8")).toContain(`database <code>${other}</code>`);
   }, 120_000);
 
@@ -135,7 +143,9 @@ describe("first contact", () => {
   });
 
   it("gives every option of every command a help line", async () => {
-    const helps = await Promise.all(["", "sweep", "report", "runs", "show", "sql", "table", "export", "dataset"].map((c) => runCli([...(c === "" ? [] : [c]), "--help"])));
+    const helps = await Promise.all(
+      ["", "sweep", "report", "runs", "show", "sql", "table", "export", "dataset"].map((c) => runCli([...(c === "" ? [] : [c]), "--help"])),
+    );
     for (const help of helps) {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain("--db");
@@ -165,7 +175,10 @@ describe("Ctrl-C and progress in a terminal, through ./tsa", () => {
     expect(output).toMatch(/EXIT=130\n/);
     expect(output).not.toMatch(/^\s+at /m);
     const states = runStates(ws.db);
-    expect(states.filter((r) => r.status === "failed"), output).toEqual([]);
+    expect(
+      states.filter((r) => r.status === "failed"),
+      output,
+    ).toEqual([]);
     const interrupted = states.filter((r) => r.status === "interrupted");
     expect(interrupted.length).toBeGreaterThanOrEqual(1);
     expect(output.match(/^interrupted: /gm)).toHaveLength(interrupted.length);

@@ -13,9 +13,17 @@ import { fileHash, makeWorkspace, runCli, tinyExperimentYaml, type CliResult, ty
 // and a guard checks the tables have complete rows to rank.
 const EXPERIMENT = "tiny";
 const MODELS = ["ffn", "cnn", "bilstm-attention"];
-const LENGTHS = [[0.3, 0.5], [0.5, 0.8]];
+const LENGTHS = [
+  [0.3, 0.5],
+  [0.5, 0.8],
+];
 const LABELS = ["0.3–0.5", "0.5–0.8"];
-const YAML = tinyExperimentYaml(EXPERIMENT, { models: MODELS, size: 320, epochs: 3, extra: `sweep:\n  data.length: ${JSON.stringify(LENGTHS)}` });
+const YAML = tinyExperimentYaml(EXPERIMENT, {
+  models: MODELS,
+  size: 320,
+  epochs: 3,
+  extra: `sweep:\n  data.length: ${JSON.stringify(LENGTHS)}`,
+});
 
 interface Row {
   id: string;
@@ -71,7 +79,8 @@ const atPoint = (rows: Row[], p: number) => rows.filter((r) => JSON.stringify(le
 const completed = (rows: Row[]) => rows.filter((r) => r.status === "completed");
 const usable = (rows: Row[]) => completed(rows).filter((r) => r.did_not_learn === 0);
 /** ` (1/2 learned)` where not every completed run learned. */
-const learnedNote = (runs: Row[]) => (usable(runs).length < completed(runs).length ? ` (${usable(runs).length}/${completed(runs).length} learned)` : "");
+const learnedNote = (runs: Row[]) =>
+  usable(runs).length < completed(runs).length ? ` (${usable(runs).length}/${completed(runs).length} learned)` : "";
 
 /** Minimal RFC 4180 reader: quoted fields with "" and commas. */
 function parseCsv(text: string): string[][] {
@@ -138,7 +147,16 @@ function handRow(runs: Row[], metric: Metric, learnedOnly = false): Cell[] {
     const note = learnedNote(all);
     const text = (n === 0 ? "–" : n === 1 ? m.toFixed(4) : `${m.toFixed(4)} ± ${s.toFixed(4)}`) + note;
     return {
-      n, note, learned: usable(all).length, completed: completed(all).length, mean: m, std: s, text, bold: false, underline: false, marked: false,
+      n,
+      note,
+      learned: usable(all).length,
+      completed: completed(all).length,
+      mean: m,
+      std: s,
+      text,
+      bold: false,
+      underline: false,
+      marked: false,
       bySeed: new Map(good.map((r) => [r.seed, r[metric]])),
     };
   });
@@ -165,7 +183,16 @@ function handRow(runs: Row[], metric: Metric, learnedOnly = false): Cell[] {
 /** Average rank and wins by hand, over the rows where every model has a result. */
 function handFooter(rows: Cell[][]): { ranks: number[]; wins: number[] } {
   const complete = rows.filter((r) => r.every((c) => c.n > 0));
-  const ranks = MODELS.map((_, j) => mean(complete.map((r) => rankOf(r.map((c) => c.mean), r[j]!.mean))));
+  const ranks = MODELS.map((_, j) =>
+    mean(
+      complete.map((r) =>
+        rankOf(
+          r.map((c) => c.mean),
+          r[j]!.mean,
+        ),
+      ),
+    ),
+  );
   const wins = MODELS.map((_, j) => complete.filter((r) => r[j]!.bold).length);
   return { ranks, wins };
 }
@@ -211,13 +238,28 @@ describe("yarn runs", () => {
   let threshold: number;
   beforeAll(async () => {
     // The median F1 at the first point: half its runs reach it.
-    const f1s = atPoint(rows, 0).map((r) => r.f1).sort((a, b) => a - b);
+    const f1s = atPoint(rows, 0)
+      .map((r) => r.f1)
+      .sort((a, b) => a - b);
     threshold = f1s[f1s.length / 2]!;
     const runs = (...args: string[]) => cli("runs", "--experiment", EXPERIMENT, ...args);
     [out.json, out.csv, out.where, out.table, out.md, out.badKey] = await Promise.all([
       runs("--format", "json"),
       runs("--model", "cnn", "--seed", "2", "--status", "completed", "--format", "csv"),
-      runs("--where", "data.length=[0.3, 0.5]", "--where", `f1>=${threshold}`, "--where", "model!=ffn", "--sort", "f1", "--desc", "--limit", "2", "--json"),
+      runs(
+        "--where",
+        "data.length=[0.3, 0.5]",
+        "--where",
+        `f1>=${threshold}`,
+        "--where",
+        "model!=ffn",
+        "--sort",
+        "f1",
+        "--desc",
+        "--limit",
+        "2",
+        "--json",
+      ),
       runs("--sort", "accuracy"),
       runs("--model", "bilstm-attention", "--format", "md"),
       runs("--where", "colour=red"),
@@ -230,8 +272,17 @@ describe("yarn runs", () => {
     expect(listed.map((r) => r.id)).toEqual(rows.map((r) => r.id));
     for (const [i, r] of rows.entries()) {
       expect(listed[i]).toEqual({
-        id: r.id, experiment: EXPERIMENT, model: r.model, point: { "data.length": lengthOf(r) }, seed: r.seed, status: r.status,
-        did_not_learn: r.did_not_learn === 1, test_f1: r.f1, test_accuracy: r.accuracy, epochs: r.epochs_run, duration_s: r.duration_ms / 1000,
+        id: r.id,
+        experiment: EXPERIMENT,
+        model: r.model,
+        point: { "data.length": lengthOf(r) },
+        seed: r.seed,
+        status: r.status,
+        did_not_learn: r.did_not_learn === 1,
+        test_f1: r.f1,
+        test_accuracy: r.accuracy,
+        epochs: r.epochs_run,
+        duration_s: r.duration_ms / 1000,
       });
     }
   });
@@ -282,8 +333,9 @@ describe("yarn runs", () => {
     expect(lines[1]).toBe(`|${" --- |".repeat(10)}`);
     const expected = rows.filter((r) => r.model === "bilstm-attention");
     expect(lines.slice(2)).toEqual(
-      expected.map((r) =>
-        `| ${r.id.slice(0, 10)} | ${EXPERIMENT} | bilstm-attention | length=${LABELS[atPoint(rows, 0).includes(r) ? 0 : 1]} | ${r.seed} | ${r.did_not_learn ? "did not learn" : "completed"} | ` +
+      expected.map(
+        (r) =>
+          `| ${r.id.slice(0, 10)} | ${EXPERIMENT} | bilstm-attention | length=${LABELS[atPoint(rows, 0).includes(r) ? 0 : 1]} | ${r.seed} | ${r.did_not_learn ? "did not learn" : "completed"} | ` +
           `${r.f1.toFixed(4)} | ${r.accuracy.toFixed(4)} | ${r.epochs_run} | ${(r.duration_ms / 1000).toFixed(1)} |`,
       ),
     );
@@ -325,13 +377,21 @@ describe("yarn show", () => {
   it("shows one run by an unambiguous prefix: config, metrics, per-epoch curve, timings, environment", () => {
     expect(out.text!.code, out.text!.stderr).toBe(0);
     const text = out.text!.stdout;
-    expect(text).toContain(`run ${run.id}\nexperiment ${EXPERIMENT} · model bilstm-attention (bilstm→attention) · seed ${run.seed} · data.length=`);
+    expect(text).toContain(
+      `run ${run.id}\nexperiment ${EXPERIMENT} · model bilstm-attention (bilstm→attention) · seed ${run.seed} · data.length=`,
+    );
     expect(text).toContain(`environment: backend ${run.backend}, kernels ${run.kernels}`);
     expect(text).toContain(`duration ${(run.duration_ms / 1000).toFixed(1)} s`);
-    const test = [run.accuracy, run.precision, run.recall, run.f1, run.roc_auc, run.roc_auc_thresholded].map((v) => v.toFixed(4)).join(" +");
+    const test = [run.accuracy, run.precision, run.recall, run.f1, run.roc_auc, run.roc_auc_thresholded]
+      .map((v) => v.toFixed(4))
+      .join(" +");
     expect(text).toMatch(new RegExp(`\\ntest +${test} +${run.tn}/${run.fp}/${run.fn}/${run.tp} `));
     const conn = new Database(ws.db, { readonly: true });
-    const epochs = conn.prepare("SELECT epoch, train_loss, val_loss FROM epochs WHERE run_id = ? ORDER BY epoch").all(run.id) as Array<{ epoch: number; train_loss: number; val_loss: number }>;
+    const epochs = conn.prepare("SELECT epoch, train_loss, val_loss FROM epochs WHERE run_id = ? ORDER BY epoch").all(run.id) as Array<{
+      epoch: number;
+      train_loss: number;
+      val_loss: number;
+    }>;
     conn.close();
     expect(epochs).toHaveLength(run.epochs_run);
     for (const e of epochs) expect(text).toMatch(new RegExp(`\\n +${e.epoch} +${e.train_loss.toFixed(4)} +${e.val_loss.toFixed(4)} `));
@@ -413,7 +473,9 @@ describe("yarn sql", () => {
   it("refuses every write with a clear message and exit code 2, leaving the file unchanged", () => {
     for (const [i, result] of writes.entries()) {
       expect(result.code, WRITES[i]).toBe(2);
-      expect(result.stderr, WRITES[i]).toContain("yarn sql is read-only: only statements that return rows without writing (SELECT, WITH …) are allowed");
+      expect(result.stderr, WRITES[i]).toContain(
+        "yarn sql is read-only: only statements that return rows without writing (SELECT, WITH …) are allowed",
+      );
     }
     expect(fileHash(ws.db)).toBe(hashBefore);
     expect(readRows(ws.db)).toEqual(rows);
@@ -492,7 +554,9 @@ describe("yarn table", () => {
         `| point | ${MODELS.join(" | ")} |`,
         "| --- | ---: | ---: | ---: |",
         ...cells.map((row, p) => `| ${LABELS[p]} | ${row.map(mdCell).join(" | ")} |`),
-        ...(ranks.some((r) => Number.isNaN(r)) ? [] : [`| *average rank* | ${ranks.map((r) => r.toFixed(2)).join(" | ")} |`, `| *wins* | ${wins.join(" | ")} |`]),
+        ...(ranks.some((r) => Number.isNaN(r))
+          ? []
+          : [`| *average rank* | ${ranks.map((r) => r.toFixed(2)).join(" | ")} |`, `| *wins* | ${wins.join(" | ")} |`]),
       ].join("\n");
     };
     for (const result of [out.learned!, out.flagged!]) expect(result.code, result.stderr).toBe(0);
@@ -501,16 +565,23 @@ describe("yarn table", () => {
     expect(dropped).toBeGreaterThanOrEqual(1);
     expect(hand("f1", false, flagged)[0]![2]!.note).toMatch(/^ \(\d\/2 learned\)$/);
     expect(out.learned!.stdout).toContain(table(`${EXPERIMENT}: test F1 (conditional on learning)`, hand("f1", true, flagged)));
-    expect(out.learned!.stdout).toContain(`_conditional on learning: ${dropped} completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did_`);
+    expect(out.learned!.stdout).toContain(
+      `_conditional on learning: ${dropped} completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did_`,
+    );
     expect(out.flagged!.stdout).toContain(table(`${EXPERIMENT}: test F1`, hand("f1", false, flagged)));
-    expect(out.flagged!.stdout).toContain("_every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did_");
+    expect(out.flagged!.stdout).toContain(
+      "_every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did_",
+    );
     expect(out.flagged!.stdout).not.toContain("conditional on learning");
   });
 
   it("--format latex with two metrics: one booktabs tabular each, \\pm in math, escaped ranges", () => {
     expect(out.latex!.code, out.latex!.stderr).toBe(0);
     const tex = out.latex!.stdout;
-    for (const [metric, label] of [["f1", "F1"], ["accuracy", "accuracy"]] as const) {
+    for (const [metric, label] of [
+      ["f1", "F1"],
+      ["accuracy", "accuracy"],
+    ] as const) {
       const cells = hand(metric);
       const { ranks, wins } = handFooter(cells);
       expect(tex).toContain(
@@ -539,11 +610,16 @@ describe("yarn table", () => {
     expect(out.csv!.stdout).toContain("wrote");
     const records = csvRecords(readFileSync(csvFile, "utf8"));
     expect(records).toHaveLength(2 * (LENGTHS.length * MODELS.length + 2 * MODELS.length));
-    for (const [metric, label] of [["f1", "F1"], ["accuracy", "accuracy"]] as const) {
+    for (const [metric, label] of [
+      ["f1", "F1"],
+      ["accuracy", "accuracy"],
+    ] as const) {
       const cells = hand(metric);
       cells.forEach((row, p) =>
         row.forEach((c, j) => {
-          const record = records.find((r) => r.table === `${EXPERIMENT}: test ${label}` && r.point === LABELS[p] && r.column === MODELS[j])!;
+          const record = records.find(
+            (r) => r.table === `${EXPERIMENT}: test ${label}` && r.point === LABELS[p] && r.column === MODELS[j],
+          )!;
           expect(record.n).toBe(String(c.n));
           expect([record.learned, record.completed]).toEqual([String(c.learned), String(c.completed)]);
           if (c.n === 0) expect([record.mean, record.std]).toEqual(["", ""]);
@@ -593,7 +669,10 @@ describe("yarn export", () => {
   let jsonlFile: string;
   beforeAll(async () => {
     jsonlFile = join(ws.dir, "tiny.jsonl");
-    [out.csv, out.jsonl] = await Promise.all([cli("export", EXPERIMENT), cli("export", EXPERIMENT, "--format", "jsonl", "--out", jsonlFile)]);
+    [out.csv, out.jsonl] = await Promise.all([
+      cli("export", EXPERIMENT),
+      cli("export", EXPERIMENT, "--format", "jsonl", "--out", jsonlFile),
+    ]);
   });
 
   /** Config leaves as dotted keys, by hand. */
@@ -605,14 +684,24 @@ describe("yarn export", () => {
   it("--format jsonl --out: one record per run, every data and train key of the config a column", () => {
     expect(out.jsonl!.code, out.jsonl!.stderr).toBe(0);
     expect(existsSync(jsonlFile)).toBe(true);
-    const records = readFileSync(jsonlFile, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = readFileSync(jsonlFile, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((r) => r.id)).toEqual(rows.map((r) => r.id));
     for (const [i, r] of rows.entries()) {
       const config = JSON.parse(r.config) as { data: unknown; train: unknown };
       const expected = [...leaves(config.data, "data"), ...leaves(config.train, "train")];
       expect(expected.length).toBeGreaterThan(10);
       for (const [key, value] of expected) expect(records[i]![key], key).toEqual(value);
-      expect(records[i]).toMatchObject({ model: r.model, seed: r.seed, status: r.status, test_f1: r.f1, test_tp: r.tp, epochs_run: r.epochs_run });
+      expect(records[i]).toMatchObject({
+        model: r.model,
+        seed: r.seed,
+        status: r.status,
+        test_f1: r.f1,
+        test_tp: r.tp,
+        epochs_run: r.epochs_run,
+      });
     }
   });
 

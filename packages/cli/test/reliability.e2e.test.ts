@@ -72,7 +72,10 @@ describe("a sweep killed with SIGKILL", () => {
     expect(killed.status).toBe("running");
     expect(killed.epochs).toBeGreaterThanOrEqual(inFlight.epochs);
     const completedRows = queryDb(ws.db, "SELECT * FROM runs WHERE status = 'completed' ORDER BY id");
-    const completedMetrics = queryDb(ws.db, "SELECT m.* FROM metrics m JOIN runs r ON r.id = m.run_id WHERE r.status = 'completed' ORDER BY m.run_id, m.split");
+    const completedMetrics = queryDb(
+      ws.db,
+      "SELECT m.* FROM metrics m JOIN runs r ON r.id = m.run_id WHERE r.status = 'completed' ORDER BY m.run_id, m.split",
+    );
     expect(completedMetrics).toHaveLength(2 * completedBefore.length);
 
     const next = startCli(sweepArgs(ws, file));
@@ -86,11 +89,28 @@ describe("a sweep killed with SIGKILL", () => {
     const final = runStates(ws.db);
     expect(final.map((r) => r.status)).toEqual(SEEDS.map(() => "completed"));
     const startedBySecond = final.filter((r) => ownerPids(r.owner).sweep === next.child.pid).map((r) => r.id);
-    expect(startedBySecond.sort()).toEqual(final.filter((r) => !completedBefore.some((c) => c.id === r.id)).map((r) => r.id).sort());
+    expect(startedBySecond.sort()).toEqual(
+      final
+        .filter((r) => !completedBefore.some((c) => c.id === r.id))
+        .map((r) => r.id)
+        .sort(),
+    );
     expect(final.find((r) => r.id === inFlight.id)!.attempts).toBe(2);
     // What was completed before the kill is untouched.
-    expect(queryDb(ws.db, `SELECT * FROM runs WHERE id IN (${completedBefore.map(() => "?").join(",")}) ORDER BY id`, ...completedBefore.map((r) => r.id))).toEqual(completedRows);
-    expect(queryDb(ws.db, `SELECT * FROM metrics WHERE run_id IN (${completedBefore.map(() => "?").join(",")}) ORDER BY run_id, split`, ...completedBefore.map((r) => r.id))).toEqual(completedMetrics);
+    expect(
+      queryDb(
+        ws.db,
+        `SELECT * FROM runs WHERE id IN (${completedBefore.map(() => "?").join(",")}) ORDER BY id`,
+        ...completedBefore.map((r) => r.id),
+      ),
+    ).toEqual(completedRows);
+    expect(
+      queryDb(
+        ws.db,
+        `SELECT * FROM metrics WHERE run_id IN (${completedBefore.map(() => "?").join(",")}) ORDER BY run_id, split`,
+        ...completedBefore.map((r) => r.id),
+      ),
+    ).toEqual(completedMetrics);
   });
 });
 
@@ -107,7 +127,9 @@ describe("Ctrl-C", () => {
 
     expect(result.code, result.stderr).toBe(130);
     // The exact command: the launcher by its full path (the test starts node itself), every flag, absolute paths.
-    expect(result.stderr).toContain(`Resume with: ${REPO_ROOT}/tsa sweep ${file} --db ${ws.db} --reports-dir ${ws.reports} --concurrency 1\n`);
+    expect(result.stderr).toContain(
+      `Resume with: ${REPO_ROOT}/tsa sweep ${file} --db ${ws.db} --reports-dir ${ws.reports} --concurrency 1\n`,
+    );
     expect(linesAfter(result.stderr, "Interrupted: no new run will start").filter((l) => / start /.test(l))).toEqual([]);
     expect(integrityCheck(ws.db)).toBe("ok");
     const after = runStates(ws.db);
@@ -129,7 +151,13 @@ describe("Ctrl-C", () => {
     const ws = makeWorkspace("tsa-sigint2-");
     // One batch of 448 series of 2,000 points per epoch (over a second with the fused kernels) and two epochs,
     // so the run caught after its first epoch is still training when the second Ctrl-C comes.
-    const file = ws.experiment("twice", yaml("twice", [1, 2]).replace("batchSize: 32", "batchSize: 448").replace("numPoints: 96", "numPoints: 2000").replace("epochs: 6", "epochs: 2"));
+    const file = ws.experiment(
+      "twice",
+      yaml("twice", [1, 2])
+        .replace("batchSize: 32", "batchSize: 448")
+        .replace("numPoints: 96", "numPoints: 2000")
+        .replace("epochs: 6", "epochs: 2"),
+    );
     const { cli, inFlight } = await startAndCatchMidRun(ws, file);
     cli.child.kill("SIGINT");
     await waitFor(() => cli.output().includes("Interrupted: no new run will start"), "the first Ctrl-C was handled", cli);

@@ -40,7 +40,9 @@ describe("yarn sweep experiments/smoke.yaml && yarn report smoke, in a real brow
     const conn = new Database(ws.db, { readonly: true });
     try {
       const rows = conn
-        .prepare("SELECT r.model, m.attention_mass_in_window AS mass, m.attention_peak_in_window AS peak FROM runs r JOIN metrics m ON m.run_id = r.id AND m.split = 'test'")
+        .prepare(
+          "SELECT r.model, m.attention_mass_in_window AS mass, m.attention_peak_in_window AS peak FROM runs r JOIN metrics m ON m.run_id = r.id AND m.split = 'test'",
+        )
         .all() as Array<{ model: string; mass: number | null; peak: number | null }>;
       expect(rows).toHaveLength(16);
       for (const row of rows) {
@@ -60,7 +62,9 @@ describe("yarn sweep experiments/smoke.yaml && yarn report smoke, in a real brow
 
   it("puts the headline first, states Holm's correction, and lists the experiment in the index", () => {
     const html = readFileSync(join(ws.reports, "smoke.html"), "utf8");
-    expect(html).toMatch(/<p class="lead">Attention \(bilstm-attention\) [^<]+ \(test F1 of every completed run, paired t over 2 seeds, [^<]+α = 0\.05\)\.[^<]*<\/p>/);
+    expect(html).toMatch(
+      /<p class="lead">Attention \(bilstm-attention\) [^<]+ \(test F1 of every completed run, paired t over 2 seeds, [^<]+α = 0\.05\)\.[^<]*<\/p>/,
+    );
     expect(html).toContain("Holm's correction for multiple comparisons");
     expect(html).toContain("Critical-difference diagram");
     expect(html).not.toMatch(/<script[^>]+src=/);

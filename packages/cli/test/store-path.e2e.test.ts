@@ -127,7 +127,12 @@ describe("database paths that cannot be used", () => {
     conn.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     conn.close();
     const before = fileHash(db);
-    expectRefused(await sweep(db), new RegExp(`written by a newer tsa-lab \\(schema version ${SCHEMA_VERSION + 1}, this code knows up to ${SCHEMA_VERSION}\\).*left untouched`));
+    expectRefused(
+      await sweep(db),
+      new RegExp(
+        `written by a newer tsa-lab \\(schema version ${SCHEMA_VERSION + 1}, this code knows up to ${SCHEMA_VERSION}\\).*left untouched`,
+      ),
+    );
     expect(fileHash(db)).toBe(before);
   });
 

@@ -42,7 +42,10 @@ export function makeWorkspace(prefix = "tsa-cli-"): Workspace {
 }
 
 /** Starts the CLI; the caller owns the child (for signals). Output is collected on the returned object. */
-export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { child: ChildProcess; result: Promise<CliResult>; output: () => string } {
+export function startCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): { child: ChildProcess; result: Promise<CliResult>; output: () => string } {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, INIT_CWD: options.cwd ?? REPO_ROOT, FORCE_COLOR: "0", ...options.env },
@@ -72,7 +75,10 @@ export function fileHash(path: string): string {
  * A tiny experiment (2 models × 2 seeds × 1 point, 160 series of 32 points, 2 epochs): seconds per run,
  * for tests that need real runs but not good ones. `extra` is appended verbatim (e.g. a sweep section).
  */
-export function tinyExperimentYaml(name: string, options: { models?: string[]; seeds?: number[]; epochs?: number; size?: number; extra?: string } = {}): string {
+export function tinyExperimentYaml(
+  name: string,
+  options: { models?: string[]; seeds?: number[]; epochs?: number; size?: number; extra?: string } = {},
+): string {
   const models = options.models ?? ["ffn", "bilstm-attention"];
   const seeds = options.seeds ?? [1, 2];
   return [
@@ -121,7 +127,11 @@ export function integrityCheck(db: string): string {
  * Polls `check` until it returns something other than null/undefined/false; fails at once (with the CLI's
  * output) if the watched process ends first, so a test never waits for a state that can no longer come.
  */
-export async function waitFor<T>(check: () => T | null | undefined | false, what: string, watched?: { child: ChildProcess; output: () => string }): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | null | undefined | false,
+  what: string,
+  watched?: { child: ChildProcess; output: () => string },
+): Promise<T> {
   for (;;) {
     const value = check();
     if (value !== null && value !== undefined && value !== false) return value;

@@ -43,7 +43,9 @@ function readRuns(db: string): RunRow[] {
 function testMetrics(db: string): Array<{ id: string; accuracy: number; f1: number; roc_auc: number; tp: number; fp: number }> {
   const conn = new Database(db, { readonly: true });
   try {
-    return conn.prepare("SELECT run_id AS id, accuracy, f1, roc_auc, tp, fp FROM metrics WHERE split = 'test' ORDER BY run_id").all() as never;
+    return conn
+      .prepare("SELECT run_id AS id, accuracy, f1, roc_auc, tp, fp FROM metrics WHERE split = 'test' ORDER BY run_id")
+      .all() as never;
   } finally {
     conn.close();
   }
@@ -85,7 +87,9 @@ describe("yarn sweep, end to end", () => {
   });
 
   it("keeps per-epoch rows and test metrics that a plain sqlite3 shell can read through run_summary", () => {
-    const shell = execFileSync("sqlite3", [ws.db, "select model, count(*) from run_summary group by model order by model"], { encoding: "utf8" });
+    const shell = execFileSync("sqlite3", [ws.db, "select model, count(*) from run_summary group by model order by model"], {
+      encoding: "utf8",
+    });
     expect(shell.trim().split("\n")).toEqual(["bilstm|2", "bilstm-attention|2", "cnn|2", "ffn|2"]);
     const conn = new Database(ws.db, { readonly: true });
     try {
@@ -93,7 +97,9 @@ describe("yarn sweep, end to end", () => {
       const rows = conn.prepare("SELECT test_f1, test_accuracy, test_roc_auc FROM run_summary").all() as Array<Record<string, number>>;
       for (const row of rows) for (const value of Object.values(row)) expect(value).toBeGreaterThanOrEqual(0);
       // Attention maps are kept for the attention model only.
-      const attention = conn.prepare("SELECT r.model, COUNT(*) AS n FROM attention a JOIN runs r ON r.id = a.run_id GROUP BY r.model").all();
+      const attention = conn
+        .prepare("SELECT r.model, COUNT(*) AS n FROM attention a JOIN runs r ON r.id = a.run_id GROUP BY r.model")
+        .all();
       expect(attention).toEqual([{ model: "bilstm-attention", n: expect.any(Number) }]);
     } finally {
       conn.close();

@@ -41,15 +41,15 @@ export const DataConfigFields = z
 
 /** The fields plus the checks that span several of them. */
 export const DataConfigSchema = DataConfigFields.superRefine((config, ctx) => {
-    // A flat segment shorter than one point is no anomaly at all: its series would be mislabelled.
-    if (Math.floor(config.length[0] * config.numPoints) < 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["length"],
-        message: `expected length.min * numPoints >= 1 (a flat segment of at least one point), got ${config.length[0]} * ${config.numPoints}`,
-      });
-    }
-  });
+  // A flat segment shorter than one point is no anomaly at all: its series would be mislabelled.
+  if (Math.floor(config.length[0] * config.numPoints) < 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["length"],
+      message: `expected length.min * numPoints >= 1 (a flat segment of at least one point), got ${config.length[0]} * ${config.numPoints}`,
+    });
+  }
+});
 
 export type DataConfig = z.output<typeof DataConfigSchema>;
 export type DataConfigInput = z.input<typeof DataConfigSchema>;

@@ -47,11 +47,17 @@ export function datasetFiles(dataset: Dataset): DatasetFiles {
 export function readDatasetFiles(files: DatasetFiles): Record<SplitName, { x: Float32Array; labels: Uint8Array }> {
   const { n, t } = files.meta;
   if (files.x.byteLength !== n * t * 4 || files.y.byteLength !== n) {
-    throw new Error(`dataset files hold ${files.x.byteLength} bytes of series and ${files.y.byteLength} labels; meta.json says n ${n}, t ${t}`);
+    throw new Error(
+      `dataset files hold ${files.x.byteLength} bytes of series and ${files.y.byteLength} labels; meta.json says n ${n}, t ${t}`,
+    );
   }
   const view = new DataView(files.x.buffer, files.x.byteOffset, files.x.byteLength);
   const all = Float32Array.from({ length: n * t }, (_, i) => view.getFloat32(i * 4, true));
-  const bounds = { train: [0, files.meta.train], val: [files.meta.train, files.meta.train + files.meta.val], test: [files.meta.train + files.meta.val, n] } as const;
+  const bounds = {
+    train: [0, files.meta.train],
+    val: [files.meta.train, files.meta.train + files.meta.val],
+    test: [files.meta.train + files.meta.val, n],
+  } as const;
   const out = {} as Record<SplitName, { x: Float32Array; labels: Uint8Array }>;
   for (const name of ORDER) {
     const [from, to] = bounds[name];

@@ -42,12 +42,20 @@ function attentionStep(k: KernelImplementationApi) {
 }
 function tfAttentionStep() {
   const ht = tf.tensor3d(h, [B, T, 2 * H]);
-  const w = { w1: tf.variable(tf.tensor2d(att.w1, [2 * H, A])), b1: tf.variable(tf.tensor1d(att.b1)), w2: tf.variable(tf.tensor2d(att.w2, [A, 1])), b2: tf.variable(tf.tensor1d(att.b2)) };
+  const w = {
+    w1: tf.variable(tf.tensor2d(att.w1, [2 * H, A])),
+    b1: tf.variable(tf.tensor1d(att.b1)),
+    w2: tf.variable(tf.tensor2d(att.w2, [A, 1])),
+    b2: tf.variable(tf.tensor1d(att.b2)),
+  };
   const { value, grads } = tf.variableGrads(() => tf.sum(attentionReference(ht, w as never).context) as tf.Scalar);
   tf.dispose([ht, value, ...Object.values(grads), ...Object.values(w)]);
 }
 function tfLayersLstmStep() {
-  const layer = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: H, returnSequences: true, recurrentActivation: "sigmoid" }) as tf.RNN, mergeMode: "concat" });
+  const layer = tf.layers.bidirectional({
+    layer: tf.layers.lstm({ units: H, returnSequences: true, recurrentActivation: "sigmoid" }) as tf.RNN,
+    mergeMode: "concat",
+  });
   const xt = tf.tensor3d(x, [B, T, F]);
   layer.apply(xt);
   const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(xt) as tf.Tensor) as tf.Scalar);
@@ -67,9 +75,14 @@ rows.push(["attention fwd+bwd, typescript", time(() => attentionStep(typescriptK
 rows.push(["attention fwd+bwd, tf ops (wasm)", time(tfAttentionStep, 2)]);
 
 console.log(`B=${B} T=${T} H=${H} A=${A}, threads=${process.env.TSA_KERNEL_THREADS ?? "default"}`);
-for (const [name, ms] of rows) console.log(`${name.padEnd(36)} ${ms.toFixed(1).padStart(9)} ms/batch  ${(ms * 219 / 1000).toFixed(1).padStart(7)} s/epoch (219 batches)`);
+for (const [name, ms] of rows)
+  console.log(
+    `${name.padEnd(36)} ${ms.toFixed(1).padStart(9)} ms/batch  ${((ms * 219) / 1000).toFixed(1).padStart(7)} s/epoch (219 batches)`,
+  );
 const by = Object.fromEntries(rows);
 if (by["BiLSTM fwd+bwd, native"]) {
-  console.log(`ratio typescript/native BiLSTM: ${(by["BiLSTM fwd+bwd, typescript"]! / by["BiLSTM fwd+bwd, native"]).toFixed(1)}x; tf.layers/native: ${(by["BiLSTM fwd+bwd, tf.layers (wasm)"]! / by["BiLSTM fwd+bwd, native"]).toFixed(1)}x`);
+  console.log(
+    `ratio typescript/native BiLSTM: ${(by["BiLSTM fwd+bwd, typescript"]! / by["BiLSTM fwd+bwd, native"]).toFixed(1)}x; tf.layers/native: ${(by["BiLSTM fwd+bwd, tf.layers (wasm)"]! / by["BiLSTM fwd+bwd, native"]).toFixed(1)}x`,
+  );
   console.log(`ratio tf ops/native attention: ${(by["attention fwd+bwd, tf ops (wasm)"]! / by["attention fwd+bwd, native"]!).toFixed(1)}x`);
 }

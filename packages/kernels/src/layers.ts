@@ -151,8 +151,7 @@ export class AttentionPooling extends tf.layers.Layer {
   static readonly className = "AttentionPooling";
   readonly units: number;
   readonly seed: number;
-  private params: { w1: tf.LayerVariable; b1: tf.LayerVariable; w2: tf.LayerVariable; b2: tf.LayerVariable } | null =
-    null;
+  private params: { w1: tf.LayerVariable; b1: tf.LayerVariable; w2: tf.LayerVariable; b2: tf.LayerVariable } | null = null;
 
   constructor(args: AttentionPoolingArgs) {
     super(args.name === undefined ? {} : { name: args.name });

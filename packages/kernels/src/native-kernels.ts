@@ -63,8 +63,26 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
       const kept = keepTape ? T : 2;
       const gates: [F32, F32] = [pool.take(kept * B * 4 * H), pool.take(kept * B * 4 * H)];
       const cells: [F32, F32] = [pool.take(kept * B * H), pool.take(kept * B * H)];
-      addon.lstmForward(B, T, F, H, x, fwd.kernel, fwd.recurrent, fwd.bias, bwd.kernel, bwd.recurrent, bwd.bias,
-        y, gates[0], gates[1], cells[0], cells[1], kernelThreads(), keepTape ? 1 : 0);
+      addon.lstmForward(
+        B,
+        T,
+        F,
+        H,
+        x,
+        fwd.kernel,
+        fwd.recurrent,
+        fwd.bias,
+        bwd.kernel,
+        bwd.recurrent,
+        bwd.bias,
+        y,
+        gates[0],
+        gates[1],
+        cells[0],
+        cells[1],
+        kernelThreads(),
+        keepTape ? 1 : 0,
+      );
       if (keepTape) return { y, tape: { gates, cells } };
       pool.give(...gates, ...cells);
       return { y, tape: null };
@@ -74,9 +92,31 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
       const dx = new Float32Array(B * T * F);
       const forward = { kernel: new Float32Array(F * G), recurrent: new Float32Array(H * G), bias: new Float32Array(G) };
       const backward = { kernel: new Float32Array(F * G), recurrent: new Float32Array(H * G), bias: new Float32Array(G) };
-      addon.lstmBackward(B, T, F, H, x, fwd.kernel, fwd.recurrent, bwd.kernel, bwd.recurrent,
-        tape.gates[0], tape.gates[1], tape.cells[0], tape.cells[1], y, dy, dx,
-        forward.kernel, forward.recurrent, forward.bias, backward.kernel, backward.recurrent, backward.bias, kernelThreads());
+      addon.lstmBackward(
+        B,
+        T,
+        F,
+        H,
+        x,
+        fwd.kernel,
+        fwd.recurrent,
+        bwd.kernel,
+        bwd.recurrent,
+        tape.gates[0],
+        tape.gates[1],
+        tape.cells[0],
+        tape.cells[1],
+        y,
+        dy,
+        dx,
+        forward.kernel,
+        forward.recurrent,
+        forward.bias,
+        backward.kernel,
+        backward.recurrent,
+        backward.bias,
+        kernelThreads(),
+      );
       pool.give(...tape.gates, ...tape.cells);
       return { dx, forward, backward };
     },
@@ -93,7 +133,23 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
       const G = 4 * H;
       const dx = new Float32Array(B * T * F);
       const params = { kernel: new Float32Array(F * G), recurrent: new Float32Array(H * G), bias: new Float32Array(G) };
-      addon.lstmBackwardOne(B, T, F, H, x, p.kernel, p.recurrent, tape.gates, tape.cells, y, dy, dx, params.kernel, params.recurrent, params.bias);
+      addon.lstmBackwardOne(
+        B,
+        T,
+        F,
+        H,
+        x,
+        p.kernel,
+        p.recurrent,
+        tape.gates,
+        tape.cells,
+        y,
+        dy,
+        dx,
+        params.kernel,
+        params.recurrent,
+        params.bias,
+      );
       pool.give(tape.gates, tape.cells);
       return { dx, params };
     },
@@ -112,8 +168,24 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
         w2: new Float32Array(A),
         b2: new Float32Array(1),
       };
-      addon.attentionBackward(B, T, D, A, h, p.w1, p.w2, forward.hidden, forward.alpha, dContext,
-        grads.dh, grads.w1, grads.b1, grads.w2, grads.b2, kernelThreads());
+      addon.attentionBackward(
+        B,
+        T,
+        D,
+        A,
+        h,
+        p.w1,
+        p.w2,
+        forward.hidden,
+        forward.alpha,
+        dContext,
+        grads.dh,
+        grads.w1,
+        grads.b1,
+        grads.w2,
+        grads.b2,
+        kernelThreads(),
+      );
       pool.give(forward.hidden);
       return grads;
     },

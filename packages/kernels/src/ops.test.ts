@@ -13,11 +13,14 @@ beforeAll(useWasm);
 
 const implementations: Array<[string, () => KernelImplementationApi]> = [
   ["typescript", () => typescriptKernels],
-  ["native", () => {
-    const native = kernels();
-    if (native.name !== "native") throw new Error("the native addon did not load: run `yarn build` in packages/kernels");
-    return native;
-  }],
+  [
+    "native",
+    () => {
+      const native = kernels();
+      if (native.name !== "native") throw new Error("the native addon did not load: run `yarn build` in packages/kernels");
+      return native;
+    },
+  ],
 ];
 
 /**
@@ -128,7 +131,9 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
       reference.apply(x);
       reference.setWeights(reference.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.5, 0.5, "float32", 60 + i)));
       const [kernel, recurrentKernel, bias] = reference.getWeights() as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-      expect(maxRelativeError(lstm(x, { kernel, recurrentKernel, bias }).dataSync(), (reference.apply(x) as tf.Tensor).dataSync())).toBeLessThan(1e-4);
+      expect(
+        maxRelativeError(lstm(x, { kernel, recurrentKernel, bias }).dataSync(), (reference.apply(x) as tf.Tensor).dataSync()),
+      ).toBeLessThan(1e-4);
       reference.dispose();
     });
   });
@@ -145,12 +150,19 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
       const b1 = tf.variable(tf.randomNormal([A], 0, 0.3, "float32", 5));
       const w2 = tf.variable(tf.randomNormal([A, 1], 0, 0.3, "float32", 6));
       const b2 = tf.variable(tf.randomNormal([1], 0, 0.3, "float32", 7));
-      const weights = { w1: w1 as tf.Tensor as tf.Tensor2D, b1: b1 as tf.Tensor as tf.Tensor1D, w2: w2 as tf.Tensor as tf.Tensor2D, b2: b2 as tf.Tensor as tf.Tensor1D };
+      const weights = {
+        w1: w1 as tf.Tensor as tf.Tensor2D,
+        b1: b1 as tf.Tensor as tf.Tensor1D,
+        w2: w2 as tf.Tensor as tf.Tensor2D,
+        b2: b2 as tf.Tensor as tf.Tensor1D,
+      };
       const probe = tf.randomNormal([B, D], 0, 1, "float32", 8);
       const vars = [h, w1, b1, w2, b2];
       const expected = tf.variableGrads(() => tf.sum(tf.mul(attentionReference(h, weights).context, probe)) as tf.Scalar, vars);
       const actual = tf.variableGrads(() => tf.sum(tf.mul(attentionPooling(h, weights), probe)) as tf.Scalar, vars);
-      expect(maxRelativeError(attentionPooling(h, weights).dataSync(), attentionReference(h, weights).context.dataSync())).toBeLessThan(1e-4);
+      expect(maxRelativeError(attentionPooling(h, weights).dataSync(), attentionReference(h, weights).context.dataSync())).toBeLessThan(
+        1e-4,
+      );
       expect(maxRelativeError(attentionScores(h, weights).dataSync(), attentionReference(h, weights).alpha.dataSync())).toBeLessThan(1e-5);
       for (const v of vars) {
         expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
@@ -168,7 +180,9 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
       const vars = [x, kernel, bias];
       const expected = tf.variableGrads(() => tf.sum(tf.mul(conv1dReference(x, kernel, bias, K), probe)) as tf.Scalar, vars);
       const actual = tf.variableGrads(() => tf.sum(tf.mul(conv1dSame(x, kernel, bias, K), probe)) as tf.Scalar, vars);
-      expect(maxRelativeError(conv1dSame(x, kernel, bias, K).dataSync(), conv1dReference(x, kernel, bias, K).dataSync())).toBeLessThan(1e-4);
+      expect(maxRelativeError(conv1dSame(x, kernel, bias, K).dataSync(), conv1dReference(x, kernel, bias, K).dataSync())).toBeLessThan(
+        1e-4,
+      );
       for (const v of vars) {
         expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
       }
@@ -292,7 +306,9 @@ describe("native kernels split over helper threads", () => {
 
   it("stays correct when several JavaScript threads call at once (the helpers serve one call at a time)", async () => {
     const shape = { batch: 7, steps: 64, channels: 16, filters: 32, kernelSize: 5 };
-    const x = rand(7 * 64 * 16, 1), kernel = rand(5 * 16 * 32, 2), bias = rand(32, 3);
+    const x = rand(7 * 64 * 16, 1),
+      kernel = rand(5 * 16 * 32, 2),
+      bias = rand(32, 3);
     const expected = withThreads(1, () => native().conv1dForward(shape, x, kernel, bias));
     // Each worker thread loads the addon itself and calls it 200 times with 3 threads while the others do.
     const source = `
@@ -305,9 +321,13 @@ describe("native kernels split over helper threads", () => {
         for (let j = 0; j < out.length; j++) worst = Math.max(worst, Math.abs(out[j] - w.expected[j]));
       }
       parentPort.postMessage(worst);`;
-    const workers = Array.from({ length: 3 }, () =>
-      new Worker(source, { eval: true, workerData: { addonPath: ADDON_PATH, size: expected.length, x, kernel, bias, expected } }));
-    const worst = await Promise.all(workers.map((w) => new Promise<number>((resolve, reject) => w.once("message", resolve).once("error", reject))));
+    const workers = Array.from(
+      { length: 3 },
+      () => new Worker(source, { eval: true, workerData: { addonPath: ADDON_PATH, size: expected.length, x, kernel, bias, expected } }),
+    );
+    const worst = await Promise.all(
+      workers.map((w) => new Promise<number>((resolve, reject) => w.once("message", resolve).once("error", reject))),
+    );
     await Promise.all(workers.map((w) => w.terminate()));
     for (const diff of worst) expect(diff).toBeLessThan(1e-5);
   });
@@ -315,7 +335,10 @@ describe("native kernels split over helper threads", () => {
   it("gives the convolution's single-thread outputs and gradients", () => {
     const k = native();
     const shape = { batch: 7, steps: 64, channels: 16, filters: 32, kernelSize: 5 };
-    const x = rand(7 * 64 * 16, 1), kernel = rand(5 * 16 * 32, 2), bias = rand(32, 3), dOut = rand(7 * 64 * 32, 4);
+    const x = rand(7 * 64 * 16, 1),
+      kernel = rand(5 * 16 * 32, 2),
+      bias = rand(32, 3),
+      dOut = rand(7 * 64 * 32, 4);
     const [one, split] = bothWays(() => ({ out: k.conv1dForward(shape, x, kernel, bias), g: k.conv1dBackward(shape, x, kernel, dOut) }));
     close(split.out, one.out);
     for (const key of ["dx", "kernel", "bias"] as const) close(split.g[key], one.g[key]);

@@ -44,7 +44,10 @@ export function lstmReference(
     for (let s = 0; s < steps; s++) {
       const t = d === 0 ? s : steps - 1 - s;
       const xt = tf.slice(x, [0, t, 0], [batch, 1, -1]).reshape([batch, -1]);
-      const z = tf.add(tf.add(tf.matMul(xt, w.kernel as tf.Tensor2D), tf.matMul(h as tf.Tensor2D, w.recurrentKernel as tf.Tensor2D)), w.bias);
+      const z = tf.add(
+        tf.add(tf.matMul(xt, w.kernel as tf.Tensor2D), tf.matMul(h as tf.Tensor2D, w.recurrentKernel as tf.Tensor2D)),
+        w.bias,
+      );
       const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       c = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
       h = tf.mul(tf.sigmoid(zo), tf.tanh(c));

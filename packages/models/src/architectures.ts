@@ -71,7 +71,10 @@ const ENCODERS: Record<Encoder, Part> = {
       const kernelSize = spec.kernelSizes[i]!;
       const seed = seeds();
       const fanIn = kernelSize * width(x);
-      const init = spec.init === "keras" ? {} : { kernelInitializer: torchUniform(fanIn, seed), biasInitializer: torchUniform(fanIn, seed + BIAS_SEED_OFFSET) };
+      const init =
+        spec.init === "keras"
+          ? {}
+          : { kernelInitializer: torchUniform(fanIn, seed), biasInitializer: torchUniform(fanIn, seed + BIAS_SEED_OFFSET) };
       x = new Conv1DIm2col({ filters, kernelSize, seed, ...init }).apply(x) as Symbolic;
       x = tf.layers.activation({ activation: "relu" }).apply(x) as Symbolic;
       if (i < spec.filters.length - 1 && spec.poolSize > 1) x = new MaxPooling1DMasked({ poolSize: spec.poolSize }).apply(x) as Symbolic;
@@ -81,7 +84,9 @@ const ENCODERS: Record<Encoder, Part> = {
   lstm: (x, spec, seeds) =>
     new FusedLSTM({ units: spec.units, seed: seeds(), biasVectors: lstmBiasVectors(spec), name: ENCODER_LAYER }).apply(x) as Symbolic,
   bilstm: (x, spec, seeds) =>
-    new FusedBidirectionalLSTM({ units: spec.units, seed: seeds(), biasVectors: lstmBiasVectors(spec), name: ENCODER_LAYER }).apply(x) as Symbolic,
+    new FusedBidirectionalLSTM({ units: spec.units, seed: seeds(), biasVectors: lstmBiasVectors(spec), name: ENCODER_LAYER }).apply(
+      x,
+    ) as Symbolic,
 };
 
 /** nn.LSTM's two bias vectors are drawn and summed under PyTorch's initialisation; today's draws one. */
@@ -98,7 +103,8 @@ const POOLINGS: Record<Pooling, Part> = {
   last: (x, spec) => new LastState({ directions: spec.encoder === "bilstm" ? 2 : 1 }).apply(x) as Symbolic,
   // The reference's head: score MLP → softmax over time → Σ α·h. Its weights are uniform ±1/√fan_in
   // (nn.Linear's default) under either init.
-  attention: (x, spec, seeds) => new AttentionPooling({ units: spec.attentionUnits, seed: seeds(), name: ATTENTION_LAYER }).apply(x) as Symbolic,
+  attention: (x, spec, seeds) =>
+    new AttentionPooling({ units: spec.attentionUnits, seed: seeds(), name: ATTENTION_LAYER }).apply(x) as Symbolic,
 };
 
 /** Trainable parameter count, for keeping the baselines' budgets honest. */

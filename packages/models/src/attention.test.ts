@@ -6,17 +6,30 @@ import { attentionLocalisation } from "./attention.js";
 function split(windows: number[]): SplitArrays {
   const n = windows.length / 2;
   return {
-    x: new Float32Array(n * 4), labels: Uint8Array.from({ length: n }, (_, i) => (windows[2 * i]! >= 0 ? 1 : 0)),
-    windows: Int32Array.from(windows), n, numPoints: 4, indices: Int32Array.from({ length: n }, (_, i) => i),
+    x: new Float32Array(n * 4),
+    labels: Uint8Array.from({ length: n }, (_, i) => (windows[2 * i]! >= 0 ? 1 : 0)),
+    windows: Int32Array.from(windows),
+    n,
+    numPoints: 4,
+    indices: Int32Array.from({ length: n }, (_, i) => i),
   };
 }
 
 describe("attention localisation", () => {
   it("averages the mass inside the window and counts peaks inside it, over anomalous series only", () => {
     const alpha = Float32Array.from([
-      0.97, 0.01, 0.01, 0.01, // normal: ignored however it looks
-      0.1, 0.4, 0.3, 0.2, // window [1, 3): mass 0.7, peak at 1 → inside
-      0.2, 0.5, 0.2, 0.1, // window [0, 1): mass 0.2, peak at 1 → outside
+      0.97,
+      0.01,
+      0.01,
+      0.01, // normal: ignored however it looks
+      0.1,
+      0.4,
+      0.3,
+      0.2, // window [1, 3): mass 0.7, peak at 1 → inside
+      0.2,
+      0.5,
+      0.2,
+      0.1, // window [0, 1): mass 0.2, peak at 1 → outside
     ]);
     const result = attentionLocalisation(alpha, split([-1, -1, 1, 3, 0, 1]));
     expect(result.attentionMassInWindow).toBeCloseTo((0.7 + 0.2) / 2, 6);
@@ -24,6 +37,9 @@ describe("attention localisation", () => {
   });
 
   it("is null without anomalous series", () => {
-    expect(attentionLocalisation(Float32Array.from([0.25, 0.25, 0.25, 0.25]), split([-1, -1]))).toEqual({ attentionMassInWindow: null, attentionPeakInWindow: null });
+    expect(attentionLocalisation(Float32Array.from([0.25, 0.25, 0.25, 0.25]), split([-1, -1]))).toEqual({
+      attentionMassInWindow: null,
+      attentionPeakInWindow: null,
+    });
   });
 });

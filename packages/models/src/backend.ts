@@ -28,9 +28,7 @@ async function loadTensorflowBackend(): Promise<boolean> {
  * Picks the tfjs backend: `auto` prefers tfjs-node where it installed, else wasm (which ships inside
  * its npm package, so it always works). `cpu` is the pure-JS reference backend, slow but complete.
  */
-export async function selectBackend(
-  requested: BackendName | "auto" = "auto",
-): Promise<BackendInfo> {
+export async function selectBackend(requested: BackendName | "auto" = "auto"): Promise<BackendInfo> {
   let backend: BackendName;
   if (requested === "tensorflow" || requested === "auto") {
     const available = await loadTensorflowBackend();

@@ -23,7 +23,17 @@ export {
   expectedEpochSeconds,
   encoderChannels,
 } from "./config.js";
-export type { Encoder, ModelName, ModelSpec, ModelSpecInput, ModelSpecProblem, Pooling, PresetName, PresetRole, TrainConfig } from "./config.js";
+export type {
+  Encoder,
+  ModelName,
+  ModelSpec,
+  ModelSpecInput,
+  ModelSpecProblem,
+  Pooling,
+  PresetName,
+  PresetRole,
+  TrainConfig,
+} from "./config.js";
 export { selectBackend } from "./backend.js";
 export type { BackendInfo, BackendName, KernelImplementation } from "./backend.js";
 export { buildModel, parameterCount, ATTENTION_LAYER, ENCODER_LAYER } from "./architectures.js";

@@ -49,12 +49,10 @@ export function classificationMetrics(
  * negative, ties counting one half (average ranks). NaN when one class is absent.
  */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const order = Array.from({ length: labels.length }, (_, i) => i).sort(
-    (a, b) => (scores[a] as number) - (scores[b] as number),
-  );
+  const order = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
   let positives = 0;
   let rankSumPositives = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     const value = scores[order[start] as number];
     while (end < order.length && scores[order[end] as number] === value) end++;

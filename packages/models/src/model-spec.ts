@@ -26,9 +26,17 @@ export const ModelSpecSchema = z
     /** A dense ReLU layer of this many units before the logit; 0 = none (the ffn preset has 24). */
     hidden: z.number().int().min(0).max(4096).default(0),
     /** cnn: filters of each convolution block ('same' padding, ReLU); one block per entry. */
-    filters: z.array(size(1024)).min(1).max(8).default(() => [16, 32, 48]),
+    filters: z
+      .array(size(1024))
+      .min(1)
+      .max(8)
+      .default(() => [16, 32, 48]),
     /** cnn: kernel size of each block, as many as `filters`. */
-    kernelSizes: z.array(size(255)).min(1).max(8).default(() => [7, 5, 5]),
+    kernelSizes: z
+      .array(size(255))
+      .min(1)
+      .max(8)
+      .default(() => [7, 5, 5]),
     /** cnn: max pooling window (and stride) between consecutive blocks; 1 = no pooling. */
     poolSize: size(16).default(2),
     /** zscore: each series standardised over its own steps, inside the model (no weights). */
@@ -67,7 +75,11 @@ const isRecurrent = (encoder: Encoder) => encoder === "lstm" || encoder === "bil
  */
 export function modelSpecProblem(spec: ModelSpec): ModelSpecProblem | null {
   if (spec.pooling === "last" && !isRecurrent(spec.encoder)) {
-    return { path: "pooling", expected: `a pooling other than 'last' for encoder '${spec.encoder}' ('last' needs a recurrent encoder: lstm or bilstm)`, found: "'last'" };
+    return {
+      path: "pooling",
+      expected: `a pooling other than 'last' for encoder '${spec.encoder}' ('last' needs a recurrent encoder: lstm or bilstm)`,
+      found: "'last'",
+    };
   }
   if (spec.encoder === "none" && (spec.pooling === "mean" || spec.pooling === "max" || spec.pooling === "max-mean")) {
     return {
@@ -77,7 +89,11 @@ export function modelSpecProblem(spec: ModelSpec): ModelSpecProblem | null {
     };
   }
   if (spec.encoder === "cnn" && spec.kernelSizes.length !== spec.filters.length) {
-    return { path: "kernelSizes", expected: `one kernel size per convolution block (${spec.filters.length}, as filters)`, found: `${spec.kernelSizes.length}` };
+    return {
+      path: "kernelSizes",
+      expected: `one kernel size per convolution block (${spec.filters.length}, as filters)`,
+      found: `${spec.kernelSizes.length}`,
+    };
   }
   return null;
 }
@@ -121,13 +137,29 @@ interface Preset {
   description: string;
 }
 
-const preset = (spec: ModelSpecInput, role: PresetRole, description: string): Preset => ({ spec: ModelSpecSchema.parse(spec), role, description });
+const preset = (spec: ModelSpecInput, role: PresetRole, description: string): Preset => ({
+  spec: ModelSpecSchema.parse(spec),
+  role,
+  description,
+});
 
 /** The four models of the ablation, by the names users type in YAML: named points of the spec space. */
 export const PRESETS = {
-  ffn: preset({ encoder: "none", pooling: "flatten", hidden: 24 }, "baseline", "flatten → 24 ReLU → logit: every step weighted by its position"),
-  cnn: preset({ encoder: "cnn", pooling: "max-mean" }, "baseline", "three 'same' convolutions (16, 32, 48) with max pooling → global max and mean → logit"),
-  bilstm: preset({ encoder: "bilstm", pooling: "mean" }, "baseline", "BiLSTM 32/direction → mean over time → logit: attention with uniform weights"),
+  ffn: preset(
+    { encoder: "none", pooling: "flatten", hidden: 24 },
+    "baseline",
+    "flatten → 24 ReLU → logit: every step weighted by its position",
+  ),
+  cnn: preset(
+    { encoder: "cnn", pooling: "max-mean" },
+    "baseline",
+    "three 'same' convolutions (16, 32, 48) with max pooling → global max and mean → logit",
+  ),
+  bilstm: preset(
+    { encoder: "bilstm", pooling: "mean" },
+    "baseline",
+    "BiLSTM 32/direction → mean over time → logit: attention with uniform weights",
+  ),
   "bilstm-attention": preset(
     { encoder: "bilstm", pooling: "attention" },
     "subject",
@@ -169,15 +201,32 @@ export function minimumNumPoints(spec: ModelSpec): number {
 export function describeSpec(spec: ModelSpec): string {
   const defaults = ModelSpecSchema.parse({ encoder: spec.encoder, pooling: spec.pooling });
   const sized = (label: string, sizes: string, same: boolean) => (same ? label : `${label}(${sizes})`);
-  const cnnSizes = [spec.filters.join(","), `k${spec.kernelSizes.join(",")}`, ...(spec.poolSize === defaults.poolSize ? [] : [`pool${spec.poolSize}`])].join("/");
+  const cnnSizes = [
+    spec.filters.join(","),
+    `k${spec.kernelSizes.join(",")}`,
+    ...(spec.poolSize === defaults.poolSize ? [] : [`pool${spec.poolSize}`]),
+  ].join("/");
   const encoder =
     spec.encoder === "cnn"
-      ? sized("cnn", cnnSizes, JSON.stringify([spec.filters, spec.kernelSizes, spec.poolSize]) === JSON.stringify([defaults.filters, defaults.kernelSizes, defaults.poolSize]))
+      ? sized(
+          "cnn",
+          cnnSizes,
+          JSON.stringify([spec.filters, spec.kernelSizes, spec.poolSize]) ===
+            JSON.stringify([defaults.filters, defaults.kernelSizes, defaults.poolSize]),
+        )
       : spec.encoder === "none"
         ? "none"
         : sized(spec.encoder, String(spec.units), spec.units === defaults.units);
-  const pooling = spec.pooling === "attention" ? sized("attention", String(spec.attentionUnits), spec.attentionUnits === defaults.attentionUnits) : spec.pooling;
-  const parts = [...(spec.normalize === "none" ? [] : [spec.normalize]), encoder, pooling, ...(spec.hidden > 0 ? [`dense${spec.hidden}`] : [])];
+  const pooling =
+    spec.pooling === "attention"
+      ? sized("attention", String(spec.attentionUnits), spec.attentionUnits === defaults.attentionUnits)
+      : spec.pooling;
+  const parts = [
+    ...(spec.normalize === "none" ? [] : [spec.normalize]),
+    encoder,
+    pooling,
+    ...(spec.hidden > 0 ? [`dense${spec.hidden}`] : []),
+  ];
   return parts.join("→") + (spec.init === "keras" ? "" : `, ${spec.init} init`);
 }
 
@@ -239,7 +288,10 @@ function encoderSeconds(spec: ModelSpec): number {
     case "none":
       return 0;
     case "cnn":
-      return CNN_SECONDS * (cnnWork(spec.filters, spec.kernelSizes, spec.poolSize) / cnnWork(REFERENCE.filters, REFERENCE.kernelSizes, REFERENCE.poolSize));
+      return (
+        CNN_SECONDS *
+        (cnnWork(spec.filters, spec.kernelSizes, spec.poolSize) / cnnWork(REFERENCE.filters, REFERENCE.kernelSizes, REFERENCE.poolSize))
+      );
     case "lstm":
     case "bilstm":
       return BILSTM_SECONDS * (spec.encoder === "lstm" ? 0.5 : 1) * (lstmWork(spec.units) / lstmWork(REFERENCE.units));

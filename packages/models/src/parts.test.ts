@@ -80,7 +80,10 @@ describe("LastState", () => {
   it("has the gradient of a plain-ops version (a one-hot mask over steps, summed)", () => {
     const x = tf.randomNormal([2, 7, 4], 0, 1, "float32", 3);
     // Channels 0–1 (forward) picked at step 6, channels 2–3 (backward) at step 0.
-    const mask = tf.tensor3d(Array.from({ length: 7 * 4 }, (_, i) => (Math.floor(i / 4) === (i % 4 < 2 ? 6 : 0) ? 1 : 0)), [1, 7, 4]);
+    const mask = tf.tensor3d(
+      Array.from({ length: 7 * 4 }, (_, i) => (Math.floor(i / 4) === (i % 4 < 2 ? 6 : 0) ? 1 : 0)),
+      [1, 7, 4],
+    );
     const masked = (a: tf.Tensor) => tf.sum(tf.mul(a, mask), 1);
     const expected = valueAndGrad(masked, x);
     const actual = valueAndGrad((a) => lastState(a as tf.Tensor3D, 2), x);
@@ -164,10 +167,13 @@ describe("every allowed combination", () => {
 
   it("gives a gradient to every weight of a model with each encoder", () => {
     for (const encoder of ["none", "cnn", "lstm", "bilstm"] as const) {
-      const model = buildModel(spec({ encoder, pooling: "attention", normalize: "zscore", units: 4, filters: [4, 4], kernelSizes: [3, 3] }), {
-        numPoints: 16,
-        seed: 2,
-      });
+      const model = buildModel(
+        spec({ encoder, pooling: "attention", normalize: "zscore", units: 4, filters: [4, 4], kernelSizes: [3, 3] }),
+        {
+          numPoints: 16,
+          seed: 2,
+        },
+      );
       const x = tf.randomNormal([4, 16, 1], 0, 1, "float32", 5);
       const { value, grads } = tf.variableGrads(() => tf.sum(model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
       expect(Object.keys(grads)).toHaveLength(model.trainableWeights.length);
@@ -186,10 +192,12 @@ describe("save and load", () => {
   ])("%j round-trips through its JSON and weights with the same predictions", async (input) => {
     const model = buildModel(spec(input), { numPoints: 16, seed: 3 });
     let saved: tf.io.ModelArtifacts | null = null;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+      }),
+    );
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
     const x = tf.randomNormal([2, 16, 1], 0, 1, "float32", 4);
     const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];

@@ -82,7 +82,12 @@ describe("trainAndEvaluate", () => {
   });
 
   it("is deterministic on one backend: same request, same losses and metrics", async () => {
-    const request = { model: presetSpec("bilstm-attention"), data: easyData({ size: 120 }), train: resolveTrainConfig({ epochs: 3 }), seed: 5 };
+    const request = {
+      model: presetSpec("bilstm-attention"),
+      data: easyData({ size: 120 }),
+      train: resolveTrainConfig({ epochs: 3 }),
+      seed: 5,
+    };
     const a = await trainAndEvaluate(request, backend);
     const b = await trainAndEvaluate(request, backend);
     expect(b.epochs.map((e) => [e.trainLoss, e.valLoss])).toEqual(a.epochs.map((e) => [e.trainLoss, e.valLoss]));
@@ -91,7 +96,12 @@ describe("trainAndEvaluate", () => {
 
   it("stops early after `patience` epochs without improvement and keeps the best epoch's weights", async () => {
     const outcome = await trainAndEvaluate(
-      { model: presetSpec("ffn"), data: easyData({ size: 200 }), train: resolveTrainConfig({ epochs: 40, patience: 2, lr: 0.05 }), seed: 2 },
+      {
+        model: presetSpec("ffn"),
+        data: easyData({ size: 200 }),
+        train: resolveTrainConfig({ epochs: 40, patience: 2, lr: 0.05 }),
+        seed: 2,
+      },
       backend,
     );
     const losses = outcome.epochs.map((e) => e.valLoss);
@@ -126,7 +136,10 @@ describe("trainAndEvaluate", () => {
 
   it("does not leak tensors across consecutive runs", async () => {
     const run = (model: PresetName) =>
-      trainAndEvaluate({ model: presetSpec(model), data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 }, backend);
+      trainAndEvaluate(
+        { model: presetSpec(model), data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 },
+        backend,
+      );
     for (const model of PRESET_NAMES) await run(model);
     const before = tensorCount();
     for (const model of PRESET_NAMES) await run(model);
@@ -137,9 +150,13 @@ describe("trainAndEvaluate", () => {
     const controller = new AbortController();
     controller.abort();
     await expect(
-      trainAndEvaluate({ model: presetSpec("ffn"), data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 }, backend, {
-        signal: controller.signal,
-      }),
+      trainAndEvaluate(
+        { model: presetSpec("ffn"), data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 },
+        backend,
+        {
+          signal: controller.signal,
+        },
+      ),
     ).rejects.toMatchObject({ name: "AbortError" });
   });
 });

@@ -11,13 +11,34 @@ const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
  */
 export function ablationLevelsSpec(ablation: Ablation): TopLevelSpec {
   const levelTitle = ablation.axis === null ? "model" : axisLabel(ablation.axis);
-  const order = (label: string) => ablation.levels.findIndex((l) => ablation.contexts[0]?.levels.find((x) => x.level === l)?.label === label);
+  const order = (label: string) =>
+    ablation.levels.findIndex((l) => ablation.contexts[0]?.levels.find((x) => x.level === l)?.label === label);
   const summaries = ablation.contexts.flatMap((c, ci) =>
     c.levels
       .filter((l) => l.n > 0)
-      .map((l) => ({ context: c.label, contextOrder: ci, level: l.label, order: order(l.label), mean: l.mean, lo: clamp01(l.lo), hi: clamp01(l.hi), learned: `${l.learned.k} of ${l.learned.n}` })),
+      .map((l) => ({
+        context: c.label,
+        contextOrder: ci,
+        level: l.label,
+        order: order(l.label),
+        mean: l.mean,
+        lo: clamp01(l.lo),
+        hi: clamp01(l.hi),
+        learned: `${l.learned.k} of ${l.learned.n}`,
+      })),
   );
-  const seeds = ablation.contexts.flatMap((c, ci) => c.levels.flatMap((l) => [...l.bySeed.entries()].map(([seed, value]) => ({ context: c.label, contextOrder: ci, level: l.label, order: order(l.label), seed, value }))));
+  const seeds = ablation.contexts.flatMap((c, ci) =>
+    c.levels.flatMap((l) =>
+      [...l.bySeed.entries()].map(([seed, value]) => ({
+        context: c.label,
+        contextOrder: ci,
+        level: l.label,
+        order: order(l.label),
+        seed,
+        value,
+      })),
+    ),
+  );
   const metric = METRICS[ablation.metric];
   const x = { field: "level", type: "nominal" as const, title: levelTitle, sort: { field: "order" } };
   const y = `test ${metric}${ablation.view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : ""}`;
@@ -40,13 +61,23 @@ export function ablationLevelsSpec(ablation: Ablation): TopLevelSpec {
           encoding: {
             x,
             y: { field: "mean", type: "quantitative" },
-            tooltip: [{ field: "level", title: levelTitle }, { field: "mean", format: ".4f" }, { field: "lo", title: "95% CI low", format: ".4f" }, { field: "hi", title: "95% CI high", format: ".4f" }, { field: "learned", title: "runs that learned" }],
+            tooltip: [
+              { field: "level", title: levelTitle },
+              { field: "mean", format: ".4f" },
+              { field: "lo", title: "95% CI low", format: ".4f" },
+              { field: "hi", title: "95% CI high", format: ".4f" },
+              { field: "learned", title: "runs that learned" },
+            ],
           },
         },
         {
           transform: [{ filter: "datum.kind === 'seed'" }],
           mark: { type: "circle", size: 40, opacity: 0.55, color: "#e45756" },
-          encoding: { x, y: { field: "value", type: "quantitative" }, tooltip: [{ field: "seed" }, { field: "value", title: metric, format: ".4f" }] },
+          encoding: {
+            x,
+            y: { field: "value", type: "quantitative" },
+            tooltip: [{ field: "seed" }, { field: "value", title: metric, format: ".4f" }],
+          },
         },
       ],
     },

@@ -9,11 +9,47 @@ const LENGTHS = [
 const POOLINGS = ["mean", "last", "attention"];
 
 function run(model: string, seed: number, point: Record<string, unknown>, f1: number, didNotLearn = false): RunResult {
-  const m = { n: 100, accuracy: f1, precision: f1, recall: f1, f1, rocAuc: f1, rocAucThresholded: f1, tp: 1, fp: 1, tn: 1, fn: 1, attentionMassInWindow: null, attentionPeakInWindow: null };
+  const m = {
+    n: 100,
+    accuracy: f1,
+    precision: f1,
+    recall: f1,
+    f1,
+    rocAuc: f1,
+    rocAucThresholded: f1,
+    tp: 1,
+    fp: 1,
+    tn: 1,
+    fn: 1,
+    attentionMassInWindow: null,
+    attentionPeakInWindow: null,
+  };
   return {
-    id: `${model}${seed}${JSON.stringify(point)}`, experiment: "ablation", model, seed, point, status: "completed", error: null, failedEpoch: null,
-    config: {}, backend: "wasm", kernels: "native", gitCommit: null, versions: {}, startedAt: null, finishedAt: null, durationMs: 1, trainDurationMs: 1,
-    epochsRun: 1, bestEpoch: 1, stoppedEarly: false, didNotLearn, test: m, val: m, epochs: [], attention: [],
+    id: `${model}${seed}${JSON.stringify(point)}`,
+    experiment: "ablation",
+    model,
+    seed,
+    point,
+    status: "completed",
+    error: null,
+    failedEpoch: null,
+    config: {},
+    backend: "wasm",
+    kernels: "native",
+    gitCommit: null,
+    versions: {},
+    startedAt: null,
+    finishedAt: null,
+    durationMs: 1,
+    trainDurationMs: 1,
+    epochsRun: 1,
+    bestEpoch: 1,
+    stoppedEarly: false,
+    didNotLearn,
+    test: m,
+    val: m,
+    epochs: [],
+    attention: [],
   };
 }
 
@@ -31,12 +67,22 @@ function poolingResults(compare?: unknown): ExperimentResults {
     return [base + noise[seed - 1]!, false];
   };
   const runs = LENGTHS.flatMap((length, i) =>
-    POOLINGS.flatMap((pooling) => [1, 2, 3].map((seed) => run("bilstm", seed, { "data.length": length, "model.pooling": pooling }, ...f1(pooling, i, seed)))),
+    POOLINGS.flatMap((pooling) =>
+      [1, 2, 3].map((seed) => run("bilstm", seed, { "data.length": length, "model.pooling": pooling }, ...f1(pooling, i, seed))),
+    ),
   );
   return {
     experiment: {
-      name: "ablation", description: "", file: "ablation.yaml", createdAt: "now",
-      spec: { name: "ablation", models: ["bilstm"], sweep: { "data.length": LENGTHS, "model.pooling": POOLINGS }, ...(compare === undefined ? {} : { compare }) },
+      name: "ablation",
+      description: "",
+      file: "ablation.yaml",
+      createdAt: "now",
+      spec: {
+        name: "ablation",
+        models: ["bilstm"],
+        sweep: { "data.length": LENGTHS, "model.pooling": POOLINGS },
+        ...(compare === undefined ? {} : { compare }),
+      },
     },
     runs,
   };
@@ -76,23 +122,40 @@ describe("ablationOf", () => {
     );
     expect(sentence).toContain("it learned in 4 of 6 runs, pooling=mean in 6 of 6");
     expect(sentence).toContain("paired t over 3 seeds, Holm-corrected");
-    expect(sentence).toContain("Best pooling by mean: length 0.05–0.1: pooling=attention (0.650); length 0.3–0.5: pooling=attention (0.900)");
+    expect(sentence).toContain(
+      "Best pooling by mean: length 0.05–0.1: pooling=attention (0.650); length 0.3–0.5: pooling=attention (0.900)",
+    );
   });
 
   it("compares named variants with the first model when there is no model axis", () => {
     const base = poolingResults();
     const runs = base.runs
       .filter((r) => r.point["model.pooling"] !== "attention")
-      .map((r) => ({ ...r, model: r.point["model.pooling"] === "last" ? "bilstm-last" : "bilstm", point: { "data.length": r.point["data.length"] } }));
-    const spec = { name: "v", models: ["bilstm", { name: "bilstm-last", preset: "bilstm", pooling: "last" }], sweep: { "data.length": LENGTHS } };
+      .map((r) => ({
+        ...r,
+        model: r.point["model.pooling"] === "last" ? "bilstm-last" : "bilstm",
+        point: { "data.length": r.point["data.length"] },
+      }));
+    const spec = {
+      name: "v",
+      models: ["bilstm", { name: "bilstm-last", preset: "bilstm", pooling: "last" }],
+      sweep: { "data.length": LENGTHS },
+    };
     const ablation = ablationOf({ experiment: { ...base.experiment, spec }, runs })!;
     expect([ablation.axis, ablation.reference, ablation.levels]).toEqual([null, "bilstm", ["bilstm", "bilstm-last"]]);
     expect(ablation.contexts[0]!.levels[1]!.difference!.mean).toBeCloseTo(0.1, 10);
-    expect(ablationHeadline(ablation)).toMatch(/^bilstm-last against bilstm: clearly ahead — length 0.05–0.1 \(\+0.100\); no clear difference — length 0.3–0.5/);
+    expect(ablationHeadline(ablation)).toMatch(
+      /^bilstm-last against bilstm: clearly ahead — length 0.05–0.1 \(\+0.100\); no clear difference — length 0.3–0.5/,
+    );
   });
 
   it("is null for an experiment of presets without a model axis", () => {
     const base = poolingResults();
-    expect(ablationOf({ ...base, experiment: { ...base.experiment, spec: { name: "x", models: ["bilstm"], sweep: { "data.length": LENGTHS } } } })).toBeNull();
+    expect(
+      ablationOf({
+        ...base,
+        experiment: { ...base.experiment, spec: { name: "x", models: ["bilstm"], sweep: { "data.length": LENGTHS } } },
+      }),
+    ).toBeNull();
   });
 });

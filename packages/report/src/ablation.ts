@@ -1,6 +1,20 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { LARGE_DIFFERENCE, headline, type CellSummary } from "./analysis.js";
-import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, counted, formatValue, metricOf, modelsOf, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
+import {
+  ATTENTION_MODEL,
+  CONDITIONAL_LABEL,
+  METRICS,
+  axesOf,
+  axisLabel,
+  counted,
+  formatValue,
+  metricOf,
+  modelsOf,
+  scored,
+  sweepPoints,
+  type MetricName,
+  type RunView,
+} from "./results.js";
 import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Verdict } from "./stats.js";
 import { learnedNote, type TableCell, type TableModel } from "./tables.js";
 
@@ -85,7 +99,11 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   const otherAxes = axes.filter((a) => a !== axis);
   const contextOf = (r: RunResult) => {
     const rest = Object.fromEntries(otherAxes.map((a) => [a, r.point[a]]));
-    return { key: JSON.stringify([axis === null ? null : r.model, otherAxes.map((a) => r.point[a])]), model: axis === null ? null : r.model, rest };
+    return {
+      key: JSON.stringify([axis === null ? null : r.model, otherAxes.map((a) => r.point[a])]),
+      model: axis === null ? null : r.model,
+      rest,
+    };
   };
   const order = sweepPoints(results).map((p) => JSON.stringify(otherAxes.map((a) => p.point[a])));
   const found = new Map<string, { label: string; runs: RunResult[]; rank: number }>();
@@ -94,7 +112,10 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
     const entry = found.get(c.key) ?? {
       label:
         // `bilstm at length 0.05–0.1`: the model (when the file has several) at the other axes' values.
-        [c.model === null || models.length === 1 ? null : c.model, otherAxes.map((a) => `${axisLabel(a)} ${formatValue(c.rest[a])}`).join(", ") || null]
+        [
+          c.model === null || models.length === 1 ? null : c.model,
+          otherAxes.map((a) => `${axisLabel(a)} ${formatValue(c.rest[a])}`).join(", ") || null,
+        ]
           .filter((x) => x !== null)
           .join(" at ") || "all runs",
       runs: [],
@@ -106,7 +127,8 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   const contexts = [...found.entries()]
     .sort((a, b) => a[1].rank - b[1].rank)
     .map(([key, { label, runs }]) => {
-      const bySeed = (level: unknown) => new Map(runs.filter((r) => counted(r, view) && same(levelOf(r), level)).map((r) => [r.seed, metricOf(r, metric)] as const));
+      const bySeed = (level: unknown) =>
+        new Map(runs.filter((r) => counted(r, view) && same(levelOf(r), level)).map((r) => [r.seed, metricOf(r, metric)] as const));
       const base = bySeed(reference);
       return {
         key,
@@ -117,14 +139,27 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
           const interval = tInterval(values);
           const completed = runs.filter((r) => scored(r) && same(levelOf(r), level));
           const learned = wilson(completed.filter((r) => !r.didNotLearn).length, completed.length);
-          const common = { level, label: levelLabel(axis, level), n: values.length, mean: interval.mean, std: std(values), lo: interval.lo, hi: interval.hi, bySeed: mine, learned };
+          const common = {
+            level,
+            label: levelLabel(axis, level),
+            n: values.length,
+            mean: interval.mean,
+            std: std(values),
+            lo: interval.lo,
+            hi: interval.hi,
+            bySeed: mine,
+            learned,
+          };
           if (same(level, reference)) return { ...common, difference: null };
           const seeds = [...mine.keys()].filter((s) => base.has(s)).sort((a, b) => a - b);
           const [a, b] = [seeds.map((s) => mine.get(s)!), seeds.map((s) => base.get(s)!)];
           const test = pairedDifference(a, b);
           const untested = Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null;
           const sd = std(a.map((v, i) => v - b[i]!));
-          return { ...common, difference: { ...test, sd, detectable: Number.POSITIVE_INFINITY, pHolm: Number.NaN, verdict: "n/a", untested } };
+          return {
+            ...common,
+            difference: { ...test, sd, detectable: Number.POSITIVE_INFINITY, pHolm: Number.NaN, verdict: "n/a", untested },
+          };
         }),
       };
     });
@@ -163,16 +198,26 @@ export function ablationHeadline(ablation: Ablation): string {
     const seen = by("tie").filter(({ l }) => l.difference!.detectable <= LARGE_DIFFERENCE);
     if (seen.length > 0) parts.push(`no clear difference — ${seen.map(({ c }) => c.label).join(", ")}`);
     if (blind.length > 0) {
-      const detail = blind.map(({ c, l }) => `${c.label} (${signed(l.difference!.mean)}; only |Δ| > ${l.difference!.detectable.toFixed(2)} could be significant)`);
+      const detail = blind.map(
+        ({ c, l }) => `${c.label} (${signed(l.difference!.mean)}; only |Δ| > ${l.difference!.detectable.toFixed(2)} could be significant)`,
+      );
       parts.push(`too few seeds to tell — ${detail.join(", ")}`);
     }
-    if (by("n/a").length > 0) parts.push(`untested — ${by("n/a").map(({ c }) => c.label).join(", ")}`);
+    if (by("n/a").length > 0)
+      parts.push(
+        `untested — ${by("n/a")
+          .map(({ c }) => c.label)
+          .join(", ")}`,
+      );
     const learned = rows.reduce((s, { l }) => s + l.learned.k, 0);
     const runs = rows.reduce((s, { l }) => s + l.learned.n, 0);
     const refRows = contexts.map((c) => c.levels.find((x) => same(x.level, reference))!);
     const refLearned = refRows.reduce((s, l) => s + l.learned.k, 0);
     const refRuns = refRows.reduce((s, l) => s + l.learned.n, 0);
-    const rate = learned === runs && refLearned === refRuns ? "" : `; it learned in ${learned} of ${runs} runs, ${name(reference)} in ${refLearned} of ${refRuns}`;
+    const rate =
+      learned === runs && refLearned === refRuns
+        ? ""
+        : `; it learned in ${learned} of ${runs} runs, ${name(reference)} in ${refLearned} of ${refRuns}`;
     return `${name(level)} against ${name(reference)}: ${parts.join("; ") || "no runs"}${rate}`;
   });
   const best = contexts
@@ -188,7 +233,15 @@ export function ablationHeadline(ablation: Ablation): string {
 }
 
 const cell = (text: string, value: number | null = null, n = 0, extra: Partial<TableCell> = {}): TableCell => ({
-  text, mean: value, std: null, n, bold: false, underline: false, marked: false, learned: null, ...extra,
+  text,
+  mean: value,
+  std: null,
+  n,
+  bold: false,
+  underline: false,
+  marked: false,
+  learned: null,
+  ...extra,
 });
 
 /**

@@ -1,6 +1,36 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, counted, learned, metricOf, modelsOf, pointKey, scored, sweepPoints, type MetricName, type RunView, type SweepPoint } from "./results.js";
-import { friedman, holm, mean, minimumDetectableDifference, pairedDifference, pairsNeeded, std, tInterval, verdict, wilcoxonSignedRank, wilson, type Proportion, type Verdict } from "./stats.js";
+import {
+  ATTENTION_MODEL,
+  CONDITIONAL_LABEL,
+  METRICS,
+  axesOf,
+  axisLabel,
+  counted,
+  learned,
+  metricOf,
+  modelsOf,
+  pointKey,
+  scored,
+  sweepPoints,
+  type MetricName,
+  type RunView,
+  type SweepPoint,
+} from "./results.js";
+import {
+  friedman,
+  holm,
+  mean,
+  minimumDetectableDifference,
+  pairedDifference,
+  pairsNeeded,
+  std,
+  tInterval,
+  verdict,
+  wilcoxonSignedRank,
+  wilson,
+  type Proportion,
+  type Verdict,
+} from "./stats.js";
 
 /** One model at one sweep point: the metric over the runs the view counts, how many learned, and the runs left out. */
 export interface CellSummary {
@@ -95,13 +125,20 @@ export function attentionAdvantage(results: ExperimentResults, metric: MetricNam
     const baselines = here.filter((c) => c.model !== ATTENTION_MODEL && c.n > 0).sort((a, b) => b.mean - a.mean);
     const best = baselines[0];
     const none = { n: 0, mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, p: Number.NaN, sd: Number.NaN };
-    if (attention === undefined || attention.n === 0) return { point, baseline: best?.model ?? null, ...none, untested: `${ATTENTION_MODEL} has no ${noRun}` };
+    if (attention === undefined || attention.n === 0)
+      return { point, baseline: best?.model ?? null, ...none, untested: `${ATTENTION_MODEL} has no ${noRun}` };
     if (best === undefined) return { point, baseline: null, ...none, untested: `no baseline has a ${noRun}` };
     const seeds = [...attention.bySeed.keys()].filter((s) => best.bySeed.has(s));
     const [a, b] = [seeds.map((s) => attention.bySeed.get(s)!), seeds.map((s) => best.bySeed.get(s)!)];
     const test = pairedDifference(a, b);
     const sd = seeds.length < 2 ? Number.NaN : std(a.map((v, i) => v - b[i]!));
-    return { point, baseline: best.model, ...test, sd, untested: Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null };
+    return {
+      point,
+      baseline: best.model,
+      ...test,
+      sd,
+      untested: Number.isNaN(test.p) ? `${seeds.length} paired seed(s), at least 2 are needed` : null,
+    };
   });
   const adjusted = holm(raw.map((r) => r.p));
   const tested = adjusted.filter((p) => !Number.isNaN(p)).length;
@@ -126,16 +163,26 @@ function verdictClauses(advantages: readonly Advantage[], axes: readonly string[
   const tested = advantages.length - untested.length;
   const parts: string[] = [];
   if (tested > 0 && untested.length === 0 && ahead.length === tested) parts.push(`${subject} clearly beats the best baseline${everywhere}`);
-  else if (tested > 0 && untested.length === 0 && behind.length === tested) parts.push(`${subject} is clearly behind the best baseline${everywhere}`);
+  else if (tested > 0 && untested.length === 0 && behind.length === tested)
+    parts.push(`${subject} is clearly behind the best baseline${everywhere}`);
   else if (tested > 0 && untested.length === 0 && ahead.length + behind.length === 0) {
-    parts.push(`${subject} is neither clearly ahead of nor clearly behind the best baseline${everywhere === "" ? "" : " at any sweep point"}`);
+    parts.push(
+      `${subject} is neither clearly ahead of nor clearly behind the best baseline${everywhere === "" ? "" : " at any sweep point"}`,
+    );
   } else {
     // The first clause names the subject; the ones after it read on from it.
     if (ahead.length > 0) parts.push(`${subject} clearly beats the best baseline at ${pointList(ahead, axes)}`);
-    if (behind.length > 0) parts.push(`${parts.length > 0 ? "it is" : `${subject} is`} clearly behind ${parts.length > 0 ? "" : "the best baseline "}at ${pointList(behind, axes)}`);
-    if (tie.length > 0) parts.push(`${parts.length > 0 ? "no clear difference" : `${subject} shows no clear difference from the best baseline`} at ${pointList(tie, axes)}`);
+    if (behind.length > 0)
+      parts.push(
+        `${parts.length > 0 ? "it is" : `${subject} is`} clearly behind ${parts.length > 0 ? "" : "the best baseline "}at ${pointList(behind, axes)}`,
+      );
+    if (tie.length > 0)
+      parts.push(
+        `${parts.length > 0 ? "no clear difference" : `${subject} shows no clear difference from the best baseline`} at ${pointList(tie, axes)}`,
+      );
   }
-  if (untested.length > 0) parts.push(`untested at ${pointList(untested, axes)} (${[...new Set(untested.map((a) => a.untested))].join("; ")})`);
+  if (untested.length > 0)
+    parts.push(`untested at ${pointList(untested, axes)} (${[...new Set(untested.map((a) => a.untested))].join("; ")})`);
   return parts;
 }
 
@@ -181,14 +228,30 @@ function learningSentence(results: ExperimentResults, metric: MetricName, axes: 
     return `${here.reduce((s, c) => s + c.learned.k, 0)} of ${here.reduce((s, c) => s + c.learned.n, 0)}`;
   };
   const baselines = modelsOf(results).filter((m) => m !== ATTENTION_MODEL);
-  const where = axes.length === 0 ? "" : ` at ${pointList(points.map((point) => ({ point })), axes)}`;
+  const where =
+    axes.length === 0
+      ? ""
+      : ` at ${pointList(
+          points.map((point) => ({ point })),
+          axes,
+        )}`;
   const attention = cells.filter((c) => c.model === ATTENTION_MODEL && keys.has(c.point.key));
-  const share = wilson(attention.reduce((s, c) => s + c.learned.k, 0), attention.reduce((s, c) => s + c.learned.n, 0));
+  const share = wilson(
+    attention.reduce((s, c) => s + c.learned.k, 0),
+    attention.reduce((s, c) => s + c.learned.n, 0),
+  );
   // Where it learns: the mean over the learned runs at those points, beside the baseline best there on the same terms.
-  const learnedMean = (model: string) => mean(results.runs.filter((r) => r.model === model && keys.has(pointKey(r.point)) && learned(r)).map((r) => metricOf(r, metric)));
-  const best = baselines.map((m) => ({ m, v: learnedMean(m) })).filter((x) => !Number.isNaN(x.v)).sort((x, y) => y.v - x.v)[0];
+  const learnedMean = (model: string) =>
+    mean(results.runs.filter((r) => r.model === model && keys.has(pointKey(r.point)) && learned(r)).map((r) => metricOf(r, metric)));
+  const best = baselines
+    .map((m) => ({ m, v: learnedMean(m) }))
+    .filter((x) => !Number.isNaN(x.v))
+    .sort((x, y) => y.v - x.v)[0];
   const there = axes.length === 0 ? "" : " there";
-  const whereItLearns = share.k === 0 ? "" : `where it learns, its mean ${METRICS[metric]}${there} is ${learnedMean(ATTENTION_MODEL).toFixed(3)}${best === undefined ? "" : ` (${best.m} ${best.v.toFixed(3)})`}; `;
+  const whereItLearns =
+    share.k === 0
+      ? ""
+      : `where it learns, its mean ${METRICS[metric]}${there} is ${learnedMean(ATTENTION_MODEL).toFixed(3)}${best === undefined ? "" : ` (${best.m} ${best.v.toFixed(3)})`}; `;
   const conditional = attentionAdvantage(results, metric, { learnedOnly: true }).filter((a) => keys.has(a.point.key));
   return (
     ` ${ATTENTION_MODEL} learns in ${share.k} of ${share.n} runs${where} (Wilson 95% interval of the rate ${share.lo.toFixed(2)}–${share.hi.toFixed(2)}; ` +
@@ -249,7 +312,14 @@ export function criticalDifference(results: ExperimentResults, metric: MetricNam
   const rawPairs: Array<{ a: string; b: string; p: number }> = [];
   for (let i = 0; i < models.length; i++) {
     for (let j = i + 1; j < models.length; j++) {
-      rawPairs.push({ a: models[i]!, b: models[j]!, p: wilcoxonSignedRank(blocks.map((b) => b[i]!), blocks.map((b) => b[j]!)).p });
+      rawPairs.push({
+        a: models[i]!,
+        b: models[j]!,
+        p: wilcoxonSignedRank(
+          blocks.map((b) => b[i]!),
+          blocks.map((b) => b[j]!),
+        ).p,
+      });
     }
   }
   const adjusted = holm(rawPairs.map((x) => x.p));
@@ -259,7 +329,11 @@ export function criticalDifference(results: ExperimentResults, metric: MetricNam
   const cliques: number[][] = [];
   for (let start = 0; start < order.length; start++) {
     let end = start;
-    while (end + 1 < order.length && order.slice(start, end + 2).every((i, _, group) => group.every((j) => i === j || !differ(models[i]!, models[j]!)))) end++;
+    while (
+      end + 1 < order.length &&
+      order.slice(start, end + 2).every((i, _, group) => group.every((j) => i === j || !differ(models[i]!, models[j]!)))
+    )
+      end++;
     const group = order.slice(start, end + 1);
     if (group.length > 1 && !cliques.some((c) => group.every((g) => c.includes(g)))) cliques.push(group);
   }

@@ -2,8 +2,19 @@ import type { ClassificationMetrics } from "@tsa/models";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 
 const metrics = (f1: number): ClassificationMetrics => ({
-  n: 100, accuracy: f1, precision: f1, recall: f1, f1, rocAuc: Math.min(1, f1 + 0.01), rocAucThresholded: f1,
-  tp: 45, fp: 5, tn: 45, fn: 5, attentionMassInWindow: null, attentionPeakInWindow: null,
+  n: 100,
+  accuracy: f1,
+  precision: f1,
+  recall: f1,
+  f1,
+  rocAuc: Math.min(1, f1 + 0.01),
+  rocAucThresholded: f1,
+  tp: 45,
+  fp: 5,
+  tn: 45,
+  fn: 5,
+  attentionMassInWindow: null,
+  attentionPeakInWindow: null,
 });
 
 type Run = RunResult;
@@ -12,17 +23,43 @@ function makeRun(model: string, seed: number, point: Record<string, unknown>, ta
   const signal = Array.from({ length: 40 }, (_, t) => (t >= 10 && t < 20 ? Math.sin(1) : Math.sin(t / 4)));
   return {
     id: `${model}-${tag}-${seed}`.replace(/[^a-z0-9]/g, "0").padEnd(16, "0"),
-    experiment: "demo", model, seed, point, status: "completed", error: null, failedEpoch: null,
-    config: { data: { size: 100 }, train: { lr: 0.001 } }, backend: "wasm", kernels: "native", gitCommit: "0123456789abcdef",
-    versions: { node: "v20" }, startedAt: "2026-11-24T10:00:00Z", finishedAt: "2026-11-24T10:00:05Z", durationMs: 5000, trainDurationMs: 4000,
-    epochsRun: 3, bestEpoch: 3, stoppedEarly: false, didNotLearn: false,
+    experiment: "demo",
+    model,
+    seed,
+    point,
+    status: "completed",
+    error: null,
+    failedEpoch: null,
+    config: { data: { size: 100 }, train: { lr: 0.001 } },
+    backend: "wasm",
+    kernels: "native",
+    gitCommit: "0123456789abcdef",
+    versions: { node: "v20" },
+    startedAt: "2026-11-24T10:00:00Z",
+    finishedAt: "2026-11-24T10:00:05Z",
+    durationMs: 5000,
+    trainDurationMs: 4000,
+    epochsRun: 3,
+    bestEpoch: 3,
+    stoppedEarly: false,
+    didNotLearn: false,
     test: model === "bilstm-attention" ? { ...metrics(value), attentionMassInWindow: 0.6, attentionPeakInWindow: 0.8 } : metrics(value),
     val: metrics(value),
-    epochs: [1, 2, 3].map((epoch) => ({ epoch, trainLoss: 0.7 / epoch, valLoss: 0.72 / epoch, trainAccuracy: 0.5 + epoch / 10, valAccuracy: 0.5 + epoch / 10, durationMs: 100 })),
-    attention: model === "bilstm-attention" ? [
-      { seriesIndex: 3, label: 1, window: [10, 20], signal, weights: signal.map((_, t) => (t >= 10 && t < 20 ? 0.08 : 0.2 / 30)) },
-      { seriesIndex: 4, label: 0, window: null, signal: signal.map((_, t) => Math.sin(t / 4)), weights: signal.map(() => 1 / 40) },
-    ] : [],
+    epochs: [1, 2, 3].map((epoch) => ({
+      epoch,
+      trainLoss: 0.7 / epoch,
+      valLoss: 0.72 / epoch,
+      trainAccuracy: 0.5 + epoch / 10,
+      valAccuracy: 0.5 + epoch / 10,
+      durationMs: 100,
+    })),
+    attention:
+      model === "bilstm-attention"
+        ? [
+            { seriesIndex: 3, label: 1, window: [10, 20], signal, weights: signal.map((_, t) => (t >= 10 && t < 20 ? 0.08 : 0.2 / 30)) },
+            { seriesIndex: 4, label: 0, window: null, signal: signal.map((_, t) => Math.sin(t / 4)), weights: signal.map(() => 1 / 40) },
+          ]
+        : [],
   };
 }
 
@@ -36,10 +73,21 @@ const seedNoise = (seed: number) => [0, 0.01, -0.01][seed - 1]!;
  * are known: at length 0.02–0.05 attention beats cnn (the best baseline) by 0.1 on every seed.
  */
 export function sweepResults(f1: (model: string, point: number, seed: number) => number = defaultF1): ExperimentResults {
-  const lengths = [[0.02, 0.05], [0.3, 0.5]];
-  const runs = lengths.flatMap((length, p) => MODELS.flatMap((model) => SEEDS.map((seed) => makeRun(model, seed, { "data.length": length }, String(p), f1(model, p, seed)))));
+  const lengths = [
+    [0.02, 0.05],
+    [0.3, 0.5],
+  ];
+  const runs = lengths.flatMap((length, p) =>
+    MODELS.flatMap((model) => SEEDS.map((seed) => makeRun(model, seed, { "data.length": length }, String(p), f1(model, p, seed)))),
+  );
   return {
-    experiment: { name: "demo", description: "A demo sweep.", file: "experiments/demo.yaml", createdAt: "2026-11-24T10:00:00Z", spec: { name: "demo", sweep: { "data.length": lengths } } },
+    experiment: {
+      name: "demo",
+      description: "A demo sweep.",
+      file: "experiments/demo.yaml",
+      createdAt: "2026-11-24T10:00:00Z",
+      spec: { name: "demo", sweep: { "data.length": lengths } },
+    },
     runs,
   };
 }
@@ -55,8 +103,14 @@ function defaultF1(model: string, point: number, seed: number): number {
  * and attention's seed 3 did not learn at (short, late).
  */
 export function twoAxisResults(): ExperimentResults {
-  const lengths = [[0.02, 0.05], [0.3, 0.5]];
-  const locations = [[0, 0.3], [0.6, 0.9]];
+  const lengths = [
+    [0.02, 0.05],
+    [0.3, 0.5],
+  ];
+  const locations = [
+    [0, 0.3],
+    [0.6, 0.9],
+  ];
   const runs: Run[] = [];
   lengths.forEach((length, i) =>
     locations.forEach((location, j) => {
@@ -76,7 +130,10 @@ export function twoAxisResults(): ExperimentResults {
   );
   return {
     experiment: {
-      name: "grid", description: "A two-axis demo sweep.", file: "experiments/grid.yaml", createdAt: "2026-11-24T10:00:00Z",
+      name: "grid",
+      description: "A two-axis demo sweep.",
+      file: "experiments/grid.yaml",
+      createdAt: "2026-11-24T10:00:00Z",
       spec: { name: "grid", sweep: { "data.length": lengths, "data.location": locations } },
     },
     runs,
@@ -90,7 +147,10 @@ export function twoAxisResults(): ExperimentResults {
  * The numbers the tests expect are worked out by hand in report.test.ts.
  */
 export function locationResults(): ExperimentResults {
-  const locations = [[0, 0.3], [0.6, 0.9]];
+  const locations = [
+    [0, 0.3],
+    [0.6, 0.9],
+  ];
   const f1 = (model: string, point: number, seed: number): number => {
     if (model === "bilstm-attention" && point === 0) return [0.99, 0.66, 0][seed - 1]!;
     if (model === "cnn") return (point === 0 ? [0.97, 0.98, 0.99] : [0.95, 0.96, 0.97])[seed - 1]!;
@@ -107,7 +167,13 @@ export function locationResults(): ExperimentResults {
     ),
   );
   return {
-    experiment: { name: "location", description: "Where the flat segment starts.", file: "experiments/location.yaml", createdAt: "2026-11-24T10:00:00Z", spec: { name: "location", sweep: { "data.location": locations } } },
+    experiment: {
+      name: "location",
+      description: "Where the flat segment starts.",
+      file: "experiments/location.yaml",
+      createdAt: "2026-11-24T10:00:00Z",
+      spec: { name: "location", sweep: { "data.location": locations } },
+    },
     runs,
   };
 }

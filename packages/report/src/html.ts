@@ -19,7 +19,11 @@ function browserBuild(pkg: string, file: string): string {
 
 let scripts: string | null = null;
 function vegaScripts(): string {
-  scripts ??= [browserBuild("vega", "vega.min.js"), browserBuild("vega-lite", "vega-lite.min.js"), browserBuild("vega-embed", "vega-embed.min.js")]
+  scripts ??= [
+    browserBuild("vega", "vega.min.js"),
+    browserBuild("vega-lite", "vega-lite.min.js"),
+    browserBuild("vega-embed", "vega-embed.min.js"),
+  ]
     .map((source) => `<script>${source.replace(/<\/script/gi, "<\\/script")}</script>`)
     .join("\n");
   return scripts;

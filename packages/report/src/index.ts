@@ -6,7 +6,20 @@ export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEsc
 export type { LatexOptions, MetricTableOptions, TableCell, TableModel } from "./tables.js";
 export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
 export type { MetricName, RunView, SweepPoint } from "./results.js";
-export { friedman, holm, mean, minimumDetectableDifference, pairedDifference, pairsNeeded, ranks, std, tInterval, verdict, wilcoxonSignedRank, wilson } from "./stats.js";
+export {
+  friedman,
+  holm,
+  mean,
+  minimumDetectableDifference,
+  pairedDifference,
+  pairsNeeded,
+  ranks,
+  std,
+  tInterval,
+  verdict,
+  wilcoxonSignedRank,
+  wilson,
+} from "./stats.js";
 export type { Proportion } from "./stats.js";
 export { ablationOf, ablationHeadline, buildAblationTable, experimentHeadline } from "./ablation.js";
 export type { Ablation, AblationContext, LevelResult } from "./ablation.js";

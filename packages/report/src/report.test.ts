@@ -32,7 +32,8 @@ describe("attention advantage", () => {
   it("keeps a point where attention has no completed run, untested and named in the headline", () => {
     const results = sweepResults();
     for (const run of results.runs) {
-      if (run.model === "bilstm-attention" && run.point["data.length"]?.toString() === "0.3,0.5") Object.assign(run, { status: "failed", test: null });
+      if (run.model === "bilstm-attention" && run.point["data.length"]?.toString() === "0.3,0.5")
+        Object.assign(run, { status: "failed", test: null });
     }
     expect(summary(results)).toEqual([
       ["0.02–0.05", "cnn", 0.1, 3, "ahead"],
@@ -54,7 +55,12 @@ describe("attention advantage", () => {
       ["length 0.3–0.5, location 0–0.3", "cnn", 0, 3, "tie"],
       ["length 0.3–0.5, location 0.6–0.9", "cnn", -0.1, 3, "behind"],
     ]);
-    expect(attentionAdvantage(results, "f1", { learnedOnly: true }).map((a) => [a.n, a.verdict])).toEqual([[3, "ahead"], [2, "tie"], [3, "tie"], [3, "behind"]]);
+    expect(attentionAdvantage(results, "f1", { learnedOnly: true }).map((a) => [a.n, a.verdict])).toEqual([
+      [3, "ahead"],
+      [2, "tie"],
+      [3, "tie"],
+      [3, "behind"],
+    ]);
     expect(headline(results)).toBe(
       "Attention (bilstm-attention) clearly beats the best baseline at length 0.02–0.05, location 0–0.3; it is clearly behind at length 0.3–0.5, location 0.6–0.9; " +
         "no clear difference at length 0.02–0.05, location 0.6–0.9; length 0.3–0.5, location 0–0.3 (test F1 of every completed run, paired t over 3 seeds, Holm-corrected over 4 points, α = 0.05). " +
@@ -102,20 +108,35 @@ describe("every run counts (issue 15): attention learns on 1 seed of 3 at locati
     expect(first!.detectable).toBeCloseTo(1.841152, 4);
     expect(second).toMatchObject({ n: 3, mean: 0, p: 1, verdict: "tie", detectable: 0 });
     // Conditional on learning only seed 1 pairs: no test.
-    expect(attentionAdvantage(results, "f1", { learnedOnly: true })[0]).toMatchObject({ n: 1, verdict: "n/a", untested: "1 paired seed(s), at least 2 are needed" });
+    expect(attentionAdvantage(results, "f1", { learnedOnly: true })[0]).toMatchObject({
+      n: 1,
+      verdict: "n/a",
+      untested: "1 paired seed(s), at least 2 are needed",
+    });
   });
 
   it("the headline says the learned rate, the conditional result, and that 3 seeds could not see the difference", () => {
     const text = headline(results);
-    expect(text).toMatch(/^Attention \(bilstm-attention\) is neither clearly ahead of nor clearly behind the best baseline at any sweep point \(test F1 of every completed run/);
-    expect(text).toContain("Too few seeds to detect even a large difference (|Δ| ≥ 0.1) at location 0–0.3 (Δ −0.430 against cnn: with 3 seeds and the spread seen there only |Δ| > 1.84 could be significant;");
+    expect(text).toMatch(
+      /^Attention \(bilstm-attention\) is neither clearly ahead of nor clearly behind the best baseline at any sweep point \(test F1 of every completed run/,
+    );
+    expect(text).toContain(
+      "Too few seeds to detect even a large difference (|Δ| ≥ 0.1) at location 0–0.3 (Δ −0.430 against cnn: with 3 seeds and the spread seen there only |Δ| > 1.84 could be significant;",
+    );
     expect(text).toMatch(/about \d+ seeds would make a Δ of 0\.43 significant\)/);
-    expect(text).toContain("bilstm-attention learns in 1 of 3 runs at location 0–0.3 (Wilson 95% interval of the rate 0.06–0.79; ffn in 3 of 3, cnn in 3 of 3, bilstm in 3 of 3)");
-    expect(text).toContain("where it learns, its mean F1 there is 0.990 (cnn 0.980); conditional on learning, untested at location 0–0.3 (1 paired seed(s), at least 2 are needed).");
+    expect(text).toContain(
+      "bilstm-attention learns in 1 of 3 runs at location 0–0.3 (Wilson 95% interval of the rate 0.06–0.79; ffn in 3 of 3, cnn in 3 of 3, bilstm in 3 of 3)",
+    );
+    expect(text).toContain(
+      "where it learns, its mean F1 there is 0.990 (cnn 0.980); conditional on learning, untested at location 0–0.3 (1 paired seed(s), at least 2 are needed).",
+    );
   });
 
   it("draws the all-runs line by default, the conditional one in the other view, and the learned rate with its Wilson band", () => {
-    const at = (spec: object) => ((spec as { data: { values: Array<Record<string, unknown>> } }).data.values).filter((v) => v.model === "bilstm-attention" && v.x === "0–0.3" && (v.metric ?? "F1") === "F1");
+    const at = (spec: object) =>
+      (spec as { data: { values: Array<Record<string, unknown>> } }).data.values.filter(
+        (v) => v.model === "bilstm-attention" && v.x === "0–0.3" && (v.metric ?? "F1") === "F1",
+      );
     expect(at(metricBySweepSpec(results, "data.location"))).toMatchObject([{ n: 3, learned: "1 of 3" }]);
     expect(at(metricBySweepSpec(results, "data.location"))[0]!.mean).toBeCloseTo(0.55, 12);
     expect(at(metricBySweepSpec(results, "data.location", { learnedOnly: true }))).toMatchObject([{ n: 1, mean: 0.99 }]);
@@ -204,7 +225,9 @@ describe("the HTML report", () => {
       experiment: { ...base.experiment, spec: { name: "demo" } },
       runs: base.runs.filter((r) => r.point["data.length"]?.toString() === "0.02,0.05").map((r) => ({ ...r, point: {} })),
     };
-    expect(headline(results)).toBe("Attention (bilstm-attention) clearly beats the best baseline (test F1 of every completed run, paired t over 3 seeds, one point, no correction needed, α = 0.05).");
+    expect(headline(results)).toBe(
+      "Attention (bilstm-attention) clearly beats the best baseline (test F1 of every completed run, paired t over 3 seeds, one point, no correction needed, α = 0.05).",
+    );
     const html = await renderExperimentReport(results);
     expect(html).toContain("bilstm-attention (reference article)");
     const file = join(dir, "paper.html");
@@ -216,7 +239,8 @@ describe("the HTML report", () => {
   it("fits a 1280 px window, runs table and commit column included; links to the index; names its database and swept keys", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tsa-report-"));
     const results = twoAxisResults();
-    for (const run of results.runs) Object.assign(run, { gitCommit: "0123456789abcdef0123456789abcdef01234567+dirty", backend: "tensorflow", kernels: "typescript" });
+    for (const run of results.runs)
+      Object.assign(run, { gitCommit: "0123456789abcdef0123456789abcdef01234567+dirty", backend: "tensorflow", kernels: "typescript" });
     (results.experiment.spec as Record<string, unknown>).data = { size: 600, length: [0.1, 0.5], location: [0, 0.9] };
     const html = await renderExperimentReport(results, { database: "/tmp/scratch.sqlite" });
     expect(html).toContain('<a href="index.html">← all experiments</a>');

@@ -3,7 +3,20 @@ import { ablationHeadline, ablationOf, buildAblationTable, experimentHeadline } 
 import { ablationLevelsSpec } from "./ablation-specs.js";
 import { LARGE_DIFFERENCE, attentionAdvantage, criticalDifference, summarize } from "./analysis.js";
 import { escapeHtml, renderPage, viewSwitch, type Block, type PageView, type Section } from "./html.js";
-import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, scored, sweepPoints, type RunView, type SweepPoint } from "./results.js";
+import {
+  ATTENTION_MODEL,
+  CONDITIONAL_LABEL,
+  METRICS,
+  axesOf,
+  axisLabel,
+  formatValue,
+  modelsOf,
+  pointKey,
+  scored,
+  sweepPoints,
+  type RunView,
+  type SweepPoint,
+} from "./results.js";
 import {
   SELECTABLE_METRICS,
   advantageHeatmapSpec,
@@ -24,7 +37,8 @@ const table = (head: string[], rows: string[][]) =>
   `<table><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</table>`;
 const fixed = (v: number, digits = 4, sign = false) => (Number.isNaN(v) ? "–" : `${sign && v >= 0 ? "+" : ""}${v.toFixed(digits)}`);
 const pValue = (p: number) => (Number.isNaN(p) ? "–" : p.toPrecision(3));
-const runsAt = (results: ExperimentResults, p: SweepPoint, model: string) => results.runs.filter((r) => r.model === model && pointKey(r.point) === p.key);
+const runsAt = (results: ExperimentResults, p: SweepPoint, model: string) =>
+  results.runs.filter((r) => r.model === model && pointKey(r.point) === p.key);
 
 /** Which runs a view's numbers count, in the words of a caption. */
 const countedRuns = (view: RunView) =>
@@ -37,11 +51,27 @@ function sweepSection(results: ExperimentResults, view: RunView): Section {
   const blocks: Block[] = axes.map((axis) => ({
     chart: metricBySweepSpec(results, axis, view),
     caption:
-      `Test metric against ${axisLabel(axis)}${axes.length > 1 ? `, one panel per value of ${axes.filter((a) => a !== axis).map(axisLabel).join(", ")}` : ""}: ` +
-      `mean over seeds, band = 95% t interval (clipped to [0, 1]). Choose the metric in the menu. ${countedRuns(view)}.`,
+      `Test metric against ${axisLabel(axis)}${
+        axes.length > 1
+          ? `, one panel per value of ${axes
+              .filter((a) => a !== axis)
+              .map(axisLabel)
+              .join(", ")}`
+          : ""
+      }: ` + `mean over seeds, band = 95% t interval (clipped to [0, 1]). Choose the metric in the menu. ${countedRuns(view)}.`,
   }));
-  if (axes.length === 2) blocks.push({ chart: heatmapSpec(results, "f1", view), caption: `Mean test F1 over seeds per model, for each combination of the two axes; ${countedRuns(view)}.` });
-  if (axes.length === 0) blocks.push({ html: toHtml(buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true, learnedOnly: view.learnedOnly ?? false })[0]!, e) });
+  if (axes.length === 2)
+    blocks.push({
+      chart: heatmapSpec(results, "f1", view),
+      caption: `Mean test F1 over seeds per model, for each combination of the two axes; ${countedRuns(view)}.`,
+    });
+  if (axes.length === 0)
+    blocks.push({
+      html: toHtml(
+        buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true, learnedOnly: view.learnedOnly ?? false })[0]!,
+        e,
+      ),
+    });
   return { id: "sweep", title: axes.length > 0 ? "Test metric across the sweep" : "Test metric per model", blocks };
 }
 
@@ -51,12 +81,29 @@ function advantageSection(results: ExperimentResults, view: RunView): Section | 
   const tested = advantages.filter((a) => a.verdict !== "n/a").length;
   const axes = axesOf(results);
   const rows = advantages.map((a) => [
-    e(a.point.label), e(a.baseline ?? "–"), fixed(a.mean, 4, true), a.verdict === "n/a" ? "–" : `[${fixed(a.lo, 4, true)}, ${fixed(a.hi, 4, true)}]`, String(a.n),
-    pValue(a.p), pValue(a.pHolm), a.verdict === "n/a" ? `n/a: ${e(a.untested ?? "")}` : `<b class="${a.verdict}">${a.verdict === "tie" ? "no clear difference" : `clearly ${a.verdict}`}</b>`,
+    e(a.point.label),
+    e(a.baseline ?? "–"),
+    fixed(a.mean, 4, true),
+    a.verdict === "n/a" ? "–" : `[${fixed(a.lo, 4, true)}, ${fixed(a.hi, 4, true)}]`,
+    String(a.n),
+    pValue(a.p),
+    pValue(a.pHolm),
+    a.verdict === "n/a"
+      ? `n/a: ${e(a.untested ?? "")}`
+      : `<b class="${a.verdict}">${a.verdict === "tie" ? "no clear difference" : `clearly ${a.verdict}`}</b>`,
   ]);
   const blocks: Block[] = [];
-  if (tested > 0) blocks.push({ chart: advantageSpec(results, "f1", view), caption: "Δ F1 with its 95% paired interval; colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference)." });
-  if (axes.length === 2) blocks.push({ chart: advantageHeatmapSpec(results, "f1", view), caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction." });
+  if (tested > 0)
+    blocks.push({
+      chart: advantageSpec(results, "f1", view),
+      caption:
+        "Δ F1 with its 95% paired interval; colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference).",
+    });
+  if (axes.length === 2)
+    blocks.push({
+      chart: advantageHeatmapSpec(results, "f1", view),
+      caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction.",
+    });
   blocks.push({ html: table(["point", "best baseline", "Δ F1", "95% CI", "paired seeds", "p", "p (Holm)", "verdict"], rows) });
   return {
     id: "advantage",
@@ -84,7 +131,10 @@ function ablationSection(results: ExperimentResults, view: RunView): Section | n
       `against the reference level <b>${e(String(ablation.reference))}</b>: the difference is paired by seed, with its 95% t interval and Holm's correction over ` +
       `${ablation.treatment === null ? "every comparison shown" : "the comparisons the headline makes"}; ${countedRuns(view)}.`,
     blocks: [
-      { chart: ablationLevelsSpec(ablation), caption: "Test F1 per level: dots are single runs (one per seed), the bar the mean with its 95% t interval." },
+      {
+        chart: ablationLevelsSpec(ablation),
+        caption: "Test F1 per level: dots are single runs (one per seed), the bar the mean with its 95% t interval.",
+      },
       { html: toHtml(buildAblationTable(ablation), e) },
     ],
   };
@@ -93,8 +143,17 @@ function ablationSection(results: ExperimentResults, view: RunView): Section | n
 function rankingSection(results: ExperimentResults, view: RunView): Section | null {
   const cd = criticalDifference(results, "f1", view);
   if (cd === null) return null;
-  const pairs = cd.pairs.map((p) => [e(p.a), e(p.b), pValue(p.p), pValue(p.pHolm), p.pHolm < 0.05 ? "<b>differ</b>" : "no clear difference"]);
-  const friedmanNote = cd.friedmanP < 0.05 ? "rejects equal ranks" : "does not reject equal ranks, so the pairwise tests below are shown for completeness only";
+  const pairs = cd.pairs.map((p) => [
+    e(p.a),
+    e(p.b),
+    pValue(p.p),
+    pValue(p.pHolm),
+    p.pHolm < 0.05 ? "<b>differ</b>" : "no clear difference",
+  ]);
+  const friedmanNote =
+    cd.friedmanP < 0.05
+      ? "rejects equal ranks"
+      : "does not reject equal ranks, so the pairwise tests below are shown for completeness only";
   return {
     id: "ranking",
     title: "Ranking across the sweep",
@@ -103,7 +162,9 @@ function rankingSection(results: ExperimentResults, view: RunView): Section | nu
       `average rank of test F1 (1 = best). The Friedman test (p = ${pValue(cd.friedmanP)}) ${friedmanNote}. ` +
       "Models joined by a bar are not significantly different by pairwise Wilcoxon signed-rank tests with Holm's correction (α = 0.05)." +
       // With few blocks no pair can differ at all: say so rather than let the bar read as a finding.
-      (cd.blocks <= 6 ? ` With ${cd.blocks} blocks the smallest two-sided Wilcoxon p is 2/2^${cd.blocks} = ${(2 / 2 ** cd.blocks).toPrecision(3)}, before any correction.` : ""),
+      (cd.blocks <= 6
+        ? ` With ${cd.blocks} blocks the smallest two-sided Wilcoxon p is 2/2^${cd.blocks} = ${(2 / 2 ** cd.blocks).toPrecision(3)}, before any correction.`
+        : ""),
     blocks: [{ chart: criticalDifferenceSpec(cd) }, { html: table(["model", "model", "Wilcoxon p", "p (Holm)", ""], pairs) }],
   };
 }
@@ -112,24 +173,47 @@ function curvesSection(results: ExperimentResults): Section {
   return {
     id: "curves",
     title: "Training curves",
-    blocks: [{ chart: trainingCurvesSpec(results), caption: "Training (blue) and validation (orange) loss per epoch, one line per seed, one panel per model; choose the sweep point in the menu. Dashed: a run that did not learn. Dotted: chance level ln 2." }],
+    blocks: [
+      {
+        chart: trainingCurvesSpec(results),
+        caption:
+          "Training (blue) and validation (orange) loss per epoch, one line per seed, one panel per model; choose the sweep point in the menu. Dashed: a run that did not learn. Dotted: chance level ln 2.",
+      },
+    ],
   };
 }
 
 function attentionSection(results: ExperimentResults): Section | null {
   const blocks: Block[] = [];
   const overlay = attentionOverlaySpec(results);
-  if (overlay !== null) blocks.push({ chart: overlay, caption: "Blue: the series; red: the attention weights α over time; shaded: the true flat window. Choose any completed run in the menu (the menu's runs include those that did not learn)." });
+  if (overlay !== null)
+    blocks.push({
+      chart: overlay,
+      caption:
+        "Blue: the series; red: the attention weights α over time; shaded: the true flat window. Choose any completed run in the menu (the menu's runs include those that did not learn).",
+    });
   const localisation = localisationSpec(results);
   if (localisation !== null) {
     const rows = sweepPoints(results).map((p) => {
       const runs = runsAt(results, p, ATTENTION_MODEL).filter((r) => scored(r) && r.test?.attentionMassInWindow != null);
       const avg = (f: (r: RunResult) => number) => (runs.length === 0 ? Number.NaN : runs.reduce((s, r) => s + f(r), 0) / runs.length);
-      return [e(p.label), String(runs.length), fixed(avg((r) => r.test!.attentionMassInWindow!), 3), fixed(avg((r) => r.test!.attentionPeakInWindow!), 3)];
+      return [
+        e(p.label),
+        String(runs.length),
+        fixed(
+          avg((r) => r.test!.attentionMassInWindow!),
+          3,
+        ),
+        fixed(
+          avg((r) => r.test!.attentionPeakInWindow!),
+          3,
+        ),
+      ];
     });
     blocks.push({
       chart: localisation,
-      caption: "Attention localisation on the test set (stored per run): mean share of α inside the true window over anomalous series, and share of anomalous series whose α peaks inside it. Attention spread evenly would put about the window's length fraction inside it.",
+      caption:
+        "Attention localisation on the test set (stored per run): mean share of α inside the true window over anomalous series, and share of anomalous series whose α peaks inside it. Attention spread evenly would put about the window's length fraction inside it.",
     });
     blocks.push({ html: table(["point", "runs", "mass in window", "peak in window"], rows) });
   }
@@ -154,11 +238,15 @@ function confusionSection(results: ExperimentResults): Section {
 
 function tablesSection(results: ExperimentResults, view: RunView): Section {
   const single = sweepPoints(results).length <= 1;
-  const tables = single ? [buildPaperTable(results, 4, view)] : buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true, learnedOnly: view.learnedOnly ?? false });
+  const tables = single
+    ? [buildPaperTable(results, 4, view)]
+    : buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true, learnedOnly: view.learnedOnly ?? false });
   return {
     id: "tables",
     title: "Paper-style tables",
-    intro: single ? "Test metrics per model beside the reference article's published result." : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
+    intro: single
+      ? "Test metrics per model beside the reference article's published result."
+      : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
     blocks: tables.map((t) => ({ html: toHtml(t, e) })),
   };
 }
@@ -176,7 +264,10 @@ function learnedSection(results: ExperimentResults): Section {
     ...models.map((m) => {
       const { learned } = cells.find((c) => c.point.key === p.key && c.model === m)!;
       const unscored = runsAt(results, p, m).filter((r) => !scored(r)).length;
-      const rate = learned.n === 0 ? "–" : `${learned.k < learned.n ? `<b>${learned.k} of ${learned.n}</b>` : `${learned.k} of ${learned.n}`} [${fixed(learned.lo, 2)}, ${fixed(learned.hi, 2)}]`;
+      const rate =
+        learned.n === 0
+          ? "–"
+          : `${learned.k < learned.n ? `<b>${learned.k} of ${learned.n}</b>` : `${learned.k} of ${learned.n}`} [${fixed(learned.lo, 2)}, ${fixed(learned.hi, 2)}]`;
       return rate + (unscored > 0 ? ` · ${unscored} not completed` : "");
     }),
   ]);
@@ -200,12 +291,26 @@ function runsSection(results: ExperimentResults): Section {
   // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
   // (the whole id on hover, as `./tsa show` takes any unambiguous prefix), epochs and seconds paired.
   const rows = results.runs.map((r) => [
-    `<code title="${e(r.id)}">${e(r.id.slice(0, 10))}</code>`, `<span class="nowrap">${e(r.model)}</span>`, `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`, String(r.seed), r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
-    r.test === null ? "–" : r.test.f1.toFixed(4), `${r.epochsRun ?? "–"} (${r.bestEpoch ?? "–"})${r.stoppedEarly ? " early" : ""}`,
+    `<code title="${e(r.id)}">${e(r.id.slice(0, 10))}</code>`,
+    `<span class="nowrap">${e(r.model)}</span>`,
+    `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`,
+    String(r.seed),
+    r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
+    r.test === null ? "–" : r.test.f1.toFixed(4),
+    `${r.epochsRun ?? "–"} (${r.bestEpoch ?? "–"})${r.stoppedEarly ? " early" : ""}`,
     `${r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)} / ${r.trainDurationMs === null ? "–" : (r.trainDurationMs / 1000).toFixed(1)}`,
-    e(`${r.backend}/${r.kernels}`), `<code title="${e(r.gitCommit ?? "")}">${e((r.gitCommit ?? "–").slice(0, 8))}${r.gitCommit?.endsWith("+dirty") ? "+" : ""}</code>`,
+    e(`${r.backend}/${r.kernels}`),
+    `<code title="${e(r.gitCommit ?? "")}">${e((r.gitCommit ?? "–").slice(0, 8))}${r.gitCommit?.endsWith("+dirty") ? "+" : ""}</code>`,
   ]);
-  const versions = [...new Set(results.runs.map((r) => Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(", ")))].filter((v) => v !== "");
+  const versions = [
+    ...new Set(
+      results.runs.map((r) =>
+        Object.entries(r.versions)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", "),
+      ),
+    ),
+  ].filter((v) => v !== "");
   const spec = JSON.stringify(results.experiment.spec, null, 2);
   return {
     id: "runs",
@@ -214,22 +319,44 @@ function runsSection(results: ExperimentResults): Section {
       "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training; hover for all of it); " +
       "epochs trained, the best one in brackets, <i>early</i> when early stopping ended the run; seconds of the whole run and of training alone; commit + = uncommitted changes.",
     blocks: [
-      { html: table(["id", "model", "point", "seed", "status", "test F1", "epochs (best)", "run / train (s)", "backend/kernels", "commit"], rows) },
-      { html: `<p class="muted">Versions: ${versions.map(e).join(" | ") || "–"}</p><details><summary>Experiment file as validated</summary><pre>${e(spec)}</pre></details>` },
+      {
+        html: table(
+          ["id", "model", "point", "seed", "status", "test F1", "epochs (best)", "run / train (s)", "backend/kernels", "commit"],
+          rows,
+        ),
+      },
+      {
+        html: `<p class="muted">Versions: ${versions.map(e).join(" | ") || "–"}</p><details><summary>Experiment file as validated</summary><pre>${e(spec)}</pre></details>`,
+      },
     ],
   };
 }
 
 /** `data: size 600, numPoints 32 · train: epochs 12, …`: what the experiment overrides, in one line. */
 function setupText(spec: unknown): string {
-  const { data, train, seeds, sweep } = (spec ?? {}) as { data?: Record<string, unknown>; train?: Record<string, unknown>; seeds?: unknown[]; sweep?: Record<string, unknown[]> };
+  const { data, train, seeds, sweep } = (spec ?? {}) as {
+    data?: Record<string, unknown>;
+    train?: Record<string, unknown>;
+    seeds?: unknown[];
+    sweep?: Record<string, unknown[]>;
+  };
   // A swept key's value in `data`/`train` is only the default the sweep overrides: say it is swept instead.
   const swept = new Set(Object.keys(sweep ?? {}));
   const value = (v: unknown, path: string): string =>
-    swept.has(path) ? `swept (${(sweep?.[path] ?? []).map(formatValue).join(", ")})`
-    : v !== null && typeof v === "object" && !Array.isArray(v) ? `{${kv(v as Record<string, unknown>, path)}}` : formatValue(v);
-  const kv = (o: Record<string, unknown> | undefined, prefix: string): string => Object.entries(o ?? {}).map(([k, v]) => `${k} ${value(v, `${prefix}.${k}`)}`).join(", ");
-  return [data === undefined ? "" : `data: ${kv(data, "data")}`, train === undefined ? "" : `train: ${kv(train, "train")}`, seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`]
+    swept.has(path)
+      ? `swept (${(sweep?.[path] ?? []).map(formatValue).join(", ")})`
+      : v !== null && typeof v === "object" && !Array.isArray(v)
+        ? `{${kv(v as Record<string, unknown>, path)}}`
+        : formatValue(v);
+  const kv = (o: Record<string, unknown> | undefined, prefix: string): string =>
+    Object.entries(o ?? {})
+      .map(([k, v]) => `${k} ${value(v, `${prefix}.${k}`)}`)
+      .join(", ");
+  return [
+    data === undefined ? "" : `data: ${kv(data, "data")}`,
+    train === undefined ? "" : `train: ${kv(train, "train")}`,
+    seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`,
+  ]
     .filter((x) => x !== "")
     .join(" · ");
 }
@@ -245,7 +372,10 @@ function inBothViews(build: (view: RunView) => Section | null): Section | null {
   const tag = (section: Section | null, view: PageView, lead: string): Block[] =>
     section === null
       ? [{ html: `<p class="muted">${lead}nothing to show.</p>`, view }]
-      : [...(section.intro === undefined ? [] : [{ html: `<p class="muted">${lead}${section.intro}</p>`, view }]), ...section.blocks.map((b) => ({ ...b, view }))];
+      : [
+          ...(section.intro === undefined ? [] : [{ html: `<p class="muted">${lead}${section.intro}</p>`, view }]),
+          ...section.blocks.map((b) => ({ ...b, view })),
+        ];
   return {
     id: base.id,
     title: base.title,
@@ -265,10 +395,14 @@ const databaseText = (database: string | undefined) => (database === undefined ?
 /** The experiment's report: one self-contained HTML page that opens from disk with no network. */
 export async function renderExperimentReport(results: ExperimentResults, options: ReportOptions = {}): Promise<string> {
   const { experiment, runs } = results;
-  const counts = ["completed", "failed", "interrupted", "running", "queued"].map((s) => [s, runs.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const counts = ["completed", "failed", "interrupted", "running", "queued"]
+    .map((s) => [s, runs.filter((r) => r.status === s).length] as const)
+    .filter(([, n]) => n > 0);
   const setup = setupText(experiment.spec);
   const twoViews = runs.some((r) => scored(r) && r.didNotLearn);
-  const switcher = twoViews ? viewSwitch({ all: "every completed run (learned or not)", learned: `${CONDITIONAL_LABEL} (only the runs that learned)` }) : "";
+  const switcher = twoViews
+    ? viewSwitch({ all: "every completed run (learned or not)", learned: `${CONDITIONAL_LABEL} (only the runs that learned)` })
+    : "";
   const header = `<p class="muted"><a href="index.html">← all experiments</a></p>
 <h1>${e(experiment.name)}</h1>
 <p>${e(experiment.description)}</p>
@@ -309,24 +443,44 @@ export interface IndexEntry {
 }
 
 export function indexEntry(results: ExperimentResults, href: string): IndexEntry {
-  const finished = results.runs.map((r) => r.finishedAt).filter((t): t is string => t !== null).sort();
+  const finished = results.runs
+    .map((r) => r.finishedAt)
+    .filter((t): t is string => t !== null)
+    .sort();
   return {
-    name: results.experiment.name, description: results.experiment.description, headline: experimentHeadline(results), href, runs: results.runs.length,
-    didNotLearn: results.runs.filter((r) => r.didNotLearn).length, completed: results.runs.filter((r) => r.status === "completed").length,
-    failed: results.runs.filter((r) => r.status === "failed").length, lastRunAt: finished.at(-1) ?? null,
+    name: results.experiment.name,
+    description: results.experiment.description,
+    headline: experimentHeadline(results),
+    href,
+    runs: results.runs.length,
+    didNotLearn: results.runs.filter((r) => r.didNotLearn).length,
+    completed: results.runs.filter((r) => r.status === "completed").length,
+    failed: results.runs.filter((r) => r.status === "failed").length,
+    lastRunAt: finished.at(-1) ?? null,
   };
 }
 
 /** reports/index.html: every experiment with its headline, run counts, last run's date and a link. */
 export async function renderIndex(entries: IndexEntry[], options: Pick<ReportOptions, "database"> = {}): Promise<string> {
   const counts = (x: IndexEntry) =>
-    [`${x.runs} runs`, `${x.completed} completed`, x.failed > 0 ? `${x.failed} failed` : "", `${x.didNotLearn} did not learn`, x.lastRunAt === null ? "" : `last run ${x.lastRunAt.slice(0, 10)}`]
+    [
+      `${x.runs} runs`,
+      `${x.completed} completed`,
+      x.failed > 0 ? `${x.failed} failed` : "",
+      `${x.didNotLearn} did not learn`,
+      x.lastRunAt === null ? "" : `last run ${x.lastRunAt.slice(0, 10)}`,
+    ]
       .filter((p) => p !== "")
       .join(", ");
   const items = entries
-    .map((x) => `<li><h3><a href="${e(x.href)}">${e(x.name)}</a> <span class="muted">(${e(counts(x))})</span></h3><p>${e(x.description)}</p><p class="lead">${e(x.headline)}</p></li>`)
+    .map(
+      (x) =>
+        `<li><h3><a href="${e(x.href)}">${e(x.name)}</a> <span class="muted">(${e(counts(x))})</span></h3><p>${e(x.description)}</p><p class="lead">${e(x.headline)}</p></li>`,
+    )
     .join("\n");
-  return renderPage("tsa-lab reports", `<h1>tsa-lab reports</h1><p class="muted">Where does attention beat the baselines? One report per experiment${databaseText(options.database)}.</p>`, [
-    { id: "experiments", title: "Experiments", blocks: [{ html: `<ul style="list-style:none;padding:0">${items}</ul>` }] },
-  ]);
+  return renderPage(
+    "tsa-lab reports",
+    `<h1>tsa-lab reports</h1><p class="muted">Where does attention beat the baselines? One report per experiment${databaseText(options.database)}.</p>`,
+    [{ id: "experiments", title: "Experiments", blocks: [{ html: `<ul style="list-style:none;padding:0">${items}</ul>` }] }],
+  );
 }

@@ -46,11 +46,17 @@ export function formatValue(value: unknown): string {
 
 /** A sweep point on one line, `length=0.02–0.05 noise=0.1` (axis sections dropped unless `fullKeys`); "" without a sweep. */
 export function formatPoint(point: Record<string, unknown>, options: { fullKeys?: boolean } = {}): string {
-  return Object.entries(point).map(([k, v]) => `${options.fullKeys ? k : axisLabel(k)}=${formatValue(v)}`).join(" ");
+  return Object.entries(point)
+    .map(([k, v]) => `${options.fullKeys ? k : axisLabel(k)}=${formatValue(v)}`)
+    .join(" ");
 }
 
 export function pointKey(point: Record<string, unknown>): string {
-  return JSON.stringify(Object.keys(point).sort().map((k) => [k, point[k]]));
+  return JSON.stringify(
+    Object.keys(point)
+      .sort()
+      .map((k) => [k, point[k]]),
+  );
 }
 
 export function pointLabel(point: Record<string, unknown>, axes: readonly string[]): string {

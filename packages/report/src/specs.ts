@@ -1,7 +1,20 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { attentionAdvantage, summarize, type CriticalDifference } from "./analysis.js";
-import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, axesOf, axisLabel, formatValue, modelsOf, pointKey, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
+import {
+  ATTENTION_MODEL,
+  CONDITIONAL_LABEL,
+  METRICS,
+  axesOf,
+  axisLabel,
+  formatValue,
+  modelsOf,
+  pointKey,
+  scored,
+  sweepPoints,
+  type MetricName,
+  type RunView,
+} from "./results.js";
 
 /** Vega-Lite specs, one typed function per chart: results in, a spec with its data inlined out. */
 
@@ -22,7 +35,13 @@ const AXIS_TITLES: Record<string, string> = {
 };
 export const axisTitle = (axis: string) => AXIS_TITLES[axis] ?? axisLabel(axis);
 
-const modelColor = (models: string[]) => ({ field: "model", type: "nominal" as const, title: "model", scale: { domain: models }, legend: { symbolOpacity: 1 } });
+const modelColor = (models: string[]) => ({
+  field: "model",
+  type: "nominal" as const,
+  title: "model",
+  scale: { domain: models },
+  legend: { symbolOpacity: 1 },
+});
 /** Metrics live in [0, 1]: an interval from two or three seeds can reach past that, so the band stops there. */
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
@@ -34,7 +53,9 @@ function order(results: ExperimentResults, axis: string, value: unknown): number
 
 /** `length 0.1–0.25, location 0–0.3`: a point in the words of its axes, empty without a sweep. */
 export function pointText(point: Record<string, unknown>): string {
-  return Object.entries(point).map(([k, v]) => `${axisLabel(k)} ${formatValue(v)}`).join(", ");
+  return Object.entries(point)
+    .map(([k, v]) => `${axisLabel(k)} ${formatValue(v)}`)
+    .join(", ");
 }
 
 /** ` (conditional on learning)` after a title in the conditional view. */
@@ -43,7 +64,8 @@ const viewSuffix = (view: RunView) => (view.learnedOnly === true ? ` (${CONDITIO
 /** Where in the file's order a point lies on `axis`, and the panel it falls in (the values of the other axes). */
 function placement(results: ExperimentResults, axis: string, others: readonly string[], point: Record<string, unknown>) {
   return {
-    x: formatValue(point[axis]), order: order(results, axis, point[axis]),
+    x: formatValue(point[axis]),
+    order: order(results, axis, point[axis]),
     panel: others.map((a) => `${axisLabel(a)} ${formatValue(point[a])}`).join(", "),
     panelOrder: others.reduce((s, a) => s * 100 + order(results, a, point[a]), 0),
   };
@@ -71,20 +93,44 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
     summarize(results, metric, view)
       .filter((c) => c.n > 0)
       .map((c) => ({
-        metric: METRICS[metric], model: c.model, ...placement(results, axis, others, c.point.point),
-        mean: c.mean, lo: c.lo, hi: c.hi, bandLo: clamp01(c.lo), bandHi: clamp01(c.hi), n: c.n, learned: `${c.learned.k} of ${c.learned.n}`,
+        metric: METRICS[metric],
+        model: c.model,
+        ...placement(results, axis, others, c.point.point),
+        mean: c.mean,
+        lo: c.lo,
+        hi: c.hi,
+        bandLo: clamp01(c.lo),
+        bandHi: clamp01(c.hi),
+        n: c.n,
+        learned: `${c.learned.k} of ${c.learned.n}`,
       })),
   );
   const x = { field: "x", type: "ordinal" as const, title: axisTitle(axis), sort: { field: "order" } };
   const layer = [
-    { mark: { type: "area" as const, opacity: 0.18 }, encoding: { y: { field: "bandLo", type: "quantitative" as const, title: `test metric (mean, 95% CI over seeds)${viewSuffix(view)}`, scale: { zero: false } }, y2: { field: "bandHi" } } },
+    {
+      mark: { type: "area" as const, opacity: 0.18 },
+      encoding: {
+        y: {
+          field: "bandLo",
+          type: "quantitative" as const,
+          title: `test metric (mean, 95% CI over seeds)${viewSuffix(view)}`,
+          scale: { zero: false },
+        },
+        y2: { field: "bandHi" },
+      },
+    },
     {
       mark: { type: "line" as const, point: true },
       encoding: {
         y: { field: "mean", type: "quantitative" as const },
         tooltip: [
-          { field: "model" }, { field: "x", title: axisLabel(axis) }, { field: "mean", format: ".4f" }, { field: "lo", title: "95% CI low", format: ".4f" },
-          { field: "hi", title: "95% CI high", format: ".4f" }, { field: "n", title: "seeds counted" }, { field: "learned", title: "runs that learned" },
+          { field: "model" },
+          { field: "x", title: axisLabel(axis) },
+          { field: "mean", format: ".4f" },
+          { field: "lo", title: "95% CI low", format: ".4f" },
+          { field: "hi", title: "95% CI high", format: ".4f" },
+          { field: "n", title: "seeds counted" },
+          { field: "learned", title: "runs that learned" },
         ],
       },
     },
@@ -92,7 +138,13 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
   const common = {
     $schema: SCHEMA,
     data: { values },
-    params: [{ name: "metric", value: "F1", bind: { input: "select" as const, options: SELECTABLE_METRICS.map((m) => METRICS[m]), name: "metric " } }],
+    params: [
+      {
+        name: "metric",
+        value: "F1",
+        bind: { input: "select" as const, options: SELECTABLE_METRICS.map((m) => METRICS[m]), name: "metric " },
+      },
+    ],
     transform: [{ filter: "datum.metric === metric" }],
   };
   return alongAxis(others, { x, color: modelColor(models) }, layer, common);
@@ -108,17 +160,34 @@ export function learnedRateSpec(results: ExperimentResults, axis: string): TopLe
   const values = summarize(results, "f1")
     .filter((c) => c.learned.n > 0)
     .map((c) => ({
-      model: c.model, ...placement(results, axis, others, c.point.point),
-      rate: c.learned.rate, lo: c.learned.lo, hi: c.learned.hi, learned: `${c.learned.k} of ${c.learned.n}`,
+      model: c.model,
+      ...placement(results, axis, others, c.point.point),
+      rate: c.learned.rate,
+      lo: c.learned.lo,
+      hi: c.learned.hi,
+      learned: `${c.learned.k} of ${c.learned.n}`,
     }));
   const x = { field: "x", type: "ordinal" as const, title: axisLabel(axis), sort: { field: "order" } };
   const layer = [
-    { mark: { type: "area" as const, opacity: 0.15 }, encoding: { y: { field: "lo", type: "quantitative" as const, title: "runs that learned (share, Wilson 95% CI)", scale: { domain: [0, 1] } }, y2: { field: "hi" } } },
+    {
+      mark: { type: "area" as const, opacity: 0.15 },
+      encoding: {
+        y: { field: "lo", type: "quantitative" as const, title: "runs that learned (share, Wilson 95% CI)", scale: { domain: [0, 1] } },
+        y2: { field: "hi" },
+      },
+    },
     {
       mark: { type: "line" as const, point: true },
       encoding: {
         y: { field: "rate", type: "quantitative" as const },
-        tooltip: [{ field: "model" }, { field: "x", title: axisLabel(axis) }, { field: "learned", title: "learned" }, { field: "rate", format: ".2f" }, { field: "lo", title: "Wilson low", format: ".3f" }, { field: "hi", title: "Wilson high", format: ".3f" }],
+        tooltip: [
+          { field: "model" },
+          { field: "x", title: axisLabel(axis) },
+          { field: "learned", title: "learned" },
+          { field: "rate", format: ".2f" },
+          { field: "lo", title: "Wilson low", format: ".3f" },
+          { field: "hi", title: "Wilson high", format: ".3f" },
+        ],
       },
     },
   ];
@@ -132,11 +201,26 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
     .filter((a) => a.verdict !== "n/a")
     // A difference of two metrics lies in [-1, 1]: the drawn interval stops there (the tooltip keeps the t interval).
     .map((a) => ({
-      x: a.point.label, order: a.point.order, mean: a.mean, lo: a.lo, hi: a.hi, barLo: Math.max(-1, a.lo), barHi: Math.min(1, a.hi),
-      baseline: a.baseline, n: a.n, p: a.p, pHolm: a.pHolm, verdict: a.verdict,
+      x: a.point.label,
+      order: a.point.order,
+      mean: a.mean,
+      lo: a.lo,
+      hi: a.hi,
+      barLo: Math.max(-1, a.lo),
+      barHi: Math.min(1, a.hi),
+      baseline: a.baseline,
+      n: a.n,
+      p: a.p,
+      pHolm: a.pHolm,
+      verdict: a.verdict,
     }));
   const x = { field: "x", type: "ordinal" as const, title: axes.map(axisTitle).join(", ") || "sweep point", sort: { field: "order" } };
-  const color = { field: "verdict", type: "nominal" as const, scale: { domain: ["ahead", "tie", "behind"], range: ["#1a9850", "#888888", "#d73027"] }, title: "Holm-corrected" };
+  const color = {
+    field: "verdict",
+    type: "nominal" as const,
+    scale: { domain: ["ahead", "tie", "behind"], range: ["#1a9850", "#888888", "#d73027"] },
+    title: "Holm-corrected",
+  };
   return {
     $schema: SCHEMA,
     width: WIDTH,
@@ -145,13 +229,33 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
     encoding: { x },
     layer: [
       { mark: { type: "rule", strokeDash: [4, 4], color: "#888" }, encoding: { y: { datum: 0 } } },
-      { mark: { type: "rule", strokeWidth: 2 }, encoding: { y: { field: "barLo", type: "quantitative", title: `Δ test ${METRICS[metric]}: ${ATTENTION_MODEL} − best baseline${viewSuffix(view)}` }, y2: { field: "barHi" }, color } },
+      {
+        mark: { type: "rule", strokeWidth: 2 },
+        encoding: {
+          y: {
+            field: "barLo",
+            type: "quantitative",
+            title: `Δ test ${METRICS[metric]}: ${ATTENTION_MODEL} − best baseline${viewSuffix(view)}`,
+          },
+          y2: { field: "barHi" },
+          color,
+        },
+      },
       {
         mark: { type: "point", filled: true, size: 80 },
         encoding: {
           y: { field: "mean", type: "quantitative" },
           color,
-          tooltip: [{ field: "x", title: "point" }, { field: "baseline", title: "best baseline" }, { field: "mean", format: "+.4f" }, { field: "lo", format: "+.4f" }, { field: "hi", format: "+.4f" }, { field: "p", format: ".3g" }, { field: "pHolm", title: "p (Holm)", format: ".3g" }, { field: "n", title: "paired seeds" }],
+          tooltip: [
+            { field: "x", title: "point" },
+            { field: "baseline", title: "best baseline" },
+            { field: "mean", format: "+.4f" },
+            { field: "lo", format: "+.4f" },
+            { field: "hi", format: "+.4f" },
+            { field: "p", format: ".3g" },
+            { field: "pHolm", title: "p (Holm)", format: ".3g" },
+            { field: "n", title: "paired seeds" },
+          ],
         },
       },
     ],
@@ -162,8 +266,15 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
 export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
   const [ax, ay] = axesOf(results) as [string, string];
   const values = summarize(results, metric, view).map((c) => ({
-    model: c.model, x: formatValue(c.point.point[ax]), y: formatValue(c.point.point[ay]), xo: order(results, ax, c.point.point[ax]), yo: order(results, ay, c.point.point[ay]),
-    mean: c.n > 0 ? c.mean : null, label: c.n > 0 ? c.mean.toFixed(3) : "–", n: c.n, learned: `${c.learned.k} of ${c.learned.n}`,
+    model: c.model,
+    x: formatValue(c.point.point[ax]),
+    y: formatValue(c.point.point[ay]),
+    xo: order(results, ax, c.point.point[ax]),
+    yo: order(results, ay, c.point.point[ay]),
+    mean: c.n > 0 ? c.mean : null,
+    label: c.n > 0 ? c.mean.toFixed(3) : "–",
+    n: c.n,
+    learned: `${c.learned.k} of ${c.learned.n}`,
   }));
   const x = { field: "x", type: "ordinal" as const, title: axisTitle(ax), sort: { field: "xo" } };
   const y = { field: "y", type: "ordinal" as const, title: axisTitle(ay), sort: { field: "yo" } };
@@ -171,7 +282,14 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
     $schema: SCHEMA,
     data: { values },
     // Dark cells get white text, light cells black: the midpoint of the colour range decides.
-    transform: [{ joinaggregate: [{ op: "min", field: "mean", as: "low" }, { op: "max", field: "mean", as: "high" }] }],
+    transform: [
+      {
+        joinaggregate: [
+          { op: "min", field: "mean", as: "low" },
+          { op: "max", field: "mean", as: "high" },
+        ],
+      },
+    ],
     facet: { column: { field: "model", type: "nominal", sort: modelsOf(results), title: null } },
     spec: {
       width: 150,
@@ -180,11 +298,36 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
         {
           mark: "rect",
           encoding: {
-            x, y, color: { field: "mean", type: "quantitative", title: `mean test ${METRICS[metric]}${viewSuffix(view)}`, scale: { scheme: "viridis" } },
-            tooltip: [{ field: "model" }, { field: "x", title: axisTitle(ax) }, { field: "y", title: axisTitle(ay) }, { field: "mean", format: ".4f" }, { field: "n", title: "seeds counted" }, { field: "learned", title: "runs that learned" }],
+            x,
+            y,
+            color: {
+              field: "mean",
+              type: "quantitative",
+              title: `mean test ${METRICS[metric]}${viewSuffix(view)}`,
+              scale: { scheme: "viridis" },
+            },
+            tooltip: [
+              { field: "model" },
+              { field: "x", title: axisTitle(ax) },
+              { field: "y", title: axisTitle(ay) },
+              { field: "mean", format: ".4f" },
+              { field: "n", title: "seeds counted" },
+              { field: "learned", title: "runs that learned" },
+            ],
           },
         },
-        { mark: { type: "text", fontSize: 10 }, encoding: { x, y, text: { field: "label" }, color: { condition: { test: "isValid(datum.mean) && datum.mean <= (datum.low + datum.high) / 2", value: "white" }, value: "black" } } },
+        {
+          mark: { type: "text", fontSize: 10 },
+          encoding: {
+            x,
+            y,
+            text: { field: "label" },
+            color: {
+              condition: { test: "isValid(datum.mean) && datum.mean <= (datum.low + datum.high) / 2", value: "white" },
+              value: "black",
+            },
+          },
+        },
       ],
     },
   } as TopLevelSpec;
@@ -195,8 +338,14 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
   const [ax, ay] = axesOf(results) as [string, string];
   const mark = { ahead: " ▲", behind: " ▼", tie: "", "n/a": "" };
   const values = attentionAdvantage(results, metric, view).map((a) => ({
-    x: formatValue(a.point.point[ax]), y: formatValue(a.point.point[ay]), xo: order(results, ax, a.point.point[ax]), yo: order(results, ay, a.point.point[ay]),
-    mean: a.verdict === "n/a" ? null : a.mean, verdict: a.verdict, baseline: a.baseline ?? "–", pHolm: a.pHolm,
+    x: formatValue(a.point.point[ax]),
+    y: formatValue(a.point.point[ay]),
+    xo: order(results, ax, a.point.point[ax]),
+    yo: order(results, ay, a.point.point[ay]),
+    mean: a.verdict === "n/a" ? null : a.mean,
+    verdict: a.verdict,
+    baseline: a.baseline ?? "–",
+    pHolm: a.pHolm,
     label: a.verdict === "n/a" ? "n/a" : `${a.mean >= 0 ? "+" : ""}${a.mean.toFixed(3)}${mark[a.verdict]}`,
   }));
   const x = { field: "x", type: "ordinal" as const, title: axisTitle(ax), sort: { field: "xo" } };
@@ -211,10 +360,23 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
       {
         mark: { type: "rect", strokeWidth: 3 },
         encoding: {
-          x, y,
-          color: { field: "mean", type: "quantitative", title: `Δ ${METRICS[metric]}${viewSuffix(view)}`, scale: { scheme: "redblue", domainMid: 0 } },
+          x,
+          y,
+          color: {
+            field: "mean",
+            type: "quantitative",
+            title: `Δ ${METRICS[metric]}${viewSuffix(view)}`,
+            scale: { scheme: "redblue", domainMid: 0 },
+          },
           stroke: { condition: { test: clear, value: "#111" }, value: null },
-          tooltip: [{ field: "x", title: axisTitle(ax) }, { field: "y", title: axisTitle(ay) }, { field: "baseline", title: "best baseline" }, { field: "mean", format: "+.4f" }, { field: "pHolm", title: "p (Holm)", format: ".3g" }, { field: "verdict" }],
+          tooltip: [
+            { field: "x", title: axisTitle(ax) },
+            { field: "y", title: axisTitle(ay) },
+            { field: "baseline", title: "best baseline" },
+            { field: "mean", format: "+.4f" },
+            { field: "pHolm", title: "p (Holm)", format: ".3g" },
+            { field: "verdict" },
+          ],
         },
       },
       { mark: { type: "text", fontSize: 10 }, encoding: { x, y, text: { field: "label" } } },
@@ -229,34 +391,72 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
 export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
   const points = sweepPoints(results);
   const labelOf = new Map(points.map((p) => [p.key, p.label]));
-  const values = results.runs.filter((r) => r.status === "completed").flatMap((r) =>
-    r.epochs.flatMap((e) =>
-      (["train", "validation"] as const).map((split) => ({
-        model: r.model, point: labelOf.get(pointKey(r.point)) ?? "", seed: r.seed, epoch: e.epoch, split,
-        loss: split === "train" ? e.trainLoss : e.valLoss, run: r.didNotLearn ? "did not learn" : "learned", best: r.bestEpoch,
-      })),
-    ),
-  );
+  const values = results.runs
+    .filter((r) => r.status === "completed")
+    .flatMap((r) =>
+      r.epochs.flatMap((e) =>
+        (["train", "validation"] as const).map((split) => ({
+          model: r.model,
+          point: labelOf.get(pointKey(r.point)) ?? "",
+          seed: r.seed,
+          epoch: e.epoch,
+          split,
+          loss: split === "train" ? e.trainLoss : e.valLoss,
+          run: r.didNotLearn ? "did not learn" : "learned",
+          best: r.bestEpoch,
+        })),
+      ),
+    );
   return {
     $schema: SCHEMA,
     data: { values },
-    params: [{ name: "at", value: points[0]?.label ?? "", bind: { input: "select", options: points.map((p) => p.label), name: "sweep point " } }],
+    params: [
+      { name: "at", value: points[0]?.label ?? "", bind: { input: "select", options: points.map((p) => p.label), name: "sweep point " } },
+    ],
     transform: [{ filter: "datum.point === at" }],
     facet: { column: { field: "model", type: "nominal", title: null, sort: modelsOf(results) } },
     spec: {
       width: 190,
       height: 190,
       layer: [
-        { transform: [{ aggregate: [{ op: "count", as: "rows" }], groupby: ["model"] }], mark: { type: "rule", color: "#999", strokeDash: [2, 2] }, encoding: { y: { datum: Math.LN2 } } },
+        {
+          transform: [{ aggregate: [{ op: "count", as: "rows" }], groupby: ["model"] }],
+          mark: { type: "rule", color: "#999", strokeDash: [2, 2] },
+          encoding: { y: { datum: Math.LN2 } },
+        },
         {
           mark: { type: "line", strokeWidth: 1.5 },
           encoding: {
             x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
             y: { field: "loss", type: "quantitative", title: "BCE loss (dotted: chance, ln 2)" },
-            color: { field: "split", type: "nominal", title: "split", scale: { domain: ["train", "validation"], range: ["#4575b4", "#f46d43"] } },
-            strokeDash: { field: "run", type: "nominal", title: "run", scale: { domain: ["learned", "did not learn"], range: [[1, 0], [5, 3]] } },
+            color: {
+              field: "split",
+              type: "nominal",
+              title: "split",
+              scale: { domain: ["train", "validation"], range: ["#4575b4", "#f46d43"] },
+            },
+            strokeDash: {
+              field: "run",
+              type: "nominal",
+              title: "run",
+              scale: {
+                domain: ["learned", "did not learn"],
+                range: [
+                  [1, 0],
+                  [5, 3],
+                ],
+              },
+            },
             detail: { field: "seed" },
-            tooltip: [{ field: "model" }, { field: "seed" }, { field: "split" }, { field: "epoch" }, { field: "loss", format: ".4f" }, { field: "best", title: "best epoch" }, { field: "run" }],
+            tooltip: [
+              { field: "model" },
+              { field: "seed" },
+              { field: "split" },
+              { field: "epoch" },
+              { field: "loss", format: ".4f" },
+              { field: "best", title: "best epoch" },
+              { field: "run" },
+            ],
           },
         },
       ],
@@ -285,9 +485,15 @@ export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec |
       const sample = r.attention.find((s) => s.label === label);
       if (sample === undefined) return [];
       return sample.signal.map((v, t) => ({
-        run: option(r), kind: label === 1 ? "anomalous" : "normal", series: sample.seriesIndex, t, signal: v, attention: sample.weights[t] ?? null,
+        run: option(r),
+        kind: label === 1 ? "anomalous" : "normal",
+        series: sample.seriesIndex,
+        t,
+        signal: v,
+        attention: sample.weights[t] ?? null,
         // The window is [start, end) in steps: shaded from the first flat step to the last.
-        windowStart: sample.window?.[0] ?? null, windowEnd: sample.window === null ? null : sample.window[1] - 1,
+        windowStart: sample.window?.[0] ?? null,
+        windowEnd: sample.window === null ? null : sample.window[1] - 1,
       }));
     }),
   );
@@ -297,9 +503,31 @@ export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec |
     height: 170,
     transform: [{ filter: `datum.run === run && datum.kind === '${kind}'` }],
     layer: [
-      { transform: [{ filter: "datum.t === 0 && isValid(datum.windowStart)" }], mark: { type: "rect", color: "#fdae61", opacity: 0.35 }, encoding: { x: { field: "windowStart", type: "quantitative" }, x2: { field: "windowEnd" } } },
-      { mark: { type: "line", color: "#4575b4" }, encoding: { x: { field: "t", type: "quantitative", title: "time step", scale: { nice: false } }, y: { field: "signal", type: "quantitative", title: "signal" }, tooltip: [{ field: "series", title: "test series" }, { field: "t" }, { field: "signal", format: ".3f" }, { field: "attention", format: ".4f" }] } },
-      { mark: { type: "line", color: "#d73027" }, encoding: { x: { field: "t", type: "quantitative" }, y: { field: "attention", type: "quantitative", title: "attention weight α", axis: { titleColor: "#d73027" } } } },
+      {
+        transform: [{ filter: "datum.t === 0 && isValid(datum.windowStart)" }],
+        mark: { type: "rect", color: "#fdae61", opacity: 0.35 },
+        encoding: { x: { field: "windowStart", type: "quantitative" }, x2: { field: "windowEnd" } },
+      },
+      {
+        mark: { type: "line", color: "#4575b4" },
+        encoding: {
+          x: { field: "t", type: "quantitative", title: "time step", scale: { nice: false } },
+          y: { field: "signal", type: "quantitative", title: "signal" },
+          tooltip: [
+            { field: "series", title: "test series" },
+            { field: "t" },
+            { field: "signal", format: ".3f" },
+            { field: "attention", format: ".4f" },
+          ],
+        },
+      },
+      {
+        mark: { type: "line", color: "#d73027" },
+        encoding: {
+          x: { field: "t", type: "quantitative" },
+          y: { field: "attention", type: "quantitative", title: "attention weight α", axis: { titleColor: "#d73027" } },
+        },
+      },
     ],
     resolve: { scale: { y: "independent" } },
   });
@@ -321,10 +549,20 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
     return [
       { measure: "attention mass inside the window", values: here.map((r) => r.test!.attentionMassInWindow!) },
       { measure: "anomalous series whose attention peaks inside it", values: here.map((r) => r.test!.attentionPeakInWindow!) },
-    ].filter((m) => m.values.length > 0).map((m) => {
-      const mean = m.values.reduce((a, b) => a + b, 0) / m.values.length;
-      return { x: p.label, order: p.order, measure: m.measure, mean, min: Math.min(...m.values), max: Math.max(...m.values), n: m.values.length };
-    });
+    ]
+      .filter((m) => m.values.length > 0)
+      .map((m) => {
+        const mean = m.values.reduce((a, b) => a + b, 0) / m.values.length;
+        return {
+          x: p.label,
+          order: p.order,
+          measure: m.measure,
+          mean,
+          min: Math.min(...m.values),
+          max: Math.max(...m.values),
+          n: m.values.length,
+        };
+      });
   });
   const x = { field: "x", type: "ordinal" as const, title: axesOf(results).map(axisLabel).join(", ") || "point", sort: { field: "order" } };
   return {
@@ -332,10 +570,32 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
     width: WIDTH,
     height: 200,
     data: { values },
-    encoding: { x, color: { field: "measure", type: "nominal", title: null, legend: { orient: "bottom", direction: "vertical", labelLimit: 0 } } },
+    encoding: {
+      x,
+      color: { field: "measure", type: "nominal", title: null, legend: { orient: "bottom", direction: "vertical", labelLimit: 0 } },
+    },
     layer: [
-      { mark: { type: "rule" }, encoding: { y: { field: "min", type: "quantitative", title: "share (test set; bar: range over seeds)", scale: { domain: [0, 1] } }, y2: { field: "max" } } },
-      { mark: { type: "line", point: true }, encoding: { y: { field: "mean", type: "quantitative" }, tooltip: [{ field: "x", title: "point" }, { field: "measure" }, { field: "mean", format: ".3f" }, { field: "min", format: ".3f" }, { field: "max", format: ".3f" }, { field: "n", title: "seeds" }] } },
+      {
+        mark: { type: "rule" },
+        encoding: {
+          y: { field: "min", type: "quantitative", title: "share (test set; bar: range over seeds)", scale: { domain: [0, 1] } },
+          y2: { field: "max" },
+        },
+      },
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          y: { field: "mean", type: "quantitative" },
+          tooltip: [
+            { field: "x", title: "point" },
+            { field: "measure" },
+            { field: "mean", format: ".3f" },
+            { field: "min", format: ".3f" },
+            { field: "max", format: ".3f" },
+            { field: "n", title: "seeds" },
+          ],
+        },
+      },
     ],
   } as TopLevelSpec;
 }
@@ -355,14 +615,35 @@ export function criticalDifferenceSpec(cd: CriticalDifference): TopLevelSpec {
   const models = order.map((i, pos) => {
     const onRight = pos < right;
     const row = labelBase + 0.8 * (onRight ? pos : k - 1 - pos);
-    return { model: cd.models[i]!, text: `${cd.models[i]!} (${cd.averageRanks[i]!.toFixed(2)})`, rank: cd.averageRanks[i]!, top: 0, y: -row, edge: onRight ? 1 - pad : k + pad, align: onRight ? "left" : "right" };
+    return {
+      model: cd.models[i]!,
+      text: `${cd.models[i]!} (${cd.averageRanks[i]!.toFixed(2)})`,
+      rank: cd.averageRanks[i]!,
+      top: 0,
+      y: -row,
+      edge: onRight ? 1 - pad : k + pad,
+      align: onRight ? "left" : "right",
+    };
   });
   const bars = cd.cliques.map((group, c) => ({
-    from: Math.min(...group.map((i) => cd.averageRanks[i]!)) - 0.04, to: Math.max(...group.map((i) => cd.averageRanks[i]!)) + 0.04, y: -barRow(c),
+    from: Math.min(...group.map((i) => cd.averageRanks[i]!)) - 0.04,
+    to: Math.max(...group.map((i) => cd.averageRanks[i]!)) + 0.04,
+    y: -barRow(c),
     models: group.map((i) => cd.models[i]!).join(", "),
   }));
   const bottom = labelBase + 0.8 * Math.max(right, k - right);
-  const x = { field: "rank", type: "quantitative" as const, scale: { domain: [1 - pad, k + pad], reverse: true }, axis: { orient: "top" as const, values: Array.from({ length: k }, (_, i) => i + 1), title: "average rank (1 = best)", domain: false, grid: false } };
+  const x = {
+    field: "rank",
+    type: "quantitative" as const,
+    scale: { domain: [1 - pad, k + pad], reverse: true },
+    axis: {
+      orient: "top" as const,
+      values: Array.from({ length: k }, (_, i) => i + 1),
+      title: "average rank (1 = best)",
+      domain: false,
+      grid: false,
+    },
+  };
   const y = { type: "quantitative" as const, axis: null, scale: { domain: [-bottom - 0.2, 0.1] } };
   const textLayer = (align: "left" | "right") => ({
     data: { values: models.filter((m) => m.align === align) },
@@ -374,12 +655,25 @@ export function criticalDifferenceSpec(cd: CriticalDifference): TopLevelSpec {
     width: WIDTH,
     height: 22 * (bottom + 0.6),
     layer: [
-      { data: { values: [{ rank: 1, to: k }] }, mark: { type: "rule", color: "#333" }, encoding: { x, x2: { field: "to" }, y: { ...y, datum: 0 } } },
+      {
+        data: { values: [{ rank: 1, to: k }] },
+        mark: { type: "rule", color: "#333" },
+        encoding: { x, x2: { field: "to" }, y: { ...y, datum: 0 } },
+      },
       { data: { values: models }, mark: { type: "rule", color: "#555" }, encoding: { x, y: { ...y, field: "top" }, y2: { field: "y" } } },
       { data: { values: models }, mark: { type: "rule", color: "#555" }, encoding: { x, x2: { field: "edge" }, y: { ...y, field: "y" } } },
       textLayer("left"),
       textLayer("right"),
-      { data: { values: bars }, mark: { type: "rule", strokeWidth: 4, color: "#222" }, encoding: { x: { field: "from", type: "quantitative" }, x2: { field: "to" }, y: { ...y, field: "y" }, tooltip: [{ field: "models", title: "not significantly different" }] } },
+      {
+        data: { values: bars },
+        mark: { type: "rule", strokeWidth: 4, color: "#222" },
+        encoding: {
+          x: { field: "from", type: "quantitative" },
+          x2: { field: "to" },
+          y: { ...y, field: "y" },
+          tooltip: [{ field: "models", title: "not significantly different" }],
+        },
+      },
     ],
   } as TopLevelSpec;
 }

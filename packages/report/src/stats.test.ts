@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { friedman, holm, mean, minimumDetectableDifference, pairedDifference, pairsNeeded, ranks, std, tInterval, verdict, wilcoxonSignedRank, wilson } from "./stats.js";
+import {
+  friedman,
+  holm,
+  mean,
+  minimumDetectableDifference,
+  pairedDifference,
+  pairsNeeded,
+  ranks,
+  std,
+  tInterval,
+  verdict,
+  wilcoxonSignedRank,
+  wilson,
+} from "./stats.js";
 
 describe("statistics against hand-computed values", () => {
   it("mean, sample std and the 95% t interval", () => {
@@ -82,16 +95,29 @@ describe("statistics against hand-computed values", () => {
   it("Friedman with ties in a block: corrected statistic", () => {
     // Ranks (1.5, 1.5, 3), (1, 2, 3), (3, 2, 1): sums 5.5, 5.5, 7; uncorrected chi2 = 12/(3*3*4) * (5.5^2 + 5.5^2 + 7^2) - 3*3*4 = 0.5;
     // tie correction 1 - (2^3 - 2) / (3 * (3^3 - 3)) = 11/12 → chi2 = 6/11, df 2 → p = exp(-3/11) = 0.761300.
-    const r = friedman([[0.9, 0.9, 0.5], [0.8, 0.7, 0.6], [0.6, 0.7, 0.8]]);
+    const r = friedman([
+      [0.9, 0.9, 0.5],
+      [0.8, 0.7, 0.6],
+      [0.6, 0.7, 0.8],
+    ]);
     expect(r.averageRanks.map((x) => Number(x.toFixed(6)))).toEqual([1.833333, 1.833333, 2.333333]);
     expect(r.statistic).toBeCloseTo(6 / 11, 12);
     expect(r.p).toBeCloseTo(0.7613, 4);
-    expect(friedman([[1, 1], [2, 2]])).toMatchObject({ statistic: 0, p: 1 });
+    expect(
+      friedman([
+        [1, 1],
+        [2, 2],
+      ]),
+    ).toMatchObject({ statistic: 0, p: 1 });
   });
 
   it("Friedman: average ranks and statistic", () => {
     // Three blocks, model A always best, C always worst: ranks 1, 2, 3; chi2 = 12*3/(3*4)*(1+4+9 - 3*16/4) = 6.
-    const r = friedman([[0.9, 0.8, 0.7], [0.95, 0.9, 0.6], [0.8, 0.7, 0.65]]);
+    const r = friedman([
+      [0.9, 0.8, 0.7],
+      [0.95, 0.9, 0.6],
+      [0.8, 0.7, 0.65],
+    ]);
     expect(r.averageRanks).toEqual([1, 2, 3]);
     expect(r.statistic).toBeCloseTo(6, 12);
     expect(r.p).toBeCloseTo(Math.exp(-3), 8);

@@ -47,7 +47,10 @@ export function pairedDifference(a: readonly number[], b: readonly number[], lev
 
 /** Holm's step-down adjustment of p-values for multiple comparisons; NaN stays NaN. */
 export function holm(pValues: readonly number[]): number[] {
-  const indexed = pValues.map((p, i) => ({ p, i })).filter((x) => !Number.isNaN(x.p)).sort((a, b) => a.p - b.p);
+  const indexed = pValues
+    .map((p, i) => ({ p, i }))
+    .filter((x) => !Number.isNaN(x.p))
+    .sort((a, b) => a.p - b.p);
   const m = indexed.length;
   const adjusted = pValues.map(() => Number.NaN);
   let running = 0;
@@ -71,7 +74,7 @@ export function verdict(meanDifference: number, adjustedP: number, alpha = 0.05)
 export function ranks(values: readonly number[], descending = true): number[] {
   const order = values.map((v, i) => ({ v, i })).sort((a, b) => (descending ? b.v - a.v : a.v - b.v));
   const out = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end < order.length && order[end]!.v === order[start]!.v) end++;
     for (let k = start; k < end; k++) out[order[k]!.i] = (start + 1 + end) / 2;

@@ -15,17 +15,49 @@ interface Outcome {
 function metrics(o: Outcome): ClassificationMetrics {
   const { tn, fp, fn, tp } = o.confusion ?? { tn: 40, fp: 10, fn: 10, tp: 40 };
   return {
-    n: tn + fp + fn + tp, accuracy: o.accuracy ?? o.f1, precision: o.f1, recall: o.f1, f1: o.f1, rocAuc: o.f1,
-    rocAucThresholded: o.rocAucThresholded ?? o.f1, tp, fp, tn, fn, attentionMassInWindow: null, attentionPeakInWindow: null,
+    n: tn + fp + fn + tp,
+    accuracy: o.accuracy ?? o.f1,
+    precision: o.f1,
+    recall: o.f1,
+    f1: o.f1,
+    rocAuc: o.f1,
+    rocAucThresholded: o.rocAucThresholded ?? o.f1,
+    tp,
+    fp,
+    tn,
+    fn,
+    attentionMassInWindow: null,
+    attentionPeakInWindow: null,
   };
 }
 
 function run(experiment: string, model: string, point: Record<string, unknown>, seed: number, o: Outcome): RunResult {
   return {
-    id: `${model}-${JSON.stringify(point)}-${seed}`, experiment, model, seed, point, status: "completed", error: null, failedEpoch: null,
-    config: { data: { ...point }, train: { epochs: 2 } }, backend: "wasm", kernels: "native", gitCommit: null, versions: {},
-    startedAt: null, finishedAt: null, durationMs: 1000, trainDurationMs: 900, epochsRun: 2, bestEpoch: 2, stoppedEarly: false,
-    didNotLearn: o.didNotLearn ?? false, test: metrics(o), val: metrics(o), epochs: [], attention: [],
+    id: `${model}-${JSON.stringify(point)}-${seed}`,
+    experiment,
+    model,
+    seed,
+    point,
+    status: "completed",
+    error: null,
+    failedEpoch: null,
+    config: { data: { ...point }, train: { epochs: 2 } },
+    backend: "wasm",
+    kernels: "native",
+    gitCommit: null,
+    versions: {},
+    startedAt: null,
+    finishedAt: null,
+    durationMs: 1000,
+    trainDurationMs: 900,
+    epochsRun: 2,
+    bestEpoch: 2,
+    stoppedEarly: false,
+    didNotLearn: o.didNotLearn ?? false,
+    test: metrics(o),
+    val: metrics(o),
+    epochs: [],
+    attention: [],
   };
 }
 
@@ -45,18 +77,36 @@ function results(name: string, sweep: Record<string, unknown[]>, runs: RunResult
  * Conditional on learning my_model has no result at 0.4–0.6 (–, 0/2 learned), the row is left out of rank and wins:
  * ffn 3, 3 → 3.00; cnn 2, 1.5 → 1.75; my_model 1, 1.5 → 1.25; wins ffn 0, cnn 1, my_model 2.
  */
-const LENGTHS = [[0.1, 0.2], [0.2, 0.4], [0.4, 0.6]];
+const LENGTHS = [
+  [0.1, 0.2],
+  [0.2, 0.4],
+  [0.4, 0.6],
+];
 const F1: Record<string, number[][]> = {
-  ffn: [[0.6, 0.62], [0.7, 0.7], [0.5, 0.7]],
-  cnn: [[0.8, 0.82], [0.8, 0.8], [0.65, 0.75]],
-  my_model: [[0.9, 0.92], [0.8, 0.8], [0.6, 0.6]],
+  ffn: [
+    [0.6, 0.62],
+    [0.7, 0.7],
+    [0.5, 0.7],
+  ],
+  cnn: [
+    [0.8, 0.82],
+    [0.8, 0.8],
+    [0.65, 0.75],
+  ],
+  my_model: [
+    [0.9, 0.92],
+    [0.8, 0.8],
+    [0.6, 0.6],
+  ],
 };
 const sweep = results(
   "len_sweep",
   { "data.length": LENGTHS },
   LENGTHS.flatMap((length, p) =>
     Object.entries(F1).flatMap(([model, byPoint]) =>
-      [1, 2].map((seed, s) => run("len_sweep", model, { "data.length": length }, seed, { f1: byPoint[p]![s]!, didNotLearn: model === "my_model" && p === 2 })),
+      [1, 2].map((seed, s) =>
+        run("len_sweep", model, { "data.length": length }, seed, { f1: byPoint[p]![s]!, didNotLearn: model === "my_model" && p === 2 }),
+      ),
     ),
   ),
 );
@@ -73,7 +123,11 @@ describe("buildMetricTable over a sweep", () => {
       ["0.6000 ± 0.1414", "0.7000 ± 0.0707", "0.6000 ± 0.0000 (0/2 learned)"],
     ]);
     expect(table!.rows[2]!.cells[1]!.std).toBeCloseTo(Math.sqrt(0.005), 12);
-    expect(table!.rows[2]!.cells.map((c) => c.learned)).toEqual([{ k: 2, n: 2 }, { k: 2, n: 2 }, { k: 0, n: 2 }]);
+    expect(table!.rows[2]!.cells.map((c) => c.learned)).toEqual([
+      { k: 2, n: 2 },
+      { k: 2, n: 2 },
+      { k: 0, n: 2 },
+    ]);
   });
 
   it("bolds the best of each row, underlines the second, and a tie for best shares bold", () => {
@@ -96,19 +150,27 @@ describe("buildMetricTable over a sweep", () => {
       { label: "average rank", cells: ["2.83", "1.50", "1.67"], values: [8.5 / 3, 1.5, 5 / 3] },
       { label: "wins", cells: ["0", "2", "2"], values: [0, 2, 2] },
     ]);
-    expect(table!.notes).toContain("every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did");
+    expect(table!.notes).toContain(
+      "every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did",
+    );
   });
 
   it("conditional on learning (--learned-only): runs that did not learn left out, and the title says so", () => {
     const [conditional] = buildMetricTable(sweep, { metrics: ["f1"], markSignificant: true, learnedOnly: true });
     expect(conditional!.title).toBe("len_sweep: test F1 (conditional on learning)");
     expect(conditional!.rows[2]!.cells.map((c) => c.text)).toEqual(["0.6000 ± 0.1414", "0.7000 ± 0.0707", "– (0/2 learned)"]);
-    expect(conditional!.rows.map((r) => r.cells.map((c) => (c.bold ? "B" : c.underline ? "U" : ".")).join(""))).toEqual([".UB", "UBB", "UB."]);
+    expect(conditional!.rows.map((r) => r.cells.map((c) => (c.bold ? "B" : c.underline ? "U" : ".")).join(""))).toEqual([
+      ".UB",
+      "UBB",
+      "UB.",
+    ]);
     expect(conditional!.footer).toEqual([
       { label: "average rank", cells: ["3.00", "1.75", "1.25"], values: [3, 1.75, 1.25] },
       { label: "wins", cells: ["0", "1", "2"], values: [0, 1, 2] },
     ]);
-    expect(conditional!.notes).toContain("conditional on learning: 2 completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did");
+    expect(conditional!.notes).toContain(
+      "conditional on learning: 2 completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did",
+    );
     expect(conditional!.notes).toContain("average rank and wins over the 2 row(s) where every model has a result");
   });
 
@@ -137,9 +199,13 @@ describe("renderers", () => {
     expect(lines.slice(0, 3)).toEqual(["\\begin{table}[ht]", "\\centering", "\\caption{len\\_sweep: test F1}"]);
     expect(lines.at(-1)).toBe("\\end{table}");
     expect(lines.slice(3, 7)).toEqual(["\\begin{tabular}{lrrr}", "\\toprule", "point & ffn & cnn & my\\_model \\\\", "\\midrule"]);
-    expect(lines).toContain("0.1--0.2 & $0.6100 \\pm 0.0141$ & \\underline{$0.8100 \\pm 0.0141$} & $\\mathbf{0.9100 \\pm 0.0141}$$^{*}$ \\\\");
+    expect(lines).toContain(
+      "0.1--0.2 & $0.6100 \\pm 0.0141$ & \\underline{$0.8100 \\pm 0.0141$} & $\\mathbf{0.9100 \\pm 0.0141}$$^{*}$ \\\\",
+    );
     // The learned count stays outside the math.
-    expect(lines).toContain("0.4--0.6 & \\underline{$0.6000 \\pm 0.1414$} & $\\mathbf{0.7000 \\pm 0.0707}$ & \\underline{$0.6000 \\pm 0.0000$ (0/2 learned)} \\\\");
+    expect(lines).toContain(
+      "0.4--0.6 & \\underline{$0.6000 \\pm 0.1414$} & $\\mathbf{0.7000 \\pm 0.0707}$ & \\underline{$0.6000 \\pm 0.0000$ (0/2 learned)} \\\\",
+    );
     const body = lines.slice(lines.indexOf("\\toprule"), lines.indexOf("\\bottomrule") + 2);
     expect(body.slice(-2)).toEqual(["\\bottomrule", "\\end{tabular}"]);
     expect(body.filter((l) => l === "\\midrule")).toHaveLength(2);
@@ -220,23 +286,41 @@ describe("buildPaperTable", () => {
     expect(table.columns).toEqual(["accuracy", "precision", "recall", "F1", "ROC AUC", "confusion [[tn, fp], [fn, tp]]"]);
     expect(table.rows[0]!.label).toBe("ffn");
     expect(table.rows[0]!.cells.map((c) => c.text)).toEqual([
-      ...Array(4).fill("0.8500 ± 0.0707"), "0.8500 ± 0.0707 [0.8400]", "[[80, 10], [6, 104]]",
+      ...Array(4).fill("0.8500 ± 0.0707"),
+      "0.8500 ± 0.0707 [0.8400]",
+      "[[80, 10], [6, 104]]",
     ]);
     expect(table.rows[1]!.cells.map((c) => c.text)).toEqual([
-      ...Array(4).fill("0.9600 ± 0.0141"), "0.9600 ± 0.0141 [0.9500]", "[[80, 10], [6, 104]]",
+      ...Array(4).fill("0.9600 ± 0.0141"),
+      "0.9600 ± 0.0141 [0.9500]",
+      "[[80, 10], [6, 104]]",
     ]);
     expect(table.rows[1]!.cells.slice(0, 5).every((c) => c.bold)).toBe(true);
     expect(table.rows[0]!.cells.some((c) => c.bold)).toBe(false);
   });
 
   it("includes the reference's published bilstm-attention row beside ours, in every format", () => {
-    expect(REFERENCE_RESULT).toMatchObject({ accuracy: 0.9775, precision: 0.9855, recall: 0.9685, f1: 0.9769, rocAuc: 0.9774, confusion: [[1002, 14], [31, 953]] });
+    expect(REFERENCE_RESULT).toMatchObject({
+      accuracy: 0.9775,
+      precision: 0.9855,
+      recall: 0.9685,
+      f1: 0.9769,
+      rocAuc: 0.9774,
+      confusion: [
+        [1002, 14],
+        [31, 953],
+      ],
+    });
     const ref = table.rows.at(-1)!;
     expect(ref.label).toBe("bilstm-attention (reference article)");
     expect(ref.cells.map((c) => c.text)).toEqual(["0.9775", "0.9855", "0.9685", "0.9769", "[0.9774]", "[[1002, 14], [31, 953]]"]);
-    expect(toMarkdown(table)).toContain("| bilstm-attention (reference article) | 0.9775 | 0.9855 | 0.9685 | 0.9769 | [0.9774] | [[1002, 14], [31, 953]] |");
-    expect(toLatex(table)).toContain("bilstm-attention (reference article) & 0.9775 & 0.9855 & 0.9685 & 0.9769 & [0.9774] & [[1002, 14], [31, 953]] \\\\");
-    expect(toCsv(table)).toContain('paper: test metrics against the reference,bilstm-attention (reference article),F1,0.9769,,1,,,0.9769');
+    expect(toMarkdown(table)).toContain(
+      "| bilstm-attention (reference article) | 0.9775 | 0.9855 | 0.9685 | 0.9769 | [0.9774] | [[1002, 14], [31, 953]] |",
+    );
+    expect(toLatex(table)).toContain(
+      "bilstm-attention (reference article) & 0.9775 & 0.9855 & 0.9685 & 0.9769 & [0.9774] & [[1002, 14], [31, 953]] \\\\",
+    );
+    expect(toCsv(table)).toContain("paper: test metrics against the reference,bilstm-attention (reference article),F1,0.9769,,1,,,0.9769");
     expect(toCsv(table)).toContain('bilstm-attention (reference article),"confusion [[tn, fp], [fn, tp]]",,,1,,,"[[1002, 14], [31, 953]]"');
   });
 

@@ -1,6 +1,17 @@
 import type { ExperimentResults } from "@tsa/tracker";
 import { summarize, type CellSummary } from "./analysis.js";
-import { CONDITIONAL_LABEL, METRICS, counted, learned, metricOf, modelsOf, scored, sweepPoints, type MetricName, type RunView } from "./results.js";
+import {
+  CONDITIONAL_LABEL,
+  METRICS,
+  counted,
+  learned,
+  metricOf,
+  modelsOf,
+  scored,
+  sweepPoints,
+  type MetricName,
+  type RunView,
+} from "./results.js";
 import { mean, pairedDifference, ranks, std } from "./stats.js";
 
 /** A neutral table: renderers (Markdown, LaTeX, CSV, HTML) decide how bold and underline look. */
@@ -55,7 +66,9 @@ function runNotes(results: ExperimentResults, view: RunView): string[] {
   const didNotLearn = results.runs.filter((r) => scored(r) && !learned(r)).length;
   return [
     ...(view.learnedOnly === true
-      ? [`${CONDITIONAL_LABEL}: ${didNotLearn} completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did`]
+      ? [
+          `${CONDITIONAL_LABEL}: ${didNotLearn} completed run(s) that did not learn left out; a cell says how many of its runs learned when not all did`,
+        ]
       : ["every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did"]),
     ...(unscored > 0 ? [`${unscored} run(s) without a score left out: not completed (queued, running, failed, interrupted)`] : []),
   ];
@@ -75,7 +88,13 @@ function decorate(row: Array<CellSummary | undefined>, digits: number, markSigni
     const a = row[bestIndex]!;
     const b = row[runnerUp]!;
     const seeds = [...a.bySeed.keys()].filter((s) => b.bySeed.has(s));
-    const test = seeds.length > 1 ? pairedDifference(seeds.map((s) => a.bySeed.get(s)!), seeds.map((s) => b.bySeed.get(s)!)) : null;
+    const test =
+      seeds.length > 1
+        ? pairedDifference(
+            seeds.map((s) => a.bySeed.get(s)!),
+            seeds.map((s) => b.bySeed.get(s)!),
+          )
+        : null;
     marked = test !== null && test.mean > 0 && test.p < 0.05;
   }
   return row.map((c, i) => ({
@@ -129,7 +148,13 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
     const summaries = metrics.map((m) => summarize(results, m, view));
     const byModel = models.map((model) => summaries.map((cells) => cells.find((c) => c.model === model)));
     // Best per column here: decorate each metric's column, then transpose back.
-    const columns = metrics.map((_, j) => decorate(byModel.map((row) => row[j]), digits, options.markSignificant ?? false));
+    const columns = metrics.map((_, j) =>
+      decorate(
+        byModel.map((row) => row[j]),
+        digits,
+        options.markSignificant ?? false,
+      ),
+    );
     return [
       {
         title: `${results.experiment.name}: test metrics per model${conditional}`,
@@ -145,7 +170,11 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
     const cells = summarize(results, metric, view);
     const rows = points.map((p) => ({
       label: p.label,
-      cells: decorate(models.map((m) => cells.find((c) => c.point.key === p.key && c.model === m)), digits, options.markSignificant ?? false),
+      cells: decorate(
+        models.map((m) => cells.find((c) => c.point.key === p.key && c.model === m)),
+        digits,
+        options.markSignificant ?? false,
+      ),
     }));
     const incomplete = rows.filter((r) => r.cells.some((c) => c.mean === null)).length;
     return {
@@ -153,8 +182,14 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
       corner: "point",
       columns: models,
       rows,
-      footer: rankFooter(rows.map((r) => r.cells), models.length),
-      notes: [...notes, ...(incomplete > 0 ? [`average rank and wins over the ${rows.length - incomplete} row(s) where every model has a result`] : [])],
+      footer: rankFooter(
+        rows.map((r) => r.cells),
+        models.length,
+      ),
+      notes: [
+        ...notes,
+        ...(incomplete > 0 ? [`average rank and wins over the ${rows.length - incomplete} row(s) where every model has a result`] : []),
+      ],
     };
   });
 }
@@ -182,7 +217,16 @@ export const REFERENCE_RESULT = {
 export function buildPaperTable(results: ExperimentResults, digits = 4, view: RunView = {}): TableModel {
   const metrics: MetricName[] = ["accuracy", "precision", "recall", "f1", "rocAuc"];
   const models = modelsOf(results);
-  const plain = (text: string, value: number | null = null): TableCell => ({ text, mean: value, std: null, n: 1, bold: false, underline: false, marked: false, learned: null });
+  const plain = (text: string, value: number | null = null): TableCell => ({
+    text,
+    mean: value,
+    std: null,
+    n: 1,
+    bold: false,
+    underline: false,
+    marked: false,
+    learned: null,
+  });
   const rows = models.map((model) => {
     const all = results.runs.filter((r) => r.model === model);
     const runs = all.filter((r) => counted(r, view));
@@ -196,7 +240,16 @@ export function buildPaperTable(results: ExperimentResults, digits = 4, view: Ru
       // The bracketed reference AUC goes with the value, before the learned count.
       const text = cellText({ ...stats, learned: null }, digits) + auc + learnedNote(learnedRuns);
       const none = values.length === 0;
-      return { text, mean: none ? null : stats.mean, std: none ? null : stats.std, n: stats.n, bold: false, underline: false, marked: false, learned: learnedRuns };
+      return {
+        text,
+        mean: none ? null : stats.mean,
+        std: none ? null : stats.std,
+        n: stats.n,
+        bold: false,
+        underline: false,
+        marked: false,
+        learned: learnedRuns,
+      };
     });
     const confusion = runs.length === 0 ? "–" : `[[${sum("tn")}, ${sum("fp")}], [${sum("fn")}, ${sum("tp")}]]`;
     return { label: model, cells: [...cells, { ...plain(confusion), n: runs.length }] };
@@ -316,11 +369,17 @@ export function toCsv(table: TableModel): string {
   const lines = [["table", table.corner, "column", "mean", "std", "n", "learned", "completed", "text"].join(",")];
   for (const r of table.rows) {
     r.cells.forEach((c, j) =>
-      lines.push([table.title, r.label, table.columns[j]!, c.mean ?? "", c.std ?? "", c.n, c.learned?.k ?? "", c.learned?.n ?? "", c.text].map((v) => quote(String(v))).join(",")),
+      lines.push(
+        [table.title, r.label, table.columns[j]!, c.mean ?? "", c.std ?? "", c.n, c.learned?.k ?? "", c.learned?.n ?? "", c.text]
+          .map((v) => quote(String(v)))
+          .join(","),
+      ),
     );
   }
   for (const f of table.footer) {
-    f.cells.forEach((text, j) => lines.push([table.title, f.label, table.columns[j]!, f.values[j] ?? "", "", "", "", "", text].map((v) => quote(String(v))).join(",")));
+    f.cells.forEach((text, j) =>
+      lines.push([table.title, f.label, table.columns[j]!, f.values[j] ?? "", "", "", "", "", text].map((v) => quote(String(v))).join(",")),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -12,7 +12,10 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 /** Runs a TypeScript snippet (ESM, imports relative to this folder) in a new process; resolves with its output. */
 function runScript(source: string, onLine?: (line: string) => void): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", source], { cwd: here("."), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", source], {
+    cwd: here("."),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (d: Buffer) => {
     output += d.toString();

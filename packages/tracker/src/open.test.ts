@@ -59,7 +59,9 @@ describe("schema versions", () => {
     db.close();
     const before = hash(path);
     expect(() => openStore(path, { readonly })).toThrow(StoreError);
-    expect(() => openStore(path, { readonly })).toThrow(`written by a newer tsa-lab (schema version ${SCHEMA_VERSION + 3}, this code knows up to ${SCHEMA_VERSION})`);
+    expect(() => openStore(path, { readonly })).toThrow(
+      `written by a newer tsa-lab (schema version ${SCHEMA_VERSION + 3}, this code knows up to ${SCHEMA_VERSION})`,
+    );
     expect(hash(path)).toBe(before);
     expect([existsSync(`${path}-wal`), existsSync(`${path}-shm`)]).toEqual([false, false]);
   });

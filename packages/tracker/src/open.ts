@@ -21,12 +21,15 @@ function checkPath(path: string, readonly: boolean): void {
       accessSync(path, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
       if (!readonly && writeBitCleared) throw new Error("read-only mode bits");
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EROFS") throw new StoreError(`${path}: is on a read-only file system; choose another --db`);
+      if ((e as NodeJS.ErrnoException).code === "EROFS")
+        throw new StoreError(`${path}: is on a read-only file system; choose another --db`);
       throw new StoreError(`${path}: not ${readonly ? "readable" : "writable"} by this user; choose another --db or fix its permissions`);
     }
     // WAL keeps two files beside the database (-wal, -shm): a writer needs to create them in its folder.
     if (!readonly && !writableDir(dirname(path))) {
-      throw new StoreError(`${path}: its folder ${dirname(path)} is not writable (SQLite keeps its -wal and -shm files there); choose another --db`);
+      throw new StoreError(
+        `${path}: its folder ${dirname(path)} is not writable (SQLite keeps its -wal and -shm files there); choose another --db`,
+      );
     }
     return;
   }
@@ -37,7 +40,8 @@ function checkPath(path: string, readonly: boolean): void {
   } catch {
     throw new StoreError(`${path}: cannot create the database, its folder ${dir} cannot be created; choose another --db`);
   }
-  if (!writableDir(dir)) throw new StoreError(`${path}: cannot create the database, its folder ${dir} is not writable; choose another --db`);
+  if (!writableDir(dir))
+    throw new StoreError(`${path}: cannot create the database, its folder ${dir} is not writable; choose another --db`);
 }
 
 /** access(W_OK) also fails for root on a read-only mount (EROFS) or an immutable folder (EPERM). */
@@ -73,7 +77,9 @@ export function storeError(path: string, error: unknown): Error {
   };
   // A full disk is not always SQLITE_FULL: growing the -shm file fails as SQLITE_IOERR_SHMSIZE, for one.
   const full = code.startsWith("SQLITE_FULL") || (code.startsWith("SQLITE_IOERR") && diskFull(resolve(path)));
-  const hint = full ? hints.SQLITE_FULL : (hints[code] ?? (code.startsWith("SQLITE_IOERR") ? "cannot be read or written (I/O error)" : undefined));
+  const hint = full
+    ? hints.SQLITE_FULL
+    : (hints[code] ?? (code.startsWith("SQLITE_IOERR") ? "cannot be read or written (I/O error)" : undefined));
   return hint === undefined ? (error as Error) : new StoreError(`${path}: ${hint} (${message})`, { cause: error });
 }
 
@@ -111,7 +117,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
         try {
           openDatabase(path, { ...options, readonly: false }).close();
         } catch (e) {
-          throw new StoreError(`${path}: schema version ${version} is old and could not be migrated (${(e as Error).message})`, { cause: e });
+          throw new StoreError(`${path}: schema version ${version} is old and could not be migrated (${(e as Error).message})`, {
+            cause: e,
+          });
         }
         return openDatabase(path, options);
       }

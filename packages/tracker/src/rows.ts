@@ -66,7 +66,9 @@ export function readRuns(db: Database.Database, rows: RunRow[]): RunResult[] {
   };
   const epochs = group<{ run_id: string } & Record<string, number>>("SELECT * FROM epochs WHERE run_id IN (?) ORDER BY epoch");
   const metricRows = group<{ run_id: string; split: string } & Record<string, unknown>>("SELECT * FROM metrics WHERE run_id IN (?)");
-  const attention = group<{ run_id: string } & Record<string, unknown>>("SELECT * FROM attention WHERE run_id IN (?) ORDER BY label, series_index");
+  const attention = group<{ run_id: string } & Record<string, unknown>>(
+    "SELECT * FROM attention WHERE run_id IN (?) ORDER BY label, series_index",
+  );
 
   return rows.map((r) => {
     const m = metricRows.get(r.id) ?? [];
@@ -94,25 +96,21 @@ export function readRuns(db: Database.Database, rows: RunRow[]): RunResult[] {
       didNotLearn: r.did_not_learn === 1,
       test: metrics(m.find((x) => x.split === "test")),
       val: metrics(m.find((x) => x.split === "val")),
-      epochs: (epochs.get(r.id) ?? []).map(
-        (e): EpochRecord => ({
-          epoch: e.epoch!,
-          trainLoss: num(e.train_loss),
-          valLoss: num(e.val_loss),
-          trainAccuracy: num(e.train_accuracy),
-          valAccuracy: num(e.val_accuracy),
-          durationMs: num(e.duration_ms),
-        }),
-      ),
-      attention: (attention.get(r.id) ?? []).map(
-        (a): AttentionSample => ({
-          seriesIndex: a.series_index as number,
-          label: a.label === 1 ? 1 : 0,
-          window: a.window_start === null ? null : [a.window_start as number, a.window_end as number],
-          signal: JSON.parse(a.signal as string) as number[],
-          weights: JSON.parse(a.weights as string) as number[],
-        }),
-      ),
+      epochs: (epochs.get(r.id) ?? []).map((e): EpochRecord => ({
+        epoch: e.epoch!,
+        trainLoss: num(e.train_loss),
+        valLoss: num(e.val_loss),
+        trainAccuracy: num(e.train_accuracy),
+        valAccuracy: num(e.val_accuracy),
+        durationMs: num(e.duration_ms),
+      })),
+      attention: (attention.get(r.id) ?? []).map((a): AttentionSample => ({
+        seriesIndex: a.series_index as number,
+        label: a.label === 1 ? 1 : 0,
+        window: a.window_start === null ? null : [a.window_start as number, a.window_end as number],
+        signal: JSON.parse(a.signal as string) as number[],
+        weights: JSON.parse(a.weights as string) as number[],
+      })),
     };
   });
 }

@@ -90,7 +90,6 @@ describe("runs", () => {
     store.close();
   });
 
-
   it("claims a run once, refuses a completed one, retakes a failed one with its rows cleared", () => {
     const store = openStore(tempDbPath());
     store.upsertExperiment(experiment);
@@ -180,11 +179,19 @@ describe("runs", () => {
     const store = openStore(path);
     store.upsertExperiment(experiment);
     store.claimRun(newRun("b1", { model: "bilstm-attention" }), "me");
-    const attention = [{ seriesIndex: 4, label: 1 as const, window: [2, 5] as [number, number], signal: [1, 1, 2], weights: [0.2, 0.3, 0.5] }];
+    const attention = [
+      { seriesIndex: 4, label: 1 as const, window: [2, 5] as [number, number], signal: [1, 1, 2], weights: [0.2, 0.3, 0.5] },
+    ];
     store.completeRun("b1", "me", outcome(0.95, { attention, didNotLearn: true }));
     const results = store.experimentResults("exp")!;
     expect(results.experiment).toMatchObject({ name: "exp", description: "d", spec: { name: "exp" } });
-    expect(results.runs[0]).toMatchObject({ id: "b1", model: "bilstm-attention", didNotLearn: true, attention, point: { "data.length": [0.1, 0.2] } });
+    expect(results.runs[0]).toMatchObject({
+      id: "b1",
+      model: "bilstm-attention",
+      didNotLearn: true,
+      attention,
+      point: { "data.length": [0.1, 0.2] },
+    });
     expect(store.experimentResults("nope")).toBeNull();
     store.close();
   });
@@ -198,7 +205,13 @@ describe("read-only SQL", () => {
     writer.close();
     const store = openStore(path, { readonly: true });
     expect(store.readOnlyQuery("SELECT name, file FROM experiments")).toEqual({ columns: ["name", "file"], rows: [["exp", "exp.yaml"]] });
-    for (const sql of ["INSERT INTO experiments VALUES ('x','','','{}','','')", "DELETE FROM runs", "DROP TABLE runs", "UPDATE runs SET seed = 1", "PRAGMA user_version = 7"]) {
+    for (const sql of [
+      "INSERT INTO experiments VALUES ('x','','','{}','','')",
+      "DELETE FROM runs",
+      "DROP TABLE runs",
+      "UPDATE runs SET seed = 1",
+      "PRAGMA user_version = 7",
+    ]) {
       expect(() => store.readOnlyQuery(sql), sql).toThrow(/read-only/);
     }
     expect(() => store.readOnlyQuery("SELEC nonsense")).toThrow(/SQL error/);
@@ -212,7 +225,11 @@ describe("read-only SQL", () => {
     store.claimRun(newRun("v1"), "me");
     store.completeRun("v1", "me", outcome(0.75));
     store.close();
-    const out = execFileSync("sqlite3", [path, "select model, count(*), test_f1, length_min, length_max, best_val_loss from run_summary group by model"], { encoding: "utf8" });
+    const out = execFileSync(
+      "sqlite3",
+      [path, "select model, count(*), test_f1, length_min, length_max, best_val_loss from run_summary group by model"],
+      { encoding: "utf8" },
+    );
     expect(out.trim()).toBe("ffn|1|0.75|0.1|0.2|0.4");
   });
 });

@@ -117,7 +117,13 @@ export class Store {
 
   upsertExperiment(e: { name: string; description: string; file: string; spec: unknown }): void {
     this.write(() =>
-      this.writes.upsertExperiment.run({ name: e.name, description: e.description, file: e.file, spec: JSON.stringify(e.spec), now: now() }),
+      this.writes.upsertExperiment.run({
+        name: e.name,
+        description: e.description,
+        file: e.file,
+        spec: JSON.stringify(e.spec),
+        now: now(),
+      }),
     );
   }
 
@@ -201,7 +207,15 @@ export class Store {
           if (w.isOwner.get(runId, owner) === undefined) return false;
           for (const split of ["val", "test"] as const) w.insertMetrics.run(metricsParams(runId, split, outcome.metrics[split]));
           for (const s of outcome.attention) {
-            w.insertAttention.run(runId, s.seriesIndex, s.label, s.window?.[0] ?? null, s.window?.[1] ?? null, JSON.stringify(s.signal), JSON.stringify(s.weights));
+            w.insertAttention.run(
+              runId,
+              s.seriesIndex,
+              s.label,
+              s.window?.[0] ?? null,
+              s.window?.[1] ?? null,
+              JSON.stringify(s.signal),
+              JSON.stringify(s.weights),
+            );
           }
           for (const e of outcome.epochs) {
             w.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs);
@@ -253,7 +267,8 @@ export class Store {
 
   /** A run's status and the config it was recorded with (the runner tells from it whether a result is stale). */
   recordedRun(runId: string): { status: RunStatus; config: unknown } | null {
-    const row = this.db.prepare("SELECT status, config FROM runs WHERE id = ?").get(runId) as { status: RunStatus; config: string } | undefined;
+    const row = this.db.prepare("SELECT status, config FROM runs WHERE id = ?").get(runId) as
+      { status: RunStatus; config: string } | undefined;
     return row === undefined ? null : { status: row.status, config: JSON.parse(row.config) as unknown };
   }
 

@@ -15,7 +15,13 @@ export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
     model: "ffn",
     seed: 1,
     point: { "data.length": [0.1, 0.2] },
-    config: { experiment: "exp", model: "ffn", seed: 1, data: { length: [0.1, 0.2], noise: 0, size: 100, numPoints: 32 }, train: { lr: 0.001 } },
+    config: {
+      experiment: "exp",
+      model: "ffn",
+      seed: 1,
+      data: { length: [0.1, 0.2], noise: 0, size: 100, numPoints: 32 },
+      train: { lr: 0.001 },
+    },
     backend: "wasm",
     kernels: "native",
     gitCommit: "abc123",
@@ -27,8 +33,19 @@ export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
 /** A hand-made outcome: real values a run could have produced, chosen so tests can check them. */
 export function outcome(f1: number, overrides: Partial<RunOutcome> = {}): RunOutcome {
   const metrics = {
-    n: 20, accuracy: f1, precision: f1, recall: f1, f1, rocAuc: f1, rocAucThresholded: f1,
-    tp: 9, fp: 1, tn: 9, fn: 1, attentionMassInWindow: null, attentionPeakInWindow: null,
+    n: 20,
+    accuracy: f1,
+    precision: f1,
+    recall: f1,
+    f1,
+    rocAuc: f1,
+    rocAucThresholded: f1,
+    tp: 9,
+    fp: 1,
+    tn: 9,
+    fn: 1,
+    attentionMassInWindow: null,
+    attentionPeakInWindow: null,
   };
   return {
     epochs: [

@@ -33,7 +33,10 @@ function dataPoints(file: string): DataPoint[] {
   return [...seen.values()];
 }
 
-const pointFlag = (point: Record<string, unknown>) => Object.entries(point).map(([k, v]) => `--point '${k}=${JSON.stringify(v)}'`).join(" ");
+const pointFlag = (point: Record<string, unknown>) =>
+  Object.entries(point)
+    .map(([k, v]) => `--point '${k}=${JSON.stringify(v)}'`)
+    .join(" ");
 
 /** `data.length=[0.1,0.2]` → the data points whose value there is that (JSON compared). */
 function choose(points: DataPoint[], conditions: readonly string[], file: string): DataPoint {
@@ -49,13 +52,17 @@ function choose(points: DataPoint[], conditions: readonly string[], file: string
       // A bare word stays a string.
     }
     if (!points.some((p) => key in p.point)) {
-      throw new UserInputError(`--point: ${file} does not sweep ${key}${points[0] && Object.keys(points[0].point).length > 0 ? ` (it sweeps ${Object.keys(points[0].point).join(", ")})` : " (it has one data config)"}`);
+      throw new UserInputError(
+        `--point: ${file} does not sweep ${key}${points[0] && Object.keys(points[0].point).length > 0 ? ` (it sweeps ${Object.keys(points[0].point).join(", ")})` : " (it has one data config)"}`,
+      );
     }
     left = left.filter((p) => JSON.stringify(p.point[key]) === JSON.stringify(value));
   }
   if (left.length === 1) return left[0]!;
   const choices = (left.length === 0 ? points : left).map((p) => `  ${pointFlag(p.point)}`).join("\n");
-  throw new UserInputError(`${file}: ${left.length === 0 ? "no sweep point matches" : `${left.length} data configs match`}; choose one with --point:\n${choices}`);
+  throw new UserInputError(
+    `${file}: ${left.length === 0 ? "no sweep point matches" : `${left.length} data configs match`}; choose one with --point:\n${choices}`,
+  );
 }
 
 /** Writes the three files into a new folder beside `out`, then renames it: an interrupted write leaves nothing. */
@@ -79,15 +86,33 @@ export const datasetCommand: CommandModule<GlobalOptions, DatasetArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("file", { type: "string", demandOption: true, describe: "experiment file (YAML)" })
-      .option("seed", { requiresArg: true, demandOption: true, coerce: integerAtLeast("seed", 0), describe: "the run's seed (it fixes the data)" })
-      .option("point", { type: "string", array: true, requiresArg: true, describe: "which sweep point, as data.<field>=<value> (repeat for several axes)" })
-      .option("out", { alias: "o", type: "string", requiresArg: true, demandOption: true, describe: "folder to create for the three files" }) as unknown as Argv<DatasetArgs>,
+      .option("seed", {
+        requiresArg: true,
+        demandOption: true,
+        coerce: integerAtLeast("seed", 0),
+        describe: "the run's seed (it fixes the data)",
+      })
+      .option("point", {
+        type: "string",
+        array: true,
+        requiresArg: true,
+        describe: "which sweep point, as data.<field>=<value> (repeat for several axes)",
+      })
+      .option("out", {
+        alias: "o",
+        type: "string",
+        requiresArg: true,
+        demandOption: true,
+        describe: "folder to create for the three files",
+      }) as unknown as Argv<DatasetArgs>,
   handler: (argv: ArgumentsCamelCase<DatasetArgs>) => {
     const { point, config } = choose(dataPoints(argv.file), argv.point ?? [], argv.file);
     const files = datasetFiles(makeDataset(config, argv.seed));
     const out = userPath(argv.out);
     writeAtomically(out, files);
     const { n, t, train, val, test } = files.meta;
-    console.log(`${shownPath(out)}: ${n} series × ${t} points (train ${train}, val ${val}, test ${test}), seed ${argv.seed}${Object.keys(point).length > 0 ? `, ${pointFlag(point)}` : ""}`);
+    console.log(
+      `${shownPath(out)}: ${n} series × ${t} points (train ${train}, val ${val}, test ${test}), seed ${argv.seed}${Object.keys(point).length > 0 ? `, ${pointFlag(point)}` : ""}`,
+    );
   },
 };

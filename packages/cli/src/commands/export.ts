@@ -24,7 +24,13 @@ function flatten(value: unknown, prefix: string, out: Record<string, unknown>): 
 export function exportRecord(run: RunResult): Record<string, unknown> {
   const { data, train, parts } = (run.config ?? {}) as { data?: unknown; train?: unknown; parts?: unknown };
   const record: Record<string, unknown> = {
-    id: run.id, experiment: run.experiment, model: run.model, seed: run.seed, status: run.status, did_not_learn: run.didNotLearn, error: run.error,
+    id: run.id,
+    experiment: run.experiment,
+    model: run.model,
+    seed: run.seed,
+    status: run.status,
+    did_not_learn: run.didNotLearn,
+    error: run.error,
   };
   // Parts as `model.pooling` etc., the keys `runs --where` takes (absent for runs recorded before parts).
   flatten({ data, train, ...(parts === undefined ? {} : { model: parts }) }, "", record);
@@ -34,8 +40,15 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
     if (m !== null) for (const [k, v] of Object.entries(m)) record[splitColumn(split, k)] = v;
   }
   Object.assign(record, {
-    epochs_run: run.epochsRun, best_epoch: run.bestEpoch, stopped_early: run.stoppedEarly, duration_ms: run.durationMs,
-    train_duration_ms: run.trainDurationMs, backend: run.backend, kernels: run.kernels, git_commit: run.gitCommit, started_at: run.startedAt,
+    epochs_run: run.epochsRun,
+    best_epoch: run.bestEpoch,
+    stopped_early: run.stoppedEarly,
+    duration_ms: run.durationMs,
+    train_duration_ms: run.trainDurationMs,
+    backend: run.backend,
+    kernels: run.kernels,
+    git_commit: run.gitCommit,
+    started_at: run.startedAt,
   });
   return record;
 }
@@ -56,7 +69,12 @@ export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
     yargs
       .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
       .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const, describe: "csv or jsonl (one JSON object a line)" })
-      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "write to this file instead of standard output" }) as Argv<ExportArgs>,
+      .option("out", {
+        alias: "o",
+        type: "string",
+        requiresArg: true,
+        describe: "write to this file instead of standard output",
+      }) as Argv<ExportArgs>,
   handler: (argv: ArgumentsCamelCase<ExportArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {

@@ -15,7 +15,12 @@ export const reportCommand: CommandModule<GlobalOptions, ReportArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
-      .option("reports-dir", { type: "string", requiresArg: true, describe: "where the HTML reports go (default: reports/ for results/runs.sqlite, else beside the database: /tmp/a.sqlite → /tmp/a.reports/)" }) as unknown as Argv<ReportArgs>,
+      .option("reports-dir", {
+        type: "string",
+        requiresArg: true,
+        describe:
+          "where the HTML reports go (default: reports/ for results/runs.sqlite, else beside the database: /tmp/a.sqlite → /tmp/a.reports/)",
+      }) as unknown as Argv<ReportArgs>,
   handler: async (argv: ArgumentsCamelCase<ReportArgs>) => {
     const db = dbPath(argv);
     const store = openStore(db, { readonly: true });

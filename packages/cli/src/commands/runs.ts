@@ -1,6 +1,16 @@
 import { UserInputError } from "@tsa/errors";
 import { formatPoint } from "@tsa/report/tables";
-import { openStore, parseWhere, RUN_STATUSES, validKeys, type RunFilter, type RunResult, type RunStatus, type Store, type WhereCondition } from "@tsa/tracker";
+import {
+  openStore,
+  parseWhere,
+  RUN_STATUSES,
+  validKeys,
+  type RunFilter,
+  type RunResult,
+  type RunStatus,
+  type Store,
+  type WhereCondition,
+} from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { FORMATS, formatRows, outputFormat, writeOutput, type Column, type OutputFormat } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
@@ -30,7 +40,9 @@ function storeKey(flag: string, key: string): string {
   const metric = canonicalMetric(key);
   if (keys.includes(metric)) return metric;
   const near = nearest(key, keys);
-  throw new UserInputError(`--${flag}: unknown key '${key}'; valid keys: ${keys.join(", ")}${near === undefined ? "" : `; did you mean '${near}'?`}`);
+  throw new UserInputError(
+    `--${flag}: unknown key '${key}'; valid keys: ${keys.join(", ")}${near === undefined ? "" : `; did you mean '${near}'?`}`,
+  );
 }
 
 /** `--where key<op>value`, its key checked and its value not starting with another operator (`f1>>0.9`). */
@@ -53,7 +65,11 @@ export const RUN_COLUMNS: Array<Column<RunResult>> = [
   { header: "test_f1", raw: (r) => r.test?.f1 ?? null },
   { header: "test_accuracy", raw: (r) => r.test?.accuracy ?? null },
   { header: "epochs", raw: (r) => r.epochsRun },
-  { header: "duration_s", raw: (r) => (r.durationMs === null ? null : r.durationMs / 1000), text: (r) => (r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)) },
+  {
+    header: "duration_s",
+    raw: (r) => (r.durationMs === null ? null : r.durationMs / 1000),
+    text: (r) => (r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)),
+  },
 ];
 
 /** The runs a filter selects, formatted. */
@@ -67,23 +83,41 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .option("experiment", { alias: "e", type: "string", requiresArg: true, describe: "only this experiment's runs" })
-      .option("model", { alias: "m", type: "string", requiresArg: true, describe: "only this model's runs (ffn, cnn, bilstm, bilstm-attention)" })
+      .option("model", {
+        alias: "m",
+        type: "string",
+        requiresArg: true,
+        describe: "only this model's runs (ffn, cnn, bilstm, bilstm-attention)",
+      })
       .option("status", { choices: RUN_STATUSES, describe: "only runs in this state" })
       .option("seed", { requiresArg: true, coerce: integerAtLeast("seed", 0), describe: "only runs with this seed (an integer)" })
-      .option("where", { alias: "w", type: "string", array: true, requiresArg: true, describe: "key=value (or !=, <, <=, >, >=) on a config key, sweep key or metric, e.g. data.length=[0.1,0.2] or roc_auc>=0.9; repeatable, all must hold" })
+      .option("where", {
+        alias: "w",
+        type: "string",
+        array: true,
+        requiresArg: true,
+        describe:
+          "key=value (or !=, <, <=, >, >=) on a config key, sweep key or metric, e.g. data.length=[0.1,0.2] or roc_auc>=0.9; repeatable, all must hold",
+      })
       .option("sort", { type: "string", requiresArg: true, describe: "key to sort by, e.g. f1 or data.noise" })
       .option("desc", { type: "boolean", default: false, describe: "sort in descending order" })
       .option("limit", { requiresArg: true, coerce: integerAtLeast("limit", 0), describe: "at most this many runs" })
       .option("format", { choices: FORMATS, describe: "table (default), csv, json or md" })
       .option("json", { type: "boolean", default: false, describe: "same as --format json" })
-      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "write to this file instead of standard output" }) as Argv<RunsArgs>,
+      .option("out", {
+        alias: "o",
+        type: "string",
+        requiresArg: true,
+        describe: "write to this file instead of standard output",
+      }) as Argv<RunsArgs>,
   handler: (argv: ArgumentsCamelCase<RunsArgs>) => {
     // Every flag is checked before the database is opened.
     const where = (argv.where ?? []).map(parseCondition);
     const sort = argv.sort === undefined ? undefined : storeKey("sort", argv.sort);
     const store = openStore(dbPath(argv), { readonly: true });
     try {
-      if (argv.experiment !== undefined && !store.listExperiments().some((x) => x.name === argv.experiment)) throw noExperimentError(store, argv.experiment);
+      if (argv.experiment !== undefined && !store.listExperiments().some((x) => x.name === argv.experiment))
+        throw noExperimentError(store, argv.experiment);
       const filter: RunFilter = {
         ...(argv.experiment === undefined ? {} : { experiment: argv.experiment }),
         ...(argv.model === undefined ? {} : { model: argv.model }),

@@ -41,7 +41,9 @@ export function sparkline(values: number[]): string {
   const finite = values.filter(Number.isFinite);
   const lo = Math.min(...finite);
   const hi = Math.max(...finite);
-  return values.map((v) => (Number.isFinite(v) ? SPARKS[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))] : " ")).join("");
+  return values
+    .map((v) => (Number.isFinite(v) ? SPARKS[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))] : " "))
+    .join("");
 }
 
 const f4 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "–" : v.toFixed(4));
@@ -56,19 +58,51 @@ export function showRunText(run: RunResult): string {
   const point = pointText(run);
   const metrics = (["val", "test"] as const).flatMap((split) => {
     const m = run[split];
-    return m === null ? [] : [[split, f4(m.accuracy), f4(m.precision), f4(m.recall), f4(m.f1), f4(m.rocAuc), f4(m.rocAucThresholded), `${m.tn}/${m.fp}/${m.fn}/${m.tp}`, f4(m.attentionMassInWindow), f4(m.attentionPeakInWindow)]];
+    return m === null
+      ? []
+      : [
+          [
+            split,
+            f4(m.accuracy),
+            f4(m.precision),
+            f4(m.recall),
+            f4(m.f1),
+            f4(m.rocAuc),
+            f4(m.rocAucThresholded),
+            `${m.tn}/${m.fp}/${m.fn}/${m.tp}`,
+            f4(m.attentionMassInWindow),
+            f4(m.attentionPeakInWindow),
+          ],
+        ];
   });
-  const epochs = run.epochs.map((e) => [String(e.epoch), f4(e.trainLoss), f4(e.valLoss), f4(e.trainAccuracy), f4(e.valAccuracy), (e.durationMs / 1000).toFixed(2), e.epoch === run.bestEpoch ? "best" : ""]);
+  const epochs = run.epochs.map((e) => [
+    String(e.epoch),
+    f4(e.trainLoss),
+    f4(e.valLoss),
+    f4(e.trainAccuracy),
+    f4(e.valAccuracy),
+    (e.durationMs / 1000).toFixed(2),
+    e.epoch === run.bestEpoch ? "best" : "",
+  ]);
   const lines = [
     `run ${run.id}`,
     `experiment ${run.experiment} · model ${run.model}${partsText(run)} · seed ${run.seed} · ${point}`,
     `status ${run.status}${run.didNotLearn ? " (did not learn)" : ""}${run.error ? `: ${run.error}${run.failedEpoch !== null ? ` (epoch ${run.failedEpoch})` : ""}` : ""}`,
     `epochs ${run.epochsRun ?? "–"} (best ${run.bestEpoch ?? "–"}${run.stoppedEarly ? ", stopped early" : ""}) · duration ${run.durationMs === null ? "–" : `${(run.durationMs / 1000).toFixed(1)} s`}` +
       `${run.trainDurationMs === null ? "" : ` (training ${(run.trainDurationMs / 1000).toFixed(1)} s)`} · started ${run.startedAt ?? "–"} · finished ${run.finishedAt ?? "–"}`,
-    `environment: backend ${run.backend || "–"}, kernels ${run.kernels || "–"}, commit ${run.gitCommit ?? "–"}, ${Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `environment: backend ${run.backend || "–"}, kernels ${run.kernels || "–"}, commit ${run.gitCommit ?? "–"}, ${Object.entries(
+      run.versions,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
     "",
     "metrics",
-    metrics.length === 0 ? "  (none yet)" : textTable(["split", "accuracy", "precision", "recall", "F1", "ROC AUC", "AUC (thr.)", "tn/fp/fn/tp", "att. mass", "att. peak"], metrics),
+    metrics.length === 0
+      ? "  (none yet)"
+      : textTable(
+          ["split", "accuracy", "precision", "recall", "F1", "ROC AUC", "AUC (thr.)", "tn/fp/fn/tp", "att. mass", "att. peak"],
+          metrics,
+        ),
     "",
     `epochs  val loss ${sparkline(run.epochs.map((e) => e.valLoss))}`,
     run.epochs.length === 0 ? "  (none)" : textTable(["epoch", "train loss", "val loss", "train acc", "val acc", "seconds", ""], epochs),
@@ -83,8 +117,15 @@ export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
   command: "show <id>",
   describe: "Show one run: config, metrics, per-epoch curve, timings, environment (id prefix like git)",
   builder: (yargs: Argv<GlobalOptions>) =>
-    yargs.positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" }).option("json", { type: "boolean", default: false, describe: "the run as JSON" })
-      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "write to this file instead of standard output" }) as Argv<ShowArgs>,
+    yargs
+      .positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" })
+      .option("json", { type: "boolean", default: false, describe: "the run as JSON" })
+      .option("out", {
+        alias: "o",
+        type: "string",
+        requiresArg: true,
+        describe: "write to this file instead of standard output",
+      }) as Argv<ShowArgs>,
   handler: (argv: ArgumentsCamelCase<ShowArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {

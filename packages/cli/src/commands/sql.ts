@@ -13,7 +13,11 @@ interface SqlArgs extends GlobalOptions {
 
 export function sqlText(store: Store, query: string, format: OutputFormat): string {
   const { columns, rows } = store.readOnlyQuery(query);
-  return formatRows(rows, columns.map((header, j) => ({ header, raw: (row: unknown[]) => row[j] })), format);
+  return formatRows(
+    rows,
+    columns.map((header, j) => ({ header, raw: (row: unknown[]) => row[j] })),
+    format,
+  );
 }
 
 export const sqlCommand: CommandModule<GlobalOptions, SqlArgs> = {
@@ -21,10 +25,19 @@ export const sqlCommand: CommandModule<GlobalOptions, SqlArgs> = {
   describe: "Run a read-only SQL query on the run database (see the run_summary view)",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .positional("query", { type: "string", demandOption: true, describe: 'e.g. "select model, avg(test_f1) from run_summary group by model"' })
+      .positional("query", {
+        type: "string",
+        demandOption: true,
+        describe: 'e.g. "select model, avg(test_f1) from run_summary group by model"',
+      })
       .option("format", { choices: FORMATS, describe: "table (default), csv, json or md" })
       .option("json", { type: "boolean", default: false, describe: "same as --format json" })
-      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "write to this file instead of standard output" }) as Argv<SqlArgs>,
+      .option("out", {
+        alias: "o",
+        type: "string",
+        requiresArg: true,
+        describe: "write to this file instead of standard output",
+      }) as Argv<SqlArgs>,
   handler: (argv: ArgumentsCamelCase<SqlArgs>) => {
     // Opened read-only: SQLite itself refuses writes, and the tracker refuses non-read statements first.
     const store = openStore(dbPath(argv), { readonly: true });

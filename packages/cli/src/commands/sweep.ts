@@ -45,10 +45,24 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("file", { type: "string", demandOption: true, describe: "experiment YAML, e.g. experiments/length.yaml" })
-      .option("concurrency", { alias: "j", requiresArg: true, coerce: integerAtLeast("concurrency", 1), describe: "runs at once, each in its own worker process: an integer >= 1 (default: CPU cores)" })
-      .option("backend", { choices: ["auto", "wasm", "cpu", "tensorflow"] as const, default: "auto" as const, describe: "tfjs backend (auto: tfjs-node if installed, else wasm)" })
+      .option("concurrency", {
+        alias: "j",
+        requiresArg: true,
+        coerce: integerAtLeast("concurrency", 1),
+        describe: "runs at once, each in its own worker process: an integer >= 1 (default: CPU cores)",
+      })
+      .option("backend", {
+        choices: ["auto", "wasm", "cpu", "tensorflow"] as const,
+        default: "auto" as const,
+        describe: "tfjs backend (auto: tfjs-node if installed, else wasm)",
+      })
       .option("yes", { alias: "y", type: "boolean", default: false, describe: "run grids larger than 1,000 runs" })
-      .option("reports-dir", { type: "string", requiresArg: true, describe: "where the HTML reports go (default: reports/ for results/runs.sqlite, else beside the database: /tmp/a.sqlite → /tmp/a.reports/)" }) as unknown as Argv<SweepArgs>,
+      .option("reports-dir", {
+        type: "string",
+        requiresArg: true,
+        describe:
+          "where the HTML reports go (default: reports/ for results/runs.sqlite, else beside the database: /tmp/a.sqlite → /tmp/a.reports/)",
+      }) as unknown as Argv<SweepArgs>,
   handler: async (argv: ArgumentsCamelCase<SweepArgs>) => {
     // Ctrl-C is ours from the first moment: one while the file loads still ends with the summary and 130.
     const controller = new AbortController();
@@ -125,10 +139,15 @@ async function sweepAndReport(
   } finally {
     store.close();
   }
-  console.log(`${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`);
+  console.log(
+    `${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`,
+  );
   if (report !== null) console.log(`report: ${shownPath(report)}`);
   console.log(`database: ${shownPath(db)}`);
-  if (reportError !== null) console.error(`\nThe report could not be written (the runs are recorded): ${reportError instanceof Error ? (reportError.stack ?? reportError.message) : String(reportError)}`);
+  if (reportError !== null)
+    console.error(
+      `\nThe report could not be written (the runs are recorded): ${reportError instanceof Error ? (reportError.stack ?? reportError.message) : String(reportError)}`,
+    );
   if (summary.failed.length > 0) {
     console.error(`\n${summary.failed.length} run(s) failed (recorded in the database; the next sweep retries them):`);
     for (const f of summary.failed) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);

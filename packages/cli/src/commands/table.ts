@@ -1,6 +1,17 @@
 import { resolveDataConfig } from "@tsa/data";
 import { UserInputError } from "@tsa/errors";
-import { ablationOf, buildAblationTable, buildMetricTable, buildPaperTable, formatValue, toCsv, toLatex, toMarkdown, type MetricName, type TableModel } from "@tsa/report/tables";
+import {
+  ablationOf,
+  buildAblationTable,
+  buildMetricTable,
+  buildPaperTable,
+  formatValue,
+  toCsv,
+  toLatex,
+  toMarkdown,
+  type MetricName,
+  type TableModel,
+} from "@tsa/report/tables";
 import { openStore, type ExperimentResults, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { writeOutput } from "../format/output.js";
@@ -27,7 +38,8 @@ interface TableArgs extends GlobalOptions {
 function metricNames(values: unknown): MetricName[] {
   return (Array.isArray(values) ? values : [values]).map((value) => {
     const name = canonicalMetric(String(value)) as UserMetric;
-    if (!(name in METRIC_NAMES)) throw new UserInputError(`--metric: expected one of ${Object.keys(METRIC_NAMES).join(", ")}, got '${String(value)}'`);
+    if (!(name in METRIC_NAMES))
+      throw new UserInputError(`--metric: expected one of ${Object.keys(METRIC_NAMES).join(", ")}, got '${String(value)}'`);
     return METRIC_NAMES[name];
   });
 }
@@ -77,7 +89,9 @@ export function tableText(store: Store, request: TableRequest): string {
           return ablation === null ? [] : [buildAblationTable(ablation)];
         }),
       ];
-  const render = { md: toMarkdown, latex: (t: TableModel) => toLatex(t, { resize: request.latexResize ?? false }), csv: toCsv }[request.format];
+  const render = { md: toMarkdown, latex: (t: TableModel) => toLatex(t, { resize: request.latexResize ?? false }), csv: toCsv }[
+    request.format
+  ];
   if (request.format === "csv") {
     // One header for all tables: later tables drop theirs.
     return tables.map((t, i) => (i === 0 ? render(t) : render(t).split("\n").slice(1).join("\n"))).join("");
@@ -98,13 +112,32 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
-      .option("metric", { type: "string", array: true, requiresArg: true, coerce: metricNames, default: ["f1"], describe: `one or more of ${Object.keys(METRIC_NAMES).join(", ")}` })
+      .option("metric", {
+        type: "string",
+        array: true,
+        requiresArg: true,
+        coerce: metricNames,
+        default: ["f1"],
+        describe: `one or more of ${Object.keys(METRIC_NAMES).join(", ")}`,
+      })
       .option("format", { choices: TABLE_FORMATS, default: "md" as const, describe: "md, latex (needs booktabs) or csv" })
-      .option("latex-resize", { type: "boolean", default: false, describe: "LaTeX: scale each table to the text width (\\resizebox, needs graphicx)" })
+      .option("latex-resize", {
+        type: "boolean",
+        default: false,
+        describe: "LaTeX: scale each table to the text width (\\resizebox, needs graphicx)",
+      })
       .option("out", { alias: "o", type: "string", describe: "write to this file instead of the terminal" })
-      .option("mark-significant", { type: "boolean", default: true, describe: "mark a best clearly ahead of the runner-up (paired t over seeds)" })
+      .option("mark-significant", {
+        type: "boolean",
+        default: true,
+        describe: "mark a best clearly ahead of the runner-up (paired t over seeds)",
+      })
       .option("paper", { type: "boolean", describe: "the reference's table with its published row (default for 'paper')" })
-      .option("learned-only", { type: "boolean", default: false, describe: "conditional on learning: leave out runs that did not learn (by default every completed run counts)" }) as unknown as Argv<TableArgs>,
+      .option("learned-only", {
+        type: "boolean",
+        default: false,
+        describe: "conditional on learning: leave out runs that did not learn (by default every completed run counts)",
+      }) as unknown as Argv<TableArgs>,
   handler: (argv: ArgumentsCamelCase<TableArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {

@@ -33,9 +33,15 @@ export function formatRows<T>(rows: T[], allColumns: Array<Column<T>>, format: O
   const columns = format === "json" || format === "csv" ? allColumns : allColumns.filter((c) => !c.rawOnly);
   switch (format) {
     case "json":
-      return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.header, c.raw(r) ?? null]))), null, 2);
+      return JSON.stringify(
+        rows.map((r) => Object.fromEntries(columns.map((c) => [c.header, c.raw(r) ?? null]))),
+        null,
+        2,
+      );
     case "csv":
-      return [columns.map((c) => csvField(c.header)).join(","), ...rows.map((r) => columns.map((c) => csvField(c.raw(r))).join(","))].join("\n");
+      return [columns.map((c) => csvField(c.header)).join(","), ...rows.map((r) => columns.map((c) => csvField(c.raw(r))).join(","))].join(
+        "\n",
+      );
     case "md":
       return [
         `| ${columns.map((c) => c.header).join(" | ")} |`,
@@ -43,7 +49,10 @@ export function formatRows<T>(rows: T[], allColumns: Array<Column<T>>, format: O
         ...rows.map((r) => `| ${columns.map((c) => text(c, r).replace(/\|/g, "\\|")).join(" | ")} |`),
       ].join("\n");
     case "table":
-      return textTable(columns.map((c) => c.header), rows.map((r) => columns.map((c) => text(c, r))));
+      return textTable(
+        columns.map((c) => c.header),
+        rows.map((r) => columns.map((c) => text(c, r))),
+      );
   }
 }
 

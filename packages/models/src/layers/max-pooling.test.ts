@@ -9,7 +9,14 @@ beforeAll(async () => {
 
 /** Value and gradient (for a fixed probe) of f at x. */
 function valueAndGrad(f: (a: tf.Tensor) => tf.Tensor, x: tf.Tensor, probe: tf.Tensor) {
-  return { value: Array.from(f(x).dataSync()), grad: Array.from(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), probe)))(x).dataSync()) };
+  return {
+    value: Array.from(f(x).dataSync()),
+    grad: Array.from(
+      tf
+        .grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), probe)))(x)
+        .dataSync(),
+    ),
+  };
 }
 
 describe("masked max pooling", () => {
@@ -37,7 +44,9 @@ describe("masked max pooling", () => {
   ])("maxPool1d on wasm matches tf.layers.maxPooling1d on cpu without ties, for [%i, %i, %i] pool %i", async (B, T, C, pool) => {
     // On cpu: wasm's MaxPoolGrad routes the gradient to the wrong elements when there are several channels.
     const run = (f: (a: tf.Tensor) => tf.Tensor) =>
-      tf.tidy(() => valueAndGrad(f, tf.randomNormal([B, T, C], 0, 1, "float32", 7), tf.randomNormal([B, Math.floor(T / pool), C], 0, 1, "float32", 8)));
+      tf.tidy(() =>
+        valueAndGrad(f, tf.randomNormal([B, T, C], 0, 1, "float32", 7), tf.randomNormal([B, Math.floor(T / pool), C], 0, 1, "float32", 8)),
+      );
     await tf.setBackend("cpu");
     const layer = tf.layers.maxPooling1d({ poolSize: pool });
     const expected = run((a) => layer.apply(a) as tf.Tensor);

@@ -12,13 +12,24 @@ export interface BrowserCheck {
 
 /** Debian's chromium (installed by scripts/setup.sh); flags that keep it off the network at start-up. */
 export const CHROMIUM = process.env.TSA_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 /**
  * Opens a report from disk in a real browser, waits until every chart has been drawn by vega-embed,
  * and returns what a person would notice: how many charts, console errors, network requests.
  */
-export async function checkReportInBrowser(htmlFile: string, options: { screenshot?: string; timeoutMs?: number } = {}): Promise<BrowserCheck> {
+export async function checkReportInBrowser(
+  htmlFile: string,
+  options: { screenshot?: string; timeoutMs?: number } = {},
+): Promise<BrowserCheck> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -34,7 +45,9 @@ export async function checkReportInBrowser(htmlFile: string, options: { screensh
     });
     await page.goto(url);
     const chartCount = await page.locator("[data-chart]").count();
-    await page.waitForFunction((n) => (window as unknown as { tsaChartsRendered?: number }).tsaChartsRendered === n, chartCount, { timeout: options.timeoutMs ?? 60_000 });
+    await page.waitForFunction((n) => (window as unknown as { tsaChartsRendered?: number }).tsaChartsRendered === n, chartCount, {
+      timeout: options.timeoutMs ?? 60_000,
+    });
     // A rendered chart holds vega-embed's live SVG (the static one is removed once it is drawn).
     const renderedCharts = await page.locator("[data-chart] .vega-embed svg").count();
     if (options.screenshot !== undefined) await page.screenshot({ path: options.screenshot, fullPage: true });

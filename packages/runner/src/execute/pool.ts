@@ -73,9 +73,15 @@ export class WorkerPool {
         // Killed by an interrupt (someone's Ctrl-C or kill -INT reached it): the run was interrupted, not broken.
         const interrupted = signal === "SIGINT" || code === 130;
         finish({
-          type: "done", runId: message.plan.id, status: interrupted ? "interrupted" : "failed",
+          type: "done",
+          runId: message.plan.id,
+          status: interrupted ? "interrupted" : "failed",
           error: interrupted ? "interrupted" : `its worker process exited (${signal ?? `code ${code}`}) during the run`,
-          failedEpoch: null, testF1: null, didNotLearn: false, backend: "", kernels: "",
+          failedEpoch: null,
+          testF1: null,
+          didNotLearn: false,
+          backend: "",
+          kernels: "",
         });
       };
       child.on("message", listener);
@@ -87,7 +93,8 @@ export class WorkerPool {
 
   /** Asks every busy worker to stop its run; each marks it interrupted and reports done. */
   stopAll(): void {
-    for (const slot of this.slots) if (slot.busy && slot.child.connected) slot.child.send({ type: "stop" } satisfies ToWorker, (error) => void error);
+    for (const slot of this.slots)
+      if (slot.busy && slot.child.connected) slot.child.send({ type: "stop" } satisfies ToWorker, (error) => void error);
   }
 
   /**

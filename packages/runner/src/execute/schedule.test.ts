@@ -19,9 +19,22 @@ describe("longestFirst", () => {
   it("starts the longest expected runs first: longer series, then the slower model", () => {
     const order = longestFirst(plans).map((p) => `${p.model}@${p.data.numPoints}/${p.seed}`);
     expect(order).toEqual([
-      "bilstm-attention@80/1", "bilstm-attention@80/2", "bilstm@80/1", "bilstm@80/2", "cnn@80/1", "cnn@80/2",
-      "bilstm-attention@40/1", "bilstm-attention@40/2", "bilstm@40/1", "bilstm@40/2", "cnn@40/1", "cnn@40/2",
-      "ffn@80/1", "ffn@80/2", "ffn@40/1", "ffn@40/2",
+      "bilstm-attention@80/1",
+      "bilstm-attention@80/2",
+      "bilstm@80/1",
+      "bilstm@80/2",
+      "cnn@80/1",
+      "cnn@80/2",
+      "bilstm-attention@40/1",
+      "bilstm-attention@40/2",
+      "bilstm@40/1",
+      "bilstm@40/2",
+      "cnn@40/1",
+      "cnn@40/2",
+      "ffn@80/1",
+      "ffn@80/2",
+      "ffn@40/1",
+      "ffn@40/2",
     ]);
   });
 

@@ -24,11 +24,28 @@ export interface SweepOptions {
 }
 
 export type SweepEvent =
-  | { type: "start"; total: number; alreadyCompleted: number; toRun: number; reaped: string[]; outdated: number; concurrency: number; expectedCost: number }
+  | {
+      type: "start";
+      total: number;
+      alreadyCompleted: number;
+      toRun: number;
+      reaped: string[];
+      outdated: number;
+      concurrency: number;
+      expectedCost: number;
+    }
   | { type: "run-start"; plan: RunPlan; index: number; expectedCost: number }
   | { type: "epoch"; plan: RunPlan; epoch: EpochRecord }
   | { type: "batch"; plan: RunPlan; epoch: number; batch: number; batches: number; loss: number }
-  | { type: "run-end"; plan: RunPlan; status: RunEndStatus; error: string | null; testF1: number | null; didNotLearn: boolean; expectedCost: number }
+  | {
+      type: "run-end";
+      plan: RunPlan;
+      status: RunEndStatus;
+      error: string | null;
+      testF1: number | null;
+      didNotLearn: boolean;
+      expectedCost: number;
+    }
   | { type: "run-skipped"; plan: RunPlan; reason: string; expectedCost: number };
 
 export interface RunFailure {
@@ -65,7 +82,14 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   const emit = options.onEvent ?? (() => {});
   const plans = expandRuns(experiment);
   const summary: SweepSummary = {
-    total: plans.length, alreadyCompleted: 0, completed: [], failed: [], interrupted: [], claimedElsewhere: [], notStarted: [], durationMs: 0,
+    total: plans.length,
+    alreadyCompleted: 0,
+    completed: [],
+    failed: [],
+    interrupted: [],
+    claimedElsewhere: [],
+    notStarted: [],
+    durationMs: 0,
   };
 
   const store = openStore(options.dbPath);
@@ -98,7 +122,16 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
     summary.alreadyCompleted = plans.length - pending.length;
     // Expected costs (arbitrary units, see schedule.ts) let a progress display turn elapsed time into an ETA.
     const pendingCost = pending.reduce((sum, plan) => sum + expectedCost(plan), 0);
-    emit({ type: "start", total: plans.length, alreadyCompleted: summary.alreadyCompleted, toRun: pending.length, reaped, outdated, concurrency, expectedCost: pendingCost });
+    emit({
+      type: "start",
+      total: plans.length,
+      alreadyCompleted: summary.alreadyCompleted,
+      toRun: pending.length,
+      reaped,
+      outdated,
+      concurrency,
+      expectedCost: pendingCost,
+    });
 
     const common = { backend: options.backend ?? "auto", kernels: kernelImplementation(), gitCommit: gitCommit(), versions: versions() };
     const launched = new Set<string>();
@@ -109,7 +142,15 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
           const { pid, slot } = pool.acquire();
           const owner = ownerId(pid);
           const claimed = store.claimRun(
-            { id: plan.id, experiment: plan.experiment, model: plan.model, seed: plan.seed, point: plan.point, config: resolvedConfig(plan), ...common },
+            {
+              id: plan.id,
+              experiment: plan.experiment,
+              model: plan.model,
+              seed: plan.seed,
+              point: plan.point,
+              config: resolvedConfig(plan),
+              ...common,
+            },
             owner,
             staleAfterMs,
             { outdated: (recorded) => isOutdated(plan, recorded) },
@@ -122,17 +163,30 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
           }
           launched.add(plan.id);
           emit({ type: "run-start", plan, index, expectedCost: expectedCost(plan) });
-          const done = await pool.run(slot, { type: "run", plan, owner, dbPath: options.dbPath, backend: common.backend, heartbeatMs }, (m) => {
-            if (m.type === "epoch") emit({ type: "epoch", plan, epoch: m.epoch });
-            else if (m.type === "batch") emit({ type: "batch", plan, epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss });
-          });
+          const done = await pool.run(
+            slot,
+            { type: "run", plan, owner, dbPath: options.dbPath, backend: common.backend, heartbeatMs },
+            (m) => {
+              if (m.type === "epoch") emit({ type: "epoch", plan, epoch: m.epoch });
+              else if (m.type === "batch") emit({ type: "batch", plan, epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss });
+            },
+          );
           // A worker that died could not record its own end: the parent does, as the run's owner.
-          if (done.status === "failed" && done.backend === "") store.failRun(plan.id, owner, done.error ?? "worker failed", done.failedEpoch);
+          if (done.status === "failed" && done.backend === "")
+            store.failRun(plan.id, owner, done.error ?? "worker failed", done.failedEpoch);
           if (done.status === "interrupted" && done.backend === "") store.interruptRun(plan.id, owner);
           if (done.status === "completed") summary.completed.push(plan);
           else if (done.status === "interrupted") summary.interrupted.push(plan);
           else summary.failed.push({ plan, error: done.error ?? "unknown error", epoch: done.failedEpoch });
-          emit({ type: "run-end", plan, status: done.status, error: done.error, testF1: done.testF1, didNotLearn: done.didNotLearn, expectedCost: expectedCost(plan) });
+          emit({
+            type: "run-end",
+            plan,
+            status: done.status,
+            error: done.error,
+            testF1: done.testF1,
+            didNotLearn: done.didNotLearn,
+            expectedCost: expectedCost(plan),
+          });
         }),
       ),
     );

@@ -33,8 +33,18 @@ async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: 
   let lastBatchMessage = 0;
   let heartbeat: NodeJS.Timeout | undefined;
   const done = (fields: Partial<Extract<FromWorker, { type: "done" }>>) =>
-    send({ type: "done", runId: plan.id, status: "failed", error: null, failedEpoch: null, testF1: null, didNotLearn: false,
-      backend: backend?.backend ?? "", kernels: backend?.kernels ?? "", ...fields });
+    send({
+      type: "done",
+      runId: plan.id,
+      status: "failed",
+      error: null,
+      failedEpoch: null,
+      testF1: null,
+      didNotLearn: false,
+      backend: backend?.backend ?? "",
+      kernels: backend?.kernels ?? "",
+      ...fields,
+    });
   try {
     backend ??= await selectBackend(requested);
     store ??= openStore(dbPath);

@@ -34,14 +34,27 @@ export function specErrorFromIssue(file: string, doc: unknown, issue: z.core.$Zo
       return new ExperimentSpecError(file, keyPath([...path, key]), "no such key here (check its spelling and level)", `key '${key}'`);
     }
     case "invalid_type":
-      return new ExperimentSpecError(file, keyPath(path), issue.expected === "tuple" ? "a [min, max] pair" : `${article(issue.expected)} ${issue.expected}`, foundAt(doc, path));
+      return new ExperimentSpecError(
+        file,
+        keyPath(path),
+        issue.expected === "tuple" ? "a [min, max] pair" : `${article(issue.expected)} ${issue.expected}`,
+        foundAt(doc, path),
+      );
     case "invalid_value":
-      return new ExperimentSpecError(file, keyPath(path), `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, foundAt(doc, path));
+      return new ExperimentSpecError(
+        file,
+        keyPath(path),
+        `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+        foundAt(doc, path),
+      );
     case "too_small":
     case "too_big": {
       const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
       const op = issue.code === "too_small" ? (issue.inclusive === false ? ">" : ">=") : issue.inclusive === false ? "<" : "<=";
-      const what = issue.origin === "array" ? `a list with ${op} ${String(bound)} items` : `${issue.origin === "number" ? "a number" : issue.origin} ${op} ${String(bound)}`;
+      const what =
+        issue.origin === "array"
+          ? `a list with ${op} ${String(bound)} items`
+          : `${issue.origin === "number" ? "a number" : issue.origin} ${op} ${String(bound)}`;
       const message = issue.message?.startsWith("Too") || issue.message?.startsWith("Invalid") ? what : (issue.message ?? what);
       return new ExperimentSpecError(file, keyPath(path), message, foundAt(doc, path));
     }

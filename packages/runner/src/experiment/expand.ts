@@ -47,7 +47,11 @@ export function sweepPoints(experiment: Experiment): Array<Record<string, unknow
 /** The values a point gives one config section: `{ "data.length": x }` → `{ length: x }` for `data.`. */
 export function pointSection(point: Record<string, unknown>, section: "data" | "train" | "model"): Record<string, unknown> {
   const prefix = `${section}.`;
-  return Object.fromEntries(Object.entries(point).filter(([axis]) => axis.startsWith(prefix)).map(([axis, v]) => [axis.slice(prefix.length), v]));
+  return Object.fromEntries(
+    Object.entries(point)
+      .filter(([axis]) => axis.startsWith(prefix))
+      .map(([axis, v]) => [axis.slice(prefix.length), v]),
+  );
 }
 
 /** The parts a model entry asks for at a point, unvalidated: preset (or defaults) < variant < the point. */

@@ -136,7 +136,11 @@ seeds: [1, 2, 3]
   it("keeps the run ids of experiments/paper.yaml, so databases written by earlier versions resume", () => {
     // Recorded by a paper sweep before train.startFromEpoch existed: an optional key must not move ids.
     const paper = loadExperiment(fileURLToPath(new URL("../../../../experiments/paper.yaml", import.meta.url)));
-    const ids = Object.fromEntries(expandRuns(paper).filter((r) => r.seed === 0).map((r) => [r.model, r.id]));
+    const ids = Object.fromEntries(
+      expandRuns(paper)
+        .filter((r) => r.seed === 0)
+        .map((r) => [r.model, r.id]),
+    );
     expect(ids).toMatchObject({ ffn: "b978a59c7701244f", cnn: "a66bead090d75fd7", "bilstm-attention": "4e19c6c7635f556a" });
     expect(ids["bilstm"]).toBe("4a5e6125f456dc6c");
     // Seeds 1 and 2 joined later; these were recorded by the runs that reported F1 0.950 and 0.977.
@@ -148,14 +152,22 @@ seeds: [1, 2, 3]
     const smoke = loadExperiment(fileURLToPath(new URL("../../../../experiments/smoke.yaml", import.meta.url)));
     const ids = Object.fromEntries(expandRuns(smoke).map((r) => [`${r.model}|${JSON.stringify(r.point["data.length"])}|${r.seed}`, r.id]));
     expect(ids).toEqual({
-      "ffn|[0.15,0.3]|1": "1d78f3f7f49b8b25", "ffn|[0.15,0.3]|2": "453a59b8f61631d0",
-      "cnn|[0.15,0.3]|1": "5b6704a2a826c6e7", "cnn|[0.15,0.3]|2": "edb3f1070a65fd1c",
-      "bilstm|[0.15,0.3]|1": "625e5c3ca12ebfad", "bilstm|[0.15,0.3]|2": "41451a4aee05a52a",
-      "bilstm-attention|[0.15,0.3]|1": "d839f9f55f880f63", "bilstm-attention|[0.15,0.3]|2": "2d4557dcd9cfa5b5",
-      "ffn|[0.3,0.5]|1": "4861fd75b2105449", "ffn|[0.3,0.5]|2": "0efc2db33dc68ff3",
-      "cnn|[0.3,0.5]|1": "efd1e732c42e6864", "cnn|[0.3,0.5]|2": "c4b6f4e885197a18",
-      "bilstm|[0.3,0.5]|1": "a5d6e15378495a4f", "bilstm|[0.3,0.5]|2": "64ce54e50c745699",
-      "bilstm-attention|[0.3,0.5]|1": "e0e3bb633522c03b", "bilstm-attention|[0.3,0.5]|2": "34755a0553135f3e",
+      "ffn|[0.15,0.3]|1": "1d78f3f7f49b8b25",
+      "ffn|[0.15,0.3]|2": "453a59b8f61631d0",
+      "cnn|[0.15,0.3]|1": "5b6704a2a826c6e7",
+      "cnn|[0.15,0.3]|2": "edb3f1070a65fd1c",
+      "bilstm|[0.15,0.3]|1": "625e5c3ca12ebfad",
+      "bilstm|[0.15,0.3]|2": "41451a4aee05a52a",
+      "bilstm-attention|[0.15,0.3]|1": "d839f9f55f880f63",
+      "bilstm-attention|[0.15,0.3]|2": "2d4557dcd9cfa5b5",
+      "ffn|[0.3,0.5]|1": "4861fd75b2105449",
+      "ffn|[0.3,0.5]|2": "0efc2db33dc68ff3",
+      "cnn|[0.3,0.5]|1": "efd1e732c42e6864",
+      "cnn|[0.3,0.5]|2": "c4b6f4e885197a18",
+      "bilstm|[0.3,0.5]|1": "a5d6e15378495a4f",
+      "bilstm|[0.3,0.5]|2": "64ce54e50c745699",
+      "bilstm-attention|[0.3,0.5]|1": "e0e3bb633522c03b",
+      "bilstm-attention|[0.3,0.5]|2": "34755a0553135f3e",
     });
   });
 });
@@ -174,7 +186,9 @@ seeds: [1]
 `;
 
   it("resolves preset < variant < point, and a preset at its own parts keeps its preset id", () => {
-    const runs = expandRuns(parseExperiment(text.replace("  - { name: cnn-attention, encoder: cnn, pooling: attention }\n", ""), "parts.yaml"));
+    const runs = expandRuns(
+      parseExperiment(text.replace("  - { name: cnn-attention, encoder: cnn, pooling: attention }\n", ""), "parts.yaml"),
+    );
     const at = (model: string, pooling: string) => runs.find((r) => r.model === model && r.point["model.pooling"] === pooling)!;
     expect(at("bilstm", "last").spec).toEqual({ ...presetSpec("bilstm"), pooling: "last" });
     expect(at("bilstm-z", "attention").spec).toEqual({ ...presetSpec("bilstm"), normalize: "zscore", pooling: "attention" });
@@ -187,12 +201,22 @@ seeds: [1]
   it("a variant's parts are in its id and every run records its parts and code versions", () => {
     const runs = expandRuns(parseExperiment(text.replace("[mean, last, attention]", "[mean, max, attention]"), "parts.yaml"));
     const variant = runs.find((r) => r.model === "cnn-attention" && r.point["model.pooling"] === "attention")!;
-    expect(variant.spec).toMatchObject({ encoder: "cnn", pooling: "attention", units: 32, filters: [16, 32, 48], normalize: "none", init: "keras" });
+    expect(variant.spec).toMatchObject({
+      encoder: "cnn",
+      pooling: "attention",
+      units: 32,
+      filters: [16, 32, 48],
+      normalize: "none",
+      init: "keras",
+    });
     const config = resolvedConfig(variant);
     expect(config).toMatchObject({ model: "cnn-attention", parts: variant.spec, code: { generator: GENERATOR_VERSION, model: 1 } });
     // Another value of a part is another run.
     const wider = expandRuns(
-      parseExperiment(text.replace("[mean, last, attention]", "[mean, max, attention]").replace("encoder: cnn,", "encoder: cnn, filters: [8, 16, 24],"), "parts.yaml"),
+      parseExperiment(
+        text.replace("[mean, last, attention]", "[mean, max, attention]").replace("encoder: cnn,", "encoder: cnn, filters: [8, 16, 24],"),
+        "parts.yaml",
+      ),
     );
     expect(wider.find((r) => r.model === "cnn-attention" && r.point["model.pooling"] === "attention")!.id).not.toBe(variant.id);
   });
@@ -212,7 +236,9 @@ seeds: [1]
   it("validates compare: against the file's models or a model axis' levels", () => {
     const base = "name: c\nsweep:\n  model.pooling: [mean, last]\nmodels: [bilstm]\nseeds: [1]\n";
     expect(parseExperiment(`${base}compare: { axis: model.pooling, treatment: last, control: mean }\n`, "c.yaml").compare).toEqual({
-      axis: "model.pooling", treatment: "last", control: "mean",
+      axis: "model.pooling",
+      treatment: "last",
+      control: "mean",
     });
     expect(() => parseExperiment(`${base}compare: { axis: model.pooling, treatment: max, control: mean }\n`, "c.yaml")).toThrow(
       "c.yaml: compare.treatment: expected a value of sweep axis model.pooling",

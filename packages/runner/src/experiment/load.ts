@@ -1,6 +1,13 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
 import { ExperimentSpecError, UserInputError } from "@tsa/errors";
-import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints, parseModelSpec } from "@tsa/models/config";
+import {
+  ModelSpecSchema,
+  PRESET_NAMES,
+  TrainConfigSchema,
+  TRAIN_CONFIG_FIELDS,
+  minimumNumPoints,
+  parseModelSpec,
+} from "@tsa/models/config";
 import { z } from "zod";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
@@ -29,7 +36,9 @@ export function loadExperiment(path: string, options: LoadOptions = {}): Experim
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserInputError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not an experiment file" : (e as Error).message}`);
+    throw new UserInputError(
+      `${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not an experiment file" : (e as Error).message}`,
+    );
   }
   return parseExperiment(text, file, options);
 }
@@ -66,7 +75,8 @@ function checkSweepAxes(file: string, raw: unknown, experiment: Experiment): voi
   for (const [axis, values] of Object.entries(experiment.sweep)) {
     const match = AXIS_PATTERN.exec(axis);
     const [section, field] = match === null ? [undefined, undefined] : [match[1], match[2]!];
-    const fields: readonly string[] = section === "data" ? DATA_CONFIG_FIELDS : section === "train" ? TRAIN_CONFIG_FIELDS : section === "model" ? MODEL_FIELDS : [];
+    const fields: readonly string[] =
+      section === "data" ? DATA_CONFIG_FIELDS : section === "train" ? TRAIN_CONFIG_FIELDS : section === "model" ? MODEL_FIELDS : [];
     if (field === undefined || !fields.includes(field)) {
       throw new ExperimentSpecError(
         file,
@@ -99,8 +109,16 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
       const issue = result.error.issues[0]!;
       const field = String(issue.path[0] ?? "");
       const axis = `data.${field}`;
-      const where = axis in point ? ["sweep", axis, experiment.sweep[axis]!.findIndex((v) => JSON.stringify(v) === JSON.stringify(point[axis]))] : ["data", field];
-      throw new ExperimentSpecError(file, keyPath(where), issue.message.replace(/^expected /, ""), describeValue(point[axis] ?? experiment.data[field as keyof DataConfig]));
+      const where =
+        axis in point
+          ? ["sweep", axis, experiment.sweep[axis]!.findIndex((v) => JSON.stringify(v) === JSON.stringify(point[axis]))]
+          : ["data", field];
+      throw new ExperimentSpecError(
+        file,
+        keyPath(where),
+        issue.message.replace(/^expected /, ""),
+        describeValue(point[axis] ?? experiment.data[field as keyof DataConfig]),
+      );
     }
     experiment.models.forEach((entry, i) => {
       const model = modelEntryName(entry);
@@ -114,9 +132,10 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
             : typeof entry === "string" || path === ""
               ? ["models", i]
               : ["models", i, path];
-        const why = typeof entry !== "string" && entry.preset === undefined && (path === "encoder" || path === "pooling") && entry[path] === undefined
-          ? `${expected} (a variant without a preset names its encoder and pooling)`
-          : `${expected} (model '${model}'${axis in point ? ` at ${axis} ${describeValue(point[axis])}` : ""})`;
+        const why =
+          typeof entry !== "string" && entry.preset === undefined && (path === "encoder" || path === "pooling") && entry[path] === undefined
+            ? `${expected} (a variant without a preset names its encoder and pooling)`
+            : `${expected} (model '${model}'${axis in point ? ` at ${axis} ${describeValue(point[axis])}` : ""})`;
         throw new ExperimentSpecError(file, keyPath(where), why, found);
       }
       const needed = minimumNumPoints(parsed.spec);
@@ -133,9 +152,19 @@ function checkModelEntries(file: string, raw: object): void {
   const models = (raw as { models?: unknown }).models;
   if (!Array.isArray(models)) return;
   models.forEach((entry, i) => {
-    const schema = typeof entry === "string" ? z.enum(PRESET_NAMES) : entry !== null && typeof entry === "object" && !Array.isArray(entry) ? VariantSchema : null;
+    const schema =
+      typeof entry === "string"
+        ? z.enum(PRESET_NAMES)
+        : entry !== null && typeof entry === "object" && !Array.isArray(entry)
+          ? VariantSchema
+          : null;
     if (schema === null) {
-      throw new ExperimentSpecError(file, keyPath(["models", i]), `a model name (${PRESET_NAMES.join(", ")}) or a variant { name, preset, <parts> }`, describeValue(entry));
+      throw new ExperimentSpecError(
+        file,
+        keyPath(["models", i]),
+        `a model name (${PRESET_NAMES.join(", ")}) or a variant { name, preset, <parts> }`,
+        describeValue(entry),
+      );
     }
     const result = schema.safeParse(entry);
     if (!result.success) throw specErrorFromIssue(file, raw, result.error.issues[0]!, ["models", i]);
@@ -148,14 +177,24 @@ function checkCompare(file: string, experiment: Experiment): void {
   if (compare === undefined) return;
   const axis = compare.axis;
   if (axis !== undefined && !(axis in experiment.sweep)) {
-    throw new ExperimentSpecError(file, "compare.axis", `one of the sweep's axes (${Object.keys(experiment.sweep).join(", ") || "none"})`, describeValue(axis));
+    throw new ExperimentSpecError(
+      file,
+      "compare.axis",
+      `one of the sweep's axes (${Object.keys(experiment.sweep).join(", ") || "none"})`,
+      describeValue(axis),
+    );
   }
   const levels = axis === undefined ? experiment.models.map(modelEntryName) : experiment.sweep[axis]!;
   const known = (value: unknown) => levels.some((level) => JSON.stringify(level) === JSON.stringify(value));
   for (const role of ["treatment", "control"] as const) {
     if (!known(compare[role])) {
       const what = axis === undefined ? "a model of this file" : `a value of sweep axis ${axis}`;
-      throw new ExperimentSpecError(file, `compare.${role}`, `${what} (${levels.map((l) => describeValue(l)).join(", ")})`, describeValue(compare[role]));
+      throw new ExperimentSpecError(
+        file,
+        `compare.${role}`,
+        `${what} (${levels.map((l) => describeValue(l)).join(", ")})`,
+        describeValue(compare[role]),
+      );
     }
   }
   if (JSON.stringify(compare.treatment) === JSON.stringify(compare.control)) {

@@ -52,22 +52,15 @@ export const CompareSchema = z
 /** The experiment file (DESIGN.md, "Experiment files"). Unknown keys anywhere are errors. */
 export const ExperimentSchema = z
   .object({
-    name: z
-      .string()
-      .regex(NAME, { message: "a name of letters, digits, '-' and '_' (it names the report file)" }),
+    name: z.string().regex(NAME, { message: "a name of letters, digits, '-' and '_' (it names the report file)" }),
     description: z.string().default(""),
     data: DataConfigFields.partial().strict().default({}),
-    sweep: z
-      .record(z.string(), z.array(z.unknown()).min(1, { message: "a non-empty list of values" }))
-      .default({}),
+    sweep: z.record(z.string(), z.array(z.unknown()).min(1, { message: "a non-empty list of values" })).default({}),
     models: z
       .array(ModelEntrySchema)
       .min(1, { message: "a non-empty list of models" })
       .refine((models) => unique(models.map(modelEntryName)), { message: "each model once (variants by their name)" }),
-    seeds: z
-      .array(z.number().int().min(0))
-      .min(1, { message: "a non-empty list of seeds" })
-      .refine(unique, { message: "each seed once" }),
+    seeds: z.array(z.number().int().min(0)).min(1, { message: "a non-empty list of seeds" }).refine(unique, { message: "each seed once" }),
     train: TrainConfigSchema.partial().strict().default({}),
     compare: CompareSchema.optional(),
   })
