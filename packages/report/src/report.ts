@@ -1,6 +1,7 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { ablationHeadline, ablationOf, buildAblationTable, experimentHeadline } from "./ablation.js";
 import { ablationLevelsSpec } from "./ablation-specs.js";
+import { wilson } from "./stats.js";
 import { LARGE_DIFFERENCE, attentionAdvantage, criticalDifference, summarize } from "./analysis.js";
 import { escapeHtml, renderPage, viewSwitch, type Block, type PageView, type Section } from "./html.js";
 import {
@@ -271,9 +272,15 @@ function learnedSection(results: ExperimentResults): Section {
       return rate + (unscored > 0 ? ` · ${unscored} not completed` : "");
     }),
   ]);
+  // How wide the interval stays even when every run learned, at this experiment's number of runs a cell.
+  const perCell = Math.max(0, ...cells.map((c) => c.learned.n));
+  const widest =
+    perCell > 0
+      ? ` (with ${perCell} runs, ${perCell} of ${perCell} still allows a rate as low as ${fixed(wilson(perCell, perCell).lo, 2)})`
+      : "";
   const charts: Block[] = axes.map((axis) => ({
     chart: learnedRateSpec(results, axis),
-    caption: `Share of completed runs that learned against ${axisLabel(axis)}, per model; band = Wilson 95% interval (with 3 runs, 3 of 3 still allows a rate as low as 0.44).`,
+    caption: `Share of completed runs that learned against ${axisLabel(axis)}, per model; band = Wilson 95% interval${widest}.`,
   }));
   return {
     id: "learned",
