@@ -1,6 +1,6 @@
 import { openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { csvField, writeOutput } from "../format/output.js";
+import { csvField, OUT_OPTION, writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
 import { splitColumn } from "../names.js";
 import { dbPath } from "../paths.js";
@@ -69,12 +69,7 @@ export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
     yargs
       .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
       .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const, describe: "csv or jsonl (one JSON object a line)" })
-      .option("out", {
-        alias: "o",
-        type: "string",
-        requiresArg: true,
-        describe: "write to this file instead of standard output",
-      }) as Argv<ExportArgs>,
+      .option("out", OUT_OPTION) as Argv<ExportArgs>,
   handler: (argv: ArgumentsCamelCase<ExportArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {

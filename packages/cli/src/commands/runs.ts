@@ -12,7 +12,15 @@ import {
   type WhereCondition,
 } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { FORMATS, formatRows, outputFormat, writeOutput, type Column, type OutputFormat } from "../format/output.js";
+import {
+  formatRows,
+  OUT_OPTION,
+  outputFormat,
+  ROWS_FORMAT_OPTIONS,
+  type Column,
+  type OutputFormat,
+  writeOutput,
+} from "../format/output.js";
 import { noExperimentError } from "../messages.js";
 import { canonicalMetric } from "../names.js";
 import { integerAtLeast, nearest } from "../options.js";
@@ -102,14 +110,8 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       .option("sort", { type: "string", requiresArg: true, describe: "key to sort by, e.g. f1 or data.noise" })
       .option("desc", { type: "boolean", default: false, describe: "sort in descending order" })
       .option("limit", { requiresArg: true, coerce: integerAtLeast("limit", 0), describe: "at most this many runs" })
-      .option("format", { choices: FORMATS, describe: "table (default), csv, json or md" })
-      .option("json", { type: "boolean", default: false, describe: "same as --format json" })
-      .option("out", {
-        alias: "o",
-        type: "string",
-        requiresArg: true,
-        describe: "write to this file instead of standard output",
-      }) as Argv<RunsArgs>,
+      .options(ROWS_FORMAT_OPTIONS)
+      .option("out", OUT_OPTION) as Argv<RunsArgs>,
   handler: (argv: ArgumentsCamelCase<RunsArgs>) => {
     // Every flag is checked before the database is opened.
     const where = (argv.where ?? []).map(parseCondition);

@@ -3,7 +3,7 @@ import { ModelSpecSchema, describeSpec } from "@tsa/models/config";
 import { formatPoint } from "@tsa/report/tables";
 import { openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { writeOutput } from "../format/output.js";
+import { OUT_OPTION, writeOutput } from "../format/output.js";
 import { textTable } from "../format/text-table.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
@@ -120,12 +120,7 @@ export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
     yargs
       .positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" })
       .option("json", { type: "boolean", default: false, describe: "the run as JSON" })
-      .option("out", {
-        alias: "o",
-        type: "string",
-        requiresArg: true,
-        describe: "write to this file instead of standard output",
-      }) as Argv<ShowArgs>,
+      .option("out", OUT_OPTION) as Argv<ShowArgs>,
   handler: (argv: ArgumentsCamelCase<ShowArgs>) => {
     const store = openStore(dbPath(argv), { readonly: true });
     try {

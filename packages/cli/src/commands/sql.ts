@@ -1,6 +1,6 @@
 import { openStore, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { FORMATS, formatRows, outputFormat, writeOutput, type OutputFormat } from "../format/output.js";
+import { formatRows, OUT_OPTION, outputFormat, ROWS_FORMAT_OPTIONS, type OutputFormat, writeOutput } from "../format/output.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -30,14 +30,8 @@ export const sqlCommand: CommandModule<GlobalOptions, SqlArgs> = {
         demandOption: true,
         describe: 'e.g. "select model, avg(test_f1) from run_summary group by model"',
       })
-      .option("format", { choices: FORMATS, describe: "table (default), csv, json or md" })
-      .option("json", { type: "boolean", default: false, describe: "same as --format json" })
-      .option("out", {
-        alias: "o",
-        type: "string",
-        requiresArg: true,
-        describe: "write to this file instead of standard output",
-      }) as Argv<SqlArgs>,
+      .options(ROWS_FORMAT_OPTIONS)
+      .option("out", OUT_OPTION) as Argv<SqlArgs>,
   handler: (argv: ArgumentsCamelCase<SqlArgs>) => {
     // Opened read-only: SQLite itself refuses writes, and the tracker refuses non-read statements first.
     const store = openStore(dbPath(argv), { readonly: true });

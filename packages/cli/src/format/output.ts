@@ -6,6 +6,20 @@ import { textTable } from "./text-table.js";
 export const FORMATS = ["table", "csv", "json", "md"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
+/** `--out FILE`, taken by every command that prints data, so its output can be kept whatever the shell does. */
+export const OUT_OPTION = {
+  alias: "o",
+  type: "string",
+  requiresArg: true,
+  describe: "write to this file instead of standard output",
+} as const;
+
+/** `--format` and its `--json` shorthand, for the commands that print rows. */
+export const ROWS_FORMAT_OPTIONS = {
+  format: { choices: FORMATS, describe: "table (default), csv, json or md" },
+  json: { type: "boolean", default: false, describe: "same as --format json" },
+} as const;
+
 /** A column: its header, its raw value (json, csv) and its text for reading (table, md). */
 export interface Column<T> {
   header: string;
