@@ -163,7 +163,10 @@ describe("first contact", () => {
 describe("Ctrl-C and progress in a terminal, through ./tsa", () => {
   let ws: Workspace;
   let file: string;
-  const sweep = () => `${TSA} sweep ${file} --db ${ws.db} -j 2; echo "EXIT=$?"`;
+  // The exit status also goes to a file: \`script\` may drop what the shell prints in its last moment when
+  // the machine is loaded, and the status must not depend on that.
+  const sweep = () => `${TSA} sweep ${file} --db ${ws.db} -j 2; s=$?; echo $s > ${ws.dir}/status; echo "EXIT=$s"`;
+  const status = () => readFileSync(join(ws.dir, "status"), "utf8").trim();
 
   beforeAll(() => {
     ws = makeWorkspace("tsa-pty-");
@@ -172,7 +175,7 @@ describe("Ctrl-C and progress in a terminal, through ./tsa", () => {
 
   it("Ctrl-C while the workers start: runs interrupted (not failed), each said, summary and resume hint before the exit status 130", async () => {
     const { output } = await inTerminal(sweep(), { interruptWhen: () => runStates(ws.db).some((r) => r.status === "running") });
-    expect(output).toMatch(/EXIT=130\n/);
+    expect(status(), output).toBe("130");
     expect(output).not.toMatch(/^\s+at /m);
     const states = runStates(ws.db);
     expect(
@@ -184,12 +187,13 @@ describe("Ctrl-C and progress in a terminal, through ./tsa", () => {
     expect(output.match(/^interrupted: /gm)).toHaveLength(interrupted.length);
     const hint = output.indexOf(`Resume with: ${TSA} sweep ${file} --db ${ws.db} --concurrency 2\n`);
     expect(hint, output).toBeGreaterThan(0);
-    expect(hint).toBeLessThan(output.indexOf("EXIT=130"));
+    const exit = output.indexOf("EXIT=130");
+    if (exit >= 0) expect(hint).toBeLessThan(exit);
   }, 120_000);
 
   it("resumed on an 80-column terminal: said at the start, epochs of a total, elapsed and ETA, no line cut or wider than 80", async () => {
     const { output, raw } = await inTerminal(sweep());
-    expect(output, output).toMatch(/EXIT=0\n/);
+    expect(status(), output).toBe("0");
     expect(output).toMatch(/^4 runs: 0 already completed, 4 to run, 2 at a time$/m);
     expect(output).toMatch(/epoch \d\/6 loss \d\.\d{4}/);
     expect(output).toMatch(/runs .* \d\/4 · \d+s elapsed · ETA /);
