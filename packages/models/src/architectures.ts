@@ -4,6 +4,7 @@ import type { Encoder, ModelSpec, Pooling } from "./model-spec.js";
 import { Conv1DIm2col } from "./layers/conv1d-im2col.js";
 import { LastState } from "./layers/last-state.js";
 import { GlobalMaxPooling1DMasked, MaxPooling1DMasked } from "./layers/max-pooling.js";
+import { Difference } from "./layers/difference.js";
 import { ZScore } from "./layers/zscore.js";
 
 export interface ModelOptions {
@@ -28,12 +29,23 @@ type Seeds = () => number;
 export function buildModel(spec: ModelSpec, options: ModelOptions): tf.LayersModel {
   const input = tf.input({ shape: [options.numPoints, 1], name: "series" });
   const seeds = seedSequence(options.seed);
-  const series = spec.normalize === "zscore" ? (new ZScore({ name: "normalize" }).apply(input) as Symbolic) : input;
+  const series = normalizeInput(input, spec.normalize);
   const states = ENCODERS[spec.encoder](series, spec, seeds);
   const pooled = POOLINGS[spec.pooling](states, spec, seeds);
   const hidden = spec.hidden > 0 ? dense(spec.hidden, pooled, seeds(), spec.init, "relu") : pooled;
   const logit = dense(1, hidden, seeds(), spec.init);
   return tf.model({ inputs: input, outputs: logit, name: `${spec.encoder}_${spec.pooling}`.replaceAll("-", "_") });
+}
+
+function normalizeInput(input: Symbolic, normalize: ModelSpec["normalize"]): Symbolic {
+  switch (normalize) {
+    case "none":
+      return input;
+    case "zscore":
+      return new ZScore({ name: "normalize" }).apply(input) as Symbolic;
+    case "diff":
+      return new Difference({ name: "normalize" }).apply(input) as Symbolic;
+  }
 }
 
 /** Distinct, reproducible initializer seeds derived from the run seed. */

@@ -8,6 +8,9 @@ export const MODEL_NAMES = PRESET_NAMES;
 export type ModelName = PresetName;
 export const isModelName = isPresetName;
 
+export const LR_SCHEDULES = ["constant", "cosine"] as const;
+export const PATIENCE_FROM = ["start", "learning"] as const;
+
 /** The reference's training protocol: Adam 1e-3, batch 32, at most 50 epochs, patience 5 on val loss. */
 export const TrainConfigSchema = z
   .object({
@@ -21,6 +24,20 @@ export const TrainConfigSchema = z
     startFromEpoch: z.number().int().min(0).max(10_000).optional(),
     // Adam's epsilon. Absent means tfjs' default (1e-7); PyTorch's is 1e-8. No default, as startFromEpoch.
     adamEpsilon: z.number().positive().max(1).optional(),
+    // The trainability levers (issue 16). Each is absent in the reference protocol and has no default,
+    // as startFromEpoch, so that the run ids of configs that do not set it stay what they were.
+    /** Gradients rescaled so that their global L2 norm is at most this (PyTorch's clip_grad_norm_). */
+    clipNorm: z.number().positive().finite().optional(),
+    /** Epochs over which the learning rate rises linearly, batch by batch, from lr / steps to lr. */
+    warmupEpochs: z.number().int().min(0).max(10_000).optional(),
+    /** constant: lr throughout; cosine: after the warm-up, lr decays along a half cosine to 0 at `epochs`. */
+    lrSchedule: z.enum(LR_SCHEDULES).optional(),
+    /**
+     * start: every epoch without improvement counts towards `patience` (the reference). learning: none
+     * counts until the validation loss first goes below chance (the "learned" line), so a run on the
+     * plateau at ln 2 keeps trying up to `epochs` instead of stopping after `patience`.
+     */
+    patienceFrom: z.enum(PATIENCE_FROM).optional(),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 export const ENCODERS = ["none", "cnn", "lstm", "bilstm"] as const;
 /** How states [T', C] become one vector. */
 export const POOLINGS = ["flatten", "mean", "max", "last", "attention", "max-mean"] as const;
-export const NORMALIZATIONS = ["none", "zscore"] as const;
+export const NORMALIZATIONS = ["none", "zscore", "diff"] as const;
 export const INITS = ["keras", "pytorch"] as const;
 
 export type Encoder = (typeof ENCODERS)[number];
@@ -39,7 +39,10 @@ export const ModelSpecSchema = z
       .default(() => [7, 5, 5]),
     /** cnn: max pooling window (and stride) between consecutive blocks; 1 = no pooling. */
     poolSize: size(16).default(2),
-    /** zscore: each series standardised over its own steps, inside the model (no weights). */
+    /**
+     * What the encoder sees, inside the model (no weights): the series itself (none), each series
+     * standardised over its own steps (zscore), or its first difference (diff: x[t] − x[t−1], 0 at t = 0).
+     */
     normalize: z.enum(NORMALIZATIONS).default("none"),
     /**
      * keras: today's (Glorot-uniform dense and conv kernels with zero biases; LSTM and attention weights
@@ -238,7 +241,7 @@ export function describeSpec(spec: ModelSpec): string {
 const PART_VERSIONS = {
   encoder: { none: 1, cnn: 1, lstm: 1, bilstm: 1 },
   pooling: { flatten: 1, mean: 1, max: 1, last: 1, attention: 1, "max-mean": 1 },
-  normalize: { none: 1, zscore: 1 },
+  normalize: { none: 1, zscore: 1, diff: 1 },
   init: { keras: 1, pytorch: 1 },
   /** The dense ReLU layer and the logit. */
   head: 1,

@@ -125,6 +125,22 @@ describe("trainAndEvaluate", () => {
     expect(warmed.epochs.slice(0, reference.epochs.length).map((e) => e.valLoss)).toEqual(reference.epochs.map((e) => e.valLoss));
   });
 
+  it("trains the reference bit for bit when the levers are set to what changes nothing, and differently when not", async () => {
+    const train = { epochs: 3, patience: 3, lr: 0.01 };
+    const request = { model: presetSpec("bilstm-attention"), data: easyData({ size: 80 }), seed: 4 };
+    const losses = async (extra: Record<string, unknown>) =>
+      (await trainAndEvaluate({ ...request, train: resolveTrainConfig({ ...train, ...extra }) }, backend)).epochs.map((e) => e.valLoss);
+    const reference = await losses({});
+    expect(await losses({ clipNorm: 1e9, warmupEpochs: 0, lrSchedule: "constant", patienceFrom: "start" })).toEqual(reference);
+    for (const lever of [{ clipNorm: 0.01 }, { warmupEpochs: 2 }, { lrSchedule: "cosine" }]) {
+      const changed = await losses(lever);
+      expect(changed, JSON.stringify(lever)).not.toEqual(reference);
+      expect(changed.every(Number.isFinite)).toBe(true);
+      // The same lever twice: the same run.
+      expect(await losses(lever)).toEqual(changed);
+    }
+  }, 60_000);
+
   it("records a diverging loss as a failure with its epoch", async () => {
     const run = trainAndEvaluate(
       { model: presetSpec("ffn"), data: easyData({ size: 100 }), train: resolveTrainConfig({ epochs: 3, lr: 1e30 }), seed: 1 },

@@ -1,5 +1,6 @@
 import { makeDataset, takeSplit, type DataConfig, type SplitArrays } from "@tsa/data";
 import { buildModel } from "./architectures.js";
+import { didNotLearn } from "./chance.js";
 import { attentionLocalisation, attentionSamples, attentionWeights } from "./attention.js";
 import type { BackendInfo } from "./backend.js";
 import { hasAttention, type ModelSpec, type TrainConfig } from "./config.js";
@@ -7,6 +8,8 @@ import { classificationMetrics } from "./metrics.js";
 import { predictLogits, sigmoid } from "./predict.js";
 import { disposeSplitTensors, splitTensors, trainWithEarlyStopping, type SplitTensors, type TrainHooks } from "./train.js";
 import type { AttentionSample, ClassificationMetrics, EpochRecord } from "./types.js";
+
+export { CHANCE_LOSS_MARGIN, didNotLearn, isBelowChance } from "./chance.js";
 
 export interface RunRequest {
   /** The model as a composition of parts (presetSpec(name) for the four named ones). */
@@ -27,16 +30,6 @@ export interface RunOutcome {
   attention: AttentionSample[];
   backend: BackendInfo;
   trainDurationMs: number;
-}
-
-/**
- * A validation loss that never went below this stayed at chance: ln 2 is the cross-entropy of always
- * answering ½ on balanced classes; 0.02 below it is the least progress we call learning.
- */
-export const CHANCE_LOSS_MARGIN = 0.02;
-
-export function didNotLearn(epochs: readonly EpochRecord[]): boolean {
-  return Math.min(...epochs.map((e) => e.valLoss)) >= Math.LN2 - CHANCE_LOSS_MARGIN;
 }
 
 /**

@@ -2,7 +2,9 @@ import * as tf from "@tensorflow/tfjs";
 import { makeRng, type SplitArrays } from "@tsa/data";
 import { RunFailedError } from "@tsa/errors";
 import type { TrainConfig } from "./config.js";
+import { EarlyStopping } from "./early-stopping.js";
 import { logitLoss, predictLogits } from "./predict.js";
+import { learningRateAt } from "./schedule.js";
 import type { EpochRecord } from "./types.js";
 
 /** A split as tensors: x [n, T, 1], y [n, 1] with 0/1 labels. */
@@ -45,6 +47,7 @@ export interface TrainResult {
  * The reference's protocol: Adam, binary cross-entropy, shuffled mini-batches, early stopping when the
  * validation loss has not improved for `patience` epochs, and the best epoch's weights restored.
  * Shuffling comes from the run seed (model.fit would use Math.random), so a run is reproducible.
+ * The trainability levers (clipNorm, warmupEpochs, lrSchedule, patienceFrom) change it only when set.
  */
 export async function trainWithEarlyStopping(
   model: tf.LayersModel,
@@ -56,12 +59,14 @@ export async function trainWithEarlyStopping(
 ): Promise<TrainResult> {
   // beta1, beta2: tfjs' and PyTorch's defaults; epsilon only when the config sets it (PyTorch: 1e-8).
   const optimizer = tf.train.adam(config.lr, 0.9, 0.999, config.adamEpsilon);
+  // Adam reads its learning rate at every step; tfjs has no scheduler, so the schedule sets the field.
+  const schedulable = optimizer as unknown as { learningRate: number };
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const n = train.labels.length;
   const batches = Math.ceil(n / config.batchSize);
   const epochs: EpochRecord[] = [];
-  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | null = null;
-  let sinceBest = 0;
+  const stopping = new EarlyStopping(config);
+  let best: { epoch: number; weights: tf.Tensor[] } | null = null;
   let stoppedEarly = false;
 
   try {
@@ -73,7 +78,8 @@ export async function trainWithEarlyStopping(
       for (let b = 0; b < batches; b++) {
         throwIfAborted(hooks.signal);
         const indices = order.subarray(b * config.batchSize, Math.min(n, (b + 1) * config.batchSize));
-        const { loss, hits } = trainBatch(model, optimizer, variables, train, indices);
+        schedulable.learningRate = learningRateAt(config, (epoch - 1) * batches + b, batches);
+        const { loss, hits } = trainBatch(model, optimizer, variables, train, indices, config.clipNorm);
         if (!Number.isFinite(loss)) {
           throw new RunFailedError(`loss became ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches}`, epoch);
         }
@@ -100,12 +106,12 @@ export async function trainWithEarlyStopping(
       epochs.push(record);
       hooks.onEpoch?.(record);
 
-      if (best === null || record.valLoss < best.loss) {
+      const verdict = stopping.observe(epoch, record.valLoss);
+      if (verdict.improved) {
         best?.weights.forEach((w) => w.dispose());
         // Clones share data with the variables until Adam assigns new values, so this copy is cheap.
-        best = { loss: record.valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
-        sinceBest = 0;
-      } else if (epoch > (config.startFromEpoch ?? 0) && ++sinceBest >= config.patience && config.patience > 0) {
+        best = { epoch, weights: model.getWeights().map((w) => w.clone()) };
+      } else if (verdict.stop) {
         stoppedEarly = epoch < config.epochs;
         break;
       }
@@ -125,24 +131,40 @@ function trainBatch(
   variables: tf.Variable[],
   data: SplitTensors,
   indices: Int32Array,
+  clipNorm: number | undefined,
 ): { loss: number; hits: number } {
   return tf.tidy(() => {
     const idx = tf.tensor1d(indices, "int32");
     const xb = tf.gather(data.x, idx);
     const yb = tf.gather(data.y, idx);
     let hits: tf.Scalar | null = null;
-    const loss = optimizer.minimize(
-      () => {
-        const logits = model.apply(xb, { training: true }) as tf.Tensor2D;
-        hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(yb, 0.5)), "float32"))) as tf.Scalar;
-        return tf.losses.sigmoidCrossEntropy(yb, logits) as tf.Scalar;
-      },
-      true,
-      variables,
-    );
-    const result = { loss: loss!.dataSync()[0] as number, hits: (hits as tf.Scalar | null)?.dataSync()[0] ?? 0 };
+    const lossOf = () => {
+      const logits = model.apply(xb, { training: true }) as tf.Tensor2D;
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(yb, 0.5)), "float32"))) as tf.Scalar;
+      return tf.losses.sigmoidCrossEntropy(yb, logits) as tf.Scalar;
+    };
+    let loss: tf.Scalar;
+    if (clipNorm === undefined) {
+      loss = optimizer.minimize(lossOf, true, variables)!;
+    } else {
+      const { value, grads } = tf.variableGrads(lossOf, variables);
+      optimizer.applyGradients(clipByGlobalNorm(grads, clipNorm));
+      loss = value;
+    }
+    const result = { loss: loss.dataSync()[0] as number, hits: (hits as tf.Scalar | null)?.dataSync()[0] ?? 0 };
     (hits as tf.Scalar | null)?.dispose();
     return result;
+  });
+}
+
+/** The gradients scaled by min(1, maxNorm / ‖g‖) over all of them together, as PyTorch's clip_grad_norm_. */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  return tf.tidy(() => {
+    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+    const norm = tf.sqrt(tf.addN(squares));
+    // PyTorch adds 1e-6 to the norm so that a zero gradient does not divide by zero.
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+    return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)]));
   });
 }
 

@@ -54,11 +54,18 @@ export function pointSection(point: Record<string, unknown>, section: "data" | "
   );
 }
 
-/** The parts a model entry asks for at a point, unvalidated: preset (or defaults) < variant < the point. */
-export function modelSpecInput(entry: ModelEntry, point: Record<string, unknown>): Record<string, unknown> {
-  if (typeof entry === "string") return { ...presetSpec(entry), ...pointSection(point, "model") };
-  const { name: _name, preset, ...parts } = entry;
-  return { ...(preset === undefined ? {} : presetSpec(preset)), ...parts, ...pointSection(point, "model") };
+/**
+ * The parts a model entry asks for at a point, unvalidated: preset (or defaults) < the file's `model`
+ * < variant < the point.
+ */
+export function modelSpecInput(
+  entry: ModelEntry,
+  point: Record<string, unknown>,
+  common: Record<string, unknown> = {},
+): Record<string, unknown> {
+  if (typeof entry === "string") return { ...presetSpec(entry), ...common, ...pointSection(point, "model") };
+  const { name: _name, preset, train: _train, ...parts } = entry;
+  return { ...(preset === undefined ? {} : presetSpec(preset)), ...common, ...parts, ...pointSection(point, "model") };
 }
 
 /**
@@ -95,9 +102,13 @@ export function isOutdated(plan: RunPlan, recorded: unknown): boolean {
 export function expandRuns(experiment: Experiment): RunPlan[] {
   return sweepPoints(experiment).flatMap((point) => {
     const data = resolveDataConfig({ ...experiment.data, ...pointSection(point, "data") });
-    const train = resolveTrainConfig({ ...experiment.train, ...pointSection(point, "train") });
     return experiment.models.flatMap((entry) => {
-      const spec = ModelSpecSchema.parse(modelSpecInput(entry, point));
+      const train = resolveTrainConfig({
+        ...experiment.train,
+        ...(typeof entry === "string" ? {} : entry.train),
+        ...pointSection(point, "train"),
+      });
+      const spec = ModelSpecSchema.parse(modelSpecInput(entry, point, experiment.model));
       const model = modelEntryName(entry);
       return experiment.seeds.map((seed) => {
         const config = identityConfig({ experiment: experiment.name, model, spec, seed, data, train });

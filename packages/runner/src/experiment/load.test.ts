@@ -49,6 +49,10 @@ const BAD: Record<string, [keyPath: string, expected: string]> = {
   "variant-bad-encoder": ["models[0].encoder", '"bilstm"'],
   "variant-without-parts": ["models[0].encoder", "a variant without a preset names its encoder and pooling"],
   "variant-bad-preset": ["models[0].preset", '"bilstm-attention"'],
+  "file-model-part-cannot-build": ["model.pooling", "'last' needs a recurrent encoder"],
+  "file-model-unknown-part": ["model.normalise", "no such key"],
+  "variant-bad-train": ["models[1].train.clipNorm", "> 0"],
+  "variant-unknown-train-key": ["models[0].train.gradientClip", "no such key"],
   "sweep-bad-model-value": ["sweep.model.units[1]", ">= 1"],
   "compare-unknown-model": ["compare.treatment", "a model of this file"],
   "model-entry-wrong-type": ["models[1]", "a variant { name, preset, <parts> }"],
@@ -123,6 +127,58 @@ seeds: [1, 2, 3]
     expect(runs[0]!.train).toEqual({ epochs: 50, patience: 5, batchSize: 32, lr: 0.01 });
     expect(runs[6]!.point).toEqual({ "data.length": [0.1, 0.2], "train.lr": 0.001 });
     expect(new Set(runs.map((r) => r.id)).size).toBe(runs.length);
+  });
+
+  it("trains a variant with its own train keys over the file's, and the point's over both", () => {
+    const runs = expandRuns(
+      parseExperiment(
+        `
+name: levers
+data: { size: 100, numPoints: 32 }
+sweep: { train.lr: [0.01] }
+models:
+  - ffn
+  - { name: ffn-clipped, preset: ffn, train: { clipNorm: 1, patienceFrom: learning, lr: 0.5 } }
+seeds: [1]
+train: { epochs: 7 }
+`,
+        "levers.yaml",
+      ),
+    );
+    expect(runs.map((r) => r.train)).toEqual([
+      { epochs: 7, patience: 5, batchSize: 32, lr: 0.01 },
+      { epochs: 7, patience: 5, batchSize: 32, lr: 0.01, clipNorm: 1, patienceFrom: "learning" },
+    ]);
+    expect(runs[1]!.spec).toEqual(runs[0]!.spec);
+    expect(resolvedConfig(runs[1]!)).toMatchObject({ model: "ffn-clipped", train: { clipNorm: 1, patienceFrom: "learning" } });
+  });
+
+  it("gives every model the file's `model` parts over its preset's; a variant's and the point's win", () => {
+    const runs = expandRuns(
+      parseExperiment(
+        `
+name: recipe
+data: { size: 100, numPoints: 32 }
+model: { normalize: diff, units: 8 }
+sweep: { model.units: [4, 16] }
+models: [cnn, bilstm, { name: b, preset: bilstm, normalize: zscore }]
+seeds: [1]
+`,
+        "recipe.yaml",
+      ),
+    );
+    expect(runs.map((r) => [r.model, r.spec.normalize, r.spec.units])).toEqual([
+      ["cnn", "diff", 4],
+      ["bilstm", "diff", 4],
+      ["b", "zscore", 4],
+      ["cnn", "diff", 16],
+      ["bilstm", "diff", 16],
+      ["b", "zscore", 16],
+    ]);
+    // A preset under other parts is not the preset's run; an empty `model` changes no id.
+    const plain = (model: string) => expandRuns(parseExperiment(`name: recipe\n${model}models: [bilstm]\nseeds: [1]\n`, "r.yaml"))[0]!.id;
+    expect(plain("model: { normalize: diff }\n")).not.toBe(plain(""));
+    expect(plain("model: {}\n")).toBe(plain(""));
   });
 
   it("gives the same ids for the same file and new ids when a resolved value changes", () => {

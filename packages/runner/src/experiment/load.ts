@@ -122,16 +122,19 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
     }
     experiment.models.forEach((entry, i) => {
       const model = modelEntryName(entry);
-      const parsed = parseModelSpec(modelSpecInput(entry, point));
+      const parsed = parseModelSpec(modelSpecInput(entry, point, experiment.model));
       if ("problem" in parsed) {
         const { path, expected, found } = parsed.problem;
         const axis = `model.${String(path)}`;
+        const fromVariant = typeof entry !== "string" && path !== "" && path in entry;
         const where =
           axis in point
             ? ["sweep", axis, experiment.sweep[axis]!.findIndex((v) => JSON.stringify(v) === JSON.stringify(point[axis]))]
-            : typeof entry === "string" || path === ""
-              ? ["models", i]
-              : ["models", i, path];
+            : !fromVariant && path in experiment.model
+              ? ["model", path]
+              : typeof entry === "string" || path === ""
+                ? ["models", i]
+                : ["models", i, path];
         const why =
           typeof entry !== "string" && entry.preset === undefined && (path === "encoder" || path === "pooling") && entry[path] === undefined
             ? `${expected} (a variant without a preset names its encoder and pooling)`

@@ -12,26 +12,31 @@ const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 /**
  * A named variant: a preset with some parts changed (`{ name: bilstm-last, preset: bilstm, pooling: last }`),
  * or a composition of its own (`{ name: cnn-attention, encoder: cnn, pooling: attention }`). Parts not
- * given come from the preset, else from the part defaults.
+ * given come from the preset, else from the part defaults. `train` changes how this model alone is
+ * trained (`{ name: bilstm-clipped, preset: bilstm, train: { clipNorm: 1 } }`), over the file's `train`:
+ * one file can hold a lever's levels side by side, each compared with the same reference runs.
  */
 export const VariantSchema = z
-  .object(partsWithoutDefaults())
+  .object(optionalWithoutDefaults(ModelSpecSchema.shape))
   .extend({
     name: z.string().regex(NAME, { message: "a name of letters, digits, '-' and '_'" }),
     preset: z.enum(PRESET_NAMES).optional(),
+    train: z.object(optionalWithoutDefaults(TrainConfigSchema.shape)).strict().optional(),
   })
   .strict();
 export type Variant = z.output<typeof VariantSchema>;
 
-/** Each part's own schema, optional and without its default: a part the variant leaves out stays the preset's. */
-function partsWithoutDefaults() {
-  const shape = ModelSpecSchema.shape;
-  type Parts = { [K in keyof typeof shape]: z.ZodOptional<z.ZodType<z.output<(typeof shape)[K]>>> };
+/**
+ * Each field's own schema, optional and without its default: a part (or train key) the variant leaves
+ * out stays the preset's (or the file's).
+ */
+function optionalWithoutDefaults<Shape extends Record<string, z.ZodType>>(shape: Shape) {
+  type Fields = { [K in keyof Shape]: z.ZodOptional<z.ZodType<z.output<Shape[K]>>> };
   const entries = Object.entries(shape).map(([key, field]) => {
-    const bare = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    const bare = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field;
     return [key, bare.optional()];
   });
-  return Object.fromEntries(entries) as Parts;
+  return Object.fromEntries(entries) as Fields;
 }
 
 export const ModelEntrySchema = z.union([z.enum(PRESET_NAMES), VariantSchema]);
@@ -62,6 +67,8 @@ export const ExperimentSchema = z
       .refine((models) => unique(models.map(modelEntryName)), { message: "each model once (variants by their name)" }),
     seeds: z.array(z.number().int().min(0)).min(1, { message: "a non-empty list of seeds" }).refine(unique, { message: "each seed once" }),
     train: TrainConfigSchema.partial().strict().default({}),
+    /** Parts every model of the file takes over its preset's (a variant's own parts and the point's win). */
+    model: z.object(optionalWithoutDefaults(ModelSpecSchema.shape)).strict().default({}),
     compare: CompareSchema.optional(),
   })
   .strict();
