@@ -149,6 +149,25 @@ describe("ablationOf", () => {
     );
   });
 
+  it("names a compared variant with no completed run yet (a sweep in progress) instead of failing", () => {
+    const base = poolingResults();
+    const runs = base.runs
+      .filter((r) => r.point["model.pooling"] === "mean")
+      .map((r) => ({ ...r, point: { "data.length": r.point["data.length"] } }));
+    const spec = {
+      name: "v",
+      models: ["bilstm", { name: "bilstm-last", preset: "bilstm", pooling: "last" }],
+      sweep: { "data.length": LENGTHS },
+      compare: { treatment: "bilstm-last", control: "bilstm" },
+    };
+    const ablation = ablationOf({ experiment: { ...base.experiment, spec }, runs })!;
+    expect(ablation.levels).toEqual(["bilstm", "bilstm-last"]);
+    expect(ablation.contexts[0]!.levels[1]!.n).toBe(0);
+    expect(ablationHeadline(ablation)).toMatch(
+      /^bilstm-last against bilstm: no completed run yet \(test F1 over all completed runs, paired t over seeds,/,
+    );
+  });
+
   it("is null for an experiment of presets without a model axis", () => {
     const base = poolingResults();
     expect(

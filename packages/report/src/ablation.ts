@@ -94,7 +94,9 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
     if (axis === null && !variants) return null;
     reference = axis === null ? models[0] : spec.sweep?.[axis]?.[0];
   }
-  const levels = axis === null ? models : (spec.sweep?.[axis] ?? []);
+  // Every level the file names, also those with no completed run yet (a sweep in progress).
+  const named = (spec.models ?? []).map((m) => (typeof m === "string" ? m : (m as { name: string }).name));
+  const levels = axis === null ? [...named, ...models.filter((m) => !named.includes(m))] : (spec.sweep?.[axis] ?? []);
   const levelOf = (r: RunResult) => (axis === null ? r.model : r.point[axis]);
   const otherAxes = axes.filter((a) => a !== axis);
   const contextOf = (r: RunResult) => {
@@ -188,7 +190,9 @@ export function ablationHeadline(ablation: Ablation): string {
   const name = (level: unknown) => levelLabel(axis, level);
   const treated = ablation.treatment === null ? ablation.levels.filter((l) => !same(l, reference)) : [ablation.treatment];
   const clauses = treated.map((level) => {
-    const rows = contexts.map((c) => ({ c, l: c.levels.find((x) => same(x.level, level))! })).filter(({ l }) => l.difference !== null);
+    const rows = contexts
+      .map((c) => ({ c, l: c.levels.find((x) => same(x.level, level)) }))
+      .filter((row): row is { c: (typeof contexts)[number]; l: LevelResult } => row.l !== undefined && row.l.difference !== null);
     const by = (v: Verdict) => rows.filter(({ l }) => l.difference!.verdict === v);
     const list = (xs: typeof rows) => xs.map(({ c, l }) => `${c.label} (${signed(l.difference!.mean)})`).join(", ");
     const parts: string[] = [];
@@ -211,13 +215,14 @@ export function ablationHeadline(ablation: Ablation): string {
       );
     const learned = rows.reduce((s, { l }) => s + l.learned.k, 0);
     const runs = rows.reduce((s, { l }) => s + l.learned.n, 0);
-    const refRows = contexts.map((c) => c.levels.find((x) => same(x.level, reference))!);
+    const refRows = contexts.map((c) => c.levels.find((x) => same(x.level, reference))).filter((l) => l !== undefined);
     const refLearned = refRows.reduce((s, l) => s + l.learned.k, 0);
     const refRuns = refRows.reduce((s, l) => s + l.learned.n, 0);
     const rate =
       learned === runs && refLearned === refRuns
         ? ""
         : `; it learned in ${learned} of ${runs} runs, ${name(reference)} in ${refLearned} of ${refRuns}`;
+    if (runs === 0) return `${name(level)} against ${name(reference)}: no completed run yet`;
     return `${name(level)} against ${name(reference)}: ${parts.join("; ") || "no runs"}${rate}`;
   });
   const best = contexts
@@ -226,9 +231,11 @@ export function ablationHeadline(ablation: Ablation): string {
       return top === undefined ? null : `${c.label}: ${top.label} (${top.mean.toFixed(3)})`;
     })
     .filter((x) => x !== null);
-  const seeds = [...new Set(contexts.flatMap((c) => c.levels.map((l) => l.difference?.n).filter((n) => n !== undefined)))];
+  const seeds = [...new Set(contexts.flatMap((c) => c.levels.map((l) => l.difference?.n).filter((n) => n !== undefined && n > 0)))];
   const over = ablation.view.learnedOnly === true ? `the runs that learned (${CONDITIONAL_LABEL})` : "all completed runs";
-  const method = `test ${METRICS[metric]} over ${over}, paired t over ${seeds.length === 1 ? seeds[0] : `${Math.min(...seeds)}–${Math.max(...seeds)}`} seeds, Holm-corrected, α = 0.05`;
+  const seedCount = seeds.length === 0 ? null : seeds.length === 1 ? `${seeds[0]}` : `${Math.min(...seeds)}–${Math.max(...seeds)}`;
+  const paired = seedCount === null ? "paired t over seeds" : `paired t over ${seedCount} seeds`;
+  const method = `test ${METRICS[metric]} over ${over}, ${paired}, Holm-corrected, α = 0.05`;
   return `${clauses.join(". ")} (${method}). Best ${axis === null ? "model" : axisLabel(axis)} by mean: ${best.join("; ")}.`;
 }
 
