@@ -1,8 +1,20 @@
 import { MODEL_NAMES, isModelName, type ModelName } from "@tsa/models";
 import { parseArgs } from "node:util";
 
+/** A preset, or a preset under the trainability recipe's parts (`bilstm-attention+recipe`). */
+export type BenchModel = ModelName | `${ModelName}+recipe`;
+
+/** The parts experiments/recipe/*.yaml give every model (its `model:`); its train key changes no epoch. */
+export const RECIPE_PARTS = { normalize: "diff" } as const;
+
+export function benchPreset(model: BenchModel): ModelName {
+  return model.replace(/\+recipe$/, "") as ModelName;
+}
+
+const isBenchModel = (m: string): m is BenchModel => isModelName(m.replace(/\+recipe$/, ""));
+
 export interface BenchOptions {
-  models: ModelName[];
+  models: BenchModel[];
   /** Measured epochs per model (after one warm-up epoch); also passed to the PyTorch reference. */
   epochs: number;
   /** Training batches measured per epoch, extrapolated to the full 219. */
@@ -18,7 +30,8 @@ export type BenchPart = (typeof PARTS)[number];
 
 export const USAGE = `Usage: yarn bench [--models a,b] [--epochs N] [--batches N] [--json] [--profile] [--skip epochs,pytorch,sweep]
   Seconds per training epoch at the reference scale (10,000 × 500, batch 32) per model, the PyTorch
-  reference with the same thread count, their ratio, and sweep throughput with 1 and 2 workers.`;
+  reference with the same thread count, their ratio, and sweep throughput with 1 and 2 workers.
+  A model may be a preset under the trainability recipe: --models bilstm-attention,bilstm-attention+recipe.`;
 
 export class BenchUsageError extends Error {
   override name = "BenchUsageError";
@@ -51,9 +64,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     .split(",")
     .map((m) => m.trim())
     .filter(Boolean);
-  const unknown = models.filter((m) => !isModelName(m));
+  const unknown = models.filter((m) => !isBenchModel(m));
   if (unknown.length > 0 || models.length === 0) {
-    throw new BenchUsageError(`--models: expected a comma-separated subset of ${MODEL_NAMES.join(", ")}, got '${values.models}'`);
+    throw new BenchUsageError(
+      `--models: expected a comma-separated subset of ${MODEL_NAMES.join(", ")} (each also as <name>+recipe), got '${values.models}'`,
+    );
   }
   const skip = values.skip
     .split(",")
@@ -62,7 +77,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const badSkip = skip.filter((s) => !(PARTS as readonly string[]).includes(s));
   if (badSkip.length > 0) throw new BenchUsageError(`--skip: expected some of ${PARTS.join(", ")}, got '${values.skip}'`);
   return {
-    models: models as ModelName[],
+    models: models as BenchModel[],
     epochs: positiveInt("epochs", values.epochs),
     batches: positiveInt("batches", values.batches),
     json: values.json,

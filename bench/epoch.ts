@@ -3,7 +3,8 @@
 // then runs the full validation pass (1,000 series). The epoch is extrapolated as
 //   (train time / batches measured) × 219 + measured validation-pass time,
 // after one warm-up epoch that is not counted. The median over `epochs` epochs is reported.
-import { buildModel, disposeSplitTensors, presetSpec, splitTensors, trainWithEarlyStopping, type ModelName } from "@tsa/models";
+import { buildModel, disposeSplitTensors, presetSpec, splitTensors, trainWithEarlyStopping } from "@tsa/models";
+import { RECIPE_PARTS, benchPreset, type BenchModel } from "./args.js";
 import { REFERENCE, median, type ReferenceSplits } from "./scale.js";
 
 export interface EpochMeasurement {
@@ -14,10 +15,12 @@ export interface EpochMeasurement {
   batchesMeasured: number;
 }
 
-export async function measureEpoch(model: ModelName, splits: ReferenceSplits, batches: number, epochs: number): Promise<EpochMeasurement> {
+export async function measureEpoch(model: BenchModel, splits: ReferenceSplits, batches: number, epochs: number): Promise<EpochMeasurement> {
   const train = splitTensors(splits.train, batches * REFERENCE.batchSize);
   const val = splitTensors(splits.val);
-  const net = buildModel(presetSpec(model), { numPoints: REFERENCE.numPoints, seed: 1 });
+  const preset = presetSpec(benchPreset(model));
+  const spec = model.endsWith("+recipe") ? { ...preset, ...RECIPE_PARTS } : preset;
+  const net = buildModel(spec, { numPoints: REFERENCE.numPoints, seed: 1 });
   const perBatch: number[] = [];
   const valPass: number[] = [];
   try {

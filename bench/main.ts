@@ -3,7 +3,7 @@
 // throughput (runs per minute) with 1 and 2 workers. Never part of a test run. See bench/README.md.
 import { kernelImplementation, kernelThreads } from "@tsa/kernels";
 import { selectBackend } from "@tsa/models";
-import { BenchUsageError, USAGE, parseBenchArgs } from "./args.js";
+import { BenchUsageError, USAGE, benchPreset, parseBenchArgs } from "./args.js";
 import { measureEpoch, type EpochMeasurement } from "./epoch.js";
 import { profileBilstmAttention } from "./profile.js";
 import { measurePytorch, pytorchUnavailable } from "./pytorch.js";
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 
   const throughput: Record<"1" | "2", Throughput | null> = { "1": null, "2": null };
   if (!options.skip.has("sweep")) {
-    const experiment = smokeExperiment(options.models);
+    const experiment = smokeExperiment([...new Set(options.models.map(benchPreset))]);
     for (const workers of [1, 2] as const) {
       log(`sweep throughput: smoke-sized runs with ${workers} worker(s)…`);
       let done = 0;
@@ -106,7 +106,7 @@ function printEpochs({ result, epochs, pytorchNote, profile, batchesPerEpoch, ba
   out(
     `Extrapolated: ${batchesMeasured} training batches timed per epoch × ${batchesPerEpoch} / ${batchesMeasured}, plus the measured validation pass; median over epochs after one warm-up epoch.`,
   );
-  const widths = [18, 12, 12, 12, 14];
+  const widths = [24, 12, 12, 12, 14];
   out(pad(["model", "ms/batch", "val pass s", "s/epoch", "× PyTorch"], widths));
   for (const [model, e] of Object.entries(epochs)) {
     out(
@@ -124,6 +124,11 @@ function printEpochs({ result, epochs, pytorchNote, profile, batchesPerEpoch, ba
   }
   out(pad(["pytorch reference", "", "", torch === null ? "–" : fmt(torch, 2), torch === null ? "" : "1.000"], widths));
   out(`  PyTorch: ${pytorchNote}${torch === null ? "" : "; its time excludes its validation pass, ours includes it"}`);
+  for (const [model, e] of Object.entries(epochs)) {
+    const reference = model.endsWith("+recipe") ? epochs[model.replace(/\+recipe$/, "")] : undefined;
+    if (reference !== undefined)
+      out(`  ${model} / ${model.replace(/\+recipe$/, "")}: ${fmt(e.secondsPerEpoch / reference.secondsPerEpoch, 3)}× per epoch`);
+  }
   if (profile !== null) {
     const epoch = epochs["bilstm-attention"]!;
     const total = epoch.secondsPerEpoch * 1000;
