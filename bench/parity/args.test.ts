@@ -13,6 +13,7 @@ describe("parseParityArgs", () => {
       out: null,
       python: DEFAULT_PYTHON,
       json: false,
+      curves: false,
     });
   });
 

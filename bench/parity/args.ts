@@ -15,10 +15,12 @@ export interface ParityOptions {
   out: string | null;
   python: string;
   json: boolean;
+  /** Also print each seed's validation-loss curves side by side. */
+  curves: boolean;
 }
 
 export const USAGE = `Usage: yarn parity [--experiment FILE] [--point data.<f>=<v>]… [--seeds K | --seeds 0,3,7] [--threads N]
-                   [--variants ${VARIANTS.join(",")}] [--out DIR] [--python PATH] [--json]
+                   [--variants ${VARIANTS.join(",")}] [--out DIR] [--python PATH] [--json] [--curves]
   Trains the project's PyTorch program and our bilstm-attention (as today, and with init: pytorch and
   adamEpsilon 1e-8) on the very same series, seed by seed, and compares their test F1: per seed, mean ± std,
   Welch's t test and the Mann–Whitney U test of each of ours against PyTorch.
@@ -26,7 +28,8 @@ export const USAGE = `Usage: yarn parity [--experiment FILE] [--point data.<f>=<
   --seeds       how many seeds from 0 (default 5), or a comma-separated list
   --threads     threads per framework (default 1)
   --out         datasets and results, reused by a later run (default results/parity/<experiment name>)
-  --python      the interpreter that has torch (default ${DEFAULT_PYTHON})`;
+  --python      the interpreter that has torch (default ${DEFAULT_PYTHON})
+  --curves      also each seed's validation loss per epoch, variants side by side`;
 
 export class ParityUsageError extends Error {
   override name = "ParityUsageError";
@@ -60,6 +63,7 @@ export function parseParityArgs(argv: string[]): ParityOptions | "help" {
         out: { type: "string" },
         python: { type: "string", default: DEFAULT_PYTHON },
         json: { type: "boolean", default: false },
+        curves: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
     }));
@@ -86,5 +90,6 @@ export function parseParityArgs(argv: string[]): ParityOptions | "help" {
     out: values.out ?? null,
     python: values.python,
     json: values.json,
+    curves: values.curves,
   };
 }

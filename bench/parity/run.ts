@@ -9,7 +9,7 @@ import { datasetFolder, ensureDataset, readResult, writeResult } from "./files.j
 import { trainOurs } from "./ours.js";
 import { fromPytorchSummary, type SeedResult } from "./results.js";
 import { summarize } from "./summary.js";
-import { seedTable, summaryTable } from "./table.js";
+import { curvesTable, seedTable, summaryTable } from "./table.js";
 import type { Variant } from "./variants.js";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -97,4 +97,5 @@ function report(results: SeedResult[], options: ParityOptions, out: string): voi
   console.log(seedTable(results).join("\n"));
   console.log();
   console.log(summaryTable(summary).join("\n"));
+  if (options.curves) console.log(["", ...curvesTable(results)].join("\n"));
 }

@@ -62,3 +62,22 @@ export function summaryTable(summary: ParitySummary): string[] {
   lines.push("", ...summary.variants.map((v) => `${v.variant}: ${VARIANT_LABELS[v.variant]}`));
   return lines;
 }
+
+/** Validation loss per epoch, one column per variant, for each seed: the learning curves side by side. */
+export function curvesTable(results: readonly SeedResult[]): string[] {
+  const lines: string[] = [];
+  const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
+  for (const seed of seeds) {
+    const rows = results.filter((r) => r.seed === seed);
+    const widths = [6, ...rows.map((r) => Math.max(8, r.variant.length))];
+    const epochs = Math.max(...rows.map((r) => r.valLoss.length));
+    lines.push(`seed ${seed}: validation loss per epoch (* the best epoch, whose weights are tested)`);
+    lines.push(pad(["epoch", ...rows.map((r) => r.variant)], widths));
+    for (let e = 0; e < epochs; e++) {
+      const cell = (r: SeedResult) => (e < r.valLoss.length ? `${f(r.valLoss[e]!, 4)}${e + 1 === r.bestEpoch ? "*" : " "}` : "");
+      lines.push(pad([String(e + 1), ...rows.map(cell)], widths));
+    }
+    lines.push("");
+  }
+  return lines;
+}
