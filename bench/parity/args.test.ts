@@ -14,6 +14,7 @@ describe("parseParityArgs", () => {
       python: DEFAULT_PYTHON,
       json: false,
       curves: false,
+      reportOnly: false,
     });
   });
 
@@ -34,6 +35,7 @@ describe("parseParityArgs", () => {
       "--python",
       "/opt/py",
       "--json",
+      "--report-only",
     ]);
     expect(options).toMatchObject({
       experiment: "experiments/paper.yaml",
@@ -44,6 +46,7 @@ describe("parseParityArgs", () => {
       out: "/tmp/p",
       python: "/opt/py",
       json: true,
+      reportOnly: true,
     });
     expect(parseParityArgs(["--seeds", "2"])).toMatchObject({ seeds: [0, 1] });
     expect(parseParityArgs(["--help"])).toBe("help");

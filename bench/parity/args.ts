@@ -17,10 +17,12 @@ export interface ParityOptions {
   json: boolean;
   /** Also print each seed's validation-loss curves side by side. */
   curves: boolean;
+  /** Train nothing: the tables from the results already in --out (while a run is still going, say). */
+  reportOnly: boolean;
 }
 
 export const USAGE = `Usage: yarn parity [--experiment FILE] [--point data.<f>=<v>]… [--seeds K | --seeds 0,3,7] [--threads N]
-                   [--variants ${VARIANTS.join(",")}] [--out DIR] [--python PATH] [--json] [--curves]
+                   [--variants ${VARIANTS.join(",")}] [--out DIR] [--python PATH] [--json] [--curves] [--report-only]
   Trains the project's PyTorch program and our bilstm-attention (as today, and with init: pytorch and
   adamEpsilon 1e-8) on the very same series, seed by seed, and compares their test F1: per seed, mean ± std,
   Welch's t test and the Mann–Whitney U test of each of ours against PyTorch.
@@ -29,7 +31,8 @@ export const USAGE = `Usage: yarn parity [--experiment FILE] [--point data.<f>=<
   --threads     threads per framework (default 1)
   --out         datasets and results, reused by a later run (default results/parity/<experiment name>)
   --python      the interpreter that has torch (default ${DEFAULT_PYTHON})
-  --curves      also each seed's validation loss per epoch, variants side by side`;
+  --curves      also each seed's validation loss per epoch, variants side by side
+  --report-only train nothing: the tables from the results already in --out`;
 
 export class ParityUsageError extends Error {
   override name = "ParityUsageError";
@@ -64,6 +67,7 @@ export function parseParityArgs(argv: string[]): ParityOptions | "help" {
         python: { type: "string", default: DEFAULT_PYTHON },
         json: { type: "boolean", default: false },
         curves: { type: "boolean", default: false },
+        "report-only": { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
     }));
@@ -91,5 +95,6 @@ export function parseParityArgs(argv: string[]): ParityOptions | "help" {
     python: values.python,
     json: values.json,
     curves: values.curves,
+    reportOnly: values["report-only"],
   };
 }

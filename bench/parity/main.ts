@@ -20,7 +20,7 @@ async function main(): Promise<number> {
     console.error(`${e.message}\n${USAGE}`);
     return 2;
   }
-  if (options.variants.includes("pytorch")) {
+  if (options.variants.includes("pytorch") && !options.reportOnly) {
     const why = pytorchUnavailable(options.python);
     if (why !== null) {
       console.error(

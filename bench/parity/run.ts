@@ -37,6 +37,10 @@ export async function runParity(options: ParityOptions): Promise<number> {
   let failed = 0;
   for (const seed of options.seeds) {
     if (controller.signal.aborted) break;
+    if (options.reportOnly) {
+      results.push(...options.variants.flatMap((variant) => readResult(out, seed, variant) ?? []));
+      continue;
+    }
     const data = await ensureDataset(out, seed, options.experiment, options.points, controller.signal);
     log(`seed ${seed}: dataset ${data} (${datasetFolder(out, seed)})`);
     for (const variant of options.variants) {
