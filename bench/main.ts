@@ -7,6 +7,7 @@ import { BenchUsageError, USAGE, benchPreset, parseBenchArgs } from "./args.js";
 import { measureEpoch, type EpochMeasurement } from "./epoch.js";
 import { profileBilstmAttention } from "./profile.js";
 import { measurePytorch, pytorchUnavailable } from "./pytorch.js";
+import { TORCH_INSTALL_ADVICE } from "./pytorch/program.js";
 import { referenceSplits } from "./scale.js";
 import { measureThroughput, smokeExperiment, type Throughput } from "./sweep.js";
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   let pytorchNote = "skipped (--skip pytorch)";
   if (!options.skip.has("pytorch")) {
     const why = pytorchUnavailable();
-    if (why !== null) pytorchNote = `not measured: ${why}`;
+    if (why !== null) pytorchNote = `not measured: ${why} (${TORCH_INSTALL_ADVICE})`;
     else {
       log(`pytorch reference: ${options.epochs} full epoch(s) at ${threads} thread(s) (about 85 s each)…`);
       pytorch = await measurePytorch(options.epochs, threads, (line) => log(`  pytorch: ${line}`));

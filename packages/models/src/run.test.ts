@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildModel, parameterCount } from "./architectures.js";
 import type { BackendInfo } from "./backend.js";
 import { ModelSpecSchema, PRESET_NAMES, presetSpec, resolveTrainConfig, type PresetName } from "./config.js";
-import { trainAndEvaluate } from "./run.js";
+import { datasetFiles, makeDataset, readDatasetFiles } from "@tsa/data";
+import { trainAndEvaluate, trainAndEvaluateOn } from "./run.js";
 import { easyData, tensorCount, wasm } from "./test-support.js";
 
 let backend: BackendInfo;
@@ -92,6 +93,27 @@ describe("trainAndEvaluate", () => {
     const b = await trainAndEvaluate(request, backend);
     expect(b.epochs.map((e) => [e.trainLoss, e.valLoss])).toEqual(a.epochs.map((e) => [e.trainLoss, e.valLoss]));
     expect(b.metrics).toEqual(a.metrics);
+  });
+
+  it("trains on given splits as on generated ones: the files' series read back give the same run (yarn parity)", async () => {
+    const request = {
+      model: presetSpec("bilstm-attention"),
+      data: easyData({ size: 120 }),
+      train: resolveTrainConfig({ epochs: 2 }),
+      seed: 5,
+    };
+    const dataset = makeDataset(request.data, request.seed);
+    const read = readDatasetFiles(datasetFiles(dataset));
+    const numPoints = request.data.numPoints;
+    const split = (name: "train" | "val" | "test") => {
+      const n = read[name].labels.length;
+      return { ...read[name], n, numPoints, windows: new Int32Array(2 * n).fill(-1), indices: new Int32Array(n) };
+    };
+    const given = await trainAndEvaluateOn({ train: split("train"), val: split("val"), test: split("test") }, request, backend);
+    const generated = await trainAndEvaluate(request, backend);
+    expect(given.epochs.map((e) => [e.trainLoss, e.valLoss])).toEqual(generated.epochs.map((e) => [e.trainLoss, e.valLoss]));
+    expect(given.metrics.test.f1).toBe(generated.metrics.test.f1);
+    expect(given.metrics.test.rocAuc).toBe(generated.metrics.test.rocAuc);
   });
 
   it("stops early after `patience` epochs without improvement and keeps the best epoch's weights", async () => {

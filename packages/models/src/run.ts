@@ -1,4 +1,4 @@
-import { makeDataset, takeSplit, type DataConfig, type SplitArrays } from "@tsa/data";
+import { makeDataset, takeSplit, type DataConfig, type SplitArrays, type SplitName } from "@tsa/data";
 import { buildModel } from "./architectures.js";
 import { didNotLearn } from "./chance.js";
 import { attentionLocalisation, attentionSamples, attentionWeights } from "./attention.js";
@@ -40,8 +40,22 @@ export interface RunOutcome {
 export async function trainAndEvaluate(req: RunRequest, backend: BackendInfo, hooks: RunHooks = {}): Promise<RunOutcome> {
   const dataset = makeDataset(req.data, req.seed);
   const splits = { train: takeSplit(dataset, "train"), val: takeSplit(dataset, "val"), test: takeSplit(dataset, "test") };
+  return trainAndEvaluateOn(splits, req, backend, hooks);
+}
+
+/**
+ * The same run on splits given by the caller instead of generated from (req.data, req.seed): how another
+ * framework's exact series (a dataset written to files and read back) are trained on. The seed still
+ * initialises the model and orders the batches.
+ */
+export async function trainAndEvaluateOn(
+  splits: Record<SplitName, SplitArrays>,
+  req: Omit<RunRequest, "data">,
+  backend: BackendInfo,
+  hooks: RunHooks = {},
+): Promise<RunOutcome> {
   const tensors = { train: splitTensors(splits.train), val: splitTensors(splits.val), test: splitTensors(splits.test) };
-  const model = buildModel(req.model, { numPoints: req.data.numPoints, seed: req.seed });
+  const model = buildModel(req.model, { numPoints: splits.train.numPoints, seed: req.seed });
   try {
     const started = performance.now();
     const result = await trainWithEarlyStopping(model, tensors.train, tensors.val, req.train, req.seed, hooks);

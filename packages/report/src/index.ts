@@ -18,8 +18,10 @@ export {
   tInterval,
   verdict,
   wilcoxonSignedRank,
+  welchTTest,
+  mannWhitneyU,
   wilson,
 } from "./stats.js";
-export type { Proportion } from "./stats.js";
+export type { Proportion, TwoSampleTest } from "./stats.js";
 export { ablationOf, ablationHeadline, buildAblationTable, experimentHeadline } from "./ablation.js";
 export type { Ablation, AblationContext, LevelResult } from "./ablation.js";

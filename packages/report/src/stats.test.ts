@@ -11,6 +11,8 @@ import {
   tInterval,
   verdict,
   wilcoxonSignedRank,
+  welchTTest,
+  mannWhitneyU,
   wilson,
 } from "./stats.js";
 
@@ -152,5 +154,48 @@ describe("learned rates and what a few seeds can detect", () => {
     expect(pairsNeeded(0.2, 0.1)).toBe(4);
     expect(pairsNeeded(-0.2, 0.1)).toBe(4);
     expect(pairsNeeded(0, 0.1)).toBeNull();
+  });
+});
+
+describe("two-sample tests against scipy 1.17 (yarn parity)", () => {
+  it("Welch's t test: statistic, Welch–Satterthwaite df and two-sided p (scipy.stats.ttest_ind, equal_var=False)", () => {
+    const a = welchTTest([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]);
+    expect(a.statistic).toBeCloseTo(-1.8973665961, 8);
+    expect(a.df).toBeCloseTo(5.8823529412, 8);
+    expect(a.p).toBeCloseTo(0.1075311949, 6);
+    expect(welchTTest([0.97, 0.96, 0.98, 0.95], [0.99, 0.985, 0.98]).p).toBeCloseTo(0.0464072099, 6);
+  });
+
+  it("Welch's t test at the edges: too few values, constant samples", () => {
+    expect(welchTTest([1], [1, 2]).p).toBeNaN();
+    expect(welchTTest([1, 1], [1, 1]).p).toBe(1);
+    expect(welchTTest([1, 1], [2, 2]).p).toBe(0);
+  });
+
+  it("Mann–Whitney U, exact two-sided (scipy.stats.mannwhitneyu, method='exact')", () => {
+    expect(mannWhitneyU([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])).toEqual({ statistic: 0, p: expect.closeTo(0.0079365079, 9) as number });
+    const u = mannWhitneyU([3, 1, 4, 1.5, 9], [2, 6, 5.5, 8, 7]);
+    expect(u.statistic).toBe(7);
+    expect(u.p).toBeCloseTo(0.3095238095, 9);
+  });
+
+  it("Mann–Whitney U with ties: the exact permutation distribution of the tie-averaged rank sum", () => {
+    // Every value tied: every split has the same rank sum.
+    expect(mannWhitneyU([1, 1], [1, 1]).p).toBe(1);
+    // Pooled ranks 1, 2.5, 2.5, 4; a = {1, 2.5}: U = 0.5; |S − 5| ≥ 1.5 for the splits {1, 2.5} (twice) and
+    // {2.5, 4} (twice) of the 6: p = 4/6.
+    const tied = mannWhitneyU([1, 2], [2, 3]);
+    expect(tied.statistic).toBe(0.5);
+    expect(tied.p).toBeCloseTo(4 / 6, 12);
+  });
+
+  it("Mann–Whitney U beyond 50 values: the normal approximation (scipy, method='asymptotic', no continuity correction)", () => {
+    const a = Array.from({ length: 30 }, (_, i) => i);
+    const u = mannWhitneyU(
+      a,
+      a.map((x) => x + 7.5),
+    );
+    expect(u.statistic).toBe(253);
+    expect(u.p).toBeCloseTo(0.0035851169, 8);
   });
 });

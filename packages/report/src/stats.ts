@@ -181,3 +181,72 @@ export function pairsNeeded(difference: number, sd: number, alpha = 0.05, max = 
   for (let n = 2; n <= max; n++) if (minimumDetectableDifference(n, sd, alpha) < Math.abs(difference)) return n;
   return null;
 }
+
+export interface TwoSampleTest {
+  statistic: number;
+  /** Two-sided p-value. */
+  p: number;
+}
+
+/**
+ * Welch's t test of a − b on two independent samples (unequal variances, Welch–Satterthwaite degrees of
+ * freedom), two-sided. Fewer than 2 values on a side: NaN; both samples constant: p 1 if their means are
+ * equal, else 0.
+ */
+export function welchTTest(a: readonly number[], b: readonly number[]): TwoSampleTest & { df: number } {
+  if (a.length < 2 || b.length < 2) return { statistic: Number.NaN, df: Number.NaN, p: Number.NaN };
+  const va = std(a) ** 2 / a.length;
+  const vb = std(b) ** 2 / b.length;
+  const difference = mean(a) - mean(b);
+  if (va + vb === 0)
+    return { statistic: difference === 0 ? 0 : Math.sign(difference) * Infinity, df: Number.NaN, p: difference === 0 ? 1 : 0 };
+  const statistic = difference / Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  return { statistic, df, p: 2 * (1 - jStat.studentt.cdf(Math.abs(statistic), df)) };
+}
+
+/** Up to this many values in all, the Mann–Whitney p-value is exact (every split of the pooled ranks counted). */
+const MANN_WHITNEY_EXACT_MAX = 50;
+
+/**
+ * Mann–Whitney U test of two independent samples, two-sided; U is a's statistic (the number of pairs in
+ * which a's value is larger, ties counting one half). Exact over every assignment of the pooled, tie-averaged
+ * ranks up to 50 values in all (as scipy's method="exact" without ties; with ties this is the exact
+ * permutation test of the rank sum), normal approximation with the tie correction beyond. An empty
+ * sample: NaN.
+ */
+export function mannWhitneyU(a: readonly number[], b: readonly number[]): TwoSampleTest {
+  const n1 = a.length;
+  const n = n1 + b.length;
+  if (n1 === 0 || b.length === 0) return { statistic: Number.NaN, p: Number.NaN };
+  const r = ranks([...a, ...b], false);
+  // Doubled ranks are integers (a tie average is a whole or a half).
+  const doubled = r.map((x) => Math.round(2 * x));
+  const observed = doubled.slice(0, n1).reduce((s, x) => s + x, 0);
+  const statistic = observed / 2 - (n1 * (n1 + 1)) / 2;
+  const expected = n1 * (n + 1);
+  if (n <= MANN_WHITNEY_EXACT_MAX) {
+    // ways[k].get(s): subsets of k of the pooled values whose doubled rank sum is s.
+    let ways: Array<Map<number, number>> = Array.from({ length: n1 + 1 }, (_, k) => new Map(k === 0 ? [[0, 1]] : []));
+    for (const x of doubled) {
+      const next = ways.map((m) => new Map(m));
+      for (let k = 1; k <= n1; k++) {
+        for (const [s, c] of ways[k - 1]!) next[k]!.set(s + x, (next[k]!.get(s + x) ?? 0) + c);
+      }
+      ways = next;
+    }
+    let extreme = 0;
+    let total = 0;
+    for (const [s, c] of ways[n1]!) {
+      total += c;
+      if (Math.abs(s - expected) >= Math.abs(observed - expected)) extreme += c;
+    }
+    return { statistic, p: extreme / total };
+  }
+  const n2 = b.length;
+  const tieCounts = [...new Map(r.map((x) => [x, r.filter((y) => y === x).length])).values()];
+  const variance = ((n1 * n2) / 12) * (n + 1 - tieCounts.reduce((s, t) => s + (t ** 3 - t), 0) / (n * (n - 1)));
+  if (variance === 0) return { statistic, p: 1 };
+  const z = (statistic - (n1 * n2) / 2) / Math.sqrt(variance);
+  return { statistic, p: Math.min(1, 2 * (1 - jStat.normal.cdf(Math.abs(z), 0, 1))) };
+}

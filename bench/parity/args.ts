@@ -1,0 +1,100 @@
+import { parseArgs } from "node:util";
+import { DEFAULT_PYTHON } from "../pytorch/program.js";
+import { VARIANTS, isVariant, type Variant } from "./variants.js";
+
+export interface ParityOptions {
+  /** The experiment file whose data config (and training protocol) is compared. */
+  experiment: string;
+  /** `data.<field>=<value>` choices of a sweep point, passed to `./tsa dataset --point`. */
+  points: string[];
+  seeds: number[];
+  variants: Variant[];
+  /** Threads of each framework (the same for both). */
+  threads: number;
+  /** Where datasets and per-seed results go; a second run reuses what is there. */
+  out: string | null;
+  python: string;
+  json: boolean;
+  /** Also print each seed's validation-loss curves side by side. */
+  curves: boolean;
+  /** Train nothing: the tables from the results already in --out (while a run is still going, say). */
+  reportOnly: boolean;
+}
+
+export const USAGE = `Usage: yarn parity [--experiment FILE] [--point data.<f>=<v>]… [--seeds K | --seeds 0,3,7] [--threads N]
+                   [--variants ${VARIANTS.join(",")}] [--out DIR] [--python PATH] [--json] [--curves] [--report-only]
+  Trains the project's PyTorch program and our bilstm-attention (as today, and with init: pytorch and
+  adamEpsilon 1e-8) on the very same series, seed by seed, and compares their test F1: per seed, mean ± std,
+  Welch's t test and the Mann–Whitney U test of each of ours against PyTorch.
+  --experiment  the data config and training protocol (default experiments/parity.yaml: 4,000 × 250)
+  --seeds       how many seeds from 0 (default 5), or a comma-separated list
+  --threads     threads per framework (default 1)
+  --out         datasets and results, reused by a later run (default results/parity/<experiment name>)
+  --python      the interpreter that has torch (default ${DEFAULT_PYTHON})
+  --curves      also each seed's validation loss per epoch, variants side by side
+  --report-only train nothing: the tables from the results already in --out`;
+
+export class ParityUsageError extends Error {
+  override name = "ParityUsageError";
+}
+
+function seedsOf(text: string): number[] {
+  const parts = text.split(",").map((s) => s.trim());
+  const numbers = parts.map(Number);
+  if (parts.some((p) => p === "") || numbers.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new ParityUsageError(`--seeds: expected a count or a comma-separated list of seeds (integers ≥ 0), got '${text}'`);
+  }
+  if (parts.length === 1) {
+    if (numbers[0] === 0) throw new ParityUsageError("--seeds: expected at least 1 seed, got 0");
+    return Array.from({ length: numbers[0]! }, (_, i) => i);
+  }
+  if (new Set(numbers).size !== numbers.length) throw new ParityUsageError(`--seeds: a seed is listed twice in '${text}'`);
+  return numbers;
+}
+
+export function parseParityArgs(argv: string[]): ParityOptions | "help" {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        experiment: { type: "string", default: "experiments/parity.yaml" },
+        point: { type: "string", multiple: true, default: [] },
+        seeds: { type: "string", default: "5" },
+        variants: { type: "string", default: VARIANTS.join(",") },
+        threads: { type: "string", default: "1" },
+        out: { type: "string" },
+        python: { type: "string", default: DEFAULT_PYTHON },
+        json: { type: "boolean", default: false },
+        curves: { type: "boolean", default: false },
+        "report-only": { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }));
+  } catch (e) {
+    throw new ParityUsageError((e as Error).message);
+  }
+  if (values.help) return "help";
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new ParityUsageError(`--threads: expected a positive integer, got '${values.threads}'`);
+  const variants = values.variants
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+  if (variants.length === 0 || !variants.every(isVariant)) {
+    throw new ParityUsageError(`--variants: expected a comma-separated subset of ${VARIANTS.join(", ")}, got '${values.variants}'`);
+  }
+  return {
+    experiment: values.experiment,
+    points: values.point,
+    seeds: seedsOf(values.seeds),
+    variants: VARIANTS.filter((v) => variants.includes(v)),
+    threads,
+    out: values.out ?? null,
+    python: values.python,
+    json: values.json,
+    curves: values.curves,
+    reportOnly: values["report-only"],
+  };
+}

@@ -1,0 +1,40 @@
+// Our side of a parity seed: bilstm-attention trained by the runs' own code (trainAndEvaluateOn) on the
+// series read back from the dataset files, the bytes the PyTorch program reads too.
+import { readDatasetFiles, type DatasetMeta, type SplitArrays, type SplitName } from "@tsa/data";
+import { trainAndEvaluateOn, type BackendInfo, type TrainConfig } from "@tsa/models";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fromRunOutcome, type SeedResult } from "./results.js";
+import { tsaVariant, type TsaVariant } from "./variants.js";
+
+/** The dataset folder's splits as training arrays. The files carry no anomaly windows: none are needed here. */
+export function readSplits(folder: string): Record<SplitName, SplitArrays> {
+  const meta = JSON.parse(readFileSync(join(folder, "meta.json"), "utf8")) as DatasetMeta;
+  const files = { meta, x: readFileSync(join(folder, "x.f32")), y: readFileSync(join(folder, "y.u8")) };
+  const splits = readDatasetFiles(files);
+  let first = 0;
+  const arrays = (name: SplitName): SplitArrays => {
+    const { x, labels } = splits[name];
+    const n = labels.length;
+    const indices = Int32Array.from({ length: n }, (_, i) => first + i);
+    first += n;
+    return { x, labels, windows: new Int32Array(2 * n).fill(-1), n, numPoints: meta.t, indices };
+  };
+  return { train: arrays("train"), val: arrays("val"), test: arrays("test") };
+}
+
+export async function trainOurs(
+  folder: string,
+  variant: TsaVariant,
+  seed: number,
+  protocol: TrainConfig,
+  backend: BackendInfo,
+  hooks: { onEpoch?: (epoch: number, valLoss: number) => void; signal?: AbortSignal } = {},
+): Promise<SeedResult> {
+  const { model, train } = tsaVariant(variant, protocol);
+  const outcome = await trainAndEvaluateOn(readSplits(folder), { model, train, seed }, backend, {
+    onEpoch: (e) => hooks.onEpoch?.(e.epoch, e.valLoss),
+    signal: hooks.signal,
+  });
+  return fromRunOutcome(outcome, variant, seed);
+}
