@@ -231,7 +231,9 @@ export function ablationHeadline(ablation: Ablation): string {
       return top === undefined ? null : `${c.label}: ${top.label} (${top.mean.toFixed(3)})`;
     })
     .filter((x) => x !== null);
-  const seeds = [...new Set(contexts.flatMap((c) => c.levels.map((l) => l.difference?.n).filter((n) => n !== undefined && n > 0)))];
+  const seeds = [
+    ...new Set(contexts.flatMap((c) => c.levels.map((l) => l.difference?.n).filter((n): n is number => n !== undefined && n > 0))),
+  ];
   const over = ablation.view.learnedOnly === true ? `the runs that learned (${CONDITIONAL_LABEL})` : "all completed runs";
   const seedCount = seeds.length === 0 ? null : seeds.length === 1 ? `${seeds[0]}` : `${Math.min(...seeds)}–${Math.max(...seeds)}`;
   const paired = seedCount === null ? "paired t over seeds" : `paired t over ${seedCount} seeds`;
