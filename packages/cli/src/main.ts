@@ -50,7 +50,11 @@ async function main(): Promise<void> {
   await parser
     .scriptName("./tsa")
     .usage("$0 <command> [options]")
-    .option("db", { type: "string", describe: "run database: a SQLite file or a postgres:// URL (default: results/runs.sqlite, or $TSA_DB)", global: true })
+    .option("db", {
+      type: "string",
+      describe: "run database: a SQLite file or a postgres:// URL (default: results/runs.sqlite, or $TSA_DB)",
+      global: true,
+    })
     .command(commands)
     .demandCommand(1, "Name a command: sweep, worker, report, runs, show, sql, table, export or dataset.")
     .strict()

@@ -5,8 +5,10 @@ import type { QueueProgress, Store } from "@tsa/tracker";
 export function queueEventLine(event: QueueEvent): string {
   if (event.type === "stale") {
     const parts = [];
-    if (event.requeued.length > 0) parts.push(`requeued ${event.requeued.length} run(s) without heartbeat: ${event.requeued.map((id) => id.slice(0, 10)).join(", ")}`);
-    if (event.failed.length > 0) parts.push(`failed ${event.failed.length} run(s) out of attempts: ${event.failed.map((id) => id.slice(0, 10)).join(", ")}`);
+    if (event.requeued.length > 0)
+      parts.push(`requeued ${event.requeued.length} run(s) without heartbeat: ${event.requeued.map((id) => id.slice(0, 10)).join(", ")}`);
+    if (event.failed.length > 0)
+      parts.push(`failed ${event.failed.length} run(s) out of attempts: ${event.failed.map((id) => id.slice(0, 10)).join(", ")}`);
     return parts.join("; ");
   }
   const what = `${event.run.id.slice(0, 10)} ${event.run.experiment}/${event.run.model} seed ${event.run.seed} (attempt ${event.claim.attempt})`;

@@ -6,6 +6,11 @@ export interface SqlDialect {
   readonly name: "sqlite" | "postgres";
   /** Milliseconds since the epoch on the database's clock (heartbeats are judged on one clock). */
   readonly nowMs: string;
+  /**
+   * When the database server last started, in ms on its clock (0 for SQLite, which has no server): no
+   * heartbeat could be written before it, so nobody is judged stale until a grace period after it.
+   */
+  readonly serverStartMs: string;
   /** The order runs were first recorded in. */
   readonly insertionOrder: string;
   /** A JSON value inside a JSON-text column, comparable with `jsonParam` (filters, sorting). */
@@ -20,13 +25,13 @@ export interface SqlDialect {
   type(type: "integer" | "real" | "text" | "bigint"): string;
 }
 
-const sqlitePath = (path: ReadonlyArray<string | number>) =>
-  "$" + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
+const sqlitePath = (path: ReadonlyArray<string | number>) => "$" + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
 const postgresPath = (path: ReadonlyArray<string | number>) => `{${path.join(",")}}`;
 
 export const SQLITE: SqlDialect = {
   name: "sqlite",
   nowMs: "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
+  serverStartMs: "0",
   insertionOrder: "r.rowid",
   jsonValue: (column, path) => `json_extract(${column}, '${sqlitePath(path)}')`,
   // json_extract gives SQL values (numbers, text; arrays and objects as minified JSON text).
@@ -40,6 +45,7 @@ export const POSTGRES: SqlDialect = {
   name: "postgres",
   // clock_timestamp, not now(): now() is the transaction's start, and a claim transaction may wait.
   nowMs: "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
+  serverStartMs: "CAST(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000 AS BIGINT)",
   insertionOrder: "r.seq",
   jsonValue: (column, path) => `(CAST(${column} AS jsonb) #> '${postgresPath(path)}')`,
   jsonParam: "CAST(? AS jsonb)",

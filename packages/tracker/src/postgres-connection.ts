@@ -60,6 +60,11 @@ export interface PostgresOptions {
   reconnectForMs?: number;
   /** Connections this process may hold. */
   poolSize?: number;
+  /**
+   * The server ends a session left idle inside a transaction this long: a frozen (SIGSTOP) or partitioned
+   * worker must not hold a run's row lock, and so block every other worker's requeue, for ever.
+   */
+  idleInTransactionMs?: number;
 }
 
 /**
@@ -77,7 +82,13 @@ export class PostgresConnection implements Connection {
   private constructor(url: string, options: PostgresOptions) {
     this.location = shownUrl(url);
     this.reconnectForMs = options.reconnectForMs ?? Number(process.env.TSA_PG_RECONNECT_MS ?? 120_000);
-    this.pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4, types, connectionTimeoutMillis: 10_000 });
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 4,
+      types,
+      connectionTimeoutMillis: 10_000,
+      idle_in_transaction_session_timeout: options.idleInTransactionMs ?? Number(process.env.TSA_PG_IDLE_TX_MS ?? 10_000),
+    });
     // An idle connection the server dropped (a restart) is reported here; the next query reconnects.
     this.pool.on("error", () => {});
   }
@@ -86,11 +97,11 @@ export class PostgresConnection implements Connection {
     const connection = new PostgresConnection(url, options);
     try {
       await connection.withRetry(async () => {
-        const client = await connection.pool.connect();
+        const client = await connection.checkout();
         try {
           await migratePostgres(client, connection.location, options.readonly ?? false);
         } finally {
-          client.release();
+          client.done();
         }
       });
     } catch (e) {
@@ -99,6 +110,23 @@ export class PostgresConnection implements Connection {
       throw new StoreError(`${connection.location}: cannot open the PostgreSQL database (${(e as Error).message})`, { cause: e });
     }
     return connection;
+  }
+
+  /**
+   * A pooled client for several statements. The server may end its session meanwhile (a restart, the
+   * idle-in-transaction timeout of a frozen process): pg reports that as an 'error' event, which would
+   * end the process unheard; the statement in flight fails and is retried instead.
+   */
+  private async checkout(): Promise<pg.PoolClient & { done(broken?: boolean): void }> {
+    const client = await this.pool.connect();
+    const ignore = () => {};
+    client.on("error", ignore);
+    return Object.assign(client, {
+      done: (broken = false) => {
+        client.off("error", ignore);
+        client.release(broken);
+      },
+    });
   }
 
   private async withRetry<T>(work: () => Promise<T>): Promise<T> {
@@ -141,7 +169,7 @@ export class PostgresConnection implements Connection {
 
   transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
     return this.withRetry(async () => {
-      const client = await this.pool.connect();
+      const client = await this.checkout();
       let broken = false;
       try {
         await client.query("BEGIN");
@@ -153,13 +181,13 @@ export class PostgresConnection implements Connection {
         if (!broken) await client.query("ROLLBACK").catch(() => {});
         throw e;
       } finally {
-        client.release(broken);
+        client.done(broken);
       }
     });
   }
 
   async readOnlyQuery(sql: string): Promise<QueryResult> {
-    const client = await this.pool.connect();
+    const client = await this.checkout();
     try {
       await client.query("BEGIN READ ONLY");
       // queryMode is pg's (8.11+), not yet in @types/pg.
@@ -173,7 +201,7 @@ export class PostgresConnection implements Connection {
       throw new StoreError(`SQL error: ${(e as Error).message}`);
     } finally {
       await client.query("ROLLBACK").catch(() => {});
-      client.release();
+      client.done();
     }
   }
 

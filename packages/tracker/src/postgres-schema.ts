@@ -86,9 +86,14 @@ export async function migratePostgres(client: pg.ClientBase, location: string, r
       await client.query("BEGIN");
       try {
         // One row per version applied: when, and by whom (a test checks that a crowd migrates once).
-        await client.query("CREATE TABLE IF NOT EXISTS tsa_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL, applied_by TEXT NOT NULL)");
+        await client.query(
+          "CREATE TABLE IF NOT EXISTS tsa_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL, applied_by TEXT NOT NULL)",
+        );
         await MIGRATIONS[v]!(client);
-        await client.query("INSERT INTO tsa_schema (version, applied_at, applied_by) VALUES ($1, clock_timestamp(), $2)", [v + 1, `${hostname()}:${process.pid}`]);
+        await client.query("INSERT INTO tsa_schema (version, applied_at, applied_by) VALUES ($1, clock_timestamp(), $2)", [
+          v + 1,
+          `${hostname()}:${process.pid}`,
+        ]);
         await client.query("COMMIT");
       } catch (e) {
         await client.query("ROLLBACK").catch(() => {});

@@ -41,15 +41,15 @@ export class SqliteConnection implements Connection {
     return result;
   }
 
+  /** The connection without the queue, for statements already inside the queue (a transaction's). */
   private direct(): Connection {
-    const self = this;
     return {
       dialect: SQLITE,
       location: this.location,
-      all: async <T>(sql: string, params: unknown[] = []) => self.wrap(() => self.statement(sql).all(...bind(params)) as T[]),
-      run: async (sql: string, params: unknown[] = []) => self.wrap(() => self.statement(sql).run(...bind(params)).changes),
-      transaction: (fn) => fn(self.direct()),
-      readOnlyQuery: (sql) => Promise.resolve(self.query(sql)),
+      all: async <T>(sql: string, params: unknown[] = []) => this.wrap(() => this.statement(sql).all(...bind(params)) as T[]),
+      run: async (sql: string, params: unknown[] = []) => this.wrap(() => this.statement(sql).run(...bind(params)).changes),
+      transaction: (fn) => fn(this.direct()),
+      readOnlyQuery: (sql) => Promise.resolve(this.query(sql)),
       close: () => Promise.resolve(),
     };
   }

@@ -311,10 +311,10 @@ export class Store {
     if (claim.attempt >= maxAttempts) {
       return (await this.failRun(claim, `${reason}; gave up after ${claim.attempt} attempt(s)`, null)) ? "failed" : "lost";
     }
-    const changed = await this.db.run(
-      `UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, error = ? WHERE ${HELD}`,
-      [reason, ...held(claim)],
-    );
+    const changed = await this.db.run(`UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, error = ? WHERE ${HELD}`, [
+      reason,
+      ...held(claim),
+    ]);
     return changed === 1 ? "queued" : "lost";
   }
 
@@ -325,19 +325,20 @@ export class Store {
    */
   async requeueStaleRuns(graceMs: number, maxAttempts: number): Promise<StaleRuns> {
     this.writable();
-    const stale = `status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < %NOW% - ?)`;
+    // Judged from the later of the last heartbeat and the server's start: a restart is not everyone's death.
+    const stale = `status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < %NOW% - ?) AND ${this.d.serverStartMs} < %NOW% - ?`;
     return this.db.transaction(async (tx) => {
       const failed = await tx.all<{ id: string }>(
         this.sql(`UPDATE runs SET status = 'failed', finished_at = ?,
                     error = 'its worker stopped sending heartbeats ' || CAST(attempts AS TEXT) || ' time(s); gave up'
                   WHERE ${stale} AND attempts >= ? RETURNING id`),
-        [now(), graceMs, maxAttempts],
+        [now(), graceMs, graceMs, maxAttempts],
       );
       const requeued = await tx.all<{ id: string }>(
         this.sql(`UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL,
                     error = 'attempt ' || CAST(attempts AS TEXT) || ': its worker stopped sending heartbeats'
                   WHERE ${stale} RETURNING id`),
-        [graceMs],
+        [graceMs, graceMs],
       );
       return { requeued: requeued.map((r) => r.id), failed: failed.map((r) => r.id) };
     });

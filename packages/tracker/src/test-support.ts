@@ -1,4 +1,6 @@
-import type { RunOutcome } from "@tsa/models";
+import type { RunRecord } from "./entities.js";
+import type { Store } from "./store.js";
+import type { Claim, RunStatus } from "./types.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,7 +33,7 @@ export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
 }
 
 /** A hand-made outcome: real values a run could have produced, chosen so tests can check them. */
-export function outcome(f1: number, overrides: Partial<RunOutcome> = {}): RunOutcome {
+export function outcome(f1: number, overrides: Partial<RunRecord> = {}): RunRecord {
   const metrics = {
     n: 20,
     accuracy: f1,
@@ -57,8 +59,31 @@ export function outcome(f1: number, overrides: Partial<RunOutcome> = {}): RunOut
     didNotLearn: false,
     metrics: { val: metrics, test: metrics },
     attention: [],
-    backend: { backend: "wasm", kernels: "native" },
+    backend: "wasm",
+    kernels: "native",
     trainDurationMs: 21,
     ...overrides,
+  };
+}
+
+/**
+ * The store as the tests name runs: by id and owner. It keeps each owner's claim (its attempt) and passes
+ * it to the writes, so a test reads as "me writes run a1" while the store checks the fencing token.
+ */
+export function byOwner(store: Store) {
+  const claims = new Map<string, Claim>();
+  const claimOf = (id: string, owner: string): Claim => claims.get(`${id}|${owner}`) ?? { runId: id, attempt: -1, owner };
+  return {
+    store,
+    async claimRun(run: NewRun, owner: string, staleAfterMs?: number, options?: { outdated?: (c: unknown) => boolean }) {
+      const claim = await store.claimRun(run, owner, staleAfterMs, options);
+      if (claim !== null) claims.set(`${run.id}|${owner}`, claim);
+      return claim !== null;
+    },
+    heartbeat: (id: string, owner: string) => store.heartbeat(claimOf(id, owner)),
+    recordEpoch: (id: string, owner: string, e: RunRecord["epochs"][number]) => store.recordEpoch(claimOf(id, owner), e),
+    completeRun: (id: string, owner: string, r: RunRecord) => store.completeRun(claimOf(id, owner), r),
+    failRun: (id: string, owner: string, error: string, epoch: number | null) => store.failRun(claimOf(id, owner), error, epoch),
+    runStatus: (id: string): Promise<RunStatus | null> => store.runStatus(id),
   };
 }

@@ -33,7 +33,9 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
   handler: async (argv: ArgumentsCamelCase<WorkerArgs>) => {
     const db = dbPath(argv);
     if (!isDatabaseUrl(db))
-      throw new UserInputError(`--db ${shownPath(db)}: a worker takes runs from a shared PostgreSQL store; pass --db postgres://user@host/db`);
+      throw new UserInputError(
+        `--db ${shownPath(db)}: a worker takes runs from a shared PostgreSQL store; pass --db postgres://user@host/db`,
+      );
     const { runQueue } = await import("@tsa/runner");
     const { queueEventLine } = await import("../queue-progress.js");
     const controller = new AbortController();

@@ -38,7 +38,10 @@ export function queueTimings(env: NodeJS.ProcessEnv = process.env): QueueTimings
  * Puts an experiment's grid in the store's queue, idempotently: runs already there are left alone, except
  * an outdated completed result (redone) and a failed or interrupted run (retried, as a sweep retries them).
  */
-export async function enqueueExperiment(experiment: Experiment, options: { dbPath: string; file: string }): Promise<{ total: number; added: number; requeued: number }> {
+export async function enqueueExperiment(
+  experiment: Experiment,
+  options: { dbPath: string; file: string },
+): Promise<{ total: number; added: number; requeued: number }> {
   const store = await openStore(options.dbPath);
   try {
     await store.upsertExperiment({ name: experiment.name, description: experiment.description, file: options.file, spec: experiment });
@@ -168,7 +171,11 @@ export async function runQueue(options: QueueOptions): Promise<QueueSummary> {
         emit({ type: "run-end", claim, run, status: "failed", error });
         continue;
       }
-      const done = await pool.run(slot, { type: "run", plan, claim, dbPath: options.dbPath, backend, heartbeatMs: timings.heartbeatMs }, () => {});
+      const done = await pool.run(
+        slot,
+        { type: "run", plan, claim, dbPath: options.dbPath, backend, heartbeatMs: timings.heartbeatMs },
+        () => {},
+      );
       let status: Extract<QueueEvent, { type: "run-end" }>["status"] = done.status;
       if (done.backend === "" && done.status === "failed") {
         // The worker process died: another attempt, or failed for good after the last.

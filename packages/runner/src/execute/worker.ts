@@ -47,13 +47,14 @@ async function runOne({ plan, claim, dbPath, backend: requested, heartbeatMs }: 
       ...fields,
     });
   try {
-    backend ??= await selectBackend(requested);
+    // The heartbeat starts before the backend loads (seconds, the first time): the claim is only as old as its last beat.
     store ??= await openStore(dbPath);
     const db = store;
     // A run this process no longer holds (requeued, then retaken elsewhere) is abandoned, not written.
     let lost = false;
     const loseClaim = () => {
-      if (!lost) process.stderr.write(`run ${plan.id} attempt ${claim.attempt}: the claim was lost (another attempt holds the run); stopping it\n`);
+      if (!lost)
+        process.stderr.write(`run ${plan.id} attempt ${claim.attempt}: the claim was lost (another attempt holds the run); stopping it\n`);
       lost = true;
       controller.abort();
     };
@@ -65,10 +66,9 @@ async function runOne({ plan, claim, dbPath, backend: requested, heartbeatMs }: 
         () => {},
       );
     }, heartbeatMs);
-    if (process.env.TSA_FAULT_CRASH_MODEL === plan.model) {
-      // Fault injection for the tests: a run whose worker always dies mid-run (a native crash, the OOM killer).
-      setTimeout(() => process.kill(process.pid, "SIGKILL"), 200);
-    }
+    backend ??= await selectBackend(requested);
+    // Fault injection for the tests: a run whose worker always dies mid-run (a native crash, the OOM killer).
+    if (process.env.TSA_FAULT_CRASH_MODEL === plan.model) process.kill(process.pid, "SIGKILL");
     const outcome = await trainAndEvaluate({ model: plan.spec, data: plan.data, train: plan.train, seed: plan.seed }, backend, {
       signal: controller.signal,
       onEpoch: (epoch) => {
