@@ -25,8 +25,18 @@ const RUNS_SQL = `SELECT r.id, r.model, r.status, r.owner, r.attempts, r.error, 
 
 let db: TestDatabase | null = null;
 const started: Array<ReturnType<typeof startCli>> = [];
+/** Worker processes a test signalled itself (their training children included), ended whatever happened. */
+const signalled = new Set<number>();
 afterEach(async () => {
   for (const p of started.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+  for (const pid of signalled) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  signalled.clear();
   await db?.drop();
   db = null;
 });
@@ -51,7 +61,9 @@ async function until<T>(what: string, check: (rows: RunRow[]) => T | null | fals
 
 /** A worker process and its training child, as `host:workerPid:childPid` names them. */
 function pidsOf(owner: string): number[] {
-  return owner.split(":").slice(1).map(Number);
+  const pids = owner.split(":").slice(1).map(Number);
+  for (const pid of pids) signalled.add(pid);
+  return pids;
 }
 
 async function exited(p: ReturnType<typeof startCli>): Promise<CliResult> {
