@@ -11,6 +11,7 @@ export interface RunRow {
   point: string;
   config: string;
   status: RunStatus;
+  attempts: number;
   error: string | null;
   failed_epoch: number | null;
   started_at: string | null;

@@ -195,12 +195,17 @@ export class Store {
   /** Puts a completed, failed or interrupted run back in the queue (its result is outdated, or it is retried). */
   async requeueRun(runId: string, from: RunStatus[]): Promise<boolean> {
     this.writable();
-    const changed = await this.db.run(
-      `UPDATE runs SET status = 'queued', attempts = 0, owner = NULL, heartbeat_at = NULL, error = NULL
-       WHERE id = ? AND status IN (${placeholders(from.length)})`,
-      [runId, ...from],
-    );
-    return changed === 1;
+    // Its attempts start again from 0, and a run queued at attempt 0 has no rows (claimNext relies on it).
+    return this.db.transaction(async (tx) => {
+      const changed = await tx.run(
+        `UPDATE runs SET status = 'queued', attempts = 0, owner = NULL, heartbeat_at = NULL, error = NULL
+         WHERE id = ? AND status IN (${placeholders(from.length)})`,
+        [runId, ...from],
+      );
+      if (changed === 1)
+        for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
+      return changed === 1;
+    });
   }
 
   /**
@@ -218,7 +223,9 @@ export class Store {
         experiment === undefined ? [] : [experiment],
       );
       if (row === undefined) return null;
-      for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [row.id]);
+      // A run never attempted has no rows to clear (most claims: three round trips saved).
+      if (row.attempts > 0)
+        for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [row.id]);
       const [claimed] = await tx.all<{ attempts: number }>(
         this.sql(`UPDATE runs SET ${FRESH_ATTEMPT} WHERE id = ? AND status = 'queued' RETURNING attempts`),
         [owner, now(), row.id],

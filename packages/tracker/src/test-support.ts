@@ -1,3 +1,4 @@
+import pg from "pg";
 import type { RunRecord } from "./entities.js";
 import type { Store } from "./store.js";
 import type { Claim, RunStatus } from "./types.js";
@@ -86,4 +87,29 @@ export function byOwner(store: Store) {
     failRun: (id: string, owner: string, error: string, epoch: number | null) => store.failRun(claimOf(id, owner), error, epoch),
     runStatus: (id: string): Promise<RunStatus | null> => store.runStatus(id),
   };
+}
+
+/** The PostgreSQL server scripts/setup.sh installs and starts, as its `tsa` role (it may create databases). */
+export const PG_ADMIN_URL = process.env.TSA_TEST_PG_URL ?? "postgres://tsa:tsa@localhost:5432/postgres";
+
+/** A fresh PostgreSQL database for one test; the test fails (never skips) when the server is missing. */
+export async function tempPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+    try {
+      await client.connect();
+    } catch (e) {
+      throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(e as Error).message}): run \`bash scripts/setup.sh\``);
+    }
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const name = `tsa_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
