@@ -48,7 +48,11 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
       .option("concurrency", {
         alias: "j",
         requiresArg: true,
-        coerce: integerAtLeast("concurrency", 0),
+        // 0 (enqueue only) is for a shared PostgreSQL store; the handler refuses it for a SQLite file.
+        coerce: (value: unknown) => {
+          const last = Array.isArray(value) ? value.at(-1) : value;
+          return last === 0 || last === "0" ? 0 : integerAtLeast("concurrency", 1)(value);
+        },
         describe:
           "runs at once, each in its own worker process: an integer >= 1 (default: CPU cores); on PostgreSQL 0 only enqueues and shows the progress of the workers",
       })
@@ -85,12 +89,12 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
     // Installed until the command ends: a second Ctrl-C while the report is written still exits 130 at once.
     process.on("SIGINT", onSigint);
     try {
+      if (argv.concurrency === 0 && !isDatabaseUrl(dbPath(argv)))
+        throw new UserInputError("--concurrency: expected an integer >= 1, got 0");
       const file = userPath(argv.file);
       // Everything is validated before the database is even opened: bad input writes nothing.
       const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
       const db = dbPath(argv);
-      if (argv.concurrency === 0 && !isDatabaseUrl(db))
-        throw new UserInputError("--concurrency: expected an integer >= 1, got 0 (0, enqueue only, needs a shared --db postgres://…)");
       // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
       const { createProgress } = await import("../progress.js");
       progress = createProgress();
