@@ -71,11 +71,12 @@ async function exited(p: ReturnType<typeof startCli>): Promise<CliResult> {
   return result;
 }
 
+/** One run of a few seconds (400 series, no early stopping), so that a poll catches it mid-run even on a busy machine. */
 function oneRunExperiment(name: string, epochs: number): string {
   const ws = makeWorkspace("tsa-pg-");
   return ws.experiment(
     name,
-    tinyExperimentYaml(name, { models: ["bilstm-attention"], seeds: [1], epochs, extra: "" }).replace("patience: 5", "patience: 50"),
+    tinyExperimentYaml(name, { models: ["bilstm-attention"], seeds: [1], epochs, size: 400 }).replace("patience: 5", "patience: 50"),
   );
 }
 
