@@ -1,6 +1,7 @@
 // `yarn bench`: seconds per training epoch at the reference scale for each model, the PyTorch reference's
 // seconds per epoch measured in the same command with the same thread count, their ratio, and sweep
-// throughput (runs per minute) with 1 and 2 workers. Never part of a test run. See bench/README.md.
+// throughput (runs per minute) with 1 and 2 workers; `yarn bench coordination` measures the shared run queue
+// instead. Never part of a test run. See bench/README.md.
 import { kernelImplementation, kernelThreads } from "@tsa/kernels";
 import { selectBackend } from "@tsa/models";
 import { BenchUsageError, USAGE, benchPreset, parseBenchArgs } from "./args.js";
@@ -37,6 +38,8 @@ const pad = (cells: string[], widths: number[]) =>
   cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
 
 async function main(): Promise<void> {
+  // `yarn bench coordination`: the shared run queue, not training (bench/coordination.ts).
+  if (process.argv[2] === "coordination") return (await import("./coordination.js")).coordinationBench(process.argv.slice(3));
   const options = parseBenchArgs(process.argv.slice(2));
   const backend = await selectBackend("auto");
   // The native LSTM uses one thread per direction, so at most 2 threads; PyTorch gets the same count.

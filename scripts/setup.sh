@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for tsa-lab: Yarn 1, Debian's chromium (the report's browser test) and sqlite3 shell,
+# a PostgreSQL server for the shared-store tests (Debian's postgresql, its cluster started, a role `tsa`),
 # then the workspace dependencies (better-sqlite3 and our kernels build from source with node-gyp here).
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
@@ -8,6 +9,10 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+# The tests reach PostgreSQL at $TSA_TEST_PG_URL; only the default (this machine) is ours to install and start.
+pg_local=${TSA_TEST_PG_URL:-postgres://tsa:tsa@localhost:5432/postgres}
+pg_local=$([[ $pg_local == postgres://tsa:tsa@localhost:5432/* ]] && echo yes || echo no)
+if [ "$pg_local" = yes ] && ! command -v pg_ctlcluster >/dev/null 2>&1; then missing+=(postgresql); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${missing[*]} from Debian"
@@ -19,6 +24,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "setup: please install ${missing[*]} (the browser test needs chromium)" >&2
   fi
+fi
+
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+if [ "$pg_local" = yes ] && command -v pg_ctlcluster >/dev/null 2>&1; then
+  # Start every cluster that is down (Debian's package creates and starts one; a container has no systemd).
+  if ! pg_isready -q -h localhost -p 5432; then
+    echo "setup: starting PostgreSQL"
+    pg_lsclusters --no-header | while read -r version cluster _; do
+      if [ "$(id -u)" = 0 ]; then pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start || true
+      else sudo pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start || true; fi
+    done
+    for _ in $(seq 1 30); do pg_isready -q -h localhost -p 5432 && break; sleep 0.5; done
+  fi
+  # The role the tests connect as (password auth over TCP, as a worker on another machine would): it may
+  # create and drop the tests' own databases, nothing else.
+  as_postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname = 'tsa'" | grep -q 1 ||
+    as_postgres psql -qc "CREATE ROLE tsa LOGIN CREATEDB PASSWORD 'tsa'"
 fi
 
 command -v yarn >/dev/null 2>&1 || npm install -g yarn@1.22.22

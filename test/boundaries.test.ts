@@ -38,6 +38,9 @@ const forbidden: Array<[string, string, string]> = [
   ["packages/runner/src/x.ts", 'import Database from "better-sqlite3";', "@tsa/runner: only @tsa/tracker speaks SQL."],
   ["packages/runner/src/x.ts", 'import yargs from "yargs";', "@tsa/runner: argv and the terminal belong to @tsa/cli."],
   ["packages/tracker/src/x.ts", 'import * as tf from "@tensorflow/tfjs-node";', "@tsa/tracker: no tfjs here."],
+  ["packages/tracker/src/x.ts", 'import type { RunOutcome } from "@tsa/models";', "@tsa/tracker: the store knows only its own entities"],
+  ["packages/tracker/src/x.ts", 'import { DATA_CONFIG_FIELDS } from "@tsa/data";', "@tsa/tracker: the store knows only its own entities"],
+  ["packages/runner/src/x.ts", 'import pg from "pg";', "@tsa/runner: only @tsa/tracker speaks SQL."],
   ["packages/report/src/testing/x.ts", 'import Database from "better-sqlite3";', "@tsa/report: only @tsa/tracker speaks SQL."],
   [
     "packages/runner/src/execute/x.ts",
@@ -56,6 +59,8 @@ const forbidden: Array<[string, string, string]> = [
 /** [file, import]: what the owners and the tests may do. */
 const allowed: Array<[string, string]> = [
   ["packages/tracker/src/x.ts", 'import Database from "better-sqlite3";'],
+  ["packages/tracker/src/x.ts", 'import pg from "pg";'],
+  ["packages/tracker/src/x.ts", 'import { StoreError } from "@tsa/errors";'],
   ["packages/cli/src/main.ts", 'import yargs from "yargs";'],
   ["packages/cli/src/progress.ts", 'import cliProgress from "cli-progress";'],
   ["packages/cli/test/x.test.ts", 'import Database from "better-sqlite3";'],

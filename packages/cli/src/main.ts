@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   table: async () => (await import("./commands/table.js")).tableCommand as unknown as Command,
   export: async () => (await import("./commands/export.js")).exportCommand as unknown as Command,
   dataset: async () => (await import("./commands/dataset.js")).datasetCommand as unknown as Command,
+  worker: async () => (await import("./commands/worker.js")).workerCommand as unknown as Command,
 };
 
 /** The command the user named, or every command (for --help and for a name yargs should reject). */
@@ -49,9 +50,13 @@ async function main(): Promise<void> {
   await parser
     .scriptName("./tsa")
     .usage("$0 <command> [options]")
-    .option("db", { type: "string", describe: "run database (default: results/runs.sqlite, or $TSA_DB)", global: true })
+    .option("db", {
+      type: "string",
+      describe: "run database: a SQLite file or a postgres:// URL (default: results/runs.sqlite, or $TSA_DB)",
+      global: true,
+    })
     .command(commands)
-    .demandCommand(1, "Name a command: sweep, report, runs, show, sql, table, export or dataset.")
+    .demandCommand(1, "Name a command: sweep, worker, report, runs, show, sql, table, export or dataset.")
     .strict()
     .fail((message, error) => {
       if (error instanceof TsaError) throw error;

@@ -11,6 +11,7 @@ export function userPath(path: string): string {
 
 /** A path for a message: relative to where the user is when that is shorter, else absolute. */
 export function shownPath(path: string): string {
+  if (isDatabaseUrl(path)) return shownUrl(path);
   const rel = relative(process.env.INIT_CWD ?? process.cwd(), path);
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
@@ -18,9 +19,24 @@ export function shownPath(path: string): string {
 export const DEFAULT_DB = "results/runs.sqlite";
 export const DEFAULT_REPORTS_DIR = "reports";
 
-/** --db, else TSA_DB, else results/runs.sqlite. */
+/** A `postgres://` (or `postgresql://`) URL rather than a SQLite file path. */
+export const isDatabaseUrl = (db: string): boolean => /^postgres(ql)?:\/\//i.test(db);
+
+/** A database URL without its password, for messages and reports. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== "") u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** --db, else TSA_DB, else results/runs.sqlite; a PostgreSQL URL as it is, a path relative to the user. */
 export function dbPath(argv: { db?: string | undefined }): string {
-  return userPath(argv.db ?? process.env.TSA_DB ?? DEFAULT_DB);
+  const db = argv.db ?? process.env.TSA_DB ?? DEFAULT_DB;
+  return isDatabaseUrl(db) ? db : userPath(db);
 }
 
 /**
@@ -30,6 +46,8 @@ export function dbPath(argv: { db?: string | undefined }): string {
 export function reportsDirFor(db: string, explicit: string | undefined): string {
   if (explicit !== undefined) return userPath(explicit);
   if (db === userPath(DEFAULT_DB)) return userPath(DEFAULT_REPORTS_DIR);
+  // A PostgreSQL database's reports: reports/<database>.postgres/, beside (never over) the default's.
+  if (isDatabaseUrl(db)) return userPath(join(DEFAULT_REPORTS_DIR, `${new URL(db).pathname.replace(/^\//, "") || "postgres"}.postgres`));
   return join(dirname(db), `${basename(db).replace(/\.(sqlite3?|db)$/i, "")}.reports`);
 }
 

@@ -102,7 +102,10 @@ describe("first contact", () => {
     [["sweep", "FILE", "-j", "0"], "--concurrency: expected an integer >= 1, got 0"],
     [["sweep", "FILE", "-j", "-3"], "--concurrency: expected an integer >= 1, got -3"],
     [["sweep", "FILE", "--concurency", "2"], "unknown option --concurency; did you mean --concurrency?"],
-    [["swep", "FILE"], "unknown command 'swep'; did you mean 'sweep'? (commands: sweep, report, runs, show, sql, table, export, dataset)"],
+    [
+      ["swep", "FILE"],
+      "unknown command 'swep'; did you mean 'sweep'? (commands: sweep, report, runs, show, sql, table, export, dataset, worker)",
+    ],
     [["runs", "--seed", "abc"], "--seed: expected an integer >= 0, got 'abc'"],
     [["runs", "--where", "f1>>0.9"], "--where: expected key<op>value with one of = != < <= > >= and a value, got 'f1>>0.9'"],
     [["runs", "--format", "xml"], '--format: expected one of "table", "csv", "json", "md", got "xml"'],

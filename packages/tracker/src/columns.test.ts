@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { columnFor, conditionSql, parseWhere, validKeys } from "./columns.js";
+import { columnFor, conditionSql, parseWhere } from "./columns.js";
+import { POSTGRES, SQLITE } from "./dialect.js";
 
 describe("query keys", () => {
   it("reads model parts from the recorded config", () => {
-    expect(validKeys()).toEqual(expect.arrayContaining(["model.pooling", "model.encoder", "model.normalize", "model.init", "model.units"]));
-    expect(columnFor("model.pooling")).toBe("json_extract(r.config, '$.parts.pooling')");
-    expect(conditionSql(parseWhere("model.units>=32"))).toEqual({ sql: "json_extract(r.config, '$.parts.units') >= ?", param: 32 });
+    expect(columnFor("model.pooling", SQLITE)).toBe("json_extract(r.config, '$.parts.pooling')");
+    expect(columnFor("model.pooling", POSTGRES)).toBe("(CAST(r.config AS jsonb) #> '{parts,pooling}')");
+    expect(conditionSql(parseWhere("model.units>=32"), SQLITE)).toEqual({
+      sql: "json_extract(r.config, '$.parts.units') >= json_extract(?, '$')",
+      param: "32",
+    });
+    expect(conditionSql(parseWhere("f1>=0.9"), POSTGRES)).toEqual({ sql: "m.f1 >= ?", param: 0.9 });
   });
 
   it("names the valid keys when one is unknown", () => {
-    expect(() => columnFor("model.colour")).toThrow(/unknown key 'model.colour'; valid keys: .*model\.pooling/);
+    expect(() => columnFor("colour", SQLITE)).toThrow(/unknown key 'colour'; valid keys: id, .*data\.\*/);
   });
 });

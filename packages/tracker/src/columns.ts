@@ -1,7 +1,5 @@
-import { DATA_CONFIG_FIELDS } from "@tsa/data";
 import { UserInputError } from "@tsa/errors";
-// The config subpath only: the store must not load tfjs just to know the train keys.
-import { ModelSpecSchema, TRAIN_CONFIG_FIELDS } from "@tsa/models/config";
+import type { SqlDialect } from "./dialect.js";
 import type { WhereCondition } from "./types.js";
 
 /** Run and test-metric keys a filter or sort may name, and the SQL each stands for. */
@@ -26,21 +24,29 @@ const RUN_KEYS: Record<string, string> = {
   roc_auc_thresholded: "m.roc_auc_thresholded",
 };
 
-const CONFIG_KEYS = [...DATA_CONFIG_FIELDS.map((f) => `data.${f}`), ...TRAIN_CONFIG_FIELDS.map((f) => `train.${f}`)];
-/** `model.pooling` etc.: a run's resolved parts, recorded under `parts` in its config. */
-const MODEL_KEYS = Object.keys(ModelSpecSchema.shape).map((f) => `model.${f}`);
+/** The run and metric keys; config keys (`data.*`, `train.*`, `model.*`) are the caller's to list. */
+export function runKeys(): string[] {
+  return Object.keys(RUN_KEYS);
+}
 
-export function validKeys(): string[] {
-  return [...Object.keys(RUN_KEYS), ...CONFIG_KEYS, ...MODEL_KEYS];
+/**
+ * A config key's path in a run's resolved config: `data.noise` → data.noise, `model.pooling` → parts.pooling
+ * (a run's resolved parts). Null when the key is not a config key.
+ */
+function configPath(key: string): string[] | null {
+  const match = /^(data|train|model)((?:\.[A-Za-z_]\w*)+)$/.exec(key);
+  if (match === null) return null;
+  const rest = match[2]!.slice(1).split(".");
+  return match[1] === "model" ? ["parts", ...rest] : [match[1]!, ...rest];
 }
 
 /** The SQL expression for a user's key; config keys read the resolved config JSON. Unknown → error. */
-export function columnFor(key: string): string {
+export function columnFor(key: string, d: SqlDialect): string {
   const run = RUN_KEYS[key];
   if (run !== undefined) return run;
-  if (CONFIG_KEYS.includes(key)) return `json_extract(r.config, '$.${key}')`;
-  if (MODEL_KEYS.includes(key)) return `json_extract(r.config, '$.parts.${key.slice("model.".length)}')`;
-  throw new UserInputError(`unknown key '${key}'; valid keys: ${validKeys().join(", ")}`);
+  const path = configPath(key);
+  if (path !== null) return d.jsonValue("r.config", path);
+  throw new UserInputError(`unknown key '${key}'; valid keys: ${runKeys().join(", ")}, data.*, train.*, model.*`);
 }
 
 /** Parses `data.length=[0.1,0.2]`, `f1>=0.9`, `model!=ffn`. */
@@ -51,18 +57,17 @@ export function parseWhere(text: string): WhereCondition {
 }
 
 /** A condition as SQL with its bound parameter: numbers compare as numbers, arrays as normalised JSON. */
-export function conditionSql(c: WhereCondition): { sql: string; param: unknown } {
-  const column = columnFor(c.key);
+export function conditionSql(c: WhereCondition, d: SqlDialect): { sql: string; param: unknown } {
+  const column = columnFor(c.key, d);
   let parsed: unknown;
   try {
     parsed = JSON.parse(c.value);
   } catch {
     parsed = c.value;
   }
-  if (Array.isArray(parsed) || (parsed !== null && typeof parsed === "object")) {
-    return { sql: `${column} ${c.op} json(?)`, param: JSON.stringify(parsed) };
-  }
+  // A config value is JSON on both sides, so 0.1, [0.1, 0.2], "attention" and true compare as what they are.
+  if (RUN_KEYS[c.key] === undefined) return { sql: `${column} ${c.op} ${d.jsonParam}`, param: JSON.stringify(parsed) };
   if (typeof parsed === "number") return { sql: `${column} ${c.op} ?`, param: parsed };
   if (typeof parsed === "boolean") return { sql: `${column} ${c.op} ?`, param: parsed ? 1 : 0 };
-  return { sql: `${column} ${c.op} ?`, param: String(parsed) };
+  return { sql: `${column} ${c.op} ?`, param: typeof parsed === "string" ? parsed : c.value };
 }

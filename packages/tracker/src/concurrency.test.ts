@@ -31,31 +31,32 @@ const supportUrl = () => new URL("./test-support.ts", import.meta.url).href;
 describe("concurrent writers", () => {
   it("record epochs, heartbeats and results from several processes without SQLITE_BUSY", async () => {
     const path = tempDbPath();
-    const store = openStore(path);
-    store.upsertExperiment({ name: "exp", description: "", file: "exp.yaml", spec: {} });
-    store.close();
+    const store = await openStore(path);
+    await store.upsertExperiment({ name: "exp", description: "", file: "exp.yaml", spec: {} });
+    await store.close();
     // Each process trains its own runs, writing as a worker does: one epoch row at a time, a heartbeat
     // between them, then the results in one transaction.
     const worker = (name: string) => `
       import { openStore } from ${JSON.stringify(storeUrl())};
       import { newRun, outcome } from ${JSON.stringify(supportUrl())};
-      const store = openStore(${JSON.stringify(path)});
+      const store = await openStore(${JSON.stringify(path)});
       for (let r = 0; r < 40; r++) {
         const id = "${name}-" + r;
-        if (!store.claimRun(newRun(id), "${name}")) throw new Error("claim refused: " + id);
+        const claim = await store.claimRun(newRun(id), "${name}");
+        if (claim === null) throw new Error("claim refused: " + id);
         for (let e = 1; e <= 10; e++) {
-          store.heartbeat(id, "${name}");
-          if (!store.recordEpoch(id, "${name}", { ...outcome(0.5).epochs[0], epoch: e })) throw new Error("lost " + id);
+          await store.heartbeat(claim);
+          if (!(await store.recordEpoch(claim, { ...outcome(0.5).epochs[0], epoch: e }))) throw new Error("lost " + id);
         }
-        if (!store.completeRun(id, "${name}", outcome(0.5))) throw new Error("lost " + id);
+        if (!(await store.completeRun(claim, outcome(0.5)))) throw new Error("lost " + id);
       }
-      store.close();
+      await store.close();
       console.log("done");`;
     const results = await Promise.all(["a", "b", "c"].map((name) => runScript(worker(name))));
     for (const r of results) expect(r.output.trim(), r.output).toBe("done");
-    const check = openStore(path, { readonly: true });
-    expect(check.listRuns({ status: "completed" })).toHaveLength(120);
-    check.close();
+    const check = await openStore(path, { readonly: true });
+    expect(await check.listRuns({ status: "completed" })).toHaveLength(120);
+    await check.close();
   });
 
   it("creates and migrates a new file once when another process is migrating it at the same moment", async () => {
@@ -75,19 +76,18 @@ describe("concurrent writers", () => {
         db.close();
         console.log("migrated");
       }, 1500);`;
-    let opened = "never";
+    let opened: Promise<string> = Promise.resolve("never");
     const done = runScript(other, (line) => {
       if (line !== "locked") return;
-      try {
-        openStore(path).close();
-        opened = "ok";
-      } catch (e) {
-        opened = String(e);
-      }
+      // SQLite opens synchronously (it waits here for the other's lock), before openStore's promise exists.
+      opened = openStore(path).then(
+        (store) => store.close().then(() => "ok"),
+        (e: unknown) => String(e),
+      );
     });
     const { code, output } = await done;
+    expect(await opened).toBe("ok");
     expect(code, output).toBe(0);
-    expect(opened).toBe("ok");
     const db = new Database(path, { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     db.close();

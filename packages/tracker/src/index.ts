@@ -1,6 +1,23 @@
 export { Store, openStore, DEFAULT_STALE_AFTER_MS } from "./store.js";
 export type { OpenOptions } from "./open.js";
 export { SCHEMA_VERSION } from "./schema.js";
-export { parseWhere, validKeys } from "./columns.js";
+export { POSTGRES_SCHEMA_VERSION } from "./postgres-schema.js";
+export { isPostgresUrl } from "./connection.js";
+export { parseWhere, runKeys } from "./columns.js";
 export { RUN_STATUSES } from "./types.js";
-export type { ExperimentInfo, ExperimentResults, NewRun, QueryResult, RunFilter, RunResult, RunStatus, WhereCondition } from "./types.js";
+export { CONFIG_COLUMNS, EPOCH_COLUMNS, METRIC_COLUMNS } from "./entities.js";
+export type { AttentionRow, EpochRow, MetricsRow, RunRecord } from "./entities.js";
+export type {
+  Claim,
+  ClaimedRun,
+  ExperimentInfo,
+  ExperimentResults,
+  NewRun,
+  QueryResult,
+  QueueProgress,
+  RunFilter,
+  RunResult,
+  RunStatus,
+  StaleRuns,
+  WhereCondition,
+} from "./types.js";

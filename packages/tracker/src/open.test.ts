@@ -12,7 +12,7 @@ import { tempDbPath } from "./test-support.js";
 const hash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 describe("schema versions", () => {
-  it("migrates a version-0 file forward in place, once, keeping its tables and rows", () => {
+  it("migrates a version-0 file forward in place, once, keeping its tables and rows", async () => {
     const path = tempDbPath();
     const old = new Database(path);
     old.pragma("journal_mode = WAL");
@@ -20,21 +20,21 @@ describe("schema versions", () => {
     old.close();
     const inode = statSync(path).ino;
 
-    const store = openStore(path);
-    store.upsertExperiment({ name: "exp", description: "", file: "exp.yaml", spec: {} });
-    store.close();
+    const store = await openStore(path);
+    await store.upsertExperiment({ name: "exp", description: "", file: "exp.yaml", spec: {} });
+    await store.close();
     expect(statSync(path).ino).toBe(inode);
     const db = new Database(path);
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT text FROM notes").pluck().all()).toEqual(["kept"]);
     db.close();
     // Opening again runs no migration (it would fail on existing tables) and keeps the data.
-    const again = openStore(path);
-    expect(again.listExperiments().map((e) => e.name)).toEqual(["exp"]);
-    again.close();
+    const again = await openStore(path);
+    expect((await again.listExperiments()).map((e) => e.name)).toEqual(["exp"]);
+    await again.close();
   });
 
-  it("migrates every version in between, each step in a transaction that also sets user_version", () => {
+  it("migrates every version in between, each step in a transaction that also sets user_version", async () => {
     for (let from = 0; from < SCHEMA_VERSION; from++) {
       const path = tempDbPath();
       const db = new Database(path);
@@ -43,30 +43,30 @@ describe("schema versions", () => {
         db.pragma(`user_version = ${from}`);
       })();
       db.close();
-      openStore(path).close();
+      await (await openStore(path)).close();
       const check = new Database(path, { readonly: true });
       expect(check.pragma("user_version", { simple: true }), `from version ${from}`).toBe(SCHEMA_VERSION);
       check.close();
     }
   });
 
-  it.each([false, true])("refuses a newer file untouched (readonly: %s), leaving no -wal or -shm beside it", (readonly) => {
+  it.each([false, true])("refuses a newer file untouched (readonly: %s), leaving no -wal or -shm beside it", async (readonly) => {
     const path = tempDbPath();
-    openStore(path).close();
+    await (await openStore(path)).close();
     const db = new Database(path);
     db.pragma("journal_mode = DELETE");
     db.pragma(`user_version = ${SCHEMA_VERSION + 3}`);
     db.close();
     const before = hash(path);
-    expect(() => openStore(path, { readonly })).toThrow(StoreError);
-    expect(() => openStore(path, { readonly })).toThrow(
+    await expect(openStore(path, { readonly })).rejects.toThrow(StoreError);
+    await expect(openStore(path, { readonly })).rejects.toThrow(
       `written by a newer tsa-lab (schema version ${SCHEMA_VERSION + 3}, this code knows up to ${SCHEMA_VERSION})`,
     );
     expect(hash(path)).toBe(before);
     expect([existsSync(`${path}-wal`), existsSync(`${path}-shm`)]).toEqual([false, false]);
   });
 
-  it("migrates an older file when a read-only command opens it first, keeping its rows", () => {
+  it("migrates an older file when a read-only command opens it first, keeping its rows", async () => {
     const path = tempDbPath();
     const db = new Database(path);
     db.transaction(() => {
@@ -75,9 +75,9 @@ describe("schema versions", () => {
     })();
     db.prepare("INSERT INTO experiments VALUES ('exp', '', 'exp.yaml', '{}', 'now', 'now')").run();
     db.close();
-    const store = openStore(path, { readonly: true });
-    expect(store.listExperiments().map((e) => e.name)).toEqual(["exp"]);
-    store.close();
+    const store = await openStore(path, { readonly: true });
+    expect((await store.listExperiments()).map((e) => e.name)).toEqual(["exp"]);
+    await store.close();
     const check = new Database(path, { readonly: true });
     expect(check.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     const columns = check.prepare("SELECT name FROM pragma_table_info('run_summary')").pluck().all();

@@ -1,8 +1,8 @@
-import type Database from "better-sqlite3";
-import type { AttentionSample, ClassificationMetrics, EpochRecord } from "@tsa/models";
+import type { Connection } from "./connection.js";
+import { EPOCH_COLUMNS, METRIC_COLUMNS, type AttentionRow, type EpochRow, type MetricsRow } from "./entities.js";
 import type { RunResult, RunStatus } from "./types.js";
 
-/** A `runs` row as SQLite returns it. */
+/** A `runs` row as the database returns it. */
 export interface RunRow {
   id: string;
   experiment: string;
@@ -11,6 +11,7 @@ export interface RunRow {
   point: string;
   config: string;
   status: RunStatus;
+  attempts: number;
   error: string | null;
   failed_epoch: number | null;
   started_at: string | null;
@@ -27,46 +28,40 @@ export interface RunRow {
   versions: string | null;
 }
 
-/** SQLite stores NaN as NULL; metrics read back as NaN so arithmetic on them stays honest. */
+/** NaN is stored as NULL; metrics read back as NaN so arithmetic on them stays honest. */
 const num = (v: unknown): number => (typeof v === "number" ? v : Number.NaN);
 const numOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
-function metrics(row: Record<string, unknown> | undefined): ClassificationMetrics | null {
+function metrics(row: Record<string, unknown> | undefined): MetricsRow | null {
   if (row === undefined) return null;
-  return {
-    n: num(row.n),
-    accuracy: num(row.accuracy),
-    precision: num(row.precision),
-    recall: num(row.recall),
-    f1: num(row.f1),
-    rocAuc: num(row.roc_auc),
-    rocAucThresholded: num(row.roc_auc_thresholded),
-    tp: num(row.tp),
-    fp: num(row.fp),
-    tn: num(row.tn),
-    fn: num(row.fn),
-    attentionMassInWindow: numOrNull(row.attention_mass_in_window),
-    attentionPeakInWindow: numOrNull(row.attention_peak_in_window),
-  };
+  const m: Record<string, number | null> = {};
+  for (const c of METRIC_COLUMNS) m[c.field] = c.field.startsWith("attention") ? numOrNull(row[c.column]) : num(row[c.column]);
+  return m as unknown as MetricsRow;
+}
+
+function epoch(row: Record<string, unknown>): EpochRow {
+  const e: Record<string, number> = { epoch: row.epoch as number };
+  for (const c of EPOCH_COLUMNS) e[c.field] = num(row[c.column]);
+  return e as unknown as EpochRow;
 }
 
 /** Assembles RunResults: one query per child table for the whole set, grouped in memory. */
-export function readRuns(db: Database.Database, rows: RunRow[]): RunResult[] {
+export async function readRuns(db: Connection, rows: RunRow[]): Promise<RunResult[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const placeholders = ids.map(() => "?").join(",");
-  const group = <T extends { run_id: string }>(sql: string) => {
+  const group = async <T extends { run_id: string }>(sql: string) => {
     const map = new Map<string, T[]>();
-    for (const row of db.prepare(sql.replace("(?)", `(${placeholders})`)).all(...ids) as T[]) {
+    for (const row of await db.all<T>(sql.replace("(?)", `(${placeholders})`), ids)) {
       const list = map.get(row.run_id) ?? [];
       list.push(row);
       map.set(row.run_id, list);
     }
     return map;
   };
-  const epochs = group<{ run_id: string } & Record<string, number>>("SELECT * FROM epochs WHERE run_id IN (?) ORDER BY epoch");
-  const metricRows = group<{ run_id: string; split: string } & Record<string, unknown>>("SELECT * FROM metrics WHERE run_id IN (?)");
-  const attention = group<{ run_id: string } & Record<string, unknown>>(
+  const epochs = await group<{ run_id: string } & Record<string, number>>("SELECT * FROM epochs WHERE run_id IN (?) ORDER BY epoch");
+  const metricRows = await group<{ run_id: string; split: string } & Record<string, unknown>>("SELECT * FROM metrics WHERE run_id IN (?)");
+  const attention = await group<{ run_id: string } & Record<string, unknown>>(
     "SELECT * FROM attention WHERE run_id IN (?) ORDER BY label, series_index",
   );
 
@@ -96,15 +91,8 @@ export function readRuns(db: Database.Database, rows: RunRow[]): RunResult[] {
       didNotLearn: r.did_not_learn === 1,
       test: metrics(m.find((x) => x.split === "test")),
       val: metrics(m.find((x) => x.split === "val")),
-      epochs: (epochs.get(r.id) ?? []).map((e): EpochRecord => ({
-        epoch: e.epoch!,
-        trainLoss: num(e.train_loss),
-        valLoss: num(e.val_loss),
-        trainAccuracy: num(e.train_accuracy),
-        valAccuracy: num(e.val_accuracy),
-        durationMs: num(e.duration_ms),
-      })),
-      attention: (attention.get(r.id) ?? []).map((a): AttentionSample => ({
+      epochs: (epochs.get(r.id) ?? []).map(epoch),
+      attention: (attention.get(r.id) ?? []).map((a): AttentionRow => ({
         seriesIndex: a.series_index as number,
         label: a.label === 1 ? 1 : 0,
         window: a.window_start === null ? null : [a.window_start as number, a.window_end as number],

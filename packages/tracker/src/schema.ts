@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import { SQLITE } from "./dialect.js";
+import { summaryViewSql } from "./summary-view.js";
 
 /**
  * Forward migrations, one function per schema version: MIGRATIONS[i] takes a database at version i to
@@ -123,6 +125,15 @@ export const MIGRATIONS: Array<(db: Database.Database) => void> = [
              r.epochs_run, r.best_epoch, r.duration_ms / 1000.0 AS duration_s,
              r.backend, r.kernels, r.git_commit, r.started_at, r.finished_at, r.error
       FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
+    `);
+  },
+  // Runs as a shared queue (`tsa worker`): a claim takes the queued run of highest expected cost first.
+  // From here on the view is generated from the column lists (entities.ts); it reads as v2's did.
+  function v3(db) {
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN priority REAL NOT NULL DEFAULT 0;
+      DROP VIEW run_summary;
+      ${summaryViewSql(SQLITE)};
     `);
   },
 ];

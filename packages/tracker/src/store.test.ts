@@ -8,14 +8,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "./schema.js";
 import { openStore } from "./store.js";
-import { newRun, outcome, tempDbPath } from "./test-support.js";
+import { byOwner, newRun, outcome, tempDbPath } from "./test-support.js";
 
 const experiment = { name: "exp", description: "d", file: "exp.yaml", spec: { name: "exp" } };
 
 describe("openStore", () => {
-  it("creates the schema with WAL, foreign keys and the schema version", () => {
+  it("creates the schema with WAL, foreign keys and the schema version", async () => {
     const path = tempDbPath();
-    openStore(path).close();
+    await (await openStore(path)).close();
     const db = new Database(path);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
@@ -24,166 +24,176 @@ describe("openStore", () => {
     db.close();
   });
 
-  it("migrates a version-0 database in place and keeps what was there", () => {
+  it("migrates a version-0 database in place and keeps what was there", async () => {
     const path = tempDbPath();
     const old = new Database(path);
     old.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('kept')");
     old.close();
-    openStore(path).close();
+    await (await openStore(path)).close();
     const db = new Database(path);
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT text FROM notes").pluck().get()).toBe("kept");
     db.close();
   });
 
-  it("refuses a database newer than the code and leaves it untouched", () => {
+  it("refuses a database newer than the code and leaves it untouched", async () => {
     const path = tempDbPath();
     const db = new Database(path);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     const hash = () => createHash("sha256").update(readFileSync(path)).digest("hex");
     const before = hash();
-    expect(() => openStore(path)).toThrow(StoreError);
-    expect(() => openStore(path)).toThrow(`newer tsa-lab (schema version ${SCHEMA_VERSION + 1}, this code knows up to ${SCHEMA_VERSION})`);
+    await expect(openStore(path)).rejects.toThrow(StoreError);
+    await expect(openStore(path)).rejects.toThrow(
+      `newer tsa-lab (schema version ${SCHEMA_VERSION + 1}, this code knows up to ${SCHEMA_VERSION})`,
+    );
     expect(hash()).toBe(before);
   });
 
-  it("names what is wrong with a directory, a file that is not a database, or a missing read-only file", () => {
+  it("names what is wrong with a directory, a file that is not a database, or a missing read-only file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tsa-bad-"));
-    expect(() => openStore(dir)).toThrow(/is a directory/);
+    await expect(openStore(dir)).rejects.toThrow(/is a directory/);
     const junk = join(dir, "junk.sqlite");
     writeFileSync(junk, "this is not a database, just some text that is long enough to have a header".repeat(10));
-    expect(() => openStore(junk)).toThrow(/is not a SQLite database/);
-    expect(() => openStore(join(dir, "missing.sqlite"), { readonly: true })).toThrow(/no run database here yet/);
+    await expect(openStore(junk)).rejects.toThrow(/is not a SQLite database/);
+    await expect(openStore(join(dir, "missing.sqlite"), { readonly: true })).rejects.toThrow(/no run database here yet/);
   });
 
-  it("refuses a read-only file, even to root", () => {
+  it("refuses a read-only file, even to root", async () => {
     const path = tempDbPath();
-    openStore(path).close();
+    await (await openStore(path)).close();
     chmodSync(path, 0o444);
-    expect(() => openStore(path)).toThrow(/not writable/);
+    await expect(openStore(path)).rejects.toThrow(/not writable/);
   });
 });
 
 describe("runs", () => {
-  it("retakes a completed run only when its recorded config is outdated, judged under the lock", () => {
-    const store = openStore(tempDbPath());
-    store.upsertExperiment(experiment);
+  it("retakes a completed run only when its recorded config is outdated, judged under the lock", async () => {
+    const store = await openStore(tempDbPath());
+    const runs = byOwner(store);
+    await store.upsertExperiment(experiment);
     const old = newRun("s1", { config: { model: "ffn", code: { generator: 1 } } });
-    expect(store.claimRun(old, "me")).toBe(true);
-    expect(store.completeRun("s1", "me", outcome(0.8))).toBe(true);
+    expect(await runs.claimRun(old, "me")).toBe(true);
+    expect(await runs.completeRun("s1", "me", outcome(0.8))).toBe(true);
     const seen: unknown[] = [];
     const outdated = (config: unknown) => {
       seen.push(config);
       return (config as { code: { generator: number } }).code.generator < 2;
     };
     const fresh = newRun("s1", { config: { model: "ffn", code: { generator: 2 } } });
-    expect(store.claimRun(fresh, "other")).toBe(false);
-    expect(store.claimRun(fresh, "other", undefined, { outdated })).toBe(true);
+    expect(await runs.claimRun(fresh, "other")).toBe(false);
+    expect(await runs.claimRun(fresh, "other", undefined, { outdated })).toBe(true);
     expect(seen).toEqual([{ model: "ffn", code: { generator: 1 } }]);
-    expect(store.recordedRun("s1")).toEqual({ status: "running", config: { model: "ffn", code: { generator: 2 } } });
-    expect(store.listRuns()[0]!.test).toBeNull();
-    expect(store.completeRun("s1", "other", outcome(0.9))).toBe(true);
+    expect(await store.recordedRun("s1")).toEqual({ status: "running", config: { model: "ffn", code: { generator: 2 } } });
+    expect((await store.listRuns())[0]!.test).toBeNull();
+    expect(await runs.completeRun("s1", "other", outcome(0.9))).toBe(true);
     // Redone by now: the same check refuses it.
-    expect(store.claimRun(fresh, "third", undefined, { outdated })).toBe(false);
-    expect(store.listRuns()[0]!.test?.f1).toBe(0.9);
-    store.close();
+    expect(await runs.claimRun(fresh, "third", undefined, { outdated })).toBe(false);
+    expect((await store.listRuns())[0]!.test?.f1).toBe(0.9);
+    await store.close();
   });
 
-  it("claims a run once, refuses a completed one, retakes a failed one with its rows cleared", () => {
-    const store = openStore(tempDbPath());
-    store.upsertExperiment(experiment);
-    expect(store.claimRun(newRun("a1"), "me")).toBe(true);
-    expect(store.claimRun(newRun("a1"), "other")).toBe(false);
-    store.recordEpoch("a1", "me", outcome(0.9).epochs[0]!);
-    store.failRun("a1", "me", "loss became NaN at epoch 2", 2);
-    expect(store.runStatus("a1")).toBe("failed");
-    const failed = store.listRuns()[0]!;
+  it("claims a run once, refuses a completed one, retakes a failed one with its rows cleared", async () => {
+    const store = await openStore(tempDbPath());
+    const runs = byOwner(store);
+    await store.upsertExperiment(experiment);
+    expect(await runs.claimRun(newRun("a1"), "me")).toBe(true);
+    expect(await runs.claimRun(newRun("a1"), "other")).toBe(false);
+    await runs.recordEpoch("a1", "me", outcome(0.9).epochs[0]!);
+    await runs.failRun("a1", "me", "loss became NaN at epoch 2", 2);
+    expect(await runs.runStatus("a1")).toBe("failed");
+    const failed = (await store.listRuns())[0]!;
     expect([failed.error, failed.failedEpoch, failed.epochsRun]).toEqual(["loss became NaN at epoch 2", 2, 1]);
-    expect(store.claimRun(newRun("a1"), "other")).toBe(true);
-    expect(store.listRuns()[0]!.epochs).toEqual([]);
-    expect(store.completeRun("a1", "me", outcome(0.9))).toBe(false);
-    expect(store.completeRun("a1", "other", outcome(0.9))).toBe(true);
-    expect(store.claimRun(newRun("a1"), "third")).toBe(false);
-    const run = store.listRuns()[0]!;
+    expect(await runs.claimRun(newRun("a1"), "other")).toBe(true);
+    expect((await store.listRuns())[0]!.epochs).toEqual([]);
+    expect(await runs.completeRun("a1", "me", outcome(0.9))).toBe(false);
+    expect(await runs.completeRun("a1", "other", outcome(0.9))).toBe(true);
+    expect(await runs.claimRun(newRun("a1"), "third")).toBe(false);
+    const run = (await store.listRuns())[0]!;
     expect(run.status).toBe("completed");
     expect(run.test?.f1).toBe(0.9);
     expect(run.epochs).toHaveLength(2);
     expect([run.epochsRun, run.bestEpoch, run.backend, run.kernels]).toEqual([2, 2, "wasm", "native"]);
-    store.close();
+    await store.close();
   });
 
-  it("marks only runs with a stale heartbeat as interrupted", () => {
-    const store = openStore(tempDbPath());
-    store.upsertExperiment(experiment);
-    store.claimRun(newRun("fresh"), "live");
-    store.claimRun(newRun("stale"), "dead");
-    expect(store.reapStaleRuns(60_000)).toEqual([]);
-    expect(store.heartbeat("fresh", "live")).toBe(true);
-    expect(store.reapStaleRuns(60_000, (owner) => owner === "dead")).toEqual(["stale"]);
-    expect(store.heartbeat("stale", "dead")).toBe(false);
-    expect(store.recordEpoch("stale", "dead", outcome(0.5).epochs[0]!)).toBe(false);
-    expect(store.reapStaleRuns(-1)).toEqual(["fresh"]);
-    expect(store.runStatus("stale")).toBe("interrupted");
-    store.close();
+  it("marks only runs with a stale heartbeat as interrupted", async () => {
+    const store = await openStore(tempDbPath());
+    const runs = byOwner(store);
+    await store.upsertExperiment(experiment);
+    await runs.claimRun(newRun("fresh"), "live");
+    await runs.claimRun(newRun("stale"), "dead");
+    expect(await store.reapStaleRuns(60_000)).toEqual([]);
+    expect(await runs.heartbeat("fresh", "live")).toBe(true);
+    expect(await store.reapStaleRuns(60_000, (owner) => owner === "dead")).toEqual(["stale"]);
+    expect(await runs.heartbeat("stale", "dead")).toBe(false);
+    expect(await runs.recordEpoch("stale", "dead", outcome(0.5).epochs[0]!)).toBe(false);
+    expect(await store.reapStaleRuns(-1)).toEqual(["fresh"]);
+    expect(await runs.runStatus("stale")).toBe("interrupted");
+    await store.close();
   });
 
-  it("refuses to take over a run another process is training, and takes over a stale one", () => {
-    const store = openStore(tempDbPath());
-    store.upsertExperiment(experiment);
-    store.claimRun(newRun("r"), "first");
-    expect(store.claimRun(newRun("r"), "second", 60_000)).toBe(false);
-    expect(store.claimRun(newRun("r"), "second", -1)).toBe(true);
-    store.close();
+  it("refuses to take over a run another process is training, and takes over a stale one", async () => {
+    const store = await openStore(tempDbPath());
+    const runs = byOwner(store);
+    await store.upsertExperiment(experiment);
+    await runs.claimRun(newRun("r"), "first");
+    expect(await runs.claimRun(newRun("r"), "second", 60_000)).toBe(false);
+    expect(await runs.claimRun(newRun("r"), "second", -1)).toBe(true);
+    await store.close();
   });
 
-  it("filters, sorts and limits by run columns, metrics and config keys", () => {
-    const store = openStore(tempDbPath());
-    store.upsertExperiment(experiment);
+  it("filters, sorts and limits by run columns, metrics and config keys", async () => {
+    const store = await openStore(tempDbPath());
+    const runs = byOwner(store);
+    await store.upsertExperiment(experiment);
     const specs: Array<[string, string, number, [number, number], number]> = [
       ["r1", "ffn", 1, [0.1, 0.2], 0.6],
       ["r2", "cnn", 1, [0.1, 0.2], 0.8],
       ["r3", "ffn", 2, [0.2, 0.3], 0.7],
     ];
     for (const [id, model, seed, length, f1] of specs) {
-      store.claimRun(newRun(id, { model, seed, config: { data: { length }, train: { lr: 0.001 } } }), "me");
-      store.completeRun(id, "me", outcome(f1));
+      await runs.claimRun(newRun(id, { model, seed, config: { data: { length }, train: { lr: 0.001 } } }), "me");
+      await runs.completeRun(id, "me", outcome(f1));
     }
     const ids = (runs: Array<{ id: string }>) => runs.map((r) => r.id);
-    expect(ids(store.listRuns({ model: "ffn" }))).toEqual(["r1", "r3"]);
-    expect(ids(store.listRuns({ seed: 1 }))).toEqual(["r1", "r2"]);
-    expect(ids(store.listRuns({ where: [{ key: "data.length", op: "=", value: "[0.1, 0.2]" }] }))).toEqual(["r1", "r2"]);
-    expect(ids(store.listRuns({ where: [{ key: "f1", op: ">=", value: "0.7" }] }))).toEqual(["r2", "r3"]);
-    expect(ids(store.listRuns({ sort: "f1", descending: true, limit: 2 }))).toEqual(["r2", "r3"]);
-    expect(() => store.listRuns({ where: [{ key: "data.colour", op: "=", value: "1" }] })).toThrow(/unknown key 'data.colour'/);
-    expect(store.findRunsByPrefix("r")).toEqual({ runs: [], total: 0 });
-    store.close();
+    expect(ids(await store.listRuns({ model: "ffn" }))).toEqual(["r1", "r3"]);
+    expect(ids(await store.listRuns({ seed: 1 }))).toEqual(["r1", "r2"]);
+    expect(ids(await store.listRuns({ where: [{ key: "data.length", op: "=", value: "[0.1, 0.2]" }] }))).toEqual(["r1", "r2"]);
+    expect(ids(await store.listRuns({ where: [{ key: "f1", op: ">=", value: "0.7" }] }))).toEqual(["r2", "r3"]);
+    expect(ids(await store.listRuns({ sort: "f1", descending: true, limit: 2 }))).toEqual(["r2", "r3"]);
+    // Config keys (data.*, train.*, model.*) are the caller's to check (the CLI knows the config schema).
+    await expect(store.listRuns({ where: [{ key: "colour", op: "=", value: "1" }] })).rejects.toThrow(/unknown key 'colour'/);
+    expect(await store.findRunsByPrefix("r")).toEqual({ runs: [], total: 0 });
+    await store.close();
   });
 
-  it("finds runs by id prefix: the first ones by id, and how many match in all", () => {
-    const store = openStore(tempDbPath());
-    store.upsertExperiment(experiment);
+  it("finds runs by id prefix: the first ones by id, and how many match in all", async () => {
+    const store = await openStore(tempDbPath());
+    const runs = byOwner(store);
+    await store.upsertExperiment(experiment);
     const ids = Array.from({ length: 60 }, (_, i) => `ab${i.toString(16).padStart(2, "0")}00000000000f`);
-    for (const id of [...ids, "cd0000000000000f"]) store.claimRun(newRun(id), "me");
-    const all = store.findRunsByPrefix("AB");
+    for (const id of [...ids, "cd0000000000000f"]) runs.claimRun(newRun(id), "me");
+    const all = await store.findRunsByPrefix("AB");
     expect(all.total).toBe(60);
     expect(all.runs.map((r) => r.id)).toEqual(ids.slice(0, 10));
-    expect(store.findRunsByPrefix("ab", 100).runs).toHaveLength(60);
-    expect(store.findRunsByPrefix("ab3b").total).toBe(1);
-    expect(store.findRunsByPrefix("cd").runs.map((r) => r.id)).toEqual(["cd0000000000000f"]);
-    store.close();
+    expect((await store.findRunsByPrefix("ab", 100)).runs).toHaveLength(60);
+    expect((await store.findRunsByPrefix("ab3b")).total).toBe(1);
+    expect((await store.findRunsByPrefix("cd")).runs.map((r) => r.id)).toEqual(["cd0000000000000f"]);
+    await store.close();
   });
 
-  it("reads back everything the report needs", () => {
+  it("reads back everything the report needs", async () => {
     const path = tempDbPath();
-    const store = openStore(path);
-    store.upsertExperiment(experiment);
-    store.claimRun(newRun("b1", { model: "bilstm-attention" }), "me");
+    const store = await openStore(path);
+    const runs = byOwner(store);
+    await store.upsertExperiment(experiment);
+    await runs.claimRun(newRun("b1", { model: "bilstm-attention" }), "me");
     const attention = [
       { seriesIndex: 4, label: 1 as const, window: [2, 5] as [number, number], signal: [1, 1, 2], weights: [0.2, 0.3, 0.5] },
     ];
-    store.completeRun("b1", "me", outcome(0.95, { attention, didNotLearn: true }));
-    const results = store.experimentResults("exp")!;
+    await runs.completeRun("b1", "me", outcome(0.95, { attention, didNotLearn: true }));
+    const results = (await store.experimentResults("exp"))!;
     expect(results.experiment).toMatchObject({ name: "exp", description: "d", spec: { name: "exp" } });
     expect(results.runs[0]).toMatchObject({
       id: "b1",
@@ -192,19 +202,22 @@ describe("runs", () => {
       attention,
       point: { "data.length": [0.1, 0.2] },
     });
-    expect(store.experimentResults("nope")).toBeNull();
-    store.close();
+    expect(await store.experimentResults("nope")).toBeNull();
+    await store.close();
   });
 });
 
 describe("read-only SQL", () => {
-  it("answers SELECTs and refuses writes", () => {
+  it("answers SELECTs and refuses writes", async () => {
     const path = tempDbPath();
-    const writer = openStore(path);
-    writer.upsertExperiment(experiment);
-    writer.close();
-    const store = openStore(path, { readonly: true });
-    expect(store.readOnlyQuery("SELECT name, file FROM experiments")).toEqual({ columns: ["name", "file"], rows: [["exp", "exp.yaml"]] });
+    const writer = await openStore(path);
+    await writer.upsertExperiment(experiment);
+    await writer.close();
+    const store = await openStore(path, { readonly: true });
+    expect(await store.readOnlyQuery("SELECT name, file FROM experiments")).toEqual({
+      columns: ["name", "file"],
+      rows: [["exp", "exp.yaml"]],
+    });
     for (const sql of [
       "INSERT INTO experiments VALUES ('x','','','{}','','')",
       "DELETE FROM runs",
@@ -212,19 +225,20 @@ describe("read-only SQL", () => {
       "UPDATE runs SET seed = 1",
       "PRAGMA user_version = 7",
     ]) {
-      expect(() => store.readOnlyQuery(sql), sql).toThrow(/read-only/);
+      await expect(store.readOnlyQuery(sql), sql).rejects.toThrow(/read-only/);
     }
-    expect(() => store.readOnlyQuery("SELEC nonsense")).toThrow(/SQL error/);
-    store.close();
+    await expect(store.readOnlyQuery("SELEC nonsense")).rejects.toThrow(/SQL error/);
+    await store.close();
   });
 
-  it("gives the sqlite3 shell a run_summary view", () => {
+  it("gives the sqlite3 shell a run_summary view", async () => {
     const path = tempDbPath();
-    const store = openStore(path);
-    store.upsertExperiment(experiment);
-    store.claimRun(newRun("v1"), "me");
-    store.completeRun("v1", "me", outcome(0.75));
-    store.close();
+    const store = await openStore(path);
+    const runs = byOwner(store);
+    await store.upsertExperiment(experiment);
+    await runs.claimRun(newRun("v1"), "me");
+    await runs.completeRun("v1", "me", outcome(0.75));
+    await store.close();
     const out = execFileSync(
       "sqlite3",
       [path, "select model, count(*), test_f1, length_min, length_max, best_val_loss from run_summary group by model"],

@@ -1,296 +1,421 @@
-import type Database from "better-sqlite3";
 import { StoreError } from "@tsa/errors";
-import type { ClassificationMetrics, EpochRecord, RunOutcome } from "@tsa/models";
 import { columnFor, conditionSql } from "./columns.js";
-import { openDatabase, storeError, type OpenOptions } from "./open.js";
+import { isPostgresUrl, type Connection } from "./connection.js";
+import { EPOCH_COLUMNS, METRIC_COLUMNS, type EpochRow, type MetricsRow, type RunRecord } from "./entities.js";
+import type { OpenOptions } from "./open.js";
+import { PostgresConnection } from "./postgres-connection.js";
 import { readRuns, type RunRow } from "./rows.js";
-import type { ExperimentInfo, ExperimentResults, NewRun, QueryResult, RunFilter, RunResult, RunStatus } from "./types.js";
+import { SqliteConnection } from "./sqlite-connection.js";
+import type {
+  Claim,
+  ClaimedRun,
+  ExperimentInfo,
+  ExperimentResults,
+  NewRun,
+  QueryResult,
+  QueueProgress,
+  RunFilter,
+  RunResult,
+  RunStatus,
+  StaleRuns,
+} from "./types.js";
 
 /** A running run whose heartbeat is older than this belongs to a process that died. */
 export const DEFAULT_STALE_AFTER_MS = 60_000;
 
 const now = () => new Date().toISOString();
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+/** Every write of a run in progress names its attempt: a process that lost the run can no longer write into it. */
+const HELD = "id = ? AND attempts = ? AND status = 'running'";
+const held = (c: Claim) => [c.runId, c.attempt];
+
+const INSERT_EPOCH = `INSERT INTO epochs (run_id, epoch, ${EPOCH_COLUMNS.map((c) => c.column).join(", ")})
+  VALUES (${placeholders(EPOCH_COLUMNS.length + 2)})
+  ON CONFLICT (run_id, epoch) DO UPDATE SET ${EPOCH_COLUMNS.map((c) => `${c.column} = excluded.${c.column}`).join(", ")}`;
+const epochParams = (runId: string, e: EpochRow) => [runId, e.epoch, ...EPOCH_COLUMNS.map((c) => e[c.field])];
+
+const INSERT_METRICS = `INSERT INTO metrics (run_id, split, ${METRIC_COLUMNS.map((c) => c.column).join(", ")})
+  VALUES (${placeholders(METRIC_COLUMNS.length + 2)})
+  ON CONFLICT (run_id, split) DO UPDATE SET ${METRIC_COLUMNS.map((c) => `${c.column} = excluded.${c.column}`).join(", ")}`;
+const metricsParams = (runId: string, split: string, m: MetricsRow) => [runId, split, ...METRIC_COLUMNS.map((c) => m[c.field])];
+
+const INSERT_ATTENTION = `INSERT INTO attention (run_id, series_index, label, window_start, window_end, signal, weights)
+  VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (run_id, series_index) DO UPDATE SET label = excluded.label, window_start = excluded.window_start,
+    window_end = excluded.window_end, signal = excluded.signal, weights = excluded.weights`;
+
+/** The columns a new attempt starts from: nothing of an earlier attempt's result survives. */
+const FRESH_ATTEMPT = `status = 'running', owner = ?, heartbeat_at = %NOW%, attempts = attempts + 1, started_at = ?,
+  finished_at = NULL, duration_ms = NULL, train_duration_ms = NULL, error = NULL, failed_epoch = NULL, epochs_run = NULL,
+  best_epoch = NULL, stopped_early = NULL, did_not_learn = 0`;
 
 /**
- * The run database. Synchronous (better-sqlite3): every write is one statement or one transaction, so a
- * process killed at any point leaves the file consistent and what was written stays written.
+ * The run store, on a SQLite file or a PostgreSQL database: the same statements on both (see dialect.ts).
+ * Every multi-row write is one transaction, so a process killed at any point leaves the store consistent.
+ * Runs move queued → running → completed | failed | interrupted; `attempts` is the fencing token of a claim.
  */
 export class Store {
-  private readonly db: Database.Database;
-  private readonly path: string;
-  private readonly statements;
+  private constructor(
+    private readonly db: Connection,
+    private readonly readonly: boolean,
+  ) {}
 
-  constructor(path: string, options: OpenOptions = {}) {
-    this.path = path;
-    this.db = openDatabase(path, options);
-    this.statements = options.readonly ? null : this.prepareWrites();
+  static async open(location: string, options: OpenOptions = {}): Promise<Store> {
+    const db = isPostgresUrl(location)
+      ? await PostgresConnection.open(location, { readonly: options.readonly ?? false })
+      : new SqliteConnection(location, options);
+    return new Store(db, options.readonly ?? false);
   }
 
-  private prepareWrites() {
-    const db = this.db;
-    return {
-      upsertExperiment: db.prepare(
-        `INSERT INTO experiments (name, description, file, spec, created_at, updated_at)
-         VALUES (@name, @description, @file, @spec, @now, @now)
-         ON CONFLICT (name) DO UPDATE SET description = @description, file = @file, spec = @spec, updated_at = @now`,
-      ),
-      runState: db.prepare("SELECT status, heartbeat_at, config FROM runs WHERE id = ?"),
-      insertRun: db.prepare(
-        `INSERT INTO runs (id, experiment, model, seed, point, config, status, owner, heartbeat_at, attempts, started_at,
-                           backend, kernels, git_commit, versions)
-         VALUES (@id, @experiment, @model, @seed, @point, @config, 'running', @owner, @heartbeat, 1, @now,
-                 @backend, @kernels, @gitCommit, @versions)`,
-      ),
-      retakeRun: db.prepare(
-        `UPDATE runs SET status = 'running', owner = @owner, heartbeat_at = @heartbeat, attempts = attempts + 1,
-           started_at = @now, finished_at = NULL, duration_ms = NULL, train_duration_ms = NULL, error = NULL,
-           failed_epoch = NULL, epochs_run = NULL, best_epoch = NULL, stopped_early = NULL, did_not_learn = 0,
-           point = @point, config = @config, backend = @backend, kernels = @kernels, git_commit = @gitCommit,
-           versions = @versions
-         WHERE id = @id`,
-      ),
-      clearEpochs: db.prepare("DELETE FROM epochs WHERE run_id = ?"),
-      clearMetrics: db.prepare("DELETE FROM metrics WHERE run_id = ?"),
-      clearAttention: db.prepare("DELETE FROM attention WHERE run_id = ?"),
-      // Writes of a run in progress name their owner: a process that lost its run (reaped after it hung,
-      // then retaken by another sweep) must not write into the new attempt.
-      isOwner: db.prepare("SELECT 1 FROM runs WHERE id = ? AND owner = ? AND status = 'running'"),
-      heartbeat: db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND owner = ? AND status = 'running'"),
-      insertEpoch: db.prepare(
-        `INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, val_loss, train_accuracy, val_accuracy, duration_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertMetrics: db.prepare(
-        `INSERT OR REPLACE INTO metrics (run_id, split, n, accuracy, precision, recall, f1, roc_auc, roc_auc_thresholded,
-           tp, fp, tn, fn, attention_mass_in_window, attention_peak_in_window)
-         VALUES (@runId, @split, @n, @accuracy, @precision, @recall, @f1, @rocAuc, @rocAucThresholded,
-           @tp, @fp, @tn, @fn, @attentionMassInWindow, @attentionPeakInWindow)`,
-      ),
-      insertAttention: db.prepare(
-        `INSERT OR REPLACE INTO attention (run_id, series_index, label, window_start, window_end, signal, weights)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      complete: db.prepare(
-        `UPDATE runs SET status = 'completed', finished_at = @now,
-           duration_ms = (julianday(@now) - julianday(started_at)) * 86400000.0, train_duration_ms = @trainDurationMs,
-           epochs_run = @epochsRun, best_epoch = @bestEpoch, stopped_early = @stoppedEarly, did_not_learn = @didNotLearn,
-           backend = @backend, kernels = @kernels
-         WHERE id = @id`,
-      ),
-      fail: db.prepare(
-        `UPDATE runs SET status = 'failed', error = @error, failed_epoch = @epoch, finished_at = @now,
-           duration_ms = (julianday(@now) - julianday(started_at)) * 86400000.0,
-           epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = @id)
-         WHERE id = @id AND owner = @owner AND status = 'running'`,
-      ),
-      interruptOwned: db.prepare(
-        `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now,
-           epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = @id)
-         WHERE id = @id AND owner = @owner AND status = 'running'`,
-      ),
-      interrupt: db.prepare(
-        `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now,
-           epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = @id)
-         WHERE id = @id AND status = 'running'`,
-      ),
-      runningRuns: db.prepare("SELECT id, owner, heartbeat_at FROM runs WHERE status = 'running' ORDER BY id"),
-    };
-  }
-
-  private get writes() {
-    if (this.statements === null) throw new StoreError(`${this.path}: opened read-only; this command cannot write`);
-    return this.statements;
-  }
-
-  /** Runs a write, turning SQLite's disk-full and read-only failures into a StoreError naming the file. */
-  private write<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (e) {
-      throw storeError(this.path, e);
-    }
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  upsertExperiment(e: { name: string; description: string; file: string; spec: unknown }): void {
-    this.write(() =>
-      this.writes.upsertExperiment.run({
-        name: e.name,
-        description: e.description,
-        file: e.file,
-        spec: JSON.stringify(e.spec),
-        now: now(),
-      }),
-    );
+  /** "sqlite" or "postgres". */
+  get engine(): "sqlite" | "postgres" {
+    return this.db.dialect.name;
   }
 
   /**
-   * Claims a run for `owner`, atomically (an immediate transaction: two sweeps can never both win).
-   * A new run is inserted; a queued, failed or interrupted one, or a running one whose heartbeat is
-   * stale, is taken over with its old rows cleared. A completed run, or one another live process is
-   * training, is refused (false) — unless `outdated` says the completed result, judged by the config it
-   * was recorded with, was made by code that would now give another result (checked under the lock, so
-   * a result another sweep has just redone is kept).
+   * When the database last came back after being unreachable (now, for SQLite): heartbeats could not be
+   * written while it was away, so nobody's are judged until a grace period after it.
    */
-  claimRun(
+  get reachableSinceMs(): number {
+    return this.db instanceof PostgresConnection ? this.db.connectedSinceMs : 0;
+  }
+
+  private get d() {
+    return this.db.dialect;
+  }
+
+  private sql(text: string): string {
+    return text.replace(/%NOW%/g, this.d.nowMs);
+  }
+
+  private writable(): void {
+    if (this.readonly) throw new StoreError(`${this.db.location}: opened read-only; this command cannot write`);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async upsertExperiment(e: { name: string; description: string; file: string; spec: unknown }): Promise<void> {
+    this.writable();
+    const t = now();
+    await this.db.run(
+      `INSERT INTO experiments (name, description, file, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET description = excluded.description, file = excluded.file, spec = excluded.spec,
+         updated_at = excluded.updated_at`,
+      [e.name, e.description, e.file, JSON.stringify(e.spec), t, t],
+    );
+  }
+
+  private static runValues(run: NewRun) {
+    return [
+      run.id,
+      run.experiment,
+      run.model,
+      run.seed,
+      JSON.stringify(run.point),
+      JSON.stringify(run.config),
+      run.backend,
+      run.kernels,
+      run.gitCommit,
+      JSON.stringify(run.versions),
+    ];
+  }
+
+  /**
+   * Claims a run for `owner`, atomically (two sweeps can never both win). A new run is inserted; a queued,
+   * failed or interrupted one, or a running one whose heartbeat is stale, is taken over with its old rows
+   * cleared. A completed run, or one another live process is training, is refused (null) — unless
+   * `outdated` says the completed result, judged by the config it was recorded with, was made by code that
+   * would now give another result (checked under the lock).
+   */
+  async claimRun(
     run: NewRun,
     owner: string,
     staleAfterMs = DEFAULT_STALE_AFTER_MS,
     options: { outdated?: (recordedConfig: unknown) => boolean } = {},
-  ): boolean {
-    const w = this.writes;
-    const params = {
-      id: run.id,
-      experiment: run.experiment,
-      model: run.model,
-      seed: run.seed,
-      point: JSON.stringify(run.point),
-      config: JSON.stringify(run.config),
-      owner,
-      heartbeat: Date.now(),
-      now: now(),
-      backend: run.backend,
-      kernels: run.kernels,
-      gitCommit: run.gitCommit,
-      versions: JSON.stringify(run.versions),
-    };
-    return this.write(() =>
-      this.db
-        .transaction(() => {
-          const state = w.runState.get(run.id) as { status: RunStatus; heartbeat_at: number | null; config: string } | undefined;
-          if (state === undefined) {
-            w.insertRun.run(params);
-            return true;
-          }
-          if (state.status === "completed" && options.outdated?.(JSON.parse(state.config) as unknown) !== true) return false;
-          if (state.status === "running" && (state.heartbeat_at ?? 0) >= Date.now() - staleAfterMs) return false;
-          w.clearEpochs.run(run.id);
-          w.clearMetrics.run(run.id);
-          w.clearAttention.run(run.id);
-          w.retakeRun.run(params);
-          return true;
-        })
-        .immediate(),
+  ): Promise<Claim | null> {
+    this.writable();
+    return this.db.transaction(async (tx) => {
+      const [state] = await tx.all<{ status: RunStatus; heartbeat_at: number | null; config: string; now_ms: number }>(
+        this.sql(`SELECT status, heartbeat_at, config, %NOW% AS now_ms FROM runs WHERE id = ? ${this.forUpdate}`),
+        [run.id],
+      );
+      if (state === undefined) {
+        await tx.run(
+          this.sql(`INSERT INTO runs (id, experiment, model, seed, point, config, backend, kernels, git_commit, versions,
+                      status, owner, heartbeat_at, attempts, started_at)
+                    VALUES (${placeholders(10)}, 'running', ?, %NOW%, 1, ?)`),
+          [...Store.runValues(run), owner, now()],
+        );
+        return { runId: run.id, attempt: 1, owner };
+      }
+      if (state.status === "completed" && options.outdated?.(JSON.parse(state.config) as unknown) !== true) return null;
+      if (state.status === "running" && (state.heartbeat_at ?? 0) >= state.now_ms - staleAfterMs) return null;
+      return this.startAttempt(tx, run, owner);
+    });
+  }
+
+  /** `FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the whole file. */
+  private get forUpdate(): string {
+    return this.d.name === "postgres" ? "FOR UPDATE" : "";
+  }
+
+  /** A new attempt of a run this transaction holds: its earlier rows cleared, its config as now resolved. */
+  private async startAttempt(tx: Connection, run: NewRun, owner: string): Promise<Claim> {
+    for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [run.id]);
+    const [row] = await tx.all<{ attempts: number }>(
+      this.sql(`UPDATE runs SET ${FRESH_ATTEMPT}, point = ?, config = ?, backend = ?, kernels = ?, git_commit = ?, versions = ?
+                WHERE id = ? RETURNING attempts`),
+      [owner, now(), ...Store.runValues(run).slice(4), run.id],
     );
-  }
-
-  /** False when `owner` no longer holds the run (it was reaped or retaken): the caller should stop. */
-  heartbeat(runId: string, owner: string): boolean {
-    return this.write(() => this.writes.heartbeat.run(Date.now(), runId, owner).changes === 1);
-  }
-
-  /** Writes one epoch at once, so epochs survive a killed process. False if `owner` lost the run. */
-  recordEpoch(runId: string, owner: string, e: EpochRecord): boolean {
-    const w = this.writes;
-    // Immediate: a read-then-write transaction that starts deferred gets SQLITE_BUSY, without waiting,
-    // when another process wrote after its read (WAL snapshots); taking the write lock first waits instead.
-    return this.write(() =>
-      this.db
-        .transaction(() => {
-          if (w.isOwner.get(runId, owner) === undefined) return false;
-          w.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs);
-          return true;
-        })
-        .immediate(),
-    );
-  }
-
-  /** Metrics, attention samples and the run's summary, in one transaction. False if `owner` lost the run. */
-  completeRun(runId: string, owner: string, outcome: RunOutcome): boolean {
-    const w = this.writes;
-    return this.write(() =>
-      this.db
-        .transaction(() => {
-          if (w.isOwner.get(runId, owner) === undefined) return false;
-          for (const split of ["val", "test"] as const) w.insertMetrics.run(metricsParams(runId, split, outcome.metrics[split]));
-          for (const s of outcome.attention) {
-            w.insertAttention.run(
-              runId,
-              s.seriesIndex,
-              s.label,
-              s.window?.[0] ?? null,
-              s.window?.[1] ?? null,
-              JSON.stringify(s.signal),
-              JSON.stringify(s.weights),
-            );
-          }
-          for (const e of outcome.epochs) {
-            w.insertEpoch.run(runId, e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.durationMs);
-          }
-          w.complete.run({
-            id: runId,
-            now: now(),
-            trainDurationMs: outcome.trainDurationMs,
-            epochsRun: outcome.epochs.length,
-            bestEpoch: outcome.bestEpoch,
-            stoppedEarly: outcome.stoppedEarly ? 1 : 0,
-            didNotLearn: outcome.didNotLearn ? 1 : 0,
-            backend: outcome.backend.backend,
-            kernels: outcome.backend.kernels,
-          });
-          return true;
-        })
-        .immediate(),
-    );
-  }
-
-  failRun(runId: string, owner: string, error: string, epoch: number | null): void {
-    this.write(() => this.writes.fail.run({ id: runId, owner, error, epoch, now: now() }));
-  }
-
-  interruptRun(runId: string, owner: string, reason = "interrupted (Ctrl-C); run the sweep again to resume"): void {
-    this.write(() => this.writes.interruptOwned.run({ id: runId, owner, error: reason, now: now() }));
+    return { runId: run.id, attempt: row!.attempts, owner };
   }
 
   /**
-   * Marks running runs whose process is gone as interrupted: their heartbeat is older than
-   * `staleAfterMs`, or `isOwnerDead(owner)` says so (the runner knows its processes). Returns their ids.
+   * Adds runs to the queue, once: a run already recorded (queued, running or done) is left as it is, so
+   * enqueuing the same grid twice, or from two machines at once, adds nothing. Returns how many were new.
    */
-  reapStaleRuns(staleAfterMs = DEFAULT_STALE_AFTER_MS, isOwnerDead: (owner: string) => boolean = () => false): string[] {
-    const w = this.writes;
-    return this.write(() =>
-      this.db
-        .transaction(() => {
-          const running = w.runningRuns.all() as Array<{ id: string; owner: string | null; heartbeat_at: number | null }>;
-          const ids = running
-            .filter((r) => (r.heartbeat_at ?? 0) < Date.now() - staleAfterMs || (r.owner !== null && isOwnerDead(r.owner)))
-            .map((r) => r.id);
-          for (const id of ids) w.interrupt.run({ id, error: "its process stopped (no heartbeat); rerun to resume", now: now() });
-          return ids;
-        })
-        .immediate(),
+  async enqueueRuns(runs: Array<NewRun & { priority: number }>): Promise<number> {
+    this.writable();
+    let added = 0;
+    for (let i = 0; i < runs.length; i += 200) {
+      const batch = runs.slice(i, i + 200);
+      added += await this.db.run(
+        `INSERT INTO runs (id, experiment, model, seed, point, config, backend, kernels, git_commit, versions, priority, status, attempts)
+         VALUES ${batch.map(() => `(${placeholders(11)}, 'queued', 0)`).join(", ")}
+         ON CONFLICT (id) DO NOTHING`,
+        batch.flatMap((run) => [...Store.runValues(run), run.priority]),
+      );
+    }
+    return added;
+  }
+
+  /** Puts a completed, failed or interrupted run back in the queue (its result is outdated, or it is retried). */
+  async requeueRun(runId: string, from: RunStatus[]): Promise<boolean> {
+    this.writable();
+    // Its attempts start again from 0, and a run queued at attempt 0 has no rows (claimNext relies on it).
+    return this.db.transaction(async (tx) => {
+      const changed = await tx.run(
+        `UPDATE runs SET status = 'queued', attempts = 0, owner = NULL, heartbeat_at = NULL, error = NULL
+         WHERE id = ? AND status IN (${placeholders(from.length)})`,
+        [runId, ...from],
+      );
+      if (changed === 1)
+        for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
+      return changed === 1;
+    });
+  }
+
+  /**
+   * Takes the queued run of highest priority (of one experiment, or any) for `owner`: `FOR UPDATE SKIP
+   * LOCKED` on PostgreSQL, so claimers never wait on each other's row and no run is taken twice; SQLite's
+   * immediate transaction serialises claimers instead. Null when nothing is queued.
+   */
+  async claimNext(owner: string, experiment?: string): Promise<ClaimedRun | null> {
+    this.writable();
+    const skipLocked = this.d.name === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.all<RunRow>(
+        `SELECT * FROM runs r WHERE status = 'queued' ${experiment === undefined ? "" : "AND experiment = ?"}
+         ORDER BY priority DESC, ${this.d.insertionOrder} LIMIT 1 ${skipLocked}`,
+        experiment === undefined ? [] : [experiment],
+      );
+      if (row === undefined) return null;
+      // A run never attempted has no rows to clear (most claims: three round trips saved).
+      if (row.attempts > 0)
+        for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [row.id]);
+      const [claimed] = await tx.all<{ attempts: number }>(
+        this.sql(`UPDATE runs SET ${FRESH_ATTEMPT} WHERE id = ? AND status = 'queued' RETURNING attempts`),
+        [owner, now(), row.id],
+      );
+      return {
+        claim: { runId: row.id, attempt: claimed!.attempts, owner },
+        run: { id: row.id, experiment: row.experiment, model: row.model, seed: row.seed, config: JSON.parse(row.config) as unknown },
+      };
+    });
+  }
+
+  /** False when the claim was lost (the run was requeued and retaken): the caller should stop training it. */
+  async heartbeat(claim: Claim): Promise<boolean> {
+    return (await this.db.run(this.sql(`UPDATE runs SET heartbeat_at = %NOW% WHERE ${HELD}`), held(claim))) === 1;
+  }
+
+  /** Writes one epoch at once, so epochs survive a killed process. False if the claim was lost. */
+  async recordEpoch(claim: Claim, e: EpochRow): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if ((await tx.all(`SELECT 1 FROM runs WHERE ${HELD} ${this.forUpdate}`, held(claim))).length === 0) return false;
+      await tx.run(INSERT_EPOCH, epochParams(claim.runId, e));
+      return true;
+    });
+  }
+
+  /** Metrics, attention samples and the run's summary, in one transaction. False if the claim was lost. */
+  async completeRun(claim: Claim, record: RunRecord): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if ((await tx.all(`SELECT 1 FROM runs WHERE ${HELD} ${this.forUpdate}`, held(claim))).length === 0) return false;
+      const id = claim.runId;
+      for (const split of ["val", "test"] as const) await tx.run(INSERT_METRICS, metricsParams(id, split, record.metrics[split]));
+      for (const s of record.attention) {
+        await tx.run(INSERT_ATTENTION, [
+          id,
+          s.seriesIndex,
+          s.label,
+          s.window?.[0] ?? null,
+          s.window?.[1] ?? null,
+          JSON.stringify(s.signal),
+          JSON.stringify(s.weights),
+        ]);
+      }
+      for (const e of record.epochs) await tx.run(INSERT_EPOCH, epochParams(id, e));
+      const t = now();
+      const changed = await tx.run(
+        `UPDATE runs SET status = 'completed', finished_at = ?, duration_ms = ${this.d.msSince("started_at")},
+           train_duration_ms = ?, epochs_run = ?, best_epoch = ?, stopped_early = ?, did_not_learn = ?, backend = ?, kernels = ?
+         WHERE ${HELD}`,
+        [
+          t,
+          t,
+          record.trainDurationMs,
+          record.epochs.length,
+          record.bestEpoch,
+          record.stoppedEarly ? 1 : 0,
+          record.didNotLearn ? 1 : 0,
+          record.backend,
+          record.kernels,
+          ...held(claim),
+        ],
+      );
+      return changed === 1;
+    });
+  }
+
+  private async end(claim: Claim, status: "failed" | "interrupted", error: string, epoch: number | null): Promise<boolean> {
+    const t = now();
+    const changed = await this.db.run(
+      `UPDATE runs SET status = ?, error = ?, failed_epoch = ?, finished_at = ?, duration_ms = ${this.d.msSince("started_at")},
+         epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = ?)
+       WHERE ${HELD}`,
+      [status, error, status === "failed" ? epoch : null, t, t, claim.runId, ...held(claim)],
     );
+    return changed === 1;
+  }
+
+  failRun(claim: Claim, error: string, epoch: number | null): Promise<boolean> {
+    return this.end(claim, "failed", error, epoch);
+  }
+
+  interruptRun(claim: Claim, reason = "interrupted (Ctrl-C); run the sweep again to resume"): Promise<boolean> {
+    return this.end(claim, "interrupted", reason, null);
+  }
+
+  /**
+   * A claim whose process died mid-run (a crash, the OOM killer): the run goes back to the queue for
+   * another attempt, or is failed with `reason` once it has had `maxAttempts`.
+   */
+  async releaseCrashed(claim: Claim, reason: string, maxAttempts: number): Promise<"queued" | "failed" | "lost"> {
+    if (claim.attempt >= maxAttempts) {
+      return (await this.failRun(claim, `${reason}; gave up after ${claim.attempt} attempt(s)`, null)) ? "failed" : "lost";
+    }
+    const changed = await this.db.run(`UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, error = ? WHERE ${HELD}`, [
+      reason,
+      ...held(claim),
+    ]);
+    return changed === 1 ? "queued" : "lost";
+  }
+
+  /**
+   * Running runs whose heartbeat, on the database's clock, is older than `graceMs`: each goes back to the
+   * queue (the next claim is attempt + 1, which fences off the old one's writes), or is failed once it has
+   * had `maxAttempts`. Any worker may call this; each stale run is handled by exactly one.
+   */
+  async requeueStaleRuns(graceMs: number, maxAttempts: number): Promise<StaleRuns> {
+    this.writable();
+    // Judged from the later of the last heartbeat and the server's start: a restart is not everyone's death.
+    const stale = `status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < %NOW% - ?) AND ${this.d.serverStartMs} < %NOW% - ?`;
+    return this.db.transaction(async (tx) => {
+      const failed = await tx.all<{ id: string }>(
+        this.sql(`UPDATE runs SET status = 'failed', finished_at = ?,
+                    error = 'its worker stopped sending heartbeats ' || CAST(attempts AS TEXT) || ' time(s); gave up'
+                  WHERE ${stale} AND attempts >= ? RETURNING id`),
+        [now(), graceMs, graceMs, maxAttempts],
+      );
+      const requeued = await tx.all<{ id: string }>(
+        this.sql(`UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL,
+                    error = 'attempt ' || CAST(attempts AS TEXT) || ': its worker stopped sending heartbeats'
+                  WHERE ${stale} RETURNING id`),
+        [graceMs, graceMs],
+      );
+      return { requeued: requeued.map((r) => r.id), failed: failed.map((r) => r.id) };
+    });
+  }
+
+  /**
+   * Marks running runs whose process is gone as interrupted (a sweep on one machine): their heartbeat is
+   * older than `staleAfterMs`, or `isOwnerDead(owner)` says so. Returns their ids.
+   */
+  async reapStaleRuns(staleAfterMs = DEFAULT_STALE_AFTER_MS, isOwnerDead: (owner: string) => boolean = () => false): Promise<string[]> {
+    this.writable();
+    return this.db.transaction(async (tx) => {
+      const running = await tx.all<{ id: string; owner: string | null; heartbeat_at: number | null; now_ms: number }>(
+        this.sql(`SELECT id, owner, heartbeat_at, %NOW% AS now_ms FROM runs WHERE status = 'running' ORDER BY id ${this.forUpdate}`),
+      );
+      const ids = running
+        .filter((r) => (r.heartbeat_at ?? 0) < r.now_ms - staleAfterMs || (r.owner !== null && isOwnerDead(r.owner)))
+        .map((r) => r.id);
+      for (const id of ids) {
+        await tx.run(
+          `UPDATE runs SET status = 'interrupted', error = ?, finished_at = ?, epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = ?)
+           WHERE id = ? AND status = 'running'`,
+          ["its process stopped (no heartbeat); rerun to resume", now(), id, id],
+        );
+      }
+      return ids;
+    });
+  }
+
+  /** How far the queue is: runs by status, and who runs what now (of one experiment, or all). */
+  async queueProgress(experiment?: string): Promise<QueueProgress> {
+    const where = experiment === undefined ? "" : "WHERE experiment = ?";
+    const params = experiment === undefined ? [] : [experiment];
+    const counts = await this.db.all<{ status: RunStatus; n: number }>(
+      `SELECT status, COUNT(*) AS n FROM runs ${where} GROUP BY status`,
+      params,
+    );
+    const running = await this.db.all<{ id: string; model: string; seed: number; owner: string | null; attempts: number }>(
+      `SELECT id, model, seed, owner, attempts FROM runs ${where === "" ? "WHERE" : `${where} AND`} status = 'running' ORDER BY owner, id`,
+      params,
+    );
+    const byStatus = { queued: 0, running: 0, completed: 0, failed: 0, interrupted: 0 };
+    for (const c of counts) byStatus[c.status] = c.n;
+    return { ...byStatus, inFlight: running.map((r) => ({ ...r, owner: r.owner ?? "" })) };
   }
 
   /** A run's status and the config it was recorded with (the runner tells from it whether a result is stale). */
-  recordedRun(runId: string): { status: RunStatus; config: unknown } | null {
-    const row = this.db.prepare("SELECT status, config FROM runs WHERE id = ?").get(runId) as
-      { status: RunStatus; config: string } | undefined;
+  async recordedRun(runId: string): Promise<{ status: RunStatus; config: unknown } | null> {
+    const [row] = await this.db.all<{ status: RunStatus; config: string }>("SELECT status, config FROM runs WHERE id = ?", [runId]);
     return row === undefined ? null : { status: row.status, config: JSON.parse(row.config) as unknown };
   }
 
-  runStatus(runId: string): RunStatus | null {
-    const row = this.db.prepare("SELECT status FROM runs WHERE id = ?").get(runId) as { status: RunStatus } | undefined;
+  async runStatus(runId: string): Promise<RunStatus | null> {
+    const [row] = await this.db.all<{ status: RunStatus }>("SELECT status FROM runs WHERE id = ?", [runId]);
     return row?.status ?? null;
   }
 
-  listExperiments(): ExperimentInfo[] {
-    const rows = this.db.prepare("SELECT * FROM experiments ORDER BY name").all() as Array<Record<string, string>>;
-    return rows.map(experimentInfo);
+  async listExperiments(): Promise<ExperimentInfo[]> {
+    return (await this.db.all<Record<string, string>>("SELECT * FROM experiments ORDER BY name")).map(experimentInfo);
   }
 
-  experimentResults(name: string): ExperimentResults | null {
-    const row = this.db.prepare("SELECT * FROM experiments WHERE name = ?").get(name) as Record<string, string> | undefined;
+  async experimentResults(name: string): Promise<ExperimentResults | null> {
+    const [row] = await this.db.all<Record<string, string>>("SELECT * FROM experiments WHERE name = ?", [name]);
     if (row === undefined) return null;
-    const runs = this.db.prepare("SELECT r.* FROM runs r WHERE r.experiment = ? ORDER BY r.rowid").all(name) as RunRow[];
-    return { experiment: experimentInfo(row), runs: readRuns(this.db, runs) };
+    const runs = await this.db.all<RunRow>(`SELECT r.* FROM runs r WHERE r.experiment = ? ORDER BY ${this.d.insertionOrder}`, [name]);
+    return { experiment: experimentInfo(row), runs: await readRuns(this.db, runs) };
   }
 
   /** Runs matching a filter; keys of `where` and `sort` may be run columns, test metrics or config keys. */
-  listRuns(filter: RunFilter = {}): RunResult[] {
+  async listRuns(filter: RunFilter = {}): Promise<RunResult[]> {
     const clauses: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -302,17 +427,21 @@ export class Store {
     if (filter.status !== undefined) add("r.status = ?", filter.status);
     if (filter.seed !== undefined) add("r.seed = ?", filter.seed);
     for (const condition of filter.where ?? []) {
-      const { sql, param } = conditionSql(condition);
+      const { sql, param } = conditionSql(condition, this.d);
       add(sql, param);
     }
-    const order = filter.sort === undefined ? "r.rowid" : `${columnFor(filter.sort)} ${filter.descending ? "DESC" : "ASC"}, r.rowid`;
+    const first = this.d.insertionOrder;
+    // NULLs sort first ascending in SQLite and last in PostgreSQL: say it, so both stores list alike.
+    const order =
+      filter.sort === undefined
+        ? first
+        : `${columnFor(filter.sort, this.d)} ${filter.descending ? "DESC NULLS LAST" : "ASC NULLS FIRST"}, ${first}`;
     const limit = filter.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
-    const rows = this.db
-      .prepare(
-        `SELECT r.* FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test'
-         ${clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : ""} ORDER BY ${order}${limit}`,
-      )
-      .all(...params) as RunRow[];
+    const rows = await this.db.all<RunRow>(
+      `SELECT r.* FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test'
+       ${clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : ""} ORDER BY ${order}${limit}`,
+      params,
+    );
     return readRuns(this.db, rows);
   }
 
@@ -320,35 +449,17 @@ export class Store {
    * Runs whose id starts with `prefix`: the first `limit` by id, and how many match in all (the caller
    * decides what an ambiguous prefix means).
    */
-  findRunsByPrefix(prefix: string, limit = 10): { runs: RunResult[]; total: number } {
+  async findRunsByPrefix(prefix: string, limit = 10): Promise<{ runs: RunResult[]; total: number }> {
     if (!/^[0-9a-f]*$/i.test(prefix)) return { runs: [], total: 0 };
     const pattern = `${prefix.toLowerCase()}%`;
-    const rows = this.db.prepare("SELECT r.* FROM runs r WHERE r.id LIKE ? ORDER BY r.id LIMIT ?").all(pattern, limit) as RunRow[];
-    const { total } = this.db.prepare("SELECT COUNT(*) AS total FROM runs WHERE id LIKE ?").get(pattern) as { total: number };
-    return { runs: readRuns(this.db, rows), total };
+    const rows = await this.db.all<RunRow>("SELECT r.* FROM runs r WHERE r.id LIKE ? ORDER BY r.id LIMIT ?", [pattern, limit]);
+    const [count] = await this.db.all<{ total: number }>("SELECT COUNT(*) AS total FROM runs WHERE id LIKE ?", [pattern]);
+    return { runs: await readRuns(this.db, rows), total: count?.total ?? 0 };
   }
 
-  /**
-   * Any read-only SQL, for `yarn sql`. A statement that would write is refused before it runs, with the
-   * database opened read-only as a second guard.
-   */
-  readOnlyQuery(sql: string, params: unknown[] = []): QueryResult {
-    let statement: Database.Statement;
-    try {
-      statement = this.db.prepare(sql);
-    } catch (e) {
-      throw new StoreError(`SQL error: ${(e as Error).message}`);
-    }
-    if (!statement.readonly || !statement.reader) {
-      throw new StoreError("yarn sql is read-only: only statements that return rows without writing (SELECT, WITH …) are allowed");
-    }
-    try {
-      const columns = statement.columns().map((c) => c.name);
-      const rows = statement.raw(true).all(...params) as unknown[][];
-      return { columns, rows };
-    } catch (e) {
-      throw new StoreError(`SQL error: ${(e as Error).message}`);
-    }
+  /** Any read-only SQL, for `yarn sql`: refused before it runs if it would write (SQLite), or in a read-only transaction (PostgreSQL). */
+  readOnlyQuery(sql: string): Promise<QueryResult> {
+    return this.db.readOnlyQuery(sql);
   }
 }
 
@@ -356,11 +467,7 @@ function experimentInfo(row: Record<string, string>): ExperimentInfo {
   return { name: row.name!, description: row.description!, file: row.file!, spec: JSON.parse(row.spec!), createdAt: row.created_at! };
 }
 
-function metricsParams(runId: string, split: "val" | "test", m: ClassificationMetrics) {
-  return { runId, split, ...m };
-}
-
-/** Opens the store at `path` (created and migrated if needed). */
-export function openStore(path: string, options: OpenOptions = {}): Store {
-  return new Store(path, options);
+/** Opens the store at `location`, a SQLite path or a `postgres://` URL (created and migrated if needed). */
+export function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
+  return Store.open(location, options);
 }

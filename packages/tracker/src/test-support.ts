@@ -1,4 +1,7 @@
-import type { RunOutcome } from "@tsa/models";
+import pg from "pg";
+import type { RunRecord } from "./entities.js";
+import type { Store } from "./store.js";
+import type { Claim, RunStatus } from "./types.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,7 +34,7 @@ export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
 }
 
 /** A hand-made outcome: real values a run could have produced, chosen so tests can check them. */
-export function outcome(f1: number, overrides: Partial<RunOutcome> = {}): RunOutcome {
+export function outcome(f1: number, overrides: Partial<RunRecord> = {}): RunRecord {
   const metrics = {
     n: 20,
     accuracy: f1,
@@ -57,8 +60,56 @@ export function outcome(f1: number, overrides: Partial<RunOutcome> = {}): RunOut
     didNotLearn: false,
     metrics: { val: metrics, test: metrics },
     attention: [],
-    backend: { backend: "wasm", kernels: "native" },
+    backend: "wasm",
+    kernels: "native",
     trainDurationMs: 21,
     ...overrides,
   };
+}
+
+/**
+ * The store as the tests name runs: by id and owner. It keeps each owner's claim (its attempt) and passes
+ * it to the writes, so a test reads as "me writes run a1" while the store checks the fencing token.
+ */
+export function byOwner(store: Store) {
+  const claims = new Map<string, Claim>();
+  const claimOf = (id: string, owner: string): Claim => claims.get(`${id}|${owner}`) ?? { runId: id, attempt: -1, owner };
+  return {
+    store,
+    async claimRun(run: NewRun, owner: string, staleAfterMs?: number, options?: { outdated?: (c: unknown) => boolean }) {
+      const claim = await store.claimRun(run, owner, staleAfterMs, options);
+      if (claim !== null) claims.set(`${run.id}|${owner}`, claim);
+      return claim !== null;
+    },
+    heartbeat: (id: string, owner: string) => store.heartbeat(claimOf(id, owner)),
+    recordEpoch: (id: string, owner: string, e: RunRecord["epochs"][number]) => store.recordEpoch(claimOf(id, owner), e),
+    completeRun: (id: string, owner: string, r: RunRecord) => store.completeRun(claimOf(id, owner), r),
+    failRun: (id: string, owner: string, error: string, epoch: number | null) => store.failRun(claimOf(id, owner), error, epoch),
+    runStatus: (id: string): Promise<RunStatus | null> => store.runStatus(id),
+  };
+}
+
+/** The PostgreSQL server scripts/setup.sh installs and starts, as its `tsa` role (it may create databases). */
+export const PG_ADMIN_URL = process.env.TSA_TEST_PG_URL ?? "postgres://tsa:tsa@localhost:5432/postgres";
+
+/** A fresh PostgreSQL database for one test; the test fails (never skips) when the server is missing. */
+export async function tempPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+    try {
+      await client.connect();
+    } catch (e) {
+      throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(e as Error).message}): run \`bash scripts/setup.sh\``);
+    }
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const name = `tsa_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

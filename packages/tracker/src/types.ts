@@ -1,4 +1,4 @@
-import type { AttentionSample, ClassificationMetrics, EpochRecord } from "@tsa/models";
+import type { AttentionRow, EpochRow, MetricsRow } from "./entities.js";
 
 export type RunStatus = "queued" | "running" | "completed" | "failed" | "interrupted";
 export const RUN_STATUSES: readonly RunStatus[] = ["queued", "running", "completed", "failed", "interrupted"];
@@ -50,10 +50,10 @@ export interface RunResult {
   bestEpoch: number | null;
   stoppedEarly: boolean;
   didNotLearn: boolean;
-  test: ClassificationMetrics | null;
-  val: ClassificationMetrics | null;
-  epochs: EpochRecord[];
-  attention: AttentionSample[];
+  test: MetricsRow | null;
+  val: MetricsRow | null;
+  epochs: EpochRow[];
+  attention: AttentionRow[];
 }
 
 export interface ExperimentResults {
@@ -82,4 +82,28 @@ export interface RunFilter {
 export interface QueryResult {
   columns: string[];
   rows: unknown[][];
+}
+
+/** A claim on a run: `attempt` is its fencing token, named by every write the claimant makes. */
+export interface Claim {
+  runId: string;
+  attempt: number;
+  /** `host:pid…`: who holds it, for progress displays and for telling dead local processes. */
+  owner: string;
+}
+
+/** A run taken from the queue, with what a worker needs to train it. */
+export interface ClaimedRun {
+  claim: Claim;
+  run: { id: string; experiment: string; model: string; seed: number; config: unknown };
+}
+
+/** Runs a worker found without heartbeats: back in the queue, or failed after their last attempt. */
+export interface StaleRuns {
+  requeued: string[];
+  failed: string[];
+}
+
+export interface QueueProgress extends Record<RunStatus, number> {
+  inFlight: Array<{ id: string; model: string; seed: number; owner: string; attempts: number }>;
 }

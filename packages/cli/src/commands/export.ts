@@ -53,9 +53,9 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
   return record;
 }
 
-export function exportText(store: Store, experiment: string, format: "csv" | "jsonl"): string {
-  const results = store.experimentResults(experiment);
-  if (results === null) throw noExperimentError(store, experiment);
+export async function exportText(store: Store, experiment: string, format: "csv" | "jsonl"): Promise<string> {
+  const results = await store.experimentResults(experiment);
+  if (results === null) throw await noExperimentError(store, experiment);
   const records = results.runs.map(exportRecord);
   if (format === "jsonl") return records.map((r) => JSON.stringify(r)).join("\n") + (records.length > 0 ? "\n" : "");
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
@@ -70,13 +70,13 @@ export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
       .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
       .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const, describe: "csv or jsonl (one JSON object a line)" })
       .option("out", OUT_OPTION) as Argv<ExportArgs>,
-  handler: (argv: ArgumentsCamelCase<ExportArgs>) => {
-    const store = openStore(dbPath(argv), { readonly: true });
+  handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
+    const store = await openStore(dbPath(argv), { readonly: true });
     try {
-      const text = exportText(store, argv.experiment, argv.format);
+      const text = await exportText(store, argv.experiment, argv.format);
       writeOutput(text, argv.out);
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

@@ -23,12 +23,12 @@ export const reportCommand: CommandModule<GlobalOptions, ReportArgs> = {
       }) as unknown as Argv<ReportArgs>,
   handler: async (argv: ArgumentsCamelCase<ReportArgs>) => {
     const db = dbPath(argv);
-    const store = openStore(db, { readonly: true });
+    const store = await openStore(db, { readonly: true });
     try {
       const file = await writeReports(store, argv.experiment, reportsDirFor(db, argv.reportsDir), db);
       console.log(`report: ${shownPath(file)}`);
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

@@ -4,7 +4,6 @@ import {
   openStore,
   parseWhere,
   RUN_STATUSES,
-  validKeys,
   type RunFilter,
   type RunResult,
   type RunStatus,
@@ -25,6 +24,7 @@ import { noExperimentError } from "../messages.js";
 import { canonicalMetric } from "../names.js";
 import { integerAtLeast, nearest } from "../options.js";
 import { dbPath } from "../paths.js";
+import { validKeys } from "../query-keys.js";
 import type { GlobalOptions } from "../main.js";
 
 interface RunsArgs extends GlobalOptions {
@@ -81,8 +81,8 @@ export const RUN_COLUMNS: Array<Column<RunResult>> = [
 ];
 
 /** The runs a filter selects, formatted. */
-export function listRunsText(store: Store, filter: RunFilter, format: OutputFormat): string {
-  return formatRows(store.listRuns(filter), RUN_COLUMNS, format);
+export async function listRunsText(store: Store, filter: RunFilter, format: OutputFormat): Promise<string> {
+  return formatRows(await store.listRuns(filter), RUN_COLUMNS, format);
 }
 
 export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
@@ -112,14 +112,14 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       .option("limit", { requiresArg: true, coerce: integerAtLeast("limit", 0), describe: "at most this many runs" })
       .options(ROWS_FORMAT_OPTIONS)
       .option("out", OUT_OPTION) as Argv<RunsArgs>,
-  handler: (argv: ArgumentsCamelCase<RunsArgs>) => {
+  handler: async (argv: ArgumentsCamelCase<RunsArgs>) => {
     // Every flag is checked before the database is opened.
     const where = (argv.where ?? []).map(parseCondition);
     const sort = argv.sort === undefined ? undefined : storeKey("sort", argv.sort);
-    const store = openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(dbPath(argv), { readonly: true });
     try {
-      if (argv.experiment !== undefined && !store.listExperiments().some((x) => x.name === argv.experiment))
-        throw noExperimentError(store, argv.experiment);
+      if (argv.experiment !== undefined && !(await store.listExperiments()).some((x) => x.name === argv.experiment))
+        throw await noExperimentError(store, argv.experiment);
       const filter: RunFilter = {
         ...(argv.experiment === undefined ? {} : { experiment: argv.experiment }),
         ...(argv.model === undefined ? {} : { model: argv.model }),
@@ -130,9 +130,9 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
         descending: argv.desc,
         ...(argv.limit === undefined ? {} : { limit: argv.limit }),
       };
-      writeOutput(`${listRunsText(store, filter, outputFormat(argv))}\n`, argv.out);
+      writeOutput(`${await listRunsText(store, filter, outputFormat(argv))}\n`, argv.out);
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

@@ -20,9 +20,9 @@ const SHOWN_MATCHES = 10;
 const pointText = (run: RunResult) => formatPoint(run.point, { fullKeys: true }) || "(no sweep)";
 
 /** The one run an id prefix names, like git: none or several is an error that lists what matched. */
-export function resolveRun(store: Store, prefix: string): RunResult {
+export async function resolveRun(store: Store, prefix: string): Promise<RunResult> {
   if (prefix.trim() === "") throw new UserInputError("expected a run id or the first characters of one (see yarn runs)");
-  const { runs: matches, total } = store.findRunsByPrefix(prefix, SHOWN_MATCHES);
+  const { runs: matches, total } = await store.findRunsByPrefix(prefix, SHOWN_MATCHES);
   if (total === 0) throw new UserInputError(`no run id starts with '${prefix}' (see yarn runs)`);
   // A whole id sorts before the longer ids it is a prefix of, so it is among the runs read.
   const exact = matches.find((r) => r.id === prefix);
@@ -121,13 +121,13 @@ export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
       .positional("id", { type: "string", demandOption: true, describe: "run id or unambiguous prefix" })
       .option("json", { type: "boolean", default: false, describe: "the run as JSON" })
       .option("out", OUT_OPTION) as Argv<ShowArgs>,
-  handler: (argv: ArgumentsCamelCase<ShowArgs>) => {
-    const store = openStore(dbPath(argv), { readonly: true });
+  handler: async (argv: ArgumentsCamelCase<ShowArgs>) => {
+    const store = await openStore(dbPath(argv), { readonly: true });
     try {
-      const run = resolveRun(store, String(argv.id));
+      const run = await resolveRun(store, String(argv.id));
       writeOutput(`${argv.json ? JSON.stringify(run, null, 2) : showRunText(run)}\n`, argv.out);
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

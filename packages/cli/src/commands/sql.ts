@@ -11,8 +11,8 @@ interface SqlArgs extends GlobalOptions {
   out?: string;
 }
 
-export function sqlText(store: Store, query: string, format: OutputFormat): string {
-  const { columns, rows } = store.readOnlyQuery(query);
+export async function sqlText(store: Store, query: string, format: OutputFormat): Promise<string> {
+  const { columns, rows } = await store.readOnlyQuery(query);
   return formatRows(
     rows,
     columns.map((header, j) => ({ header, raw: (row: unknown[]) => row[j] })),
@@ -32,13 +32,13 @@ export const sqlCommand: CommandModule<GlobalOptions, SqlArgs> = {
       })
       .options(ROWS_FORMAT_OPTIONS)
       .option("out", OUT_OPTION) as Argv<SqlArgs>,
-  handler: (argv: ArgumentsCamelCase<SqlArgs>) => {
+  handler: async (argv: ArgumentsCamelCase<SqlArgs>) => {
     // Opened read-only: SQLite itself refuses writes, and the tracker refuses non-read statements first.
-    const store = openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(dbPath(argv), { readonly: true });
     try {
-      writeOutput(`${sqlText(store, argv.query, outputFormat(argv))}\n`, argv.out);
+      writeOutput(`${await sqlText(store, argv.query, outputFormat(argv))}\n`, argv.out);
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

@@ -1,10 +1,10 @@
-import { EXIT_INTERRUPTED, exitCodeOf } from "@tsa/errors";
+import { EXIT_INTERRUPTED, UserInputError, exitCodeOf } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
 import { loadExperiment, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fileURLToPath } from "node:url";
-import { dbPath, DEFAULT_DB, reportsDirFor, shownPath, userPath } from "../paths.js";
+import { dbPath, DEFAULT_DB, isDatabaseUrl, reportsDirFor, shownPath, userPath } from "../paths.js";
 import { integerAtLeast } from "../options.js";
 import type { Progress } from "../progress.js";
 import type { GlobalOptions } from "../main.js";
@@ -48,8 +48,13 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
       .option("concurrency", {
         alias: "j",
         requiresArg: true,
-        coerce: integerAtLeast("concurrency", 1),
-        describe: "runs at once, each in its own worker process: an integer >= 1 (default: CPU cores)",
+        // 0 (enqueue only) is for a shared PostgreSQL store; the handler refuses it for a SQLite file.
+        coerce: (value: unknown) => {
+          const last = Array.isArray(value) ? value.at(-1) : value;
+          return last === 0 || last === "0" ? 0 : integerAtLeast("concurrency", 1)(value);
+        },
+        describe:
+          "runs at once, each in its own worker process: an integer >= 1 (default: CPU cores); on PostgreSQL 0 only enqueues and shows the progress of the workers",
       })
       .option("backend", {
         choices: ["auto", "wasm", "cpu", "tensorflow"] as const,
@@ -84,6 +89,8 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
     // Installed until the command ends: a second Ctrl-C while the report is written still exits 130 at once.
     process.on("SIGINT", onSigint);
     try {
+      if (argv.concurrency === 0 && !isDatabaseUrl(dbPath(argv)))
+        throw new UserInputError("--concurrency: expected an integer >= 1, got 0");
       const file = userPath(argv.file);
       // Everything is validated before the database is even opened: bad input writes nothing.
       const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
@@ -114,14 +121,18 @@ async function sweepAndReport(
   ]);
   let summary: SweepSummary;
   try {
-    summary = await runSweep(experiment, {
-      dbPath: db,
-      file: argv.file,
-      ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
-      backend: argv.backend,
-      signal: controller.signal,
-      onEvent: (event) => progress.onEvent(event),
-    });
+    summary = isDatabaseUrl(db)
+      ? await (
+          await import("../queue-sweep.js")
+        ).queueSweep(experiment, { db, file: argv.file, concurrency: argv.concurrency, backend: argv.backend, signal: controller.signal })
+      : await runSweep(experiment, {
+          dbPath: db,
+          file: argv.file,
+          ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
+          backend: argv.backend,
+          signal: controller.signal,
+          onEvent: (event) => progress.onEvent(event),
+        });
   } finally {
     progress.stop();
   }
@@ -129,15 +140,15 @@ async function sweepAndReport(
   // summary, the failures and how to resume, never instead of them.
   let report: string | null = null;
   let reportError: unknown = null;
-  const store = openStore(db);
+  const store = await openStore(db);
   try {
-    const results = store.experimentResults(experiment.name);
+    const results = await store.experimentResults(experiment.name);
     if (results !== null) console.log(`\n${summaryTable(results)}\n`);
     report = await writeReports(store, experiment.name, reportsDirFor(db, argv.reportsDir), db);
   } catch (e) {
     reportError = e;
   } finally {
-    store.close();
+    await store.close();
   }
   console.log(
     `${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`,

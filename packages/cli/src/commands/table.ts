@@ -75,9 +75,9 @@ export interface TableRequest {
 }
 
 /** The paper-style table(s) of an experiment, rendered. */
-export function tableText(store: Store, request: TableRequest): string {
-  const results = store.experimentResults(request.experiment);
-  if (results === null) throw noExperimentError(store, request.experiment);
+export async function tableText(store: Store, request: TableRequest): Promise<string> {
+  const results = await store.experimentResults(request.experiment);
+  if (results === null) throw await noExperimentError(store, request.experiment);
   const learnedOnly = request.learnedOnly ?? false;
   const tables: TableModel[] = request.paper
     ? [paperTable(results, learnedOnly)]
@@ -138,10 +138,10 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
         default: false,
         describe: "conditional on learning: leave out runs that did not learn (by default every completed run counts)",
       }) as unknown as Argv<TableArgs>,
-  handler: (argv: ArgumentsCamelCase<TableArgs>) => {
-    const store = openStore(dbPath(argv), { readonly: true });
+  handler: async (argv: ArgumentsCamelCase<TableArgs>) => {
+    const store = await openStore(dbPath(argv), { readonly: true });
     try {
-      const text = tableText(store, {
+      const text = await tableText(store, {
         experiment: argv.experiment,
         metrics: argv.metric,
         format: argv.format,
@@ -152,7 +152,7 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
       });
       writeOutput(text, argv.out);
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

@@ -1,9 +1,10 @@
 import type { BackendName, EpochRecord } from "@tsa/models";
+import type { Claim } from "@tsa/tracker";
 import type { RunPlan } from "../experiment/index.js";
 
 /** Parent → worker. */
 export type ToWorker =
-  { type: "run"; plan: RunPlan; owner: string; dbPath: string; backend: BackendName | "auto"; heartbeatMs: number } | { type: "stop" };
+  { type: "run"; plan: RunPlan; claim: Claim; dbPath: string; backend: BackendName | "auto"; heartbeatMs: number } | { type: "stop" };
 
 export type RunEndStatus = "completed" | "failed" | "interrupted";
 

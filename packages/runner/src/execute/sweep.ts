@@ -92,7 +92,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
     durationMs: 0,
   };
 
-  const store = openStore(options.dbPath);
+  const store = await openStore(options.dbPath);
   // Workers share the cores: each kernel call gets its share of threads, at least one.
   const threads = Math.max(1, Math.floor(availableParallelism() / concurrency));
   const pool = new WorkerPool(concurrency, { ...process.env, TSA_KERNEL_THREADS: process.env.TSA_KERNEL_THREADS ?? String(threads) });
@@ -105,20 +105,19 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   const killWorkers = () => pool.killAll();
   process.on("exit", killWorkers);
   try {
-    store.upsertExperiment({ name: experiment.name, description: experiment.description, file: options.file, spec: experiment });
-    const reaped = store.reapStaleRuns(staleAfterMs, isOwnerDead);
+    await store.upsertExperiment({ name: experiment.name, description: experiment.description, file: options.file, spec: experiment });
+    const reaped = await store.reapStaleRuns(staleAfterMs, isOwnerDead);
     // A completed run counts as done only if the code that made it would make it again (same parts,
     // generator and model code); an outdated one is redone and its old result replaced.
     let outdated = 0;
-    const pending = longestFirst(
-      plans.filter((plan) => {
-        const recorded = store.recordedRun(plan.id);
-        if (recorded?.status !== "completed") return true;
-        const stale = isOutdated(plan, recorded.config);
-        if (stale) outdated++;
-        return stale;
-      }),
-    );
+    const toRun: RunPlan[] = [];
+    for (const plan of plans) {
+      const recorded = await store.recordedRun(plan.id);
+      const stale = recorded?.status === "completed" && isOutdated(plan, recorded.config);
+      if (stale) outdated++;
+      if (recorded?.status !== "completed" || stale) toRun.push(plan);
+    }
+    const pending = longestFirst(toRun);
     summary.alreadyCompleted = plans.length - pending.length;
     // Expected costs (arbitrary units, see schedule.ts) let a progress display turn elapsed time into an ETA.
     const pendingCost = pending.reduce((sum, plan) => sum + expectedCost(plan), 0);
@@ -141,7 +140,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
           if (options.signal?.aborted) return;
           const { pid, slot } = pool.acquire();
           const owner = ownerId(pid);
-          const claimed = store.claimRun(
+          const claim = await store.claimRun(
             {
               id: plan.id,
               experiment: plan.experiment,
@@ -155,7 +154,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
             staleAfterMs,
             { outdated: (recorded) => isOutdated(plan, recorded) },
           );
-          if (!claimed) {
+          if (claim === null) {
             slot.busy = false;
             summary.claimedElsewhere.push(plan);
             emit({ type: "run-skipped", plan, reason: "another sweep holds or finished it", expectedCost: expectedCost(plan) });
@@ -165,16 +164,15 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
           emit({ type: "run-start", plan, index, expectedCost: expectedCost(plan) });
           const done = await pool.run(
             slot,
-            { type: "run", plan, owner, dbPath: options.dbPath, backend: common.backend, heartbeatMs },
+            { type: "run", plan, claim, dbPath: options.dbPath, backend: common.backend, heartbeatMs },
             (m) => {
               if (m.type === "epoch") emit({ type: "epoch", plan, epoch: m.epoch });
               else if (m.type === "batch") emit({ type: "batch", plan, epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss });
             },
           );
           // A worker that died could not record its own end: the parent does, as the run's owner.
-          if (done.status === "failed" && done.backend === "")
-            store.failRun(plan.id, owner, done.error ?? "worker failed", done.failedEpoch);
-          if (done.status === "interrupted" && done.backend === "") store.interruptRun(plan.id, owner);
+          if (done.status === "failed" && done.backend === "") await store.failRun(claim, done.error ?? "worker failed", done.failedEpoch);
+          if (done.status === "interrupted" && done.backend === "") await store.interruptRun(claim);
           if (done.status === "completed") summary.completed.push(plan);
           else if (done.status === "interrupted") summary.interrupted.push(plan);
           else summary.failed.push({ plan, error: done.error ?? "unknown error", epoch: done.failedEpoch });
@@ -195,7 +193,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
     process.off("exit", killWorkers);
     options.signal?.removeEventListener("abort", stop);
     await pool.close();
-    store.close();
+    await store.close();
   }
   summary.durationMs = Date.now() - started;
   return summary;

@@ -1,4 +1,4 @@
-// A sweep worker: a child process with its own tfjs and its own SQLite connection. It trains the runs
+// A sweep worker: a child process with its own tfjs and its own store connection. It trains the runs
 // the parent has claimed for it, one at a time, writing epochs and results itself as they come, so the
 // parent never holds a run's data. It exits with its parent (IPC disconnect), and ignores Ctrl-C: the
 // parent decides what an interrupt means.
@@ -6,6 +6,7 @@ import { RunFailedError } from "@tsa/errors";
 import { selectBackend, trainAndEvaluate, type BackendInfo } from "@tsa/models";
 import { openStore, type Store } from "@tsa/tracker";
 import type { FromWorker, ToWorker } from "./messages.js";
+import { runRecord } from "./record.js";
 
 let backend: BackendInfo | null = null;
 let store: Store | null = null;
@@ -26,7 +27,7 @@ function stopCurrent(): void {
   if (!inLastEpoch) current?.abort();
 }
 
-async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: Extract<ToWorker, { type: "run" }>): Promise<void> {
+async function runOne({ plan, claim, dbPath, backend: requested, heartbeatMs }: Extract<ToWorker, { type: "run" }>): Promise<void> {
   const controller = new AbortController();
   current = controller;
   let epochNow = 1;
@@ -46,17 +47,32 @@ async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: 
       ...fields,
     });
   try {
-    backend ??= await selectBackend(requested);
-    store ??= openStore(dbPath);
+    // The heartbeat starts before the backend loads (seconds, the first time): the claim is only as old as its last beat.
+    store ??= await openStore(dbPath);
     const db = store;
-    // A run this process no longer owns (reaped, then retaken elsewhere) is abandoned, not written.
+    // A run this process no longer holds (requeued, then retaken elsewhere) is abandoned, not written.
+    let lost = false;
+    const loseClaim = () => {
+      if (!lost)
+        process.stderr.write(`run ${plan.id} attempt ${claim.attempt}: the claim was lost (another attempt holds the run); stopping it\n`);
+      lost = true;
+      controller.abort();
+    };
+    // Epoch writes are chained: each waits for the one before, and training never waits for the database.
+    let writes: Promise<unknown> = Promise.resolve();
     heartbeat = setInterval(() => {
-      if (!db.heartbeat(plan.id, owner)) controller.abort();
+      db.heartbeat(claim).then(
+        (held) => held || loseClaim(),
+        () => {},
+      );
     }, heartbeatMs);
+    backend ??= await selectBackend(requested);
+    // Fault injection for the tests: a run whose worker always dies mid-run (a native crash, the OOM killer).
+    if (process.env.TSA_FAULT_CRASH_MODEL === plan.model) process.kill(process.pid, "SIGKILL");
     const outcome = await trainAndEvaluate({ model: plan.spec, data: plan.data, train: plan.train, seed: plan.seed }, backend, {
       signal: controller.signal,
       onEpoch: (epoch) => {
-        if (!db.recordEpoch(plan.id, owner, epoch)) controller.abort();
+        writes = writes.then(() => db.recordEpoch(claim, epoch)).then((held) => held || loseClaim());
         epochNow = epoch.epoch + 1;
         inLastEpoch = epochNow >= plan.train.epochs;
         send({ type: "epoch", runId: plan.id, epoch });
@@ -68,18 +84,23 @@ async function runOne({ plan, owner, dbPath, backend: requested, heartbeatMs }: 
         send({ type: "batch", runId: plan.id, epoch: epochNow, batch, batches, loss });
       },
     });
-    db.completeRun(plan.id, owner, outcome);
+    await writes;
+    if (lost || !(await db.completeRun(claim, runRecord(outcome)))) {
+      if (!lost) loseClaim();
+      done({ status: "interrupted", error: "the claim was lost: another attempt holds the run" });
+      return;
+    }
     done({ status: "completed", testF1: outcome.metrics.test.f1, didNotLearn: outcome.didNotLearn });
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     if (error.name === "AbortError") {
-      store?.interruptRun(plan.id, owner);
+      await store?.interruptRun(claim).catch(() => {});
       done({ status: "interrupted", error: "interrupted" });
     } else {
       const epoch = error instanceof RunFailedError ? error.epoch : null;
       const reason = error instanceof RunFailedError ? error.message : `${error.name}: ${error.message}`;
       try {
-        store?.failRun(plan.id, owner, reason, epoch);
+        await store?.failRun(claim, reason, epoch);
       } finally {
         done({ status: "failed", error: reason, failedEpoch: epoch });
       }

@@ -1,0 +1,69 @@
+import { EXIT_INTERRUPTED, UserInputError } from "@tsa/errors";
+import type { BackendName } from "@tsa/models";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import type { GlobalOptions } from "../main.js";
+import { integerAtLeast } from "../options.js";
+import { dbPath, isDatabaseUrl, shownPath } from "../paths.js";
+
+interface WorkerArgs extends GlobalOptions {
+  experiment?: string;
+  concurrency?: number;
+  wait: boolean;
+  backend: BackendName | "auto";
+}
+
+export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
+  command: "worker",
+  describe: "Take queued runs from a shared PostgreSQL store (--db postgres://…) and train them, on this machine",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .option("experiment", { type: "string", requiresArg: true, describe: "only this experiment's runs (default: any)" })
+      .option("concurrency", {
+        alias: "j",
+        requiresArg: true,
+        coerce: integerAtLeast("concurrency", 1),
+        describe: "runs at once, each in its own worker process (default: CPU cores)",
+      })
+      .option("wait", { type: "boolean", default: false, describe: "keep polling for new runs instead of exiting when none is left" })
+      .option("backend", {
+        choices: ["auto", "wasm", "cpu", "tensorflow"] as const,
+        default: "auto" as const,
+        describe: "tfjs backend (auto: tfjs-node if installed, else wasm)",
+      }) as unknown as Argv<WorkerArgs>,
+  handler: async (argv: ArgumentsCamelCase<WorkerArgs>) => {
+    const db = dbPath(argv);
+    if (!isDatabaseUrl(db))
+      throw new UserInputError(
+        `--db ${shownPath(db)}: a worker takes runs from a shared PostgreSQL store; pass --db postgres://user@host/db`,
+      );
+    const { runQueue } = await import("@tsa/runner");
+    const { queueEventLine } = await import("../queue-progress.js");
+    const controller = new AbortController();
+    const onSigint = () => {
+      process.stderr.write("Interrupted: no new run will start; runs in flight go back to the queue.\n");
+      controller.abort();
+    };
+    process.on("SIGINT", onSigint);
+    process.on("SIGTERM", onSigint);
+    try {
+      const summary = await runQueue({
+        dbPath: db,
+        ...(argv.experiment === undefined ? {} : { experiment: argv.experiment }),
+        ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
+        wait: argv.wait,
+        backend: argv.backend,
+        signal: controller.signal,
+        onEvent: (event) => {
+          const line = queueEventLine(event);
+          if (line !== "") process.stderr.write(`${line}\n`);
+        },
+      });
+      console.log(`worker: ${summary.completed} run(s) completed, ${summary.failed} failed, ${summary.lost} lost to another attempt`);
+      if (controller.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
+      else if (summary.failed > 0) process.exitCode = 1;
+    } finally {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigint);
+    }
+  },
+};

@@ -1,0 +1,106 @@
+import { StoreError } from "@tsa/errors";
+import type pg from "pg";
+import { hostname } from "node:os";
+import { POSTGRES } from "./dialect.js";
+import { childTablesSql, summaryViewSql } from "./summary-view.js";
+
+/**
+ * PostgreSQL's forward migrations, one function per version (its own sequence: SQLite's history of
+ * files written before PostgreSQL was supported does not apply). The version lives in `tsa_schema`.
+ */
+const MIGRATIONS: Array<(client: pg.ClientBase) => Promise<unknown>> = [
+  async function v1(client) {
+    await client.query(`
+      CREATE TABLE experiments (
+        name TEXT PRIMARY KEY, description TEXT NOT NULL, file TEXT NOT NULL, spec TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+      );
+      CREATE TABLE runs (
+        seq               BIGSERIAL UNIQUE,
+        id                TEXT PRIMARY KEY,
+        experiment        TEXT NOT NULL REFERENCES experiments(name) ON DELETE CASCADE,
+        model             TEXT NOT NULL,
+        seed              INTEGER NOT NULL,
+        point             TEXT NOT NULL,
+        config            TEXT NOT NULL,
+        status            TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'interrupted')),
+        error             TEXT,
+        failed_epoch      INTEGER,
+        owner             TEXT,
+        heartbeat_at      BIGINT,
+        attempts          INTEGER NOT NULL DEFAULT 0,
+        priority          DOUBLE PRECISION NOT NULL DEFAULT 0,
+        started_at        TEXT,
+        finished_at       TEXT,
+        duration_ms       DOUBLE PRECISION,
+        train_duration_ms DOUBLE PRECISION,
+        epochs_run        INTEGER,
+        best_epoch        INTEGER,
+        stopped_early     INTEGER,
+        did_not_learn     INTEGER NOT NULL DEFAULT 0,
+        backend           TEXT,
+        kernels           TEXT,
+        git_commit        TEXT,
+        versions          TEXT
+      );
+      CREATE INDEX runs_by_experiment ON runs (experiment, status);
+      CREATE INDEX runs_queue ON runs (status, priority DESC, seq);
+      ${childTablesSql(POSTGRES)}
+      ${summaryViewSql(POSTGRES)};
+    `);
+  },
+];
+
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+
+// Any fixed number: every tsa-lab process migrating this database takes the same lock.
+const MIGRATION_LOCK = 0x75a1ab;
+
+/**
+ * Refuses a database newer than this code; migrates an older one, under a session advisory lock so that
+ * any number of processes starting at once migrate it exactly once.
+ */
+export async function migratePostgres(client: pg.ClientBase, location: string, readonly: boolean): Promise<void> {
+  const current = async () => {
+    const table = await client.query<{ exists: boolean }>("SELECT to_regclass('tsa_schema') IS NOT NULL AS exists");
+    if (!table.rows[0]!.exists) return 0;
+    return (await client.query<{ version: number | null }>("SELECT MAX(version) AS version FROM tsa_schema")).rows[0]?.version ?? 0;
+  };
+  const refuseNewer = (version: number) => {
+    if (version > POSTGRES_SCHEMA_VERSION)
+      throw new StoreError(
+        `${location}: written by a newer tsa-lab (schema version ${version}, this code knows up to ${POSTGRES_SCHEMA_VERSION}); ` +
+          "update tsa-lab to read it — the database was left untouched",
+      );
+  };
+  const seen = await current();
+  refuseNewer(seen);
+  if (seen === POSTGRES_SCHEMA_VERSION) return;
+  if (readonly && seen === 0) throw new StoreError(`${location}: no run database here yet; run a sweep first`);
+  await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+  try {
+    // Read again under the lock: another process may have migrated it meanwhile.
+    const version = await current();
+    refuseNewer(version);
+    for (let v = version; v < POSTGRES_SCHEMA_VERSION; v++) {
+      await client.query("BEGIN");
+      try {
+        // One row per version applied: when, and by whom (a test checks that a crowd migrates once).
+        await client.query(
+          "CREATE TABLE IF NOT EXISTS tsa_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL, applied_by TEXT NOT NULL)",
+        );
+        await MIGRATIONS[v]!(client);
+        await client.query("INSERT INTO tsa_schema (version, applied_at, applied_by) VALUES ($1, clock_timestamp(), $2)", [
+          v + 1,
+          `${hostname()}:${process.pid}`,
+        ]);
+        await client.query("COMMIT");
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw e;
+      }
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+  }
+}
