@@ -171,6 +171,20 @@ describe("a sweep shared through PostgreSQL", () => {
     expect(claims.sort()).toEqual(rows.map((r) => r.id.slice(0, 10)).sort());
   });
 
+  it("refuses a worker --experiment the store does not hold, naming the ones it does, instead of exiting 0 with no work", async () => {
+    db = await createDatabase();
+    const ws = makeWorkspace("tsa-pg-");
+    const file = ws.experiment("known", tinyExperimentYaml("known", { seeds: [1], epochs: 1 }));
+    // Enqueue only: this sweep then waits for workers, and the test ends it.
+    cli(["sweep", file, "--db", db.url, "--concurrency", "0"]);
+    await until("the grid is enqueued", (rows) => rows.length === 2);
+    const result = await exited(cli(["worker", "--db", db.url, "--experiment", "knwon"]));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: no experiment 'knwon' in the database; known: known\n");
+    const rows = await db.query<RunRow>(RUNS_SQL);
+    expect(rows.map((r) => r.status)).toEqual(rows.map(() => "queued"));
+  });
+
   it("fails a run that crashes its worker every time after the maximum attempts, and finishes the rest", async () => {
     db = await createDatabase();
     const ws = makeWorkspace("tsa-pg-");

@@ -3,6 +3,7 @@ import type { BackendName } from "@tsa/models";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../main.js";
 import { integerAtLeast } from "../options.js";
+import { noExperimentError } from "../messages.js";
 import { dbPath, isDatabaseUrl, shownPath } from "../paths.js";
 
 interface WorkerArgs extends GlobalOptions {
@@ -36,6 +37,8 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
       throw new UserInputError(
         `--db ${shownPath(db)}: a worker takes runs from a shared PostgreSQL store; pass --db postgres://user@host/db`,
       );
+    // A misspelt --experiment would find no work and exit 0 as if all were done; --wait may await one not yet enqueued.
+    if (argv.experiment !== undefined && !argv.wait) await requireExperiment(db, argv.experiment);
     const { runQueue } = await import("@tsa/runner");
     const { queueEventLine } = await import("../queue-progress.js");
     const controller = new AbortController();
@@ -67,3 +70,13 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
     }
   },
 };
+
+async function requireExperiment(db: string, experiment: string): Promise<void> {
+  const { openStore } = await import("@tsa/tracker");
+  const store = await openStore(db, { readonly: true });
+  try {
+    if (!(await store.listExperiments()).some((e) => e.name === experiment)) throw await noExperimentError(store, experiment);
+  } finally {
+    await store.close();
+  }
+}
