@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The tsa command line. One module per command; this file wires them and maps errors to exit codes
 // (0 ok, 1 a run failed or a bug, 2 bad input, 130 interrupted) with one top-level catch.
-import { TsaError, exitCodeOf } from "@tsa/errors";
+import { StoreError, TsaError, exitCodeOf, type StoreRemedy } from "@tsa/errors";
 import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { readFileSync } from "node:fs";
@@ -75,8 +75,18 @@ class UsageError extends TsaError {
   override readonly exitCode = 2;
 }
 
+/** A store's remedy in this command line's words. */
+const STORE_REMEDIES: Record<StoreRemedy, string> = {
+  "file-path": "--db needs a database file path",
+  "another-location": "choose another --db",
+  "another-location-or-permissions": "choose another --db or fix its permissions",
+  "create-first": "run a sweep first or pass --db",
+};
+
 main().catch((error: unknown) => {
-  if (error instanceof TsaError) {
+  if (error instanceof StoreError && error.remedy !== null) {
+    console.error(`error: ${error.message}; ${STORE_REMEDIES[error.remedy]}`);
+  } else if (error instanceof TsaError) {
     console.error(`error: ${error.message}`);
   } else {
     console.error(error);

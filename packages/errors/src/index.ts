@@ -30,8 +30,20 @@ export class ExperimentSpecError extends UserInputError {
   }
 }
 
+/**
+ * What a user can do about a store that cannot be opened, in the store's own terms: the command line
+ * words it with its flags (`choose another --db`), the library never names a flag.
+ */
+export type StoreRemedy = "file-path" | "another-location" | "another-location-or-permissions" | "create-first";
+
 /** The run database cannot be opened or used as asked (read-only, a directory, newer schema, full disk). */
-export class StoreError extends UserInputError {}
+export class StoreError extends UserInputError {
+  readonly remedy: StoreRemedy | null;
+  constructor(message: string, options: { cause?: unknown; remedy?: StoreRemedy } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.remedy = options.remedy ?? null;
+  }
+}
 
 /** A training run that could not finish (NaN loss, a model that threw). Recorded, then the sweep goes on. */
 export class RunFailedError extends TsaError {

@@ -14,7 +14,7 @@ export interface OpenOptions {
 /** Checks the path before SQLite sees it, so the user gets a sentence instead of "unable to open". */
 function checkPath(path: string, readonly: boolean): void {
   if (existsSync(path)) {
-    if (statSync(path).isDirectory()) throw new StoreError(`${path}: is a directory; --db needs a database file path`);
+    if (statSync(path).isDirectory()) throw new StoreError(`${path}: is a directory`, { remedy: "file-path" });
     // The owner's write bit is checked too: root may write anywhere, but a file marked read-only is a request.
     const writeBitCleared = (statSync(path).mode & 0o200) === 0;
     try {
@@ -22,26 +22,28 @@ function checkPath(path: string, readonly: boolean): void {
       if (!readonly && writeBitCleared) throw new Error("read-only mode bits");
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EROFS")
-        throw new StoreError(`${path}: is on a read-only file system; choose another --db`);
-      throw new StoreError(`${path}: not ${readonly ? "readable" : "writable"} by this user; choose another --db or fix its permissions`);
+        throw new StoreError(`${path}: is on a read-only file system`, { remedy: "another-location" });
+      throw new StoreError(`${path}: not ${readonly ? "readable" : "writable"} by this user`, {
+        remedy: "another-location-or-permissions",
+      });
     }
     // WAL keeps two files beside the database (-wal, -shm): a writer needs to create them in its folder.
     if (!readonly && !writableDir(dirname(path))) {
-      throw new StoreError(
-        `${path}: its folder ${dirname(path)} is not writable (SQLite keeps its -wal and -shm files there); choose another --db`,
-      );
+      throw new StoreError(`${path}: its folder ${dirname(path)} is not writable (SQLite keeps its -wal and -shm files there)`, {
+        remedy: "another-location",
+      });
     }
     return;
   }
-  if (readonly) throw new StoreError(`${path}: no run database here yet; run a sweep first or pass --db`);
+  if (readonly) throw new StoreError(`${path}: no run database here yet`, { remedy: "create-first" });
   const dir = dirname(path);
   try {
     mkdirSync(dir, { recursive: true });
   } catch {
-    throw new StoreError(`${path}: cannot create the database, its folder ${dir} cannot be created; choose another --db`);
+    throw new StoreError(`${path}: cannot create the database, its folder ${dir} cannot be created`, { remedy: "another-location" });
   }
   if (!writableDir(dir))
-    throw new StoreError(`${path}: cannot create the database, its folder ${dir} is not writable; choose another --db`);
+    throw new StoreError(`${path}: cannot create the database, its folder ${dir} is not writable`, { remedy: "another-location" });
 }
 
 /** access(W_OK) also fails for root on a read-only mount (EROFS) or an immutable folder (EPERM). */

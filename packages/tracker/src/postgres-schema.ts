@@ -76,7 +76,7 @@ export async function migratePostgres(client: pg.ClientBase, location: string, r
   const seen = await current();
   refuseNewer(seen);
   if (seen === POSTGRES_SCHEMA_VERSION) return;
-  if (readonly && seen === 0) throw new StoreError(`${location}: no run database here yet; run a sweep first`);
+  if (readonly && seen === 0) throw new StoreError(`${location}: no run database here yet`, { remedy: "create-first" });
   await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
   try {
     // Read again under the lock: another process may have migrated it meanwhile.

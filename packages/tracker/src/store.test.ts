@@ -53,6 +53,8 @@ describe("openStore", () => {
   it("names what is wrong with a directory, a file that is not a database, or a missing read-only file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tsa-bad-"));
     await expect(openStore(dir)).rejects.toThrow(/is a directory/);
+    // The library says what is wrong and what kind of remedy helps; naming a flag is the command line's job.
+    await expect(openStore(dir)).rejects.toMatchObject({ message: `${dir}: is a directory`, remedy: "file-path" });
     const junk = join(dir, "junk.sqlite");
     writeFileSync(junk, "this is not a database, just some text that is long enough to have a header".repeat(10));
     await expect(openStore(junk)).rejects.toThrow(/is not a SQLite database/);
