@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { isPostgresUrl as isDatabaseUrl, shownUrl } from "@tsa/tracker/location";
 
 /**
  * Paths the user typed are relative to where they typed them. `yarn <script>` runs from the repository
@@ -19,19 +20,8 @@ export function shownPath(path: string): string {
 export const DEFAULT_DB = "results/runs.sqlite";
 export const DEFAULT_REPORTS_DIR = "reports";
 
-/** A `postgres://` (or `postgresql://`) URL rather than a SQLite file path. */
-export const isDatabaseUrl = (db: string): boolean => /^postgres(ql)?:\/\//i.test(db);
-
-/** A database URL without its password, for messages and reports. */
-export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== "") u.password = "***";
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
+/** A `postgres://` (or `postgresql://`) URL rather than a SQLite file path; the tracker's one definition. */
+export { isPostgresUrl as isDatabaseUrl, shownUrl } from "@tsa/tracker/location";
 
 /** --db, else TSA_DB, else results/runs.sqlite; a PostgreSQL URL as it is, a path relative to the user. */
 export function dbPath(argv: { db?: string | undefined }): string {

@@ -17,6 +17,3 @@ export interface Connection {
   readOnlyQuery(sql: string): Promise<QueryResult>;
   close(): Promise<void>;
 }
-
-/** A store location is a PostgreSQL URL or else a SQLite file path. */
-export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);

@@ -2,7 +2,7 @@ export { Store, openStore, DEFAULT_STALE_AFTER_MS } from "./store.js";
 export type { OpenOptions } from "./open.js";
 export { SCHEMA_VERSION } from "./schema.js";
 export { POSTGRES_SCHEMA_VERSION } from "./postgres-schema.js";
-export { isPostgresUrl } from "./connection.js";
+export { isPostgresUrl, shownUrl } from "./location.js";
 export { parseWhere, runKeys } from "./columns.js";
 export { RUN_STATUSES } from "./types.js";
 export { CONFIG_COLUMNS, EPOCH_COLUMNS, METRIC_COLUMNS } from "./entities.js";

@@ -1,4 +1,5 @@
 import { StoreError } from "@tsa/errors";
+import { shownUrl } from "./location.js";
 import pg from "pg";
 import type { Connection } from "./connection.js";
 import { POSTGRES } from "./dialect.js";
@@ -19,17 +20,6 @@ function numbered(sql: string): string {
 
 /** PostgreSQL stores NaN in DOUBLE PRECISION; SQLite stores it as NULL. Both stores record NULL. */
 const bind = (params: unknown[]) => params.map((p) => (typeof p === "number" && Number.isNaN(p) ? null : p));
-
-/** The URL without its password, for messages. */
-export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== "") u.password = "***";
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
 
 const RETRYABLE_SQLSTATES = new Set([
   "40001", // serialization_failure

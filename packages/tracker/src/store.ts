@@ -1,6 +1,7 @@
 import { StoreError } from "@tsa/errors";
 import { columnFor, conditionSql } from "./columns.js";
-import { isPostgresUrl, type Connection } from "./connection.js";
+import type { Connection } from "./connection.js";
+import { isPostgresUrl } from "./location.js";
 import { EPOCH_COLUMNS, METRIC_COLUMNS, type EpochRow, type MetricsRow, type RunRecord } from "./entities.js";
 import type { OpenOptions } from "./open.js";
 import { PostgresConnection } from "./postgres-connection.js";
