@@ -19,7 +19,10 @@ function inTerminal(
 ): Promise<{ output: string; raw: string; code: number | null }> {
   const child = spawn("script", ["-qfec", `stty cols 80 rows 40; ${command}`, "/dev/null"], {
     cwd: REPO_ROOT,
-    env: { ...process.env, FORCE_COLOR: "0", ...options.env },
+    // `script` runs the command with $SHELL, /bin/sh where it is unset (CI): dash, run with -c, dies of the
+    // terminal's SIGINT even when the command it waits for handles it and exits 130, so the status and
+    // anything after the command are lost. bash (as any interactive shell) waits for the command's own exit.
+    env: { ...process.env, FORCE_COLOR: "0", SHELL: "/bin/bash", ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
@@ -166,8 +169,8 @@ describe("first contact", () => {
 describe("Ctrl-C and progress in a terminal, through ./tsa", () => {
   let ws: Workspace;
   let file: string;
-  // The exit status also goes to a file: \`script\` may drop what the shell prints in its last moment when
-  // the machine is loaded, and the status must not depend on that.
+  // The exit status also goes to a file, so that a failure says what the command returned whatever the
+  // terminal's output holds.
   const sweep = () => `${TSA} sweep ${file} --db ${ws.db} -j 2; s=$?; echo $s > ${ws.dir}/status; echo "EXIT=$s"`;
   const status = () => readFileSync(join(ws.dir, "status"), "utf8").trim();
 
