@@ -49,6 +49,8 @@ describe("parseParityArgs", () => {
       reportOnly: true,
     });
     expect(parseParityArgs(["--seeds", "2"])).toMatchObject({ seeds: [0, 1] });
+    expect(parseParityArgs(["--seeds", "0..0"])).toMatchObject({ seeds: [0] });
+    expect(parseParityArgs(["--seeds", "1,5..7"])).toMatchObject({ seeds: [1, 5, 6, 7] });
     expect(parseParityArgs(["--help"])).toBe("help");
   });
 
@@ -56,6 +58,9 @@ describe("parseParityArgs", () => {
     [["--seeds", "0"], "--seeds: expected at least 1 seed"],
     [["--seeds", "1,x"], "--seeds: expected a count or a comma-separated list"],
     [["--seeds", "1,1"], "listed twice"],
+    [["--seeds", "1..3,2"], "listed twice"],
+    [["--seeds", "3..1"], "--seeds: expected a count or a comma-separated list"],
+    [["--seeds", "1,-1"], "--seeds: expected a count or a comma-separated list"],
     [["--threads", "0"], "--threads: expected a positive integer, got '0'"],
     [["--variants", "tsa,keras"], "--variants: expected a comma-separated subset of pytorch, tsa, tsa-pytorch-init"],
     [["--bogus"], "Unknown option '--bogus'"],

@@ -21,13 +21,13 @@ export interface ParityOptions {
   reportOnly: boolean;
 }
 
-export const USAGE = `Usage: yarn parity [--experiment FILE] [--point data.<f>=<v>]… [--seeds K | --seeds 0,3,7] [--threads N]
+export const USAGE = `Usage: yarn parity [--experiment FILE] [--point data.<f>=<v>]… [--seeds K | --seeds 0,3,7 | --seeds 5..9] [--threads N]
                    [--variants ${VARIANTS.join(",")}] [--out DIR] [--python PATH] [--json] [--curves] [--report-only]
   Trains the project's PyTorch program and our bilstm-attention (as today, and with init: pytorch and
   adamEpsilon 1e-8) on the very same series, seed by seed, and compares their test F1: per seed, mean ± std,
   Welch's t test and the Mann–Whitney U test of each of ours against PyTorch.
   --experiment  the data config and training protocol (default experiments/parity.yaml: 4,000 × 250)
-  --seeds       how many seeds from 0 (default 5), or a comma-separated list
+  --seeds       how many seeds from 0 (default 5), or a comma-separated list of seeds and ranges (0..0: seed 0 alone)
   --threads     threads per framework (default 1)
   --out         datasets and results, reused by a later run (default results/parity/<experiment name>)
   --python      the interpreter that has torch (default ${DEFAULT_PYTHON})
@@ -38,16 +38,24 @@ export class ParityUsageError extends Error {
   override name = "ParityUsageError";
 }
 
+/** `K` (seeds 0 to K-1) or a list of seeds and ranges: `3,7`, `5..9`, `0..0` (seed 0 alone). */
 function seedsOf(text: string): number[] {
+  const bad = () =>
+    new ParityUsageError(`--seeds: expected a count or a comma-separated list of seeds and ranges (0,3,7 or 5..9), got '${text}'`);
+  const isSeed = (p: string) => /^\d+$/.test(p);
   const parts = text.split(",").map((s) => s.trim());
-  const numbers = parts.map(Number);
-  if (parts.some((p) => p === "") || numbers.some((n) => !Number.isInteger(n) || n < 0)) {
-    throw new ParityUsageError(`--seeds: expected a count or a comma-separated list of seeds (integers ≥ 0), got '${text}'`);
+  if (parts.length === 1 && isSeed(parts[0]!)) {
+    const count = Number(parts[0]);
+    if (count === 0) throw new ParityUsageError("--seeds: expected at least 1 seed, got 0 (seed 0 alone is --seeds 0..0)");
+    return Array.from({ length: count }, (_, i) => i);
   }
-  if (parts.length === 1) {
-    if (numbers[0] === 0) throw new ParityUsageError("--seeds: expected at least 1 seed, got 0");
-    return Array.from({ length: numbers[0]! }, (_, i) => i);
-  }
+  const numbers = parts.flatMap((part) => {
+    if (isSeed(part)) return [Number(part)];
+    const range = /^(\d+)\.\.(\d+)$/.exec(part);
+    if (range === null || Number(range[2]) < Number(range[1])) throw bad();
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  });
   if (new Set(numbers).size !== numbers.length) throw new ParityUsageError(`--seeds: a seed is listed twice in '${text}'`);
   return numbers;
 }
