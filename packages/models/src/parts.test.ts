@@ -93,6 +93,29 @@ describe("LastState", () => {
   });
 });
 
+describe("the new layers leak nothing", () => {
+  // The functions themselves, outside any tidy (a layer's apply and tf.variableGrads tidy for them), then
+  // through the layer with gradients: only the outputs the caller disposes are ever created.
+  it.each([
+    ["ZScore", (x: tf.Tensor3D) => zscore(x, 1e-5), () => new ZScore()],
+    ["LastState over one direction", (x: tf.Tensor3D) => lastState(x, 1), () => new LastState({ directions: 1 })],
+    ["LastState over two directions", (x: tf.Tensor3D) => lastState(x, 2), () => new LastState({ directions: 2 })],
+  ] as const)("%s: no tensor left over across forward and backward passes", (_name, forward, make) => {
+    const layer = make();
+    const x = tf.variable(tf.randomNormal([2, 6, 4], 0, 1, "float32", 10)) as tf.Variable<tf.Rank.R3>;
+    const step = () => {
+      forward(x).dispose();
+      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, [x]);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    step();
+    const before = tensorCount();
+    for (let i = 0; i < 3; i++) step();
+    expect(tensorCount()).toBe(before);
+    x.dispose();
+  });
+});
+
 describe("attention pooling over any channel count", () => {
   it.each([1, 48])("C=%i: matches the score MLP → softmax → Σ α·h written in tf ops, with gradients", (C) => {
     const layer = new AttentionPooling({ units: 8, seed: 3 });
