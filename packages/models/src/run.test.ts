@@ -153,8 +153,11 @@ describe("trainAndEvaluate", () => {
     const losses = async (extra: Record<string, unknown>) =>
       (await trainAndEvaluate({ ...request, train: resolveTrainConfig({ ...train, ...extra }) }, backend)).epochs.map((e) => e.valLoss);
     const reference = await losses({});
-    expect(await losses({ clipNorm: 1e9, warmupEpochs: 0, lrSchedule: "constant", patienceFrom: "start" })).toEqual(reference);
-    for (const lever of [{ clipNorm: 0.01 }, { warmupEpochs: 2 }, { lrSchedule: "cosine" }]) {
+    // adamEpsilon 1e-7 is tfjs' own default (the reference protocol leaves the key out).
+    expect(await losses({ clipNorm: 1e9, warmupEpochs: 0, lrSchedule: "constant", patienceFrom: "start", adamEpsilon: 1e-7 })).toEqual(
+      reference,
+    );
+    for (const lever of [{ clipNorm: 0.01 }, { warmupEpochs: 2 }, { lrSchedule: "cosine" }, { adamEpsilon: 0.1 }]) {
       const changed = await losses(lever);
       expect(changed, JSON.stringify(lever)).not.toEqual(reference);
       expect(changed.every(Number.isFinite)).toBe(true);
