@@ -67,6 +67,28 @@ describe("an ablation sweep, end to end", () => {
     expect(show.stdout).toContain("model bilstm-z (zscore→bilstm→last)");
   });
 
+  it("exports each run's parts as model.<part> columns, the keys runs --where takes", async () => {
+    const out = await runCli(["export", "parts", "--db", ws.db, "--format", "jsonl"]);
+    expect(out.code, out.stderr).toBe(0);
+    const records = out.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toHaveLength(GRID);
+    const points = new Map(
+      queryDb<{ id: string; point: string }>(ws.db, "SELECT id, point FROM runs")!.map((r) => [
+        r.id,
+        JSON.parse(r.point) as Record<string, string>,
+      ]),
+    );
+    for (const r of records) {
+      expect(r["model.pooling"]).toBe(points.get(r.id as string)!["model.pooling"]);
+      expect(r["model.encoder"]).toBe("bilstm");
+      expect(r["model.normalize"]).toBe(r.model === "bilstm-z" ? "zscore" : "none");
+      expect(r["model.units"]).toBe(32);
+    }
+  });
+
   it("opens the report with the comparison compare: asks for, and labels the variant by name", () => {
     const html = readFileSync(join(ws.reports, "parts.html"), "utf8");
     expect(html).toMatch(/pooling=attention against pooling=mean: /);
