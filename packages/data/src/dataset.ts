@@ -3,7 +3,10 @@ import type { DataConfig } from "./config.js";
 import { arange, indexGrid } from "./grid.js";
 import { makeRng } from "./rng.js";
 
-/** Bump when the generator's output changes for the same config and seed: it is part of every hash. */
+/**
+ * Bump when the generator's output changes for the same config and seed. It is part of the dataset hash, not
+ * of run ids: each run records it, and a resumed sweep redoes completed runs recorded under another version.
+ */
 export const GENERATOR_VERSION = 1;
 
 export type SplitName = "train" | "val" | "test";
