@@ -1,6 +1,7 @@
 // Lint rules are the recommended sets; type-aware rules are left to `yarn typecheck`, which is faster.
-// Then the packages' boundaries: each README's "Never:" line as import restrictions (`areas` below);
-// packages/cli/test/boundaries.test.ts shows that they fire.
+// Then the packages' boundaries: each README's "Never:" line as import restrictions (`areas` below), and its
+// "print", "parse argv" and "exit" as restricted console and process properties (`terminal` below);
+// test/boundaries.test.ts shows that they fire.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -22,6 +23,12 @@ const never = {
   // The store speaks only its own entities (runs, epochs, metrics, attention samples): the runner maps onto them.
   trackerTsa: { regex: "^@tsa/(?!errors$)", message: "the store knows only its own entities; only @tsa/errors is below it" },
   anyPackage: { regex: "^(?!\\.|node:|vitest$|@tsa/)", message: "no other package" },
+  // config.ts and model-spec.ts are what the runner's validator and the report load from @tsa/models: no tfjs.
+  modelsButSpec: {
+    regex: "^\\./(?!(config|model-spec)\\.js$)",
+    allowTypeImports: true,
+    message: "another file of @tsa/models may load tfjs (a type import is fine)",
+  },
   terminal: { regex: "^(yargs|cli-progress)(/|$)", message: "argv and the terminal belong to @tsa/cli" },
   // `../../models/src/x.js` or `@tsa/models/src/x.js` reaches past the other package's public surface.
   deep: {
@@ -43,6 +50,11 @@ const areas = [
   { name: "@tsa/data", files: "packages/data/**", never: [never.fs, never.tfjs, never.tsaButErrors] },
   { name: "@tsa/kernels", files: "packages/kernels/**", never: [never.anyTsa, never.fs, never.tfjsBackends] },
   { name: "@tsa/models", files: "packages/models/**", never: [never.fs, never.tracker] },
+  {
+    name: "@tsa/models config.ts, model-spec.ts",
+    files: "packages/models/src/{config,model-spec}.ts",
+    never: [never.fs, never.tracker, never.tfjs, never.tfjsPackages, never.modelsButSpec],
+  },
   { name: "@tsa/tracker", files: "packages/tracker/**", owns: [never.sqlite], never: [never.tfjs, never.trackerTsa] },
   { name: "@tsa/runner", files: "packages/runner/**", never: [] },
   { name: "@tsa/report", files: "packages/report/**", never: [never.tfjs, never.tfjsPackages, never.fs] },
@@ -70,6 +82,24 @@ function boundary(name, files, forbidden) {
 }
 const forbiddenIn = (area) => [...everyone.filter((r) => !(area.owns ?? []).includes(r)), ...area.never];
 
+/**
+ * "Never: print, parse argv" (runner, tracker, errors) and "exit" (errors) beyond imports: the terminal, argv
+ * and the exit code belong to @tsa/cli; its tests and benchmarks may print too.
+ */
+const terminal = (name, extra = []) => [
+  ...["stdout", "stderr"].map((property) => ({ object: "process", property, message: `${name}: the terminal belongs to @tsa/cli.` })),
+  { object: "process", property: "argv", message: `${name}: argv belongs to @tsa/cli.` },
+  ...extra,
+];
+const quiet = ["errors", "data", "kernels", "models", "tracker", "runner", "report"];
+const exit = { object: "process", property: "exit", message: "@tsa/errors: the exit code is the CLI's (`exitCode` on the error class)." };
+const quietRules = (name, files, extra) => ({
+  name: `terminal ${name}`,
+  files,
+  ignores: tests,
+  rules: { "no-console": "error", "no-restricted-properties": ["error", ...terminal(name, extra)] },
+});
+
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "**/build/**", "reports/**", "results/**"] },
   js.configs.recommended,
@@ -88,4 +118,6 @@ export default tseslint.config(
       forbiddenIn(area).filter((r) => !testsMay.includes(r)),
     ),
   ),
+  ...quiet.map((p) => quietRules(`@tsa/${p}`, [`packages/${p}/src/**`])),
+  quietRules("@tsa/errors", ["packages/errors/src/**"], [exit]),
 );

@@ -1,12 +1,12 @@
-// The packages' "Never:" lines as lint rules (eslint.config.js): each forbidden import fails `yarn lint`
-// with its reason, the owner's own imports pass, and the tree as it is has no such import.
+// The packages' "Never:" lines as lint rules (eslint.config.js): each forbidden import, print, argv or exit
+// fails `yarn lint` with its reason, the owner's own imports pass, and the tree as it is has no such thing.
 import { ESLint } from "eslint";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const RULE = "@typescript-eslint/no-restricted-imports";
+const RULES = ["@typescript-eslint/no-restricted-imports", "no-console", "no-restricted-properties"];
 const root = fileURLToPath(new URL("..", import.meta.url));
-const eslint = new ESLint({ cwd: root, ruleFilter: ({ ruleId }) => ruleId === RULE });
+const eslint = new ESLint({ cwd: root, ruleFilter: ({ ruleId }) => RULES.includes(ruleId) });
 
 async function restrictions(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${code}\n`, { filePath });
@@ -54,6 +54,15 @@ const forbidden: Array<[string, string, string]> = [
   ],
   ["packages/runner/src/x.ts", 'export { makeDataset } from "@tsa/data/src/index.js";', "@tsa/runner: import another package by its name"],
   ["bench/x.ts", 'import { buildModel } from "../packages/models/src/index.js";', "bench: import another package by its name"],
+  ["packages/models/src/config.ts", 'import * as tf from "@tensorflow/tfjs";', "@tsa/models config.ts, model-spec.ts: no tfjs here."],
+  ["packages/models/src/model-spec.ts", 'import { conv1dSame } from "@tsa/kernels";', "@tsa/models config.ts, model-spec.ts: this package"],
+  ["packages/models/src/config.ts", 'import { trainAndEvaluate } from "./run.js";', "another file of @tsa/models may load tfjs"],
+  ["packages/runner/src/x.ts", 'console.log("done");', "Unexpected console statement."],
+  ["packages/runner/src/x.ts", "process.stderr.write('done');", "@tsa/runner: the terminal belongs to @tsa/cli."],
+  ["packages/runner/src/x.ts", "const args = process.argv.slice(2);", "@tsa/runner: argv belongs to @tsa/cli."],
+  ["packages/tracker/src/x.ts", 'console.warn("slow");', "Unexpected console statement."],
+  ["packages/errors/src/x.ts", "process.exit(2);", "@tsa/errors: the exit code is the CLI's"],
+  ["packages/errors/src/x.ts", "process.stdout.write('x');", "@tsa/errors: the terminal belongs to @tsa/cli."],
 ];
 
 /** [file, import]: what the owners and the tests may do. */
@@ -77,6 +86,12 @@ const allowed: Array<[string, string]> = [
   ["packages/data/src/x.ts", 'import { UserInputError } from "@tsa/errors";'],
   ["packages/data/src/x.ts", 'import { createHash } from "node:crypto";'],
   ["packages/errors/src/x.test.ts", 'import { expect } from "vitest";'],
+  ["packages/models/src/config.ts", 'import { PRESET_NAMES } from "./model-spec.js";'],
+  ["packages/models/src/config.ts", 'import type { ClassificationMetrics } from "./metrics.js";'],
+  ["packages/models/src/train.ts", 'import * as tf from "@tensorflow/tfjs";'],
+  ["packages/cli/src/main.ts", 'console.log("done"); process.exit(2);'],
+  ["packages/runner/src/x.test.ts", 'console.log("done");'],
+  ["packages/runner/src/x.ts", "process.exit(0);"],
 ];
 
 describe("package boundaries in eslint.config.js", () => {
@@ -90,7 +105,7 @@ describe("package boundaries in eslint.config.js", () => {
     expect(await restrictions(file, code)).toEqual([]);
   });
 
-  it("finds no forbidden import in the tree", async () => {
+  it("finds no forbidden import, print, argv or exit in the tree", async () => {
     const results = await eslint.lintFiles(["packages/*/{src,test,bench}/**/*.ts", "{bench,test}/**/*.ts"]);
     const found = results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(root.length)}:${m.line} ${m.message}`));
     expect(results.length).toBeGreaterThan(50);

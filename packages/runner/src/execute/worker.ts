@@ -54,6 +54,7 @@ async function runOne({ plan, claim, dbPath, backend: requested, heartbeatMs }: 
     let lost = false;
     const loseClaim = () => {
       if (!lost)
+        // eslint-disable-next-line no-restricted-properties -- the runner's one print: a worker says on stderr that it lost its claim.
         process.stderr.write(`run ${plan.id} attempt ${claim.attempt}: the claim was lost (another attempt holds the run); stopping it\n`);
       lost = true;
       controller.abort();
