@@ -1,6 +1,6 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { describe, expect, it } from "vitest";
-import { ablationHeadline, ablationOf } from "./ablation.js";
+import { ablationHeadline, ablationOf, buildAblationTable } from "./ablation.js";
 
 const LENGTHS = [
   [0.05, 0.1],
@@ -110,10 +110,24 @@ describe("ablationOf", () => {
     expect(ablation.contexts[1]!.levels.find((l) => l.level === "last")!.difference!.verdict).toBe("tie");
   });
 
-  it("with compare:, Holm covers the treatment's tests only and the headline names the part that matters", () => {
+  it("with compare:, Holm corrects the treatment's tests among themselves and the other levels' apart; the headline names the part that matters", () => {
     const ablation = ablationOf(poolingResults({ axis: "model.pooling", treatment: "attention", control: "mean" }))!;
     expect(ablation.treatment).toBe("attention");
-    expect(ablation.contexts[0]!.levels.find((l) => l.level === "last")!.difference!.verdict).toBe("n/a");
+    // The other level is still tested against the reference, in its own family of 2 tests (last − mean:
+    // exactly +0.1 on every seed at the short length, p = 0; not at the long one).
+    const last = ablation.contexts.map((c) => c.levels.find((l) => l.level === "last")!.difference!);
+    expect(last.map((d) => d.verdict)).toEqual(["ahead", "tie"]);
+    expect(last[0]!.pHolm).toBe(0);
+    const table = buildAblationTable(ablation);
+    expect(table.columns).toEqual([
+      "pooling=mean",
+      "pooling=last",
+      "pooling=attention",
+      "pooling=attention − pooling=mean",
+      "pooling=last − pooling=mean",
+    ]);
+    expect(table.rows[0]!.cells[4]!.text).toMatch(/^\+0\.100\* \[/);
+    expect(table.notes.join(" ")).toContain("within the comparison compare: names (pooling=attention, the headline's)");
     const sentence = ablationHeadline(ablation);
     // At the short length the paired differences are 0.45, −0.01, 0.01 (sd 0.26): with 3 seeds and Holm over
     // 2 tests only |Δ| > t(0.9875, 2) · 0.26 / √3 = 0.93 could be significant, so it says too few seeds.

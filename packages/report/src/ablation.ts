@@ -165,18 +165,26 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
         }),
       };
     });
-  // Holm over every test the page shows (or, with a treatment, over the ones the headline reads).
-  const tests = contexts.flatMap((c) => c.levels.filter((l) => l.difference !== null && (treatment === null || same(l.level, treatment))));
-  const adjusted = holm(tests.map((l) => l.difference!.p));
-  const tested = tests.filter((l) => l.difference!.untested === null).length;
-  tests.forEach((l, i) => {
+  // Holm over every test the page shows. With a treatment (`compare:`), its tests are the family the
+  // headline reads, declared before the runs: they are corrected among themselves, and the other levels'
+  // tests, which the table also shows, form a second, exploratory family.
+  const tests = contexts.flatMap((c) => c.levels.filter((l) => l.difference !== null));
+  const primary = (l: LevelResult) => treatment === null || same(l.level, treatment);
+  for (const family of [tests.filter(primary), tests.filter((l) => !primary(l))]) correct(family);
+  return { axis, levels, reference, treatment, contexts, metric, view };
+}
+
+/** Holm's correction over one family of tests: adjusted p, verdict and the smallest detectable difference. */
+function correct(family: LevelResult[]): void {
+  const adjusted = holm(family.map((l) => l.difference!.p));
+  const tested = family.filter((l) => l.difference!.untested === null).length;
+  family.forEach((l, i) => {
     const d = l.difference!;
     d.pHolm = adjusted[i]!;
     d.verdict = verdict(d.mean, adjusted[i]!);
     // Holm's first step: the smallest difference that could have been significant here at all.
     if (d.untested === null) d.detectable = minimumDetectableDifference(d.n, d.sd, 0.05 / tested);
   });
-  return { axis, levels, reference, treatment, contexts, metric, view };
 }
 
 const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
@@ -253,14 +261,21 @@ const cell = (text: string, value: number | null = null, n = 0, extra: Partial<T
   ...extra,
 });
 
+/** Every level but the reference, the one `compare:` names first. */
+function comparedLevels(ablation: Ablation): unknown[] {
+  const others = ablation.levels.filter((l) => !same(l, ablation.reference));
+  const { treatment } = ablation;
+  return treatment === null ? others : [treatment, ...others.filter((l) => !same(l, treatment))];
+}
+
 /**
  * The ablation as a table: a row per context, a column per level (mean ± std over seeds, with the learned
- * count where not every run learned), then a column per compared level: its paired difference from the
+ * count where not every run learned), then a column per other level: its paired difference from the
  * reference with the 95% interval, `*` where Holm keeps it significant.
  */
 export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
   const { axis, reference, contexts } = ablation;
-  const compared = ablation.treatment === null ? ablation.levels.filter((l) => !same(l, reference)) : [ablation.treatment];
+  const compared = comparedLevels(ablation);
   const fmt = (v: number, sign = false) => (Number.isNaN(v) ? "–" : `${sign && v >= 0 ? "+" : ""}${v.toFixed(digits)}`);
   const rows = contexts.map((c) => {
     const levelCells = c.levels.map((l) => {
@@ -284,7 +299,10 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
     footer: [],
     notes: [
       `mean ± sample std over seeds, ${ablation.view.learnedOnly === true ? `only the runs that learned (${CONDITIONAL_LABEL})` : "every completed run counted, learned or not"}`,
-      `differences paired by seed with their 95% t interval; * clearly ahead or behind after Holm's correction (α = 0.05)`,
+      `differences paired by seed with their 95% t interval; * clearly ahead or behind after Holm's correction (α = 0.05)` +
+        (ablation.treatment === null
+          ? ""
+          : `, within the comparison compare: names (${name(ablation.treatment)}, the headline's) and, separately, within the other levels' (exploratory)`),
     ],
   };
 }

@@ -130,7 +130,7 @@ function ablationSection(results: ExperimentResults, view: RunView): Section | n
     intro:
       `${e(ablationHeadline(ablation))} — Each ${what} at each context (the same model and the same values of the other axes, so the same data for a seed), ` +
       `against the reference level <b>${e(String(ablation.reference))}</b>: the difference is paired by seed, with its 95% t interval and Holm's correction over ` +
-      `${ablation.treatment === null ? "every comparison shown" : "the comparisons the headline makes"}; ${countedRuns(view)}.`,
+      `${ablation.treatment === null ? "every comparison shown" : "the comparisons the headline makes and, separately, over the other levels' (exploratory)"}; ${countedRuns(view)}.`,
     blocks: [
       {
         chart: ablationLevelsSpec(ablation),
