@@ -36,6 +36,19 @@ async function loadCommands(args: string[]): Promise<Command[]> {
 /** The version every run records (the packages share one). */
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
+/**
+ * When the reader of our output goes away (`./tsa sql … | head`), a query has nothing left to do and ends
+ * quietly, as Unix tools do; a sweep or a worker goes on training and recording, only unheard.
+ */
+function onClosedOutput(then: "stop" | "carry on"): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      if (then === "stop") process.exit(0);
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const args = hideBin(process.argv);
   const named = args.find((a) => !a.startsWith("-"));
@@ -45,6 +58,7 @@ async function main(): Promise<void> {
       `unknown command '${named}'${near === undefined ? "" : `; did you mean '${near}'?`} (commands: ${Object.keys(COMMANDS).join(", ")})`,
     );
   }
+  onClosedOutput(named === "sweep" || named === "worker" ? "carry on" : "stop");
   const commands = await loadCommands(args);
   const parser = yargs(args);
   await parser

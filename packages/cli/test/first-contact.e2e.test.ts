@@ -85,6 +85,22 @@ describe("first contact", () => {
     expect(readFileSync(join(ws.dir, "runs.reports", "smoke.html"), "utf8")).toContain(`database <code>${other}</code>`);
   }, 120_000);
 
+  it("ends quietly when the reader of its output goes away (| head), with no stack trace", async () => {
+    // 200,000 rows: far more than a pipe holds, so the writes after head exits fail with EPIPE.
+    const rows = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i FROM n";
+    const line = `${TSA} sql "${rows}" --db ${ws.db} | head -2`;
+    const result = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn("bash", ["-o", "pipefail", "-c", line], { cwd: REPO_ROOT });
+      let [out, err] = ["", ""];
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("close", (code) => resolve({ code, out, err }));
+    });
+    expect(result.err).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.out.split("\n")[0]!.trim()).toBe("i");
+  });
+
   it("runs README's pipelines literally, their output parsed by the program they feed", async () => {
     const pipelines = readmePipelines();
     expect(pipelines.length).toBeGreaterThanOrEqual(4);
