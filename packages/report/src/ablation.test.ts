@@ -192,3 +192,30 @@ describe("ablationOf", () => {
     ).toBeNull();
   });
 });
+
+describe("buildAblationTable", () => {
+  // At the short length `last` never learned either; attention learned on seed 1 only (0.95; 0.5, 0.5 at chance).
+  const results = poolingResults();
+  for (const r of results.runs)
+    if (r.point["model.pooling"] === "last" && JSON.stringify(r.point["data.length"]) === JSON.stringify(LENGTHS[0])) r.didNotLearn = true;
+  const table = (learnedOnly: boolean) => buildAblationTable(ablationOf(results, "f1", { learnedOnly })!);
+  const shortRow = (learnedOnly: boolean) => table(learnedOnly).rows[0]!.cells.slice(0, 3);
+
+  it("counts every completed run, with the learned count beside a cell where not all learned", () => {
+    // mean 0.50, 0.51, 0.49; last 0.60, 0.61, 0.59; attention (0.95 + 0.5 + 0.5) / 3 = 0.65, sd √(0.0675) = 0.260.
+    expect(shortRow(false).map((c) => c.text)).toEqual(["0.500 ± 0.010", "0.600 ± 0.010 (0/3 learned)", "0.650 ± 0.260 (1/3 learned)"]);
+  });
+
+  it("conditional on learning: the title says so, a level with no run that learned still says 0/3, a single run has no spread", () => {
+    expect(table(false).title).toBe("pooling: test F1 per level, and against pooling=mean");
+    expect(table(true).title).toBe("pooling: test F1 per level, and against pooling=mean (conditional on learning)");
+    const cells = shortRow(true);
+    expect(cells.map((c) => c.text)).toEqual(["0.500 ± 0.010", "– (0/3 learned)", "0.950 (1/3 learned)"]);
+    // The CSV's learned and completed columns come from here, for the empty cell too.
+    expect(cells.map((c) => c.learned)).toEqual([
+      { k: 3, n: 3 },
+      { k: 0, n: 3 },
+      { k: 1, n: 3 },
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import {
   axisLabel,
   counted,
   formatValue,
+  learned as learnedRun,
   metricOf,
   modelsOf,
   scored,
@@ -16,7 +17,7 @@ import {
   type RunView,
 } from "./results.js";
 import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Verdict } from "./stats.js";
-import { learnedNote, type TableCell, type TableModel } from "./tables.js";
+import { cellText, type TableCell, type TableModel } from "./tables.js";
 
 /**
  * An ablation: the levels of one model part (a `model.*` sweep axis) or of the models themselves (named
@@ -140,7 +141,7 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
           const values = [...mine.values()];
           const interval = tInterval(values);
           const completed = runs.filter((r) => scored(r) && same(levelOf(r), level));
-          const learned = wilson(completed.filter((r) => !r.didNotLearn).length, completed.length);
+          const learned = wilson(completed.filter(learnedRun).length, completed.length);
           const common = {
             level,
             label: levelLabel(axis, level),
@@ -280,7 +281,8 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
   const rows = contexts.map((c) => {
     const levelCells = c.levels.map((l) => {
       const learned = { k: l.learned.k, n: l.learned.n };
-      return l.n === 0 ? cell("–") : cell(`${fmt(l.mean)} ± ${fmt(l.std)}${learnedNote(learned)}`, l.mean, l.n, { std: l.std, learned });
+      const text = cellText({ n: l.n, mean: l.mean, std: l.std, learned }, digits);
+      return l.n === 0 ? cell(text, null, 0, { learned }) : cell(text, l.mean, l.n, { std: l.std, learned });
     });
     const differences = compared.map((level) => {
       const d = c.levels.find((l) => same(l.level, level))?.difference;
@@ -292,7 +294,7 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
   });
   const name = (level: unknown) => levelLabel(axis, level);
   return {
-    title: `${axis === null ? "models" : axisLabel(axis)}: test ${METRICS[ablation.metric]} per level, and against ${name(reference)}`,
+    title: `${axis === null ? "models" : axisLabel(axis)}: test ${METRICS[ablation.metric]} per level, and against ${name(reference)}${ablation.view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : ""}`,
     corner: "point",
     columns: [...ablation.levels.map(name), ...compared.map((l) => `${name(l)} − ${name(reference)}`)],
     rows,

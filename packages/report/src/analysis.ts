@@ -32,7 +32,7 @@ import {
   type Verdict,
 } from "./stats.js";
 
-/** One model at one sweep point: the metric over the runs the view counts, how many learned, and the runs left out. */
+/** One model at one sweep point: the metric over the runs the view counts, and how many of its scored runs learned. */
 export interface CellSummary {
   point: SweepPoint;
   model: string;
@@ -46,8 +46,6 @@ export interface CellSummary {
   bySeed: Map<number, number>;
   /** Of the runs with a score (learned or not, whatever the view), how many learned, with its Wilson 95% interval. */
   learned: Proportion;
-  didNotLearn: number;
-  failed: number;
 }
 
 function cellRuns(results: ExperimentResults, point: SweepPoint, model: string): RunResult[] {
@@ -74,8 +72,6 @@ export function summarize(results: ExperimentResults, metric: MetricName, view: 
         hi: interval.hi,
         bySeed: new Map(good.map((r) => [r.seed, metricOf(r, metric)] as const).filter(([, v]) => !Number.isNaN(v))),
         learned: wilson(runs.filter(learned).length, runs.filter(scored).length),
-        didNotLearn: runs.filter((r) => r.status === "completed" && r.didNotLearn).length,
-        failed: runs.filter((r) => r.status === "failed").length,
       };
     }),
   );

@@ -50,11 +50,15 @@ export interface MetricTableOptions {
 const fmt = (v: number, digits: number) => (Number.isNaN(v) ? "–" : v.toFixed(digits));
 
 /** ` (1/3 learned)` after a cell where not every completed run learned; "" otherwise. */
-export function learnedNote(learned: TableCell["learned"]): string {
+function learnedNote(learned: TableCell["learned"]): string {
   return learned !== null && learned.k < learned.n ? ` (${learned.k}/${learned.n} learned)` : "";
 }
 
-function cellText(c: (Pick<CellSummary, "n" | "mean" | "std"> & { learned: TableCell["learned"] }) | undefined, digits: number): string {
+/** A run-result cell as every table writes it: `mean ± std` (a single run: the mean alone; none: `–`), then the learned count. */
+export function cellText(
+  c: (Pick<CellSummary, "n" | "mean" | "std"> & { learned: TableCell["learned"] }) | undefined,
+  digits: number,
+): string {
   if (c === undefined) return "–";
   const value = c.n === 0 ? "–" : c.n > 1 ? `${fmt(c.mean, digits)} ± ${fmt(c.std, digits)}` : fmt(c.mean, digits);
   return value + learnedNote(c.learned);
