@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalMetric } from "./names.js";
+import { canonicalMetric, splitColumn } from "./names.js";
 import { integerAtLeast, nearest, usageMessage } from "./options.js";
 import { reportsDirFor, userPath } from "./paths.js";
 
@@ -38,6 +38,17 @@ describe("names and paths", () => {
       "f1",
       "f1",
     ]);
+  });
+
+  it("names a split's metric columns as the run_summary view does", () => {
+    expect(["rocAuc", "f1", "attentionMassInWindow", "attentionPeakInWindow", "tp"].map((m) => splitColumn("test", m))).toEqual([
+      "test_roc_auc",
+      "test_f1",
+      "test_attention_mass",
+      "test_attention_peak",
+      "test_tp",
+    ]);
+    expect(splitColumn("val", "attentionMassInWindow")).toBe("val_attention_mass");
   });
 
   it("puts the default database's reports in reports/ and any other's beside it", () => {
