@@ -25,6 +25,9 @@ describe("flag checks", () => {
     );
     expect(usageMessage("Unknown argument: formt", ["format", "json"])).toBe("unknown option --formt; did you mean --format?");
     expect(usageMessage("Not enough arguments following: j", [])).toBe("-j: expected a value, got none");
+    expect(usageMessage("Not enough non-option arguments: got 0, need at least 1", [], "sweep <file>")).toBe(
+      "sweep: expected <file>, got none (usage: ./tsa sweep <file>)",
+    );
   });
 });
 

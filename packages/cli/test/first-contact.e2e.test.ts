@@ -109,6 +109,7 @@ describe("first contact", () => {
       ["swep", "FILE"],
       "unknown command 'swep'; did you mean 'sweep'? (commands: sweep, report, runs, show, sql, table, export, dataset, worker)",
     ],
+    [["sweep"], "sweep: expected <file>, got none (usage: ./tsa sweep <file>)"],
     [["runs", "--seed", "abc"], "--seed: expected an integer >= 0, got 'abc'"],
     [["runs", "--where", "f1>>0.9"], "--where: expected key<op>value with one of = != < <= > >= and a value, got 'f1>>0.9'"],
     [["runs", "--format", "xml"], '--format: expected one of "table", "csv", "json", "md", got "xml"'],
