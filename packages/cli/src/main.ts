@@ -78,7 +78,8 @@ async function main(): Promise<void> {
       const options = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter(
         (k) => k.length > 1 && !/[A-Z]/.test(k),
       );
-      throw new UsageError(usageMessage(message ?? error?.message ?? "bad input", options));
+      const usage = commands.map((c) => String(c.command)).find((c) => c.split(" ")[0] === named);
+      throw new UsageError(usageMessage(message ?? error?.message ?? "bad input", options, usage));
     })
     .version(VERSION)
     .help()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalMetric } from "./names.js";
+import { canonicalMetric, splitColumn } from "./names.js";
 import { integerAtLeast, nearest, usageMessage } from "./options.js";
 import { reportsDirFor, userPath } from "./paths.js";
 
@@ -25,6 +25,9 @@ describe("flag checks", () => {
     );
     expect(usageMessage("Unknown argument: formt", ["format", "json"])).toBe("unknown option --formt; did you mean --format?");
     expect(usageMessage("Not enough arguments following: j", [])).toBe("-j: expected a value, got none");
+    expect(usageMessage("Not enough non-option arguments: got 0, need at least 1", [], "sweep <file>")).toBe(
+      "sweep: expected <file>, got none (usage: ./tsa sweep <file>)",
+    );
   });
 });
 
@@ -38,6 +41,17 @@ describe("names and paths", () => {
       "f1",
       "f1",
     ]);
+  });
+
+  it("names a split's metric columns as the run_summary view does", () => {
+    expect(["rocAuc", "f1", "attentionMassInWindow", "attentionPeakInWindow", "tp"].map((m) => splitColumn("test", m))).toEqual([
+      "test_roc_auc",
+      "test_f1",
+      "test_attention_mass",
+      "test_attention_peak",
+      "test_tp",
+    ]);
+    expect(splitColumn("val", "attentionMassInWindow")).toBe("val_attention_mass");
   });
 
   it("puts the default database's reports in reports/ and any other's beside it", () => {

@@ -44,7 +44,7 @@ export function nearest(typed: string, candidates: readonly string[]): string | 
  * yargs' own messages in one line, in the words of our own: flag, what it expects, what it got, and the
  * nearest valid name for an unknown one.
  */
-export function usageMessage(message: string, options: readonly string[]): string {
+export function usageMessage(message: string, options: readonly string[], command?: string): string {
   const choices = /Argument: (\S+), Given: (.+?), Choices: (.+)$/s.exec(message);
   if (choices !== null) return `--${choices[1]}: expected one of ${choices[3]!.replace(/\s+/g, " ").trim()}, got ${choices[2]}`;
   const unknown = /^Unknown arguments?: (.+)$/s.exec(message);
@@ -57,6 +57,11 @@ export function usageMessage(message: string, options: readonly string[]): strin
         return `unknown option ${flag}${near === undefined ? "" : `; did you mean --${near}?`}`;
       })
       .join("; ");
+  }
+  // `./tsa sweep` without its file: name what is missing from the command's own usage (`sweep <file>`).
+  const positionals = command?.match(/<[^>]+>/g);
+  if (/^Not enough non-option arguments/.test(message) && command !== undefined && positionals != null) {
+    return `${command.split(" ")[0]}: expected ${positionals.join(" ")}, got none (usage: ./tsa ${command})`;
   }
   const missing = /^Not enough arguments following: (\S+)/.exec(message);
   if (missing !== null) return `${missing[1]!.length === 1 ? "-" : "--"}${missing[1]}: expected a value, got none`;

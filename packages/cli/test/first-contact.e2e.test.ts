@@ -125,6 +125,7 @@ describe("first contact", () => {
       ["swep", "FILE"],
       "unknown command 'swep'; did you mean 'sweep'? (commands: sweep, report, runs, show, sql, table, export, dataset, worker)",
     ],
+    [["sweep"], "sweep: expected <file>, got none (usage: ./tsa sweep <file>)"],
     [["runs", "--seed", "abc"], "--seed: expected an integer >= 0, got 'abc'"],
     [["runs", "--where", "f1>>0.9"], "--where: expected key<op>value with one of = != < <= > >= and a value, got 'f1>>0.9'"],
     [["runs", "--format", "xml"], '--format: expected one of "table", "csv", "json", "md", got "xml"'],
@@ -161,12 +162,21 @@ describe("first contact", () => {
     expect(alias.stdout).toBe(table.stdout);
     expect(JSON.parse(where.stdout)).toHaveLength(1);
     expect(Object.keys(JSON.parse(exported.stdout) as object)).toContain("test_roc_auc");
+    // Every test metric of the view under the view's own name in export (test_attention_mass, not …_in_window).
+    const viewMetrics = queryDb<{ name: string }>(
+      ws.db,
+      "SELECT name FROM pragma_table_info('run_summary') WHERE name LIKE 'test\\_%' ESCAPE '\\'",
+    )!;
+    expect(viewMetrics.length).toBeGreaterThanOrEqual(8);
+    expect(Object.keys(JSON.parse(exported.stdout) as object)).toEqual(expect.arrayContaining(viewMetrics.map((c) => c.name)));
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, "packages/cli/package.json"), "utf8")).version);
   });
 
   it("gives every option of every command a help line", async () => {
     const helps = await Promise.all(
-      ["", "sweep", "report", "runs", "show", "sql", "table", "export", "dataset"].map((c) => runCli([...(c === "" ? [] : [c]), "--help"])),
+      ["", "sweep", "report", "runs", "show", "sql", "table", "export", "dataset", "worker"].map((c) =>
+        runCli([...(c === "" ? [] : [c]), "--help"]),
+      ),
     );
     for (const help of helps) {
       expect(help.code).toBe(0);

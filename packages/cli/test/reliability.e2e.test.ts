@@ -147,6 +147,32 @@ describe("Ctrl-C", () => {
     expect(runStates(ws.db).map((r) => r.status)).toEqual(SEEDS.map(() => "completed"));
   });
 
+  it("in a run's last epoch: the run finishes and is recorded completed, not thrown away (issue 14)", async () => {
+    const ws = makeWorkspace("tsa-sigint-last-");
+    // Two epochs of 14 batches of 1,000-point series: caught after its first epoch, the run is in its last, with
+    // batches to go (a stop is seen between batches, so with one batch an epoch this test could not fail).
+    const file = ws.experiment("last", yaml("last", [1, 2]).replace("numPoints: 96", "numPoints: 1000").replace("epochs: 6", "epochs: 2"));
+    const { cli, inFlight } = await startAndCatchMidRun(ws, file);
+    const { worker } = ownerPids(inFlight.owner);
+    const interruptedAt = new Date().toISOString();
+    process.kill(worker, "SIGINT");
+    cli.child.kill("SIGINT");
+    const result = await cli.result;
+
+    expect(result.code, result.stderr).toBe(130);
+    const [caught] = queryDb<{ status: string; finished_at: string; epochs: number }>(
+      ws.db,
+      "SELECT status, finished_at, (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id) AS epochs FROM runs r WHERE id = ?",
+      inFlight.id,
+    )!;
+    // Still training when Ctrl-C came, it trained its last epoch to the end afterwards.
+    expect(caught, result.stderr).toMatchObject({ status: "completed", epochs: 2 });
+    expect(caught!.finished_at > interruptedAt, `finished ${caught!.finished_at}, interrupted ${interruptedAt}`).toBe(true);
+    // No new run started; the one left is what the resume hint is for.
+    expect(runStates(ws.db)).toHaveLength(1);
+    expect(result.stderr).toContain("Interrupted: 1 run(s) not finished. Resume with: ");
+  });
+
   it("twice: exits 130 at once, leaving a consistent database that the next sweep completes", async () => {
     const ws = makeWorkspace("tsa-sigint2-");
     // One batch of 448 series of 2,000 points per epoch (over a second with the fused kernels) and two epochs,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
 import { locationResults, sweepResults, twoAxisResults } from "./fixture.test-support.js";
 import { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
-import { learnedRateSpec, metricBySweepSpec } from "./specs.js";
+import { advantageHeatmapSpec, advantageSpec, heatmapSpec, learnedRateSpec, localisationSpec, metricBySweepSpec } from "./specs.js";
 import { checkReportInBrowser, layoutWidths } from "./testing/index.js";
 
 const summary = (results: ReturnType<typeof sweepResults>) =>
@@ -252,6 +252,40 @@ describe("the HTML report", () => {
     const widths = await layoutWidths(file, 1280);
     expect(widths.page).toBeLessThanOrEqual(1280);
     for (const right of widths.tables) expect(right).toBeLessThanOrEqual(1280);
+  });
+
+  it("names the sweep axis with its unit in every chart and table, never a bare 'length' or 'point'", async () => {
+    /** The titles of every encoding of the sweep point (`x`, and `y` in a heatmap), axes and tooltips alike. */
+    const pointTitles = (spec: unknown): string[] =>
+      spec === null || typeof spec !== "object"
+        ? []
+        : Object.values(spec)
+            .flatMap(pointTitles)
+            .concat(
+              ["x", "y"].includes((spec as { field?: unknown }).field as string) && typeof (spec as { title?: unknown }).title === "string"
+                ? [(spec as { title: string }).title]
+                : [],
+            );
+    const length = "anomaly length (fraction of the series)";
+    const one = sweepResults();
+    const titles = [
+      metricBySweepSpec(one, "data.length"),
+      learnedRateSpec(one, "data.length"),
+      advantageSpec(one),
+      localisationSpec(one),
+    ].flatMap(pointTitles);
+    expect(titles.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(titles)).toEqual(new Set([length]));
+    const two = twoAxisResults();
+    const both = `${length}, anomaly start (fraction of the series)`;
+    expect(new Set([advantageSpec(two), localisationSpec(two)].flatMap(pointTitles))).toEqual(new Set([both]));
+    expect(new Set([heatmapSpec(two), advantageHeatmapSpec(two)].flatMap(pointTitles))).toEqual(
+      new Set([length, "anomaly start (fraction of the series)"]),
+    );
+    // Tables: the point column is headed by the axis with its unit; only the runs table's "length=…" cells say "point".
+    const html = await renderExperimentReport(one);
+    expect(html.match(/<th>point<\/th>/g)).toHaveLength(1);
+    expect(html).toContain(`<th>${length}</th>`);
   });
 
   it("has an index listing each experiment with its headline", async () => {

@@ -29,6 +29,7 @@ import {
   localisationSpec,
   metricBySweepSpec,
   pointText,
+  pointTitle,
   trainingCurvesSpec,
 } from "./specs.js";
 import { buildMetricTable, buildPaperTable, toHtml } from "./tables.js";
@@ -105,7 +106,7 @@ function advantageSection(results: ExperimentResults, view: RunView): Section | 
       chart: advantageHeatmapSpec(results, "f1", view),
       caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction.",
     });
-  blocks.push({ html: table(["point", "best baseline", "Δ F1", "95% CI", "paired seeds", "p", "p (Holm)", "verdict"], rows) });
+  blocks.push({ html: table([pointTitle(axes), "best baseline", "Δ F1", "95% CI", "paired seeds", "p", "p (Holm)", "verdict"], rows) });
   return {
     id: "advantage",
     title: "Where attention helps",
@@ -216,7 +217,7 @@ function attentionSection(results: ExperimentResults): Section | null {
       caption:
         "Attention localisation on the test set (stored per run): mean share of α inside the true window over anomalous series, and share of anomalous series whose α peaks inside it. Attention spread evenly would put about the window's length fraction inside it.",
     });
-    blocks.push({ html: table(["point", "runs", "mass in window", "peak in window"], rows) });
+    blocks.push({ html: table([pointTitle(axesOf(results)), "runs", "mass in window", "peak in window"], rows) });
   }
   return blocks.length === 0 ? null : { id: "attention", title: "What attention looks at", blocks };
 }
@@ -233,7 +234,7 @@ function confusionSection(results: ExperimentResults): Section {
     id: "confusion",
     title: "Confusion matrices",
     intro: "Test-set counts summed over seeds (every completed run, learned or not): [[tn, fp], [fn, tp]] with anomalous = positive.",
-    blocks: [{ html: table(["point", "model", "runs", "tn", "fp", "fn", "tp"], rows) }],
+    blocks: [{ html: table([pointTitle(axesOf(results)), "model", "runs", "tn", "fp", "fn", "tp"], rows) }],
   };
 }
 
@@ -248,7 +249,8 @@ function tablesSection(results: ExperimentResults, view: RunView): Section {
     intro: single
       ? "Test metrics per model beside the reference article's published result."
       : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
-    blocks: tables.map((t) => ({ html: toHtml(t, e) })),
+    // The table's corner names the sweep's axes with their units (`./tsa table` keeps its short "point").
+    blocks: tables.map((t) => ({ html: toHtml(single ? t : { ...t, corner: pointTitle(axesOf(results)) }, e) })),
   };
 }
 
@@ -290,7 +292,7 @@ function learnedSection(results: ExperimentResults): Section {
       "<code>did_not_learn</code> in <code>run_summary</code>). Such a run still has a test score, and every mean, interval, comparison and ranking on this page counts it at that score " +
       `unless you choose <i>${CONDITIONAL_LABEL}</i> at the top. Failed, interrupted and unfinished runs have no score and are left out. ` +
       "Runs that learned, k of n completed, with the Wilson 95% interval of the rate:",
-    blocks: [...charts, { html: table(["point", ...models], rows) }],
+    blocks: [...charts, { html: table([pointTitle(axes), ...models], rows) }],
   };
 }
 

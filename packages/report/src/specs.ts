@@ -34,6 +34,8 @@ const AXIS_TITLES: Record<string, string> = {
   "train.batchSize": "batch size (series)",
 };
 export const axisTitle = (axis: string) => AXIS_TITLES[axis] ?? axisLabel(axis);
+/** What a sweep point is called in a chart or a table heading: its axes with their units. */
+export const pointTitle = (axes: readonly string[]) => axes.map(axisTitle).join(", ") || "sweep point";
 
 const modelColor = (models: string[]) => ({
   field: "model",
@@ -125,7 +127,7 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
         y: { field: "mean", type: "quantitative" as const },
         tooltip: [
           { field: "model" },
-          { field: "x", title: axisLabel(axis) },
+          { field: "x", title: axisTitle(axis) },
           { field: "mean", format: ".4f" },
           { field: "lo", title: "95% CI low", format: ".4f" },
           { field: "hi", title: "95% CI high", format: ".4f" },
@@ -167,7 +169,7 @@ export function learnedRateSpec(results: ExperimentResults, axis: string): TopLe
       hi: c.learned.hi,
       learned: `${c.learned.k} of ${c.learned.n}`,
     }));
-  const x = { field: "x", type: "ordinal" as const, title: axisLabel(axis), sort: { field: "order" } };
+  const x = { field: "x", type: "ordinal" as const, title: axisTitle(axis), sort: { field: "order" } };
   const layer = [
     {
       mark: { type: "area" as const, opacity: 0.15 },
@@ -182,7 +184,7 @@ export function learnedRateSpec(results: ExperimentResults, axis: string): TopLe
         y: { field: "rate", type: "quantitative" as const },
         tooltip: [
           { field: "model" },
-          { field: "x", title: axisLabel(axis) },
+          { field: "x", title: axisTitle(axis) },
           { field: "learned", title: "learned" },
           { field: "rate", format: ".2f" },
           { field: "lo", title: "Wilson low", format: ".3f" },
@@ -214,7 +216,7 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
       pHolm: a.pHolm,
       verdict: a.verdict,
     }));
-  const x = { field: "x", type: "ordinal" as const, title: axes.map(axisTitle).join(", ") || "sweep point", sort: { field: "order" } };
+  const x = { field: "x", type: "ordinal" as const, title: pointTitle(axes), sort: { field: "order" } };
   const color = {
     field: "verdict",
     type: "nominal" as const,
@@ -247,7 +249,7 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
           y: { field: "mean", type: "quantitative" },
           color,
           tooltip: [
-            { field: "x", title: "point" },
+            { field: "x", title: pointTitle(axes) },
             { field: "baseline", title: "best baseline" },
             { field: "mean", format: "+.4f" },
             { field: "lo", format: "+.4f" },
@@ -564,7 +566,7 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
         };
       });
   });
-  const x = { field: "x", type: "ordinal" as const, title: axesOf(results).map(axisLabel).join(", ") || "point", sort: { field: "order" } };
+  const x = { field: "x", type: "ordinal" as const, title: pointTitle(axesOf(results)), sort: { field: "order" } };
   return {
     $schema: SCHEMA,
     width: WIDTH,
@@ -587,7 +589,7 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
         encoding: {
           y: { field: "mean", type: "quantitative" },
           tooltip: [
-            { field: "x", title: "point" },
+            { field: "x", title: pointTitle(axesOf(results)) },
             { field: "measure" },
             { field: "mean", format: ".3f" },
             { field: "min", format: ".3f" },
