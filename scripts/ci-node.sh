@@ -8,9 +8,9 @@
 # and its install log for a look.
 set -euo pipefail
 
-want="${1:-}"   # a major, or major.minor where a newer minor is not supported (24.18)
-if ! [[ "$want" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
-  echo "usage: bash scripts/ci-node.sh VERSION   (22, or 24.18: the newest release of that line)" >&2
+want="${1:-}"   # a major or major.minor (the newest release of that line), or one release (24.21.0)
+if ! [[ "$want" =~ ^[0-9]+(\.[0-9]+){0,2}$ ]]; then
+  echo "usage: bash scripts/ci-node.sh VERSION   (24: the newest 24 on the registry; 24.18: the newest 24.18; 24.21.0)" >&2
   exit 2
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,7 +21,8 @@ fail() { echo "ci-node $want: FAILED: $*" >&2; exit 1; }
 cache="$root/.cache/node$want"
 platform="$(node -p 'process.platform + "-" + process.arch')"
 nodedir="$cache/node_modules/node/node_modules/node-$platform"
-if [ ! -x "$nodedir/bin/node" ] || ! "$nodedir/bin/node" --version | grep -q "^v$want\."; then
+is_wanted() { [[ "$1" == "v$want" || "$1" == "v$want."* ]]; }
+if [ ! -x "$nodedir/bin/node" ] || ! is_wanted "$("$nodedir/bin/node" --version)"; then
   echo "ci-node $want: installing node@$want from the npm registry into ${cache#"$root"/}"
   rm -rf "$cache"
   npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error "node@$want" >/dev/null \
@@ -45,7 +46,7 @@ export PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir" JOBS=max
 unset npm_config_target npm_config_runtime
 cd "$work"
 version="$(node --version)"
-[[ "$version" == "v$want."* ]] || fail "PATH gives node $version, not $want"
+is_wanted "$version" || fail "PATH gives node $version, not $want"
 echo "ci-node $want: node $version in $work; yarn install (addons built from source)"
 if ! yarn install --frozen-lockfile --non-interactive >"$log" 2>&1; then
   tail -n 40 "$log" >&2
