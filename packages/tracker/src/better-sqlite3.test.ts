@@ -7,7 +7,7 @@ import { betterSqlite3For, loadBetterSqlite3, loadFor, type BetterSqlite3Package
 
 describe("betterSqlite3For", () => {
   const cases: Array<[napiVersion: number, nodes: string, expected: BetterSqlite3Package]> = [
-    [9, "Node 20, 22.12–22.13", "better-sqlite3-12"],
+    [9, "Node 20, 22.13", "better-sqlite3-12"],
     [10, "Node 22.14 and later, 24", "better-sqlite3-13"],
     [11, "a newer Node", "better-sqlite3-13"],
   ];

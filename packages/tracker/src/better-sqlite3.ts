@@ -1,5 +1,5 @@
 // Which better-sqlite3 this Node runs, as no single version runs on every supported Node:
-// - 13 is a Node-API 10 addon that ships prebuilt; on a Node-API 9 Node (20, 22.12–22.13) it segfaults on the
+// - 13 is a Node-API 10 addon that ships prebuilt; on a Node-API 9 Node (20, 22.13) it segfaults on the
 //   first open, so it is never loaded there.
 // - 12 is built for the running Node when installed; built against Node ≥ 24.19's headers it aborts the process
 //   when a statement is garbage-collected (node::ObjectWrap's cleanup hooks, nodejs/node#65446).
