@@ -15,7 +15,8 @@ const never = {
     message: "this package loads tfjs (a type import is fine)",
   },
   tfjsBackends: { regex: "^@tensorflow/tfjs-(backend-|node)", message: "the tfjs backend is chosen by @tsa/models" },
-  sqlite: { regex: "^(better-sqlite3|pg)$", message: "only @tsa/tracker speaks SQL" },
+  // better-sqlite3-12 and -13: the tracker's better-sqlite3.ts loads the one for the running Node.
+  sqlite: { regex: "^(better-sqlite3(-\\d+)?|pg)$", message: "only @tsa/tracker speaks SQL" },
   tracker: { regex: "^@tsa/tracker$", message: "no database here" },
   fs: { regex: "^(node:)?fs(/promises)?$", message: "no file system here" },
   anyTsa: { regex: "^@tsa/", message: "no other tsa package" },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for tsa-lab: Yarn 1, Debian's chromium (the report's browser test) and sqlite3 shell,
 # a PostgreSQL server for the shared-store tests (Debian's postgresql, its cluster started, a role `tsa`),
-# then the workspace dependencies (better-sqlite3 and our kernels build from source with node-gyp here).
+# then the workspace dependencies (better-sqlite3 12 and our kernels build from source with node-gyp here;
+# better-sqlite3 13 ships prebuilt, and is left out on Node 20: README.md, "Supported Node versions").
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,12 +1,14 @@
 // Models as parts through the real CLI: a model.pooling axis and a named variant are trained, recorded with
 // their parts, queried by part, and compared in the report and the table; a database written before models
 // had parts resumes without redoing a single run.
-import Database from "better-sqlite3";
+import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace, queryDb, runCli, tinyExperimentYaml, type CliResult, type Workspace } from "./support.js";
+
+const Database = loadBetterSqlite3();
 
 const YAML = tinyExperimentYaml("parts", {
   models: ["bilstm", "{ name: bilstm-z, preset: bilstm, normalize: zscore }"],

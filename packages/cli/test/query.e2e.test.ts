@@ -1,11 +1,13 @@
 // The query commands (runs, show, sql, table, export) through the real CLI, on a database built by one tiny
 // real sweep. Every expected value is computed here, by hand, from the database's own rows read with
 // better-sqlite3: never from the code under test.
-import Database from "better-sqlite3";
+import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileHash, makeWorkspace, runCli, tinyExperimentYaml, type CliResult, type Workspace } from "./support.js";
+
+const Database = loadBetterSqlite3();
 
 // 3 models × 2 sweep points × 2 seeds = 12 runs, a few seconds of training. At these sizes nearly every run
 // learns (validation loss below chance); the expectations below still follow the rows as they are (a run that

@@ -2,11 +2,13 @@
 // `report smoke` writes the page, and Debian's chromium opens it from disk, waits for every chart, and finds
 // no console error and no network request. The screenshot lands in the repository's reports/ folder.
 import { checkReportInBrowser } from "@tsa/report/testing";
-import Database from "better-sqlite3";
+import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace, REPO_ROOT, runCli, type CliResult, type Workspace } from "./support.js";
+
+const Database = loadBetterSqlite3();
 
 const SMOKE = join(REPO_ROOT, "experiments/smoke.yaml");
 const SCREENSHOT = join(REPO_ROOT, "reports/smoke.png");

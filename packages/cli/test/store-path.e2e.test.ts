@@ -5,13 +5,15 @@
 // The tests run as root, for whom chmod stops nothing: read-only here means what stops root too —
 // `chattr +i` (immutable), a read-only bind mount, a tiny tmpfs filled to the last block.
 import { SCHEMA_VERSION } from "@tsa/tracker";
-import Database from "better-sqlite3";
+import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileHash, makeWorkspace, queryDb, runCli, tinyExperimentYaml, type CliResult, type Workspace } from "./support.js";
+
+const Database = loadBetterSqlite3();
 
 /** Runs `command` and says whether it worked (for capability probes). */
 function works(command: string, args: string[]): boolean {

@@ -1,12 +1,15 @@
 // Runs the real CLI in a child process, as a user would (`node --import tsx packages/cli/src/main.ts …`),
 // against a temporary database and reports folder, so end-to-end tests read back real files.
-import Database from "better-sqlite3";
+import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+const Database = loadBetterSqlite3();
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const MAIN = join(REPO_ROOT, "packages/cli/src/main.ts");
@@ -101,7 +104,7 @@ export function tinyExperimentYaml(
  */
 export function queryDb<T>(db: string, sql: string, ...params: unknown[]): T[] | null {
   if (!existsSync(db)) return null;
-  let conn: Database.Database | undefined;
+  let conn: BetterSqlite3.Database | undefined;
   try {
     conn = new Database(db, { readonly: true, fileMustExist: true });
     conn.pragma("busy_timeout = 5000");

@@ -1,12 +1,14 @@
 // The whole pipeline through the real CLI: a YAML file in, real tfjs training in worker processes, a real
 // SQLite file and a real HTML report out; run again, nothing new starts; a second database built from the
 // same file holds the same metrics.
-import Database from "better-sqlite3";
+import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace, runCli, tinyExperimentYaml, type CliResult, type Workspace } from "./support.js";
+
+const Database = loadBetterSqlite3();
 
 const MODELS = ["ffn", "cnn", "bilstm", "bilstm-attention"];
 const YAML = tinyExperimentYaml("e2e", {

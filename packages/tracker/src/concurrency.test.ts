@@ -2,11 +2,13 @@
 // may fail with SQLITE_BUSY ("database is locked"), and a new file is created and migrated exactly once.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { loadBetterSqlite3 } from "./better-sqlite3.js";
 import { SCHEMA_VERSION } from "./schema.js";
 import { openStore } from "./store.js";
 import { tempDbPath } from "./test-support.js";
+
+const Database = loadBetterSqlite3();
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -64,8 +66,9 @@ describe("concurrent writers", () => {
     // The other process takes the write lock on the new file, and migrates it only after we have read its
     // (still 0) schema version: without a second look under the lock we would run migration 1 again.
     const other = `
-      import Database from "better-sqlite3";
+      import { loadBetterSqlite3 } from ${JSON.stringify(new URL("./better-sqlite3.ts", import.meta.url).href)};
       import { MIGRATIONS } from ${JSON.stringify(new URL("./schema.ts", import.meta.url).href)};
+      const Database = loadBetterSqlite3();
       const db = new Database(${JSON.stringify(path)});
       db.exec("BEGIN IMMEDIATE");
       console.log("locked");

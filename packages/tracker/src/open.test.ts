@@ -1,13 +1,15 @@
 // Opening databases of other schema versions: an older one is migrated forward in place (the same file,
 // what it held kept), a newer one is refused before anything is written, by writers and readers alike.
 import { StoreError } from "@tsa/errors";
-import Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { loadBetterSqlite3 } from "./better-sqlite3.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 import { openStore } from "./store.js";
 import { tempDbPath } from "./test-support.js";
+
+const Database = loadBetterSqlite3();
 
 const hash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 

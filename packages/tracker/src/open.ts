@@ -1,7 +1,8 @@
-import Database from "better-sqlite3";
 import { StoreError } from "@tsa/errors";
+import type Database from "better-sqlite3";
 import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, statfsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { loadBetterSqlite3 } from "./better-sqlite3.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
 export interface OpenOptions {
@@ -93,11 +94,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   const file = resolve(path);
   const readonly = options.readonly ?? false;
   const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+  const BetterSqlite3 = loadBetterSqlite3();
   checkPath(file, readonly);
   const created = !existsSync(file);
   let db: Database.Database;
   try {
-    db = new Database(file, readonly ? { readonly: true, fileMustExist: true } : {});
+    db = new BetterSqlite3(file, readonly ? { readonly: true, fileMustExist: true } : {});
   } catch (e) {
     removeCreated(file, created);
     throw storeError(path, e);

@@ -1,14 +1,16 @@
 import { StoreError } from "@tsa/errors";
-import Database from "better-sqlite3";
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadBetterSqlite3 } from "./better-sqlite3.js";
 import { SCHEMA_VERSION } from "./schema.js";
 import { openStore } from "./store.js";
 import { byOwner, newRun, outcome, tempDbPath } from "./test-support.js";
+
+const Database = loadBetterSqlite3();
 
 const experiment = { name: "exp", description: "d", file: "exp.yaml", spec: { name: "exp" } };
 
