@@ -41,8 +41,12 @@ afterEach(async () => {
   db = null;
 });
 
+// A PostgreSQL database's reports go to reports/<database>.postgres/ under the user's folder: the tests'
+// user is a scratch folder, so no test database leaves reports in the checkout.
+const USER_DIR = makeWorkspace("tsa-pg-user-").dir;
+
 function cli(args: string[], env: Record<string, string> = {}) {
-  const p = startCli(args, { env: { ...TIMINGS, ...env } });
+  const p = startCli(args, { env: { ...TIMINGS, INIT_CWD: USER_DIR, ...env } });
   started.push(p);
   return p;
 }
