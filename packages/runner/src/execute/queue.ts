@@ -2,7 +2,7 @@ import { kernelImplementation } from "@tsa/kernels";
 import type { BackendName } from "@tsa/models";
 import { openStore, type Claim, type ClaimedRun, type Store } from "@tsa/tracker";
 import { availableParallelism } from "node:os";
-import { expandRuns, isOutdated, resolvedConfig, type Experiment, type RunPlan } from "../experiment/index.js";
+import { expandRuns, isOutdated, runRecord, type Experiment, type RunPlan } from "../experiment/index.js";
 import { gitCommit, ownerId, versions } from "./environment.js";
 import type { DoneMessage } from "./messages.js";
 import { WorkerPool } from "./pool.js";
@@ -49,12 +49,7 @@ export async function enqueueExperiment(
     const common = { backend: "auto", kernels: kernelImplementation(), gitCommit: gitCommit(), versions: versions() };
     const added = await store.enqueueRuns(
       plans.map((plan) => ({
-        id: plan.id,
-        experiment: plan.experiment,
-        model: plan.model,
-        seed: plan.seed,
-        point: plan.point,
-        config: resolvedConfig(plan),
+        ...runRecord(plan),
         priority: expectedCost(plan),
         ...common,
       })),

@@ -3,7 +3,7 @@ import type { BackendName, EpochRecord } from "@tsa/models";
 import { openStore } from "@tsa/tracker";
 import { availableParallelism } from "node:os";
 import pLimit from "p-limit";
-import { expandRuns, isOutdated, resolvedConfig, type Experiment, type RunPlan } from "../experiment/index.js";
+import { expandRuns, isOutdated, runRecord, type Experiment, type RunPlan } from "../experiment/index.js";
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
 import type { RunEndStatus } from "./messages.js";
 import { WorkerPool } from "./pool.js";
@@ -140,20 +140,9 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
           if (options.signal?.aborted) return;
           const { pid, slot } = pool.acquire();
           const owner = ownerId(pid);
-          const claim = await store.claimRun(
-            {
-              id: plan.id,
-              experiment: plan.experiment,
-              model: plan.model,
-              seed: plan.seed,
-              point: plan.point,
-              config: resolvedConfig(plan),
-              ...common,
-            },
-            owner,
-            staleAfterMs,
-            { outdated: (recorded) => isOutdated(plan, recorded) },
-          );
+          const claim = await store.claimRun({ ...runRecord(plan), ...common }, owner, staleAfterMs, {
+            outdated: (recorded) => isOutdated(plan, recorded),
+          });
           if (claim === null) {
             slot.busy = false;
             summary.claimedElsewhere.push(plan);

@@ -77,6 +77,11 @@ export function identityConfig(plan: Omit<RunPlan, "id" | "point">): Record<stri
   return isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
 }
 
+/** What the store keeps of a planned run before it trains: its identity and its resolved config. */
+export function runRecord(plan: RunPlan) {
+  return { id: plan.id, experiment: plan.experiment, model: plan.model, seed: plan.seed, point: plan.point, config: resolvedConfig(plan) };
+}
+
 /** The config a run is recorded with: its identity, its parts, and the code versions that made its result. */
 export function resolvedConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
   const code: CodeVersions = { generator: GENERATOR_VERSION, model: modelCodeVersion(plan.spec) };
