@@ -8,7 +8,7 @@ describe("parseParityArgs", () => {
       experiment: "experiments/parity.yaml",
       points: [],
       seeds: [0, 1, 2, 3, 4],
-      variants: ["pytorch", "tsa", "tsa-pytorch-init"],
+      variants: ["pytorch", "tsa", "tsa-pytorch-init", "tsa-recipe"],
       threads: 1,
       out: null,
       python: DEFAULT_PYTHON,
@@ -62,7 +62,7 @@ describe("parseParityArgs", () => {
     [["--seeds", "3..1"], "--seeds: expected a count or a comma-separated list"],
     [["--seeds", "1,-1"], "--seeds: expected a count or a comma-separated list"],
     [["--threads", "0"], "--threads: expected a positive integer, got '0'"],
-    [["--variants", "tsa,keras"], "--variants: expected a comma-separated subset of pytorch, tsa, tsa-pytorch-init"],
+    [["--variants", "tsa,keras"], "--variants: expected a comma-separated subset of pytorch, tsa, tsa-pytorch-init, tsa-recipe"],
     [["--bogus"], "Unknown option '--bogus'"],
   ])("%j is refused: %s", (argv, message) => {
     expect(() => parseParityArgs(argv)).toThrow(ParityUsageError);
