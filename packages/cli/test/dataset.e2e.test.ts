@@ -1,7 +1,7 @@
 // `./tsa dataset`: the very series a run of an experiment trains, validates and tests on, written in the
 // plain format another framework reads (meta.json, x.f32, y.u8), and read back to the same Float32Array.
 import { makeDataset, readDatasetFiles, resolveDataConfig, takeSplit } from "@tsa/data";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeWorkspace, runCli, tinyExperimentYaml } from "./support.js";
@@ -56,5 +56,21 @@ describe("./tsa dataset", () => {
     const bad = await runCli(["dataset", file, "--seed", "1", "--point", "data.noise=0.1", "--out", out]);
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("does not sweep data.noise (it sweeps data.length)")]);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("creates the folders above --out, and says so when it cannot", async () => {
+    const ws = makeWorkspace();
+    const file = ws.experiment("ds", YAML);
+    const args = ["dataset", file, "--seed", "2", "--point", "data.length=[0.1,0.3]", "--out"];
+    const nested = join(ws.dir, "parity", "seed-2", "data");
+    const made = await runCli([...args, nested]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(readdirSync(nested).sort()).toEqual(["meta.json", "x.f32", "y.u8"]);
+
+    writeFileSync(join(ws.dir, "plain-file"), "");
+    const blocked = await runCli([...args, join(ws.dir, "plain-file", "data")]);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/--out .*plain-file\/data: cannot create it \(.*(ENOTDIR|EEXIST)/);
+    expect(blocked.stderr).not.toContain("    at ");
   });
 });

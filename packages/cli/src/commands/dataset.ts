@@ -1,7 +1,7 @@
 import { canonicalJson, datasetFiles, makeDataset, resolveDataConfig, type DataConfig } from "@tsa/data";
 import { UserInputError } from "@tsa/errors";
 import { loadExperiment, pointSection, sweepPoints } from "@tsa/runner/experiment";
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { integerAtLeast } from "../options.js";
@@ -68,7 +68,14 @@ function choose(points: DataPoint[], conditions: readonly string[], file: string
 /** Writes the three files into a new folder beside `out`, then renames it: an interrupted write leaves nothing. */
 function writeAtomically(out: string, files: ReturnType<typeof datasetFiles>): void {
   if (existsSync(out)) throw new UserInputError(`--out ${shownPath(out)}: already exists; choose another folder or remove it`);
-  const temporary = mkdtempSync(join(dirname(out), `.${basename(out)}.partial-`));
+  let temporary: string;
+  try {
+    // As `mkdir -p`: a results tree that does not exist yet (results/parity/seed-3/data) is the usual case.
+    mkdirSync(dirname(out), { recursive: true });
+    temporary = mkdtempSync(join(dirname(out), `.${basename(out)}.partial-`));
+  } catch (e) {
+    throw new UserInputError(`--out ${shownPath(out)}: cannot create it (${(e as Error).message})`);
+  }
   try {
     writeFileSync(join(temporary, "meta.json"), `${JSON.stringify(files.meta, null, 2)}\n`);
     writeFileSync(join(temporary, "x.f32"), files.x);
