@@ -23,7 +23,7 @@ export interface ParityOptions {
 
 export const USAGE = `Usage: yarn parity [--experiment FILE] [--point data.<f>=<v>]… [--seeds K | --seeds 0,3,7 | --seeds 5..9] [--threads N]
                    [--variants ${VARIANTS.join(",")}] [--out DIR] [--python PATH] [--json] [--curves] [--report-only]
-  Trains the project's PyTorch program and our bilstm-attention (as today; with init: pytorch and adamEpsilon
+  Trains the project's PyTorch program and our bilstm-attention (as shipped; with init: pytorch and adamEpsilon
   1e-8; under the recipe: normalize diff, patienceFrom learning) on the very same series, seed by seed, and
   compares their test F1: per seed, mean ± std, Welch's t test and the Mann–Whitney U test of each of ours
   against PyTorch.

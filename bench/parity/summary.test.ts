@@ -42,6 +42,25 @@ describe("summarize", () => {
     expect(behind.meetsTarget).toBe(false);
   });
 
+  it("pairs ours with PyTorch by seed, on the seeds both ran (t test and Wilcoxon, as scipy)", () => {
+    // Seed 3 has no run of ours; the differences of seeds 0–2 are +0.02, +0.025 and 0.
+    const { paired } = summarize([...torch, ...ours]).comparisons[0]!;
+    expect(paired).not.toBeNull();
+    expect(paired!.seeds).toBe(3);
+    expect(paired!.difference).toBeCloseTo(0.015, 12);
+    expect(paired!.median).toBeCloseTo(0.02, 12);
+    expect(paired!.lo).toBeCloseTo(-0.017862053, 8);
+    expect(paired!.hi).toBeCloseTo(0.047862053, 8);
+    expect(paired!.tP).toBeCloseTo(0.1884973288, 8);
+    // scipy.stats.wilcoxon drops the zero difference: two positive ranks, p = 2 · 1/4.
+    expect(paired!.wilcoxonP).toBeCloseTo(0.5, 12);
+  });
+
+  it("pairs nothing on fewer than two common seeds", () => {
+    const other = [0.99, 0.98].map((f1, i) => result("tsa", i + 3, f1));
+    expect(summarize([...torch, ...other]).comparisons[0]!.paired).toBeNull();
+  });
+
   it("compares nothing without PyTorch results", () => {
     expect(summarize(ours).comparisons).toEqual([]);
   });

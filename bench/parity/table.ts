@@ -1,4 +1,5 @@
 // The parity tables as lines of text: per seed and variant, then the summary and the tests against PyTorch.
+import { JUMP_FACTOR } from "./dynamics.js";
 import type { SeedResult } from "./results.js";
 import { F1_TOLERANCE, type ParitySummary } from "./summary.js";
 import { VARIANT_LABELS } from "./variants.js";
@@ -6,6 +7,7 @@ import { VARIANT_LABELS } from "./variants.js";
 const pad = (cells: string[], widths: number[]) =>
   cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
 const f = (n: number, digits: number) => (Number.isNaN(n) ? "–" : n.toFixed(digits));
+const signed = (n: number) => `${n >= 0 ? "+" : ""}${f(n, 4)}`;
 
 export function seedTable(results: readonly SeedResult[]): string[] {
   const widths = [18, 5, 8, 8, 7, 5, 9];
@@ -45,22 +47,46 @@ export function summaryTable(summary: ParitySummary): string[] {
     const w = [18, 11, 10, 15, 7];
     lines.push(pad(["variant", "difference", "Welch p", "Mann–Whitney p", "target"], w));
     for (const c of summary.comparisons) {
+      lines.push(pad([c.variant, signed(c.difference), f(c.welchP, 3), f(c.mannWhitneyP, 3), c.meetsTarget ? "met" : "missed"], w));
+    }
+  }
+  const paired = summary.comparisons.filter((c) => c.paired !== null);
+  if (paired.length > 0) {
+    lines.push("", "Paired by seed (both trained on the same series; ours − PyTorch, test F1):");
+    const w = [18, 6, 28, 8, 9, 11];
+    lines.push(pad(["variant", "seeds", "mean difference [95% CI]", "median", "paired t p", "Wilcoxon p"], w));
+    for (const { variant, paired: p } of paired) {
       lines.push(
         pad(
           [
-            c.variant,
-            `${c.difference >= 0 ? "+" : ""}${f(c.difference, 4)}`,
-            f(c.welchP, 3),
-            f(c.mannWhitneyP, 3),
-            c.meetsTarget ? "met" : "missed",
+            variant,
+            String(p!.seeds),
+            `${signed(p!.difference)} [${signed(p!.lo)}, ${signed(p!.hi)}]`,
+            signed(p!.median),
+            f(p!.tP, 3),
+            f(p!.wilcoxonP, 3),
           ],
           w,
         ),
       );
     }
   }
+  lines.push("", ...dynamicsTable(summary));
   lines.push("", ...summary.variants.map((v) => `${v.variant}: ${VARIANT_LABELS[v.variant]}`));
   return lines;
+}
+
+/** How each variant's runs learn: whether one framework's validation loss is rougher than the other's. */
+function dynamicsTable(summary: ParitySummary): string[] {
+  const w = [18, 8, 12, 13, 12, 10];
+  return [
+    `How the runs learn (validation loss, from the first epoch below chance; a jump: a rise by more than ${Math.round((JUMP_FACTOR - 1) * 100)}%):`,
+    pad(["variant", "learned", "from epoch", "mean |Δ ln|", "jump share", "best loss"], w),
+    ...summary.variants.map(({ variant, dynamics: d }) =>
+      pad([variant, `${d.learned}/${d.runs}`, f(d.firstEpochBelowChance, 1), f(d.meanLogStep, 3), f(d.jumpShare, 2), f(d.bestLoss, 3)], w),
+    ),
+    "best loss: the median over runs of each run's lowest validation loss, whose weights are tested",
+  ];
 }
 
 /** Validation loss per epoch, one column per variant, for each seed: the learning curves side by side. */

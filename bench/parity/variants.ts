@@ -1,4 +1,4 @@
-// What `yarn parity` compares: the PyTorch program and our bilstm-attention as today, with PyTorch's
+// What `yarn parity` compares: the PyTorch program and our bilstm-attention as shipped, with PyTorch's
 // initialisation and Adam epsilon (issue 10's options), and under the trainability recipe of
 // experiments/recipe/*.yaml. Each variant's results are one column of the table.
 import { presetSpec, type ModelSpec, type TrainConfig } from "@tsa/models";
@@ -9,7 +9,7 @@ export type TsaVariant = Exclude<Variant, "pytorch">;
 
 export const VARIANT_LABELS: Record<Variant, string> = {
   pytorch: "PyTorch (bench/pytorch/reference.py)",
-  tsa: "tsa bilstm-attention (as today)",
+  tsa: "tsa bilstm-attention (as shipped)",
   "tsa-pytorch-init": "tsa bilstm-attention, init: pytorch, adamEpsilon 1e-8",
   "tsa-recipe": "tsa bilstm-attention, normalize: diff, patienceFrom: learning",
 };

@@ -42,7 +42,7 @@ export { classificationMetrics, rocAuc } from "./metrics.js";
 export { attentionWeights, attentionLocalisation, modelHasAttention } from "./attention.js";
 export { disposeSplitTensors, splitTensors, trainWithEarlyStopping } from "./train.js";
 export type { SplitTensors, TrainHooks, TrainResult } from "./train.js";
-export { trainAndEvaluate, trainAndEvaluateOn, didNotLearn, CHANCE_LOSS_MARGIN } from "./run.js";
+export { trainAndEvaluate, trainAndEvaluateOn, didNotLearn, isBelowChance, CHANCE_LOSS_MARGIN } from "./run.js";
 export type { RunHooks, RunOutcome, RunRequest } from "./run.js";
 export type { AttentionSample, ClassificationMetrics, EpochRecord } from "./types.js";
 export { Conv1DIm2col, conv1dIm2col } from "./layers/conv1d-im2col.js";
