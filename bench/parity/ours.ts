@@ -1,7 +1,7 @@
 // Our side of a parity seed: bilstm-attention trained by the runs' own code (trainAndEvaluateOn) on the
 // series read back from the dataset files, the bytes the PyTorch program reads too.
 import { readDatasetFiles, type DatasetMeta, type SplitArrays, type SplitName } from "@tsa/data";
-import { trainAndEvaluateOn, type BackendInfo, type TrainConfig } from "@tsa/models";
+import { modelCodeVersion, trainAndEvaluateOn, type BackendInfo, type TrainConfig } from "@tsa/models";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromRunOutcome, type SeedResult } from "./results.js";
@@ -36,5 +36,10 @@ export async function trainOurs(
     onEpoch: (e) => hooks.onEpoch?.(e.epoch, e.valLoss),
     signal: hooks.signal,
   });
-  return fromRunOutcome(outcome, variant, seed);
+  return fromRunOutcome(outcome, variant, seed, modelCodeVersion(model));
+}
+
+/** Whether a kept result of ours was trained by the variant's model as it is now (else it is trained again). */
+export function isCurrent(result: SeedResult, variant: TsaVariant, protocol: TrainConfig): boolean {
+  return (result.modelCodeVersion ?? 1) === modelCodeVersion(tsaVariant(variant, protocol).model);
 }

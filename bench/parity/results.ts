@@ -15,6 +15,11 @@ export interface SeedResult {
   seconds: number;
   /** Validation loss after each epoch: the learning curves compared side by side. */
   valLoss: number[];
+  /**
+   * Ours only: the model's code version (`modelCodeVersion`) the run trained with; absent in files written
+   * before it was recorded, which were all version 1. A result of another version is trained again.
+   */
+  modelCodeVersion?: number;
 }
 
 export function fromPytorchSummary(summary: PytorchSummary): SeedResult {
@@ -35,8 +40,9 @@ export function fromPytorchSummary(summary: PytorchSummary): SeedResult {
   };
 }
 
-export function fromRunOutcome(outcome: RunOutcome, variant: Variant, seed: number): SeedResult {
+export function fromRunOutcome(outcome: RunOutcome, variant: Variant, seed: number, modelCodeVersion: number): SeedResult {
   return {
+    modelCodeVersion,
     variant,
     seed,
     testF1: outcome.metrics.test.f1,

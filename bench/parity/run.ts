@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { runPytorchProgram } from "../pytorch/program.js";
 import type { ParityOptions } from "./args.js";
 import { datasetFolder, ensureDataset, readResult, writeResult } from "./files.js";
-import { trainOurs } from "./ours.js";
+import { isCurrent, trainOurs } from "./ours.js";
 import { fromPytorchSummary, type SeedResult } from "./results.js";
 import { summarize } from "./summary.js";
 import { curvesTable, seedTable, summaryTable } from "./table.js";
@@ -37,15 +37,24 @@ export async function runParity(options: ParityOptions): Promise<number> {
   let failed = 0;
   for (const seed of options.seeds) {
     if (controller.signal.aborted) break;
+    // A result of ours trained by an older version of its model (see modelCodeVersion) is not this variant's.
+    const keptResult = (variant: Variant): SeedResult | null => {
+      const kept = readResult(out, seed, variant);
+      if (kept === null || variant === "pytorch" || isCurrent(kept, variant, protocol)) return kept;
+      log(
+        `seed ${seed} ${variant}: its result is from an older version of the model (${kept.modelCodeVersion ?? 1}), ${options.reportOnly ? "not counted" : "training it again"}`,
+      );
+      return null;
+    };
     if (options.reportOnly) {
-      results.push(...options.variants.flatMap((variant) => readResult(out, seed, variant) ?? []));
+      results.push(...options.variants.flatMap((variant) => keptResult(variant) ?? []));
       continue;
     }
     const data = await ensureDataset(out, seed, options.experiment, options.points, controller.signal);
     log(`seed ${seed}: dataset ${data} (${datasetFolder(out, seed)})`);
     for (const variant of options.variants) {
       if (controller.signal.aborted) break;
-      const kept = readResult(out, seed, variant);
+      const kept = keptResult(variant);
       if (kept !== null) {
         log(`seed ${seed} ${variant}: reused, test F1 ${kept.testF1.toFixed(4)}`);
         results.push(kept);

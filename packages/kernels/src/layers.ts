@@ -13,19 +13,20 @@ export interface FusedBidirectionalLSTMArgs {
   /** Seeds the initializers, so a run's initial weights are reproducible. */
   seed: number;
   /**
-   * PyTorch's nn.LSTM has two bias vectors (b_ih, b_hh), each uniform ±1/√units; the fused kernel adds
-   * one. 1 (the default, today's models) draws it once; 2 draws two and sums them, so its distribution
-   * is PyTorch's.
+   * PyTorch's nn.LSTM has two bias vectors (b_ih, b_hh), each uniform ±1/√units and each trained; the
+   * fused kernel adds their sum. 1 (the default, today's models) has one vector. 2 has both, as PyTorch:
+   * the same initial sum, and since each gets the full gradient, Adam moves the sum twice as far a step
+   * as one vector would (and the parameter count is PyTorch's).
    */
   biasVectors?: 1 | 2;
   name?: string;
 }
 
-type LstmVariables = { kernel: tf.LayerVariable; recurrent: tf.LayerVariable; bias: tf.LayerVariable };
+type LstmVariables = { kernel: tf.LayerVariable; recurrent: tf.LayerVariable; bias: tf.LayerVariable; secondBias?: tf.LayerVariable };
 
 /**
  * One direction's variables, every one uniform ±1/√units from seeds base, base+1, base+2 (and, with two
- * bias vectors, `secondBiasSeed` for the second draw).
+ * bias vectors, `secondBiasSeed` for the second).
  */
 type AddWeight = (name: string, shape: number[], init: ReturnType<typeof torchUniform>) => tf.LayerVariable;
 
@@ -43,12 +44,8 @@ function addLstmDirection(
   const kernel = add(`${prefix}kernel`, [features, G], init(0));
   const recurrent = add(`${prefix}recurrent_kernel`, [units, G], init(1));
   const bias = add(`${prefix}bias`, [G], init(2));
-  if (biasVectors === 2) {
-    tf.tidy(() => {
-      bias.write(tf.add(bias.read(), torchUniform(units, secondBiasSeed).apply([G], "float32")));
-    });
-  }
-  return { kernel, recurrent, bias };
+  if (biasVectors === 1) return { kernel, recurrent, bias };
+  return { kernel, recurrent, bias, secondBias: add(`${prefix}bias_hh`, [G], torchUniform(units, secondBiasSeed)) };
 }
 
 /** What the fused LSTM layers share: their arguments, their variables per direction, their config. */
@@ -90,7 +87,7 @@ abstract class FusedLstmLayer extends tf.layers.Layer {
     return {
       kernel: w.kernel.read() as tf.Tensor2D,
       recurrentKernel: w.recurrent.read() as tf.Tensor2D,
-      bias: w.bias.read() as tf.Tensor1D,
+      bias: (w.secondBias === undefined ? w.bias.read() : tf.add(w.bias.read(), w.secondBias.read())) as tf.Tensor1D,
     };
   }
 

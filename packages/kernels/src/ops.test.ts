@@ -239,7 +239,7 @@ describe("LSTM layers", () => {
     both.dispose();
   });
 
-  it("biasVectors 2 draws the bias as the sum of two PyTorch-uniform vectors, the other weights unchanged", () => {
+  it("biasVectors 2 adds a second PyTorch-uniform bias vector, the other weights unchanged", () => {
     const x = tf.zeros([1, 2, 1]);
     const values = (biasVectors: 1 | 2) => {
       const layer = new FusedBidirectionalLSTM({ units: 64, seed: 5, biasVectors });
@@ -248,15 +248,45 @@ describe("LSTM layers", () => {
       layer.dispose();
       return out;
     };
-    const [single, summed] = [values(1), values(2)];
-    for (const i of [0, 1, 3, 4]) expect(summed[i]).toEqual(single[i]);
-    for (const i of [2, 5]) {
-      const bias = summed[i]!;
-      expect(bias).not.toEqual(single[i]);
-      // Sum of two U(±1/8): within ±1/4, some beyond one vector's ±1/8.
-      expect(Math.max(...bias.map(Math.abs))).toBeLessThanOrEqual(0.25);
-      expect(bias.some((v) => Math.abs(v) > 0.125)).toBe(true);
+    const [single, both] = [values(1), values(2)];
+    // One direction after the other: kernel, recurrent kernel, bias (and the second bias).
+    expect(both).toHaveLength(8);
+    for (const [i, j] of [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 4],
+      [4, 5],
+      [5, 6],
+    ])
+      expect(both[j]).toEqual(single[i]);
+    for (const j of [3, 7]) {
+      expect(both[j]).not.toEqual(both[j - 1]);
+      // U(±1/8), and their sum reaches beyond one vector's ±1/8.
+      expect(Math.max(...both[j]!.map(Math.abs))).toBeLessThanOrEqual(0.125);
+      expect(both[j]!.some((v, k) => Math.abs(v + both[j - 1]![k]!) > 0.125)).toBe(true);
     }
+    x.dispose();
+  });
+
+  it("biasVectors 2 computes with the sum, and each vector gets the whole gradient, as PyTorch's b_ih and b_hh", () => {
+    const x = tf.randomNormal([3, 5, 1], 0, 1, "float32", 4);
+    const layer = new FusedBidirectionalLSTM({ units: 4, seed: 2, biasVectors: 2 });
+    layer.apply(x);
+    const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar, variables);
+    const [forwardBias, forwardSecond] = [variables[2]!, variables[3]!].map((v) => grads[v.name]!.dataSync());
+    expect(Array.from(forwardSecond!)).toEqual(Array.from(forwardBias!));
+    expect(Math.max(...Array.from(forwardBias!).map(Math.abs))).toBeGreaterThan(0);
+    // One vector holding the sum gives the same output.
+    const single = new FusedBidirectionalLSTM({ units: 4, seed: 2 });
+    single.apply(x);
+    const w = layer.getWeights();
+    single.setWeights([w[0]!, w[1]!, tf.add(w[2]!, w[3]!), w[4]!, w[5]!, tf.add(w[6]!, w[7]!)]);
+    expect(maxRelativeError((single.apply(x) as tf.Tensor).dataSync(), (layer.apply(x) as tf.Tensor).dataSync())).toBeLessThan(1e-6);
+    tf.dispose(Object.values(grads));
+    layer.dispose();
+    single.dispose();
     x.dispose();
   });
 });

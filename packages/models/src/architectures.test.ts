@@ -28,8 +28,8 @@ describe("presets", () => {
     bilstm: { sum: -2.810503, hash: "e0f412a2", count: 8769 },
     "bilstm-attention": { sum: -10.489881, hash: "be5a58b", count: 12994 },
   } as const;
-  // At the reference's 500 points. tfjs counts one LSTM bias vector per direction where PyTorch counts
-  // two (b_ih + b_hh): the reference model is 13,250 parameters in PyTorch, 12,994 here.
+  // At the reference's 500 points. Our LSTM has one bias vector per direction where PyTorch's has two
+  // (b_ih + b_hh): the reference model is 13,250 parameters in PyTorch, 12,994 here (13,250 with init: pytorch).
   const PARAMETERS_AT_500 = { ffn: 12_049, cnn: 10_545, bilstm: 8_769, "bilstm-attention": 12_994 } as const;
 
   it.each(PRESET_NAMES)("%s has today's initial weights at seed 7 (64 points)", (name) => {
@@ -41,6 +41,12 @@ describe("presets", () => {
   it.each(PRESET_NAMES)("%s has today's parameter count at 500 points", (name) => {
     const model = buildModel(presetSpec(name), { numPoints: 500, seed: 1 });
     expect(parameterCount(model)).toBe(PARAMETERS_AT_500[name]);
+    model.dispose();
+  });
+
+  it("bilstm-attention under init: pytorch has PyTorch's parameter count, its two LSTM bias vectors each trained", () => {
+    const model = buildModel({ ...presetSpec("bilstm-attention"), init: "pytorch" }, { numPoints: 500, seed: 1 });
+    expect(parameterCount(model)).toBe(13_250);
     model.dispose();
   });
 });

@@ -46,7 +46,8 @@ export const ModelSpecSchema = z
     normalize: z.enum(NORMALIZATIONS).default("none"),
     /**
      * keras: today's (Glorot-uniform dense and conv kernels with zero biases; LSTM and attention weights
-     * uniform ±1/√fan as PyTorch). pytorch: every part as PyTorch's defaults.
+     * uniform ±1/√fan as PyTorch). pytorch: every part as PyTorch's defaults, down to nn.LSTM's two
+     * trained bias vectors per direction (the reference model's 13,250 parameters).
      */
     init: z.enum(INITS).default("keras"),
   })
@@ -243,6 +244,8 @@ const PART_VERSIONS = {
   pooling: { flatten: 1, mean: 1, max: 1, last: 1, attention: 1, "max-mean": 1 },
   normalize: { none: 1, zscore: 1, diff: 1 },
   init: { keras: 1, pytorch: 1 },
+  /** An LSTM under init: pytorch. 2: its second bias vector is trained (1 summed it into the first at initialisation). */
+  pytorchLstmBiases: 2,
   /** The dense ReLU layer and the logit. */
   head: 1,
 } as const;
@@ -254,6 +257,7 @@ export function modelCodeVersion(spec: ModelSpec): number {
     PART_VERSIONS.pooling[spec.pooling],
     PART_VERSIONS.normalize[spec.normalize],
     PART_VERSIONS.init[spec.init],
+    ...(spec.init === "pytorch" && isRecurrent(spec.encoder) ? [PART_VERSIONS.pytorchLstmBiases] : []),
     PART_VERSIONS.head,
   ];
   return 1 + used.reduce((sum: number, v) => sum + v - 1, 0);

@@ -159,12 +159,15 @@ describe("pytorch init", () => {
     expect(again.map((w) => w.values)).toEqual(weights.map((w) => w.values));
   });
 
-  it("sums two uniform ±1/√H draws for an LSTM's bias; keras keeps zero dense biases", () => {
+  it("gives an LSTM two bias vectors, each uniform ±1/√H, their sum the one the kernel adds; keras keeps zero dense biases", () => {
     const pytorch = weightsOf(spec({ encoder: "lstm", pooling: "last", units: 16, init: "pytorch" }));
     const keras = weightsOf(spec({ encoder: "lstm", pooling: "last", units: 16 }));
-    const bias = pytorch.find((w) => w.name.endsWith("/bias") && w.shape[0] === 64)!.values;
-    expect(bound(bias)).toBeLessThanOrEqual(0.5);
-    expect(bound(bias)).toBeGreaterThan(0.25);
+    const [first, second] = ["/bias", "/bias_hh"].map((end) => pytorch.find((w) => w.name.endsWith(end) && w.shape[0] === 64)!.values);
+    expect(bound(first!)).toBeLessThanOrEqual(0.25);
+    expect(bound(second!)).toBeLessThanOrEqual(0.25);
+    const sum = first!.map((v, i) => v + second![i]!);
+    expect(bound(sum)).toBeGreaterThan(0.25);
+    expect(keras.some((w) => w.name.endsWith("/bias_hh"))).toBe(false);
     expect(keras.at(-1)!.values).toEqual([0]);
     expect(pytorch.at(-1)!.values[0]).not.toBe(0);
   });
