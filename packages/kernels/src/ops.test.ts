@@ -251,15 +251,16 @@ describe("LSTM layers", () => {
     const [single, both] = [values(1), values(2)];
     // One direction after the other: kernel, recurrent kernel, bias (and the second bias).
     expect(both).toHaveLength(8);
-    for (const [i, j] of [
+    // Index in the single-bias layer → index in the two-bias layer.
+    const moved: Array<[number, number]> = [
       [0, 0],
       [1, 1],
       [2, 2],
       [3, 4],
       [4, 5],
       [5, 6],
-    ])
-      expect(both[j]).toEqual(single[i]);
+    ];
+    for (const [i, j] of moved) expect(both[j]).toEqual(single[i]);
     for (const j of [3, 7]) {
       expect(both[j]).not.toEqual(both[j - 1]);
       // U(±1/8), and their sum reaches beyond one vector's ±1/8.
