@@ -50,25 +50,14 @@ export function summaryTable(summary: ParitySummary): string[] {
       lines.push(pad([c.variant, signed(c.difference), f(c.welchP, 3), f(c.mannWhitneyP, 3), c.meetsTarget ? "met" : "missed"], w));
     }
   }
-  const paired = summary.comparisons.filter((c) => c.paired !== null);
+  const paired = summary.comparisons.flatMap(({ variant, paired: p }) => (p === null ? [] : [{ variant, p }]));
   if (paired.length > 0) {
     lines.push("", "Paired by seed (both trained on the same series; ours − PyTorch, test F1):");
     const w = [18, 6, 28, 8, 9, 11];
     lines.push(pad(["variant", "seeds", "mean difference [95% CI]", "median", "paired t p", "Wilcoxon p"], w));
-    for (const { variant, paired: p } of paired) {
-      lines.push(
-        pad(
-          [
-            variant,
-            String(p!.seeds),
-            `${signed(p!.difference)} [${signed(p!.lo)}, ${signed(p!.hi)}]`,
-            signed(p!.median),
-            f(p!.tP, 3),
-            f(p!.wilcoxonP, 3),
-          ],
-          w,
-        ),
-      );
+    for (const { variant, p } of paired) {
+      const interval = `${signed(p.difference)} [${signed(p.lo)}, ${signed(p.hi)}]`;
+      lines.push(pad([variant, String(p.seeds), interval, signed(p.median), f(p.tP, 3), f(p.wilcoxonP, 3)], w));
     }
   }
   lines.push("", ...dynamicsTable(summary));
