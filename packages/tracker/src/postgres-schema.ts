@@ -1,12 +1,11 @@
 import { StoreError } from "@tsa/errors";
 import type pg from "pg";
 import { hostname } from "node:os";
-import { POSTGRES } from "./dialect.js";
-import { childTablesSql, summaryViewSql } from "./summary-view.js";
 
 /**
  * PostgreSQL's forward migrations, one function per version (its own sequence: SQLite's history of
  * files written before PostgreSQL was supported does not apply). The version lives in `tsa_schema`.
+ * Frozen literal SQL, as schema.ts's: never built from today's lists.
  */
 const MIGRATIONS: Array<(client: pg.ClientBase) => Promise<unknown>> = [
   async function v1(client) {
@@ -45,8 +44,69 @@ const MIGRATIONS: Array<(client: pg.ClientBase) => Promise<unknown>> = [
       );
       CREATE INDEX runs_by_experiment ON runs (experiment, status);
       CREATE INDEX runs_queue ON runs (status, priority DESC, seq);
-      ${childTablesSql(POSTGRES)}
-      ${summaryViewSql(POSTGRES)};
+      CREATE TABLE epochs (
+        run_id         TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        epoch          INTEGER NOT NULL,
+        train_loss     DOUBLE PRECISION,
+        val_loss       DOUBLE PRECISION,
+        train_accuracy DOUBLE PRECISION,
+        val_accuracy   DOUBLE PRECISION,
+        duration_ms    DOUBLE PRECISION,
+        PRIMARY KEY (run_id, epoch)
+      );
+      CREATE TABLE metrics (
+        run_id                   TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        split                    TEXT NOT NULL CHECK (split IN ('val', 'test')),
+        n                        INTEGER NOT NULL,
+        accuracy                 DOUBLE PRECISION,
+        precision                DOUBLE PRECISION,
+        recall                   DOUBLE PRECISION,
+        f1                       DOUBLE PRECISION,
+        roc_auc                  DOUBLE PRECISION,
+        roc_auc_thresholded      DOUBLE PRECISION,
+        tp INTEGER, fp INTEGER, tn INTEGER, fn INTEGER,
+        attention_mass_in_window DOUBLE PRECISION,
+        attention_peak_in_window DOUBLE PRECISION,
+        PRIMARY KEY (run_id, split)
+      );
+      CREATE TABLE attention (
+        run_id       TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        series_index INTEGER NOT NULL,
+        label        INTEGER NOT NULL,
+        window_start INTEGER,
+        window_end   INTEGER,
+        signal       TEXT NOT NULL,
+        weights      TEXT NOT NULL,
+        PRIMARY KEY (run_id, series_index)
+      );
+      CREATE VIEW run_summary AS
+      SELECT r.id, r.experiment, r.model, r.seed, r.status, r.did_not_learn, r.point,
+             CAST((CAST(r.config AS jsonb) #>> '{data,length,0}') AS DOUBLE PRECISION) AS length_min,
+             CAST((CAST(r.config AS jsonb) #>> '{data,length,1}') AS DOUBLE PRECISION) AS length_max,
+             CAST((CAST(r.config AS jsonb) #>> '{data,location,0}') AS DOUBLE PRECISION) AS location_min,
+             CAST((CAST(r.config AS jsonb) #>> '{data,location,1}') AS DOUBLE PRECISION) AS location_max,
+             CAST((CAST(r.config AS jsonb) #>> '{data,noise}') AS DOUBLE PRECISION) AS noise,
+             CAST((CAST(r.config AS jsonb) #>> '{data,size}') AS DOUBLE PRECISION) AS size,
+             CAST((CAST(r.config AS jsonb) #>> '{data,numPoints}') AS DOUBLE PRECISION) AS num_points,
+             (CAST(r.config AS jsonb) #>> '{parts,encoder}') AS encoder,
+             (CAST(r.config AS jsonb) #>> '{parts,pooling}') AS pooling,
+             CAST((CAST(r.config AS jsonb) #>> '{parts,units}') AS DOUBLE PRECISION) AS units,
+             CAST((CAST(r.config AS jsonb) #>> '{parts,attentionUnits}') AS DOUBLE PRECISION) AS attention_units,
+             CAST((CAST(r.config AS jsonb) #>> '{parts,hidden}') AS DOUBLE PRECISION) AS hidden,
+             (CAST(r.config AS jsonb) #>> '{parts,normalize}') AS normalize,
+             (CAST(r.config AS jsonb) #>> '{parts,init}') AS init,
+             m.accuracy AS test_accuracy,
+             m.precision AS test_precision,
+             m.recall AS test_recall,
+             m.f1 AS test_f1,
+             m.roc_auc AS test_roc_auc,
+             m.roc_auc_thresholded AS test_roc_auc_thresholded,
+             m.attention_mass_in_window AS test_attention_mass,
+             m.attention_peak_in_window AS test_attention_peak,
+             (SELECT MIN(e.val_loss) FROM epochs e WHERE e.run_id = r.id) AS best_val_loss,
+             r.epochs_run, r.best_epoch, r.duration_ms / 1000.0 AS duration_s,
+             r.backend, r.kernels, r.git_commit, r.started_at, r.finished_at, r.error
+      FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
     `);
   },
 ];

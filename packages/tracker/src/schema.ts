@@ -1,10 +1,11 @@
 import type Database from "better-sqlite3";
-import { SQLITE } from "./dialect.js";
-import { summaryViewSql } from "./summary-view.js";
 
 /**
  * Forward migrations, one function per schema version: MIGRATIONS[i] takes a database at version i to
  * version i + 1. Each runs in a transaction that also sets `user_version` (see openStore).
+ * Each is frozen literal SQL, never built from today's lists (the metric catalogue, entities.ts): a
+ * migration must create what it created the day it was written, or the next one meets a schema it did
+ * not expect. A new column is a new migration here and in postgres-schema.ts.
  */
 export const MIGRATIONS: Array<(db: Database.Database) => void> = [
   function v1(db) {
@@ -128,12 +129,39 @@ export const MIGRATIONS: Array<(db: Database.Database) => void> = [
     `);
   },
   // Runs as a shared queue (`tsa worker`): a claim takes the queued run of highest expected cost first.
-  // From here on the view is generated from the column lists (entities.ts); it reads as v2's did.
+  // The view reads as v2's did (it was written from the column lists then; frozen here as it was).
   function v3(db) {
     db.exec(`
       ALTER TABLE runs ADD COLUMN priority REAL NOT NULL DEFAULT 0;
       DROP VIEW run_summary;
-      ${summaryViewSql(SQLITE)};
+      CREATE VIEW run_summary AS
+      SELECT r.id, r.experiment, r.model, r.seed, r.status, r.did_not_learn, r.point,
+             json_extract(r.config, '$.data.length[0]') AS length_min,
+             json_extract(r.config, '$.data.length[1]') AS length_max,
+             json_extract(r.config, '$.data.location[0]') AS location_min,
+             json_extract(r.config, '$.data.location[1]') AS location_max,
+             json_extract(r.config, '$.data.noise') AS noise,
+             json_extract(r.config, '$.data.size') AS size,
+             json_extract(r.config, '$.data.numPoints') AS num_points,
+             json_extract(r.config, '$.parts.encoder') AS encoder,
+             json_extract(r.config, '$.parts.pooling') AS pooling,
+             json_extract(r.config, '$.parts.units') AS units,
+             json_extract(r.config, '$.parts.attentionUnits') AS attention_units,
+             json_extract(r.config, '$.parts.hidden') AS hidden,
+             json_extract(r.config, '$.parts.normalize') AS normalize,
+             json_extract(r.config, '$.parts.init') AS init,
+             m.accuracy AS test_accuracy,
+             m.precision AS test_precision,
+             m.recall AS test_recall,
+             m.f1 AS test_f1,
+             m.roc_auc AS test_roc_auc,
+             m.roc_auc_thresholded AS test_roc_auc_thresholded,
+             m.attention_mass_in_window AS test_attention_mass,
+             m.attention_peak_in_window AS test_attention_peak,
+             (SELECT MIN(e.val_loss) FROM epochs e WHERE e.run_id = r.id) AS best_val_loss,
+             r.epochs_run, r.best_epoch, r.duration_ms / 1000.0 AS duration_s,
+             r.backend, r.kernels, r.git_commit, r.started_at, r.finished_at, r.error
+      FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
     `);
   },
 ];
