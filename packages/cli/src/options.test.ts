@@ -44,7 +44,7 @@ describe("names and paths", () => {
   });
 
   it("names a split's metric columns as the run_summary view does", () => {
-    expect(["rocAuc", "f1", "attentionMassInWindow", "attentionPeakInWindow", "tp"].map((m) => splitColumn("test", m))).toEqual([
+    expect((["rocAuc", "f1", "attentionMassInWindow", "attentionPeakInWindow", "tp"] as const).map((m) => splitColumn("test", m))).toEqual([
       "test_roc_auc",
       "test_f1",
       "test_attention_mass",

@@ -384,10 +384,10 @@ describe("yarn show", () => {
     );
     expect(text).toContain(`environment: backend ${run.backend}, kernels ${run.kernels}`);
     expect(text).toContain(`duration ${(run.duration_ms / 1000).toFixed(1)} s`);
-    const test = [run.accuracy, run.precision, run.recall, run.f1, run.roc_auc, run.roc_auc_thresholded]
+    const test = [run.f1, run.accuracy, run.roc_auc, run.precision, run.recall, run.roc_auc_thresholded]
       .map((v) => v.toFixed(4))
       .join(" +");
-    expect(text).toMatch(new RegExp(`\\ntest +${test} +${run.tn}/${run.fp}/${run.fn}/${run.tp} `));
+    expect(text).toMatch(new RegExp(`\\ntest +${test} .*${run.tn}/${run.fp}/${run.fn}/${run.tp} *\\n`));
     const conn = new Database(ws.db, { readonly: true });
     const epochs = conn.prepare("SELECT epoch, train_loss, val_loss FROM epochs WHERE run_id = ? ORDER BY epoch").all(run.id) as Array<{
       epoch: number;

@@ -1,16 +1,10 @@
 import { PRESETS, PRESET_NAMES } from "@tsa/models/config";
-import type { ClassificationMetrics } from "@tsa/models";
-import type { ExperimentResults, RunResult } from "@tsa/tracker";
+import { TABLE_METRICS, type ExperimentResults, type RunResult, type TableMetric } from "@tsa/tracker";
 
-/** Metrics a report or table can show, by the names users type, with their labels. */
-export const METRICS = {
-  f1: "F1",
-  accuracy: "accuracy",
-  rocAuc: "ROC AUC",
-  precision: "precision",
-  recall: "recall",
-} as const satisfies Partial<Record<keyof ClassificationMetrics, string>>;
-export type MetricName = keyof typeof METRICS;
+/** A metric a report or table can show: its field on a run's metrics (the store's metric catalogue says which). */
+export type MetricName = TableMetric;
+/** Those metrics with their labels, from the store's metric catalogue. */
+export const METRICS = Object.fromEntries(TABLE_METRICS.map((m) => [m.field, m.label])) as Record<MetricName, string>;
 
 /** The subject of the comparison, and the order models are drawn in: both from the models' catalogue. */
 export const ATTENTION_MODEL: string = PRESET_NAMES.find((name) => PRESETS[name].role === "subject")!;

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { ExperimentResults, RunResult } from "@tsa/tracker";
+import { CHART_METRICS, type ExperimentResults, type RunResult } from "@tsa/tracker";
 import { attentionAdvantage, summarize, type CriticalDifference } from "./analysis.js";
 import {
   ATTENTION_MODEL,
@@ -21,7 +21,8 @@ import {
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const WIDTH = 560;
 const HEIGHT = 260;
-export const SELECTABLE_METRICS: MetricName[] = ["f1", "accuracy", "rocAuc"];
+/** The report's metric switch: the store's metric catalogue says which metrics it offers. */
+export const SELECTABLE_METRICS: MetricName[] = CHART_METRICS.map((m) => m.field);
 /** An axis title with its unit: the sweep values are fractions of the series or of the amplitude, not points. */
 const AXIS_TITLES: Record<string, string> = {
   "data.length": "anomaly length (fraction of the series)",

@@ -1,4 +1,5 @@
 import { UserInputError } from "@tsa/errors";
+import { METRIC_CATALOGUE } from "./catalogue.js";
 import type { SqlDialect } from "./dialect.js";
 import type { WhereCondition } from "./types.js";
 
@@ -16,12 +17,7 @@ const RUN_KEYS: Record<string, string> = {
   epochs_run: "r.epochs_run",
   best_epoch: "r.best_epoch",
   did_not_learn: "r.did_not_learn",
-  accuracy: "m.accuracy",
-  precision: "m.precision",
-  recall: "m.recall",
-  f1: "m.f1",
-  roc_auc: "m.roc_auc",
-  roc_auc_thresholded: "m.roc_auc_thresholded",
+  ...Object.fromEntries(METRIC_CATALOGUE.filter((m) => m.kind === "score").map((m) => [m.name, `m.${m.column}`])),
 };
 
 /** The run and metric keys; config keys (`data.*`, `train.*`, `model.*`) are the caller's to list. */

@@ -5,8 +5,9 @@ export { POSTGRES_SCHEMA_VERSION } from "./postgres-schema.js";
 export { isPostgresUrl, shownUrl } from "./location.js";
 export { parseWhere, runKeys } from "./columns.js";
 export { RUN_STATUSES } from "./types.js";
-export { CONFIG_COLUMNS, EPOCH_COLUMNS, METRIC_COLUMNS } from "./entities.js";
-export type { AttentionRow, EpochRow, MetricsRow, RunRecord } from "./entities.js";
+export { CHART_METRICS, METRIC_CATALOGUE, SPLITS, TABLE_METRICS, metricNamed, metricOfField } from "./catalogue.js";
+export type { ChartMetric, MetricDefinition, MetricField, MetricsRow, TableMetric } from "./catalogue.js";
+export type { AttentionRow, EpochRow, RunRecord } from "./entities.js";
 export type {
   Claim,
   ClaimedRun,

@@ -1,5 +1,6 @@
 import type { Connection } from "./connection.js";
-import { EPOCH_COLUMNS, METRIC_COLUMNS, type AttentionRow, type EpochRow, type MetricsRow } from "./entities.js";
+import { METRIC_CATALOGUE, type MetricsRow } from "./catalogue.js";
+import { EPOCH_COLUMNS, type AttentionRow, type EpochRow } from "./entities.js";
 import type { RunResult, RunStatus } from "./types.js";
 
 /** A `runs` row as the database returns it. */
@@ -35,7 +36,7 @@ const numOrNull = (v: unknown): number | null => (typeof v === "number" ? v : nu
 function metrics(row: Record<string, unknown> | undefined): MetricsRow | null {
   if (row === undefined) return null;
   const m: Record<string, number | null> = {};
-  for (const c of METRIC_COLUMNS) m[c.field] = c.field.startsWith("attention") ? numOrNull(row[c.column]) : num(row[c.column]);
+  for (const c of METRIC_CATALOGUE) m[c.field] = c.nullable ? numOrNull(row[c.column]) : num(row[c.column]);
   return m as unknown as MetricsRow;
 }
 

@@ -2,7 +2,8 @@ import { StoreError } from "@tsa/errors";
 import { columnFor, conditionSql } from "./columns.js";
 import type { Connection } from "./connection.js";
 import { isPostgresUrl } from "./location.js";
-import { EPOCH_COLUMNS, METRIC_COLUMNS, type EpochRow, type MetricsRow, type RunRecord } from "./entities.js";
+import { METRIC_CATALOGUE, type MetricsRow } from "./catalogue.js";
+import { EPOCH_COLUMNS, type EpochRow, type RunRecord } from "./entities.js";
 import type { OpenOptions } from "./open.js";
 import { PostgresConnection } from "./postgres-connection.js";
 import { readRuns, type RunRow } from "./rows.js";
@@ -36,10 +37,10 @@ const INSERT_EPOCH = `INSERT INTO epochs (run_id, epoch, ${EPOCH_COLUMNS.map((c)
   ON CONFLICT (run_id, epoch) DO UPDATE SET ${EPOCH_COLUMNS.map((c) => `${c.column} = excluded.${c.column}`).join(", ")}`;
 const epochParams = (runId: string, e: EpochRow) => [runId, e.epoch, ...EPOCH_COLUMNS.map((c) => e[c.field])];
 
-const INSERT_METRICS = `INSERT INTO metrics (run_id, split, ${METRIC_COLUMNS.map((c) => c.column).join(", ")})
-  VALUES (${placeholders(METRIC_COLUMNS.length + 2)})
-  ON CONFLICT (run_id, split) DO UPDATE SET ${METRIC_COLUMNS.map((c) => `${c.column} = excluded.${c.column}`).join(", ")}`;
-const metricsParams = (runId: string, split: string, m: MetricsRow) => [runId, split, ...METRIC_COLUMNS.map((c) => m[c.field])];
+const INSERT_METRICS = `INSERT INTO metrics (run_id, split, ${METRIC_CATALOGUE.map((c) => c.column).join(", ")})
+  VALUES (${placeholders(METRIC_CATALOGUE.length + 2)})
+  ON CONFLICT (run_id, split) DO UPDATE SET ${METRIC_CATALOGUE.map((c) => `${c.column} = excluded.${c.column}`).join(", ")}`;
+const metricsParams = (runId: string, split: string, m: MetricsRow) => [runId, split, ...METRIC_CATALOGUE.map((c) => m[c.field])];
 
 const INSERT_ATTENTION = `INSERT INTO attention (run_id, series_index, label, window_start, window_end, signal, weights)
   VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -1,4 +1,4 @@
-import { openStore, type RunResult, type Store } from "@tsa/tracker";
+import { openStore, type MetricField, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { csvField, OUT_OPTION, writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
@@ -37,7 +37,7 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
   for (const split of ["test", "val"] as const) {
     const m = run[split];
     // Named as in the run_summary view (`test_roc_auc`), so one name works in SQL, pandas and R.
-    if (m !== null) for (const [k, v] of Object.entries(m)) record[splitColumn(split, k)] = v;
+    if (m !== null) for (const [k, v] of Object.entries(m)) record[splitColumn(split, k as MetricField)] = v;
   }
   Object.assign(record, {
     epochs_run: run.epochsRun,

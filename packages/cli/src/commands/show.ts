@@ -1,7 +1,7 @@
 import { UserInputError } from "@tsa/errors";
 import { ModelSpecSchema, describeSpec } from "@tsa/models/config";
 import { formatPoint } from "@tsa/report/tables";
-import { openStore, type RunResult, type Store } from "@tsa/tracker";
+import { METRIC_CATALOGUE, SPLITS, openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { OUT_OPTION, writeOutput } from "../format/output.js";
 import { textTable } from "../format/text-table.js";
@@ -46,6 +46,9 @@ export function sparkline(values: number[]): string {
     .join("");
 }
 
+/** Every score of the store's metric catalogue, in its order; the counts are shown as one confusion cell. */
+const SHOWN_SCORES = METRIC_CATALOGUE.filter((m) => m.kind === "score");
+
 const f4 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "–" : v.toFixed(4));
 
 /** ` (bilstm→last)`: the run's recorded parts; "" for runs recorded before models had parts. */
@@ -56,24 +59,9 @@ function partsText(run: RunResult): string {
 
 export function showRunText(run: RunResult): string {
   const point = pointText(run);
-  const metrics = (["val", "test"] as const).flatMap((split) => {
+  const metrics = SPLITS.flatMap((split) => {
     const m = run[split];
-    return m === null
-      ? []
-      : [
-          [
-            split,
-            f4(m.accuracy),
-            f4(m.precision),
-            f4(m.recall),
-            f4(m.f1),
-            f4(m.rocAuc),
-            f4(m.rocAucThresholded),
-            `${m.tn}/${m.fp}/${m.fn}/${m.tp}`,
-            f4(m.attentionMassInWindow),
-            f4(m.attentionPeakInWindow),
-          ],
-        ];
+    return m === null ? [] : [[split, ...SHOWN_SCORES.map((s) => f4(m[s.field])), `${m.tn}/${m.fp}/${m.fn}/${m.tp}`]];
   });
   const epochs = run.epochs.map((e) => [
     String(e.epoch),
@@ -97,12 +85,7 @@ export function showRunText(run: RunResult): string {
       .join(", ")}`,
     "",
     "metrics",
-    metrics.length === 0
-      ? "  (none yet)"
-      : textTable(
-          ["split", "accuracy", "precision", "recall", "F1", "ROC AUC", "AUC (thr.)", "tn/fp/fn/tp", "att. mass", "att. peak"],
-          metrics,
-        ),
+    metrics.length === 0 ? "  (none yet)" : textTable(["split", ...SHOWN_SCORES.map((s) => s.label), "tn/fp/fn/tp"], metrics),
     "",
     `epochs  val loss ${sparkline(run.epochs.map((e) => e.valLoss))}`,
     run.epochs.length === 0 ? "  (none)" : textTable(["epoch", "train loss", "val loss", "train acc", "val acc", "seconds", ""], epochs),

@@ -16,7 +16,7 @@ import { openStore, type ExperimentResults, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
-import { canonicalMetric, METRIC_NAMES, type UserMetric } from "../names.js";
+import { canonicalMetric, METRIC_NAMES } from "../names.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -37,10 +37,10 @@ interface TableArgs extends GlobalOptions {
 /** `--metric` values in the user's spelling (`roc_auc`; `rocAuc`, `test_roc_auc` accepted) → the report's names. */
 function metricNames(values: unknown): MetricName[] {
   return (Array.isArray(values) ? values : [values]).map((value) => {
-    const name = canonicalMetric(String(value)) as UserMetric;
-    if (!(name in METRIC_NAMES))
+    const field = METRIC_NAMES[canonicalMetric(String(value))];
+    if (field === undefined)
       throw new UserInputError(`--metric: expected one of ${Object.keys(METRIC_NAMES).join(", ")}, got '${String(value)}'`);
-    return METRIC_NAMES[name];
+    return field;
   });
 }
 
