@@ -3,7 +3,7 @@
 import { openStore, type RunRecord } from "@tsa/tracker";
 import { hostname } from "node:os";
 
-const metrics = { n: 1, accuracy: 1, precision: 1, recall: 1, f1: 1, rocAuc: 1, rocAucThresholded: 1, tp: 1, fp: 0, tn: 0, fn: 0 };
+const metrics = { n: 1, accuracy: 1, precision: 1, recall: 1, f1: 1, rocAuc: 1, balancedAccuracy: 1, tp: 1, fp: 0, tn: 0, fn: 0 };
 const record: RunRecord = {
   metrics: {
     val: { ...metrics, attentionMassInWindow: null, attentionPeakInWindow: null },

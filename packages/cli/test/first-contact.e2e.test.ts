@@ -2,6 +2,7 @@
 // database beside it, README's pipelines run literally, Ctrl-C through a pseudo-terminal (`script`, as a
 // terminal sends it: to the whole foreground process group), progress on an 80-column terminal, the
 // resume hint, and every bad flag stopped before anything is written.
+import { TABLE_METRICS } from "@tsa/tracker";
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -129,7 +130,7 @@ describe("first contact", () => {
     [["runs", "--seed", "abc"], "--seed: expected an integer >= 0, got 'abc'"],
     [["runs", "--where", "f1>>0.9"], "--where: expected key<op>value with one of = != < <= > >= and a value, got 'f1>>0.9'"],
     [["runs", "--format", "xml"], '--format: expected one of "table", "csv", "json", "md", got "xml"'],
-    [["table", "smoke", "--metric", "auc"], "--metric: expected one of f1, accuracy, roc_auc, precision, recall, got 'auc'"],
+    [["table", "smoke", "--metric", "auc"], `--metric: expected one of ${TABLE_METRICS.map((m) => m.name).join(", ")}, got 'auc'`],
   ])("%j: exit 2, one line naming the flag, nothing written", async (args, message) => {
     const db = join(ws.dir, "never", "runs.sqlite");
     const result = await runCli([...args.map((a) => (a === "FILE" ? file : a)), "--db", db]);

@@ -18,7 +18,10 @@ const SMOKE = join(FIXTURE, "smoke.yaml");
  * The columns later schemas renamed: what a value was stored under then → where it lives now. The
  * comparison reads today's database through these, so a renamed column must still hold every old value.
  */
-const RENAMED: Record<string, Record<string, string>> = {};
+const RENAMED: Record<string, Record<string, string>> = {
+  // Balanced accuracy, named after the reference's way of computing it until schema 4 (SQLite) / 2 (PostgreSQL).
+  metrics: { roc_auc_thresholded: "balanced_accuracy" },
+};
 
 /** Every row of the tables that hold results, in a fixed order. `experiments` is compared on its identity and spec (a resume rewrites its file and updated_at). */
 const TABLES: Record<string, { columns: string[]; order: string }> = {
@@ -102,7 +105,10 @@ describe("a SQLite database written by main at 9add303", () => {
   it("opens, keeps every value and resumes without retraining a completed run", async () => {
     const ws = makeWorkspace();
     copyFileSync(join(FIXTURE, "runs.sqlite"), ws.db);
-    const before = Object.fromEntries(Object.entries(selects(false)).map(([t, sql]) => [t, queryDb(join(FIXTURE, "runs.sqlite"), sql)]));
+    // Read from a second copy: opening the fixture itself would leave WAL files beside it.
+    const original = join(ws.dir, "original.sqlite");
+    copyFileSync(join(FIXTURE, "runs.sqlite"), original);
+    const before = Object.fromEntries(Object.entries(selects(false)).map(([t, sql]) => [t, queryDb(original, sql)]));
     expect(before.runs).toHaveLength(SMOKE_RUNS);
     expect(before.metrics).toHaveLength(2 * SMOKE_RUNS);
 

@@ -44,7 +44,7 @@ interface Row {
   precision: number;
   recall: number;
   roc_auc: number;
-  roc_auc_thresholded: number;
+  balanced_accuracy: number;
   tp: number;
   fp: number;
   tn: number;
@@ -59,7 +59,7 @@ function readRows(db: string): Row[] {
     return conn
       .prepare(
         `SELECT r.id, r.model, r.seed, r.status, r.did_not_learn, r.point, r.config, r.epochs_run, r.duration_ms, r.backend, r.kernels,
-                m.f1, m.accuracy, m.precision, m.recall, m.roc_auc, m.roc_auc_thresholded, m.tp, m.fp, m.tn, m.fn
+                m.f1, m.accuracy, m.precision, m.recall, m.roc_auc, m.balanced_accuracy, m.tp, m.fp, m.tn, m.fn
          FROM runs r JOIN metrics m ON m.run_id = r.id AND m.split = 'test' ORDER BY r.rowid`,
       )
       .all() as Row[];
@@ -266,6 +266,19 @@ describe("yarn runs", () => {
       runs("--model", "bilstm-attention", "--format", "md"),
       runs("--where", "colour=red"),
     ]);
+    [out.alias, out.balanced] = await Promise.all([
+      runs("--where", "roc_auc_thresholded>=0.5", "--format", "json"),
+      runs("--where", "balanced_accuracy>=0.5", "--format", "json"),
+    ]);
+  });
+
+  it("takes balanced_accuracy, and roc_auc_thresholded as its old name, in --where", () => {
+    for (const result of [out.alias!, out.balanced!]) expect(result.code, result.stderr).toBe(0);
+    const ids = (result: CliResult) => (JSON.parse(result.stdout) as Array<{ id: string }>).map((r) => r.id);
+    const expected = rows.filter((r) => r.balanced_accuracy >= 0.5).map((r) => r.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(ids(out.alias!)).toEqual(expected);
+    expect(ids(out.balanced!)).toEqual(expected);
   });
 
   it("--format json: every run with raw values", () => {
@@ -280,7 +293,7 @@ describe("yarn runs", () => {
         point: { "data.length": lengthOf(r) },
         seed: r.seed,
         status: r.status,
-        did_not_learn: r.did_not_learn === 1,
+        did_not_learn: r.did_not_learn,
         test_f1: r.f1,
         test_accuracy: r.accuracy,
         epochs: r.epochs_run,
@@ -384,9 +397,7 @@ describe("yarn show", () => {
     );
     expect(text).toContain(`environment: backend ${run.backend}, kernels ${run.kernels}`);
     expect(text).toContain(`duration ${(run.duration_ms / 1000).toFixed(1)} s`);
-    const test = [run.f1, run.accuracy, run.roc_auc, run.precision, run.recall, run.roc_auc_thresholded]
-      .map((v) => v.toFixed(4))
-      .join(" +");
+    const test = [run.f1, run.accuracy, run.roc_auc, run.precision, run.recall, run.balanced_accuracy].map((v) => v.toFixed(4)).join(" +");
     expect(text).toMatch(new RegExp(`\\ntest +${test} .*${run.tn}/${run.fp}/${run.fn}/${run.tp} *\\n`));
     const conn = new Database(ws.db, { readonly: true });
     const epochs = conn.prepare("SELECT epoch, train_loss, val_loss FROM epochs WHERE run_id = ? ORDER BY epoch").all(run.id) as Array<{
@@ -409,6 +420,19 @@ describe("yarn show", () => {
     expect(shown.test.tp).toBe(run.tp);
     expect(shown.config).toEqual(JSON.parse(run.config));
     expect(shown.epochs).toHaveLength(run.epochs_run);
+  });
+
+  it("--json spells every key as run_summary does (snake_case) and flags as 0/1", () => {
+    const shown = JSON.parse(out.json!.stdout) as Record<string, unknown> & {
+      test: Record<string, number>;
+      val: Record<string, number>;
+      epochs: Array<Record<string, number>>;
+    };
+    const keys = [...Object.keys(shown), ...Object.keys(shown.test), ...Object.keys(shown.val), ...Object.keys(shown.epochs[0]!)];
+    expect(keys.filter((k) => /[A-Z]/.test(k))).toEqual([]);
+    expect(shown.did_not_learn).toBe(run.did_not_learn);
+    expect([shown.test.balanced_accuracy, shown.test.roc_auc]).toEqual([run.balanced_accuracy, run.roc_auc]);
+    expect(shown.test).toHaveProperty("attention_mass");
   });
 
   it("refuses an ambiguous prefix, listing every run it matches", () => {
@@ -514,6 +538,10 @@ describe("yarn table", () => {
     edit.prepare("UPDATE runs SET did_not_learn = 1 WHERE id = ?").run(target.id);
     edit.close();
     flagged = readRows(flaggedDb);
+    [out.alias, out.balanced] = await Promise.all([
+      cli("table", EXPERIMENT, "--metric", "roc_auc_thresholded"),
+      cli("table", EXPERIMENT, "--metric", "balanced_accuracy"),
+    ]);
     [out.md, out.latex, out.csv, out.paper, out.learned, out.flagged] = await Promise.all([
       cli("table", EXPERIMENT),
       cli("table", EXPERIMENT, "--format", "latex", "--metric", "f1", "accuracy"),
@@ -575,6 +603,12 @@ describe("yarn table", () => {
       "_every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did_",
     );
     expect(out.flagged!.stdout).not.toContain("conditional on learning");
+  });
+
+  it("takes balanced_accuracy, and roc_auc_thresholded as its old name (the README's promise)", () => {
+    for (const result of [out.alias!, out.balanced!]) expect(result.code, result.stderr).toBe(0);
+    expect(out.alias!.stdout).toContain(`${EXPERIMENT}: test balanced accuracy`);
+    expect(out.alias!.stdout).toBe(out.balanced!.stdout);
   });
 
   it("--format latex with two metrics: one booktabs tabular each, \\pm in math, escaped ranges", () => {
@@ -648,7 +682,7 @@ describe("yarn table", () => {
       const cells = metrics.map((m, j) => {
         const values = runs.map((r) => r[m]);
         let text = values.length === 1 ? values[0]!.toFixed(4) : `${mean(values).toFixed(4)} ± ${sampleStd(values).toFixed(4)}`;
-        if (m === "roc_auc") text += ` [${mean(runs.map((r) => r.roc_auc_thresholded)).toFixed(4)}]`;
+        if (m === "roc_auc") text += ` [${mean(runs.map((r) => r.balanced_accuracy)).toFixed(4)}]`;
         text += learnedNote(runs);
         return mean(values) === best[j] ? `**${text}**` : text;
       });
@@ -700,8 +734,10 @@ describe("yarn export", () => {
         model: r.model,
         seed: r.seed,
         status: r.status,
+        did_not_learn: r.did_not_learn,
         test_f1: r.f1,
         test_tp: r.tp,
+        test_balanced_accuracy: r.balanced_accuracy,
         epochs_run: r.epochs_run,
       });
     }

@@ -12,7 +12,7 @@ describe("classificationMetrics", () => {
     expect(m.f1).toBeCloseTo(2 / 3);
     // Positive scores 0.9, 0.4, 0.7 vs negatives 0.6, 0.1, 0.2: 8 of 9 pairs ordered right.
     expect(m.rocAuc).toBeCloseTo(8 / 9);
-    expect(m.rocAucThresholded).toBeCloseTo((2 / 3 + 2 / 3) / 2);
+    expect(m.balancedAccuracy).toBeCloseTo((2 / 3 + 2 / 3) / 2);
     expect(m.attentionMassInWindow).toBeNull();
   });
 
@@ -25,7 +25,7 @@ describe("classificationMetrics", () => {
     expect(m.precision).toBeCloseTo(0.9855, 4);
     expect(m.recall).toBeCloseTo(0.9685, 4);
     expect(m.f1).toBeCloseTo(0.9769, 4);
-    expect(m.rocAucThresholded).toBeCloseTo(0.9774, 4);
+    expect(m.balancedAccuracy).toBeCloseTo(0.9774, 4);
   });
 
   it("gives 0, not NaN, when nothing is predicted positive", () => {

@@ -35,7 +35,7 @@ export function classificationMetrics(
     f1,
     rocAuc: rocAuc(labels, scores),
     // The reference passed 0/1 predictions to roc_auc_score; that AUC is the mean of TPR and TNR.
-    rocAucThresholded: (tpr + tnr) / 2,
+    balancedAccuracy: (tpr + tnr) / 2,
     tp,
     fp,
     tn,

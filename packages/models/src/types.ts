@@ -17,8 +17,11 @@ export interface ClassificationMetrics {
   f1: number;
   /** ROC AUC from the scores (rank-based). */
   rocAuc: number;
-  /** The reference's AUC, computed from thresholded 0/1 predictions (= balanced accuracy). */
-  rocAucThresholded: number;
+  /**
+   * Balanced accuracy, the mean of the true positive and true negative rates: what the reference reported
+   * as ROC AUC, computed from thresholded 0/1 predictions (stored as `roc_auc_thresholded` before schema 4).
+   */
+  balancedAccuracy: number;
   tp: number;
   fp: number;
   tn: number;

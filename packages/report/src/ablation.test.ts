@@ -16,7 +16,7 @@ function run(model: string, seed: number, point: Record<string, unknown>, f1: nu
     recall: f1,
     f1,
     rocAuc: f1,
-    rocAucThresholded: f1,
+    balancedAccuracy: f1,
     tp: 1,
     fp: 1,
     tn: 1,

@@ -7,7 +7,7 @@ import { buildMetricTable, buildPaperTable, latexEscape, REFERENCE_RESULT, toCsv
 interface Outcome {
   f1: number;
   accuracy?: number;
-  rocAucThresholded?: number;
+  balancedAccuracy?: number;
   confusion?: { tn: number; fp: number; fn: number; tp: number };
   didNotLearn?: boolean;
 }
@@ -21,7 +21,7 @@ function metrics(o: Outcome): ClassificationMetrics {
     recall: o.f1,
     f1: o.f1,
     rocAuc: o.f1,
-    rocAucThresholded: o.rocAucThresholded ?? o.f1,
+    balancedAccuracy: o.balancedAccuracy ?? o.f1,
     tp,
     fp,
     tn,
@@ -275,10 +275,10 @@ describe("buildPaperTable", () => {
   // every run's confusion is tn 40, fp 5, fn 3, tp 52, so each model's sum is [[80, 10], [6, 104]].
   const confusion = { tn: 40, fp: 5, fn: 3, tp: 52 };
   const paper = results("paper", {}, [
-    run("paper", "ffn", {}, 1, { f1: 0.8, rocAucThresholded: 0.79, confusion }),
-    run("paper", "ffn", {}, 2, { f1: 0.9, rocAucThresholded: 0.89, confusion }),
-    run("paper", "bilstm-attention", {}, 1, { f1: 0.95, rocAucThresholded: 0.94, confusion }),
-    run("paper", "bilstm-attention", {}, 2, { f1: 0.97, rocAucThresholded: 0.96, confusion }),
+    run("paper", "ffn", {}, 1, { f1: 0.8, balancedAccuracy: 0.79, confusion }),
+    run("paper", "ffn", {}, 2, { f1: 0.9, balancedAccuracy: 0.89, confusion }),
+    run("paper", "bilstm-attention", {}, 1, { f1: 0.95, balancedAccuracy: 0.94, confusion }),
+    run("paper", "bilstm-attention", {}, 2, { f1: 0.97, balancedAccuracy: 0.96, confusion }),
   ]);
   const table = buildPaperTable(paper);
 

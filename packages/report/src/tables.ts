@@ -236,7 +236,7 @@ export function buildPaperTable(results: ExperimentResults, digits = 4, view: Ru
     const runs = all.filter((r) => counted(r, view));
     const learnedRuns = { k: all.filter(learned).length, n: all.filter(scored).length };
     const sum = (k: "tn" | "fp" | "fn" | "tp") => runs.reduce((s, r) => s + (r.test?.[k] ?? 0), 0);
-    const thresholded = runs.map((r) => r.test!.rocAucThresholded).filter((v) => !Number.isNaN(v));
+    const thresholded = runs.map((r) => r.test!.balancedAccuracy).filter((v) => !Number.isNaN(v));
     const cells = metrics.map((metric): TableCell => {
       const values = runs.map((r) => metricOf(r, metric)).filter((v) => !Number.isNaN(v));
       const stats = { n: values.length, mean: mean(values), std: std(values), learned: learnedRuns };

@@ -48,14 +48,16 @@ export const METRIC_CATALOGUE = [
   { ...score, name: "roc_auc", field: "rocAuc", column: "roc_auc", label: "ROC AUC", table: true, chart: true },
   { ...score, name: "precision", field: "precision", column: "precision", label: "precision", table: true, chart: false },
   { ...score, name: "recall", field: "recall", column: "recall", label: "recall", table: true, chart: false },
+  // What the reference called its ROC AUC (from thresholded predictions); stored under that name until schema 4.
   {
     ...score,
-    name: "roc_auc_thresholded",
-    field: "rocAucThresholded",
-    column: "roc_auc_thresholded",
-    label: "AUC (thr.)",
-    table: false,
+    name: "balanced_accuracy",
+    field: "balancedAccuracy",
+    column: "balanced_accuracy",
+    label: "balanced accuracy",
+    table: true,
     chart: false,
+    aliases: ["roc_auc_thresholded"],
   },
   {
     ...score,

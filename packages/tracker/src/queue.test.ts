@@ -2,6 +2,7 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "./store.js";
+import { POSTGRES_SCHEMA_VERSION } from "./postgres-schema.js";
 import { newRun, outcome, tempDbPath, tempPostgres } from "./test-support.js";
 
 const experiment = { name: "exp", description: "d", file: "exp.yaml", spec: { name: "exp" } };
@@ -110,10 +111,14 @@ describe("PostgreSQL only", () => {
     const client = new pg.Client({ connectionString: where });
     await client.connect();
     cleanups.push(() => client.end());
-    expect((await client.query("SELECT version FROM tsa_schema")).rows).toEqual([{ version: 1 }]);
-    await client.query("INSERT INTO tsa_schema VALUES (2, now(), 'the future')");
+    const versions = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 }));
+    expect((await client.query("SELECT version FROM tsa_schema ORDER BY version")).rows).toEqual(versions);
+    const future = POSTGRES_SCHEMA_VERSION + 1;
+    await client.query("INSERT INTO tsa_schema VALUES ($1, now(), 'the future')", [future]);
     await expect(openStore(where)).rejects.toThrow(
-      /written by a newer tsa-lab \(schema version 2, this code knows up to 1\).*left untouched/,
+      new RegExp(
+        `written by a newer tsa-lab \\(schema version ${future}, this code knows up to ${POSTGRES_SCHEMA_VERSION}\\).*left untouched`,
+      ),
     );
   });
 

@@ -42,7 +42,7 @@ export function outcome(f1: number, overrides: Partial<RunRecord> = {}): RunReco
     recall: f1,
     f1,
     rocAuc: f1,
-    rocAucThresholded: f1,
+    balancedAccuracy: f1,
     tp: 9,
     fp: 1,
     tn: 9,

@@ -2,7 +2,7 @@ import { openStore, type MetricField, type RunResult, type Store } from "@tsa/tr
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { csvField, OUT_OPTION, writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
-import { splitColumn } from "../names.js";
+import { flag, splitColumn } from "../names.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -29,7 +29,7 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
     model: run.model,
     seed: run.seed,
     status: run.status,
-    did_not_learn: run.didNotLearn,
+    did_not_learn: flag(run.didNotLearn),
     error: run.error,
   };
   // Parts as `model.pooling` etc., the keys `runs --where` takes (absent for runs recorded before parts).
@@ -42,7 +42,7 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
   Object.assign(record, {
     epochs_run: run.epochsRun,
     best_epoch: run.bestEpoch,
-    stopped_early: run.stoppedEarly,
+    stopped_early: flag(run.stoppedEarly),
     duration_ms: run.durationMs,
     train_duration_ms: run.trainDurationMs,
     backend: run.backend,

@@ -21,7 +21,7 @@ import {
   writeOutput,
 } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
-import { canonicalMetric } from "../names.js";
+import { canonicalMetric, flag } from "../names.js";
 import { integerAtLeast, nearest } from "../options.js";
 import { dbPath } from "../paths.js";
 import { validKeys } from "../query-keys.js";
@@ -69,7 +69,7 @@ export const RUN_COLUMNS: Array<Column<RunResult>> = [
   { header: "point", raw: (r) => r.point, text: (r) => formatPoint(r.point) || "–" },
   { header: "seed", raw: (r) => r.seed },
   { header: "status", raw: (r) => r.status, text: (r) => (r.didNotLearn ? "did not learn" : r.status) },
-  { header: "did_not_learn", raw: (r) => r.didNotLearn, rawOnly: true },
+  { header: "did_not_learn", raw: (r) => flag(r.didNotLearn), rawOnly: true },
   { header: "test_f1", raw: (r) => r.test?.f1 ?? null },
   { header: "test_accuracy", raw: (r) => r.test?.accuracy ?? null },
   { header: "epochs", raw: (r) => r.epochsRun },

@@ -5,6 +5,7 @@ import { METRIC_CATALOGUE, SPLITS, openStore, type RunResult, type Store } from 
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { OUT_OPTION, writeOutput } from "../format/output.js";
 import { textTable } from "../format/text-table.js";
+import { flag, metricsByName } from "../names.js";
 import { dbPath } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -96,6 +97,49 @@ export function showRunText(run: RunResult): string {
   return lines.join("\n");
 }
 
+/** The run as JSON, every key spelled as run_summary and export spell it (snake_case), flags as 0/1. */
+export function showRunJson(run: RunResult): Record<string, unknown> {
+  return {
+    id: run.id,
+    experiment: run.experiment,
+    model: run.model,
+    seed: run.seed,
+    point: run.point,
+    status: run.status,
+    did_not_learn: flag(run.didNotLearn),
+    error: run.error,
+    failed_epoch: run.failedEpoch,
+    epochs_run: run.epochsRun,
+    best_epoch: run.bestEpoch,
+    stopped_early: flag(run.stoppedEarly),
+    duration_ms: run.durationMs,
+    train_duration_ms: run.trainDurationMs,
+    started_at: run.startedAt,
+    finished_at: run.finishedAt,
+    backend: run.backend,
+    kernels: run.kernels,
+    git_commit: run.gitCommit,
+    versions: run.versions,
+    ...Object.fromEntries(SPLITS.map((split) => [split, run[split] === null ? null : metricsByName(run[split])])),
+    epochs: run.epochs.map((e) => ({
+      epoch: e.epoch,
+      train_loss: e.trainLoss,
+      val_loss: e.valLoss,
+      train_accuracy: e.trainAccuracy,
+      val_accuracy: e.valAccuracy,
+      duration_ms: e.durationMs,
+    })),
+    attention: run.attention.map((a) => ({
+      series_index: a.seriesIndex,
+      label: a.label,
+      window: a.window,
+      signal: a.signal,
+      weights: a.weights,
+    })),
+    config: run.config,
+  };
+}
+
 export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
   command: "show <id>",
   describe: "Show one run: config, metrics, per-epoch curve, timings, environment (id prefix like git)",
@@ -108,7 +152,7 @@ export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
     const store = await openStore(dbPath(argv), { readonly: true });
     try {
       const run = await resolveRun(store, String(argv.id));
-      writeOutput(`${argv.json ? JSON.stringify(run, null, 2) : showRunText(run)}\n`, argv.out);
+      writeOutput(`${argv.json ? JSON.stringify(showRunJson(run), null, 2) : showRunText(run)}\n`, argv.out);
     } finally {
       await store.close();
     }
