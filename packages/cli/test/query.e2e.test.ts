@@ -2,6 +2,7 @@
 // real sweep. Every expected value is computed here, by hand, from the database's own rows read with
 // better-sqlite3: never from the code under test.
 import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";
+import { METRIC_CATALOGUE, TABLE_METRICS } from "@tsa/tracker";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -432,7 +433,7 @@ describe("yarn show", () => {
     expect(keys.filter((k) => /[A-Z]/.test(k))).toEqual([]);
     expect(shown.did_not_learn).toBe(run.did_not_learn);
     expect([shown.test.balanced_accuracy, shown.test.roc_auc]).toEqual([run.balanced_accuracy, run.roc_auc]);
-    expect(shown.test).toHaveProperty("attention_mass");
+    expect(Object.keys(shown.test)).toEqual(METRIC_CATALOGUE.map((m) => m.name));
   });
 
   it("refuses an ambiguous prefix, listing every run it matches", () => {
@@ -538,9 +539,10 @@ describe("yarn table", () => {
     edit.prepare("UPDATE runs SET did_not_learn = 1 WHERE id = ?").run(target.id);
     edit.close();
     flagged = readRows(flaggedDb);
-    [out.alias, out.balanced] = await Promise.all([
+    [out.alias, out.balanced, out.every] = await Promise.all([
       cli("table", EXPERIMENT, "--metric", "roc_auc_thresholded"),
       cli("table", EXPERIMENT, "--metric", "balanced_accuracy"),
+      cli("table", EXPERIMENT, "--metric", ...TABLE_METRICS.map((m) => m.name)),
     ]);
     [out.md, out.latex, out.csv, out.paper, out.learned, out.flagged] = await Promise.all([
       cli("table", EXPERIMENT),
@@ -603,6 +605,11 @@ describe("yarn table", () => {
       "_every completed run counts at the score it reached, learned or not; a cell says how many of its runs learned when not all did_",
     );
     expect(out.flagged!.stdout).not.toContain("conditional on learning");
+  });
+
+  it("takes every metric the catalogue offers to tables, one table each", () => {
+    expect(out.every!.code, out.every!.stderr).toBe(0);
+    for (const m of TABLE_METRICS) expect(out.every!.stdout).toContain(`${EXPERIMENT}: test ${m.label}`);
   });
 
   it("takes balanced_accuracy, and roc_auc_thresholded as its old name (the README's promise)", () => {

@@ -1,4 +1,26 @@
-import type { ClassificationMetrics } from "./types.js";
+/** One split's classification metrics; their names, labels and storage are the store's metric catalogue's. */
+export interface ClassificationMetrics {
+  n: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** ROC AUC from the scores (rank-based). */
+  rocAuc: number;
+  /**
+   * Balanced accuracy, the mean of the true positive and true negative rates: what the reference reported
+   * as ROC AUC, computed from thresholded 0/1 predictions (stored as `roc_auc_thresholded` before schema 4).
+   */
+  balancedAccuracy: number;
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+  /** Mean attention mass inside the true window over anomalous series; null for models without attention. */
+  attentionMassInWindow: number | null;
+  /** Share of anomalous series whose attention peak lies inside the true window; null without attention. */
+  attentionPeakInWindow: number | null;
+}
 
 type Localisation = Pick<ClassificationMetrics, "attentionMassInWindow" | "attentionPeakInWindow">;
 

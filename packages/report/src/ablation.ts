@@ -4,6 +4,7 @@ import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
+  betterSign,
   axesOf,
   axisLabel,
   counted,
@@ -171,18 +172,21 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   // tests, which the table also shows, form a second, exploratory family.
   const tests = contexts.flatMap((c) => c.levels.filter((l) => l.difference !== null));
   const primary = (l: LevelResult) => treatment === null || same(l.level, treatment);
-  for (const family of [tests.filter(primary), tests.filter((l) => !primary(l))]) correct(family);
+  for (const family of [tests.filter(primary), tests.filter((l) => !primary(l))]) correct(family, betterSign(metric));
   return { axis, levels, reference, treatment, contexts, metric, view };
 }
 
-/** Holm's correction over one family of tests: adjusted p, verdict and the smallest detectable difference. */
-function correct(family: LevelResult[]): void {
+/**
+ * Holm's correction over one family of tests: adjusted p, verdict and the smallest detectable difference.
+ * `better` is -1 for a metric where lower is better: a level with a lower loss is ahead.
+ */
+function correct(family: LevelResult[], better: 1 | -1): void {
   const adjusted = holm(family.map((l) => l.difference!.p));
   const tested = family.filter((l) => l.difference!.untested === null).length;
   family.forEach((l, i) => {
     const d = l.difference!;
     d.pHolm = adjusted[i]!;
-    d.verdict = verdict(d.mean, adjusted[i]!);
+    d.verdict = verdict(better * d.mean, adjusted[i]!);
     // Holm's first step: the smallest difference that could have been significant here at all.
     if (d.untested === null) d.detectable = minimumDetectableDifference(d.n, d.sd, 0.05 / tested);
   });
@@ -236,7 +240,7 @@ export function ablationHeadline(ablation: Ablation): string {
   });
   const best = contexts
     .map((c) => {
-      const top = [...c.levels].filter((l) => l.n > 0).sort((a, b) => b.mean - a.mean)[0];
+      const top = [...c.levels].filter((l) => l.n > 0).sort((a, b) => betterSign(metric) * (b.mean - a.mean))[0];
       return top === undefined ? null : `${c.label}: ${top.label} (${top.mean.toFixed(3)})`;
     })
     .filter((x) => x !== null);

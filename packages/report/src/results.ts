@@ -1,10 +1,19 @@
 import { PRESETS, PRESET_NAMES } from "@tsa/models/config";
-import { TABLE_METRICS, type ExperimentResults, type RunResult, type TableMetric } from "@tsa/tracker";
+import { TABLE_METRICS, metricOfField, type ExperimentResults, type RunResult, type TableMetric } from "@tsa/tracker";
 
 /** A metric a report or table can show: its field on a run's metrics (the store's metric catalogue says which). */
 export type MetricName = TableMetric;
 /** Those metrics with their labels, from the store's metric catalogue. */
 export const METRICS = Object.fromEntries(TABLE_METRICS.map((m) => [m.field, m.label])) as Record<MetricName, string>;
+
+/** +1 when a higher value of the metric is better, -1 when a lower one is (a loss): the catalogue says which. */
+export const betterSign = (metric: MetricName): 1 | -1 => (metricOfField(metric).higherIsBetter === false ? -1 : 1);
+
+/** A value kept within the metric's range (0 to 1 for rates, 0 and up for a loss): for interval bands. */
+export function withinRange(metric: MetricName, v: number): number {
+  const { max } = metricOfField(metric);
+  return Math.max(0, max === null ? v : Math.min(max, v));
+}
 
 /** The subject of the comparison, and the order models are drawn in: both from the models' catalogue. */
 export const ATTENTION_MODEL: string = PRESET_NAMES.find((name) => PRESETS[name].role === "subject")!;

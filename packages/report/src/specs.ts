@@ -14,6 +14,7 @@ import {
   sweepPoints,
   type MetricName,
   type RunView,
+  withinRange,
 } from "./results.js";
 
 /** Vega-Lite specs, one typed function per chart: results in, a spec with its data inlined out. */
@@ -46,7 +47,6 @@ const modelColor = (models: string[]) => ({
   legend: { symbolOpacity: 1 },
 });
 /** Metrics live in [0, 1]: an interval from two or three seeds can reach past that, so the band stops there. */
-const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
 /** Position of a value in the experiment file's list for that axis (the order to draw it in). */
 function order(results: ExperimentResults, axis: string, value: unknown): number {
@@ -102,8 +102,8 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
         mean: c.mean,
         lo: c.lo,
         hi: c.hi,
-        bandLo: clamp01(c.lo),
-        bandHi: clamp01(c.hi),
+        bandLo: withinRange(metric, c.lo),
+        bandHi: withinRange(metric, c.hi),
         n: c.n,
         learned: `${c.learned.k} of ${c.learned.n}`,
       })),

@@ -3,6 +3,7 @@ import { summarize, type CellSummary } from "./analysis.js";
 import {
   CONDITIONAL_LABEL,
   METRICS,
+  betterSign,
   counted,
   learned,
   metricOf,
@@ -78,9 +79,12 @@ function runNotes(results: ExperimentResults, view: RunView): string[] {
   ];
 }
 
-/** Bold the best, underline the second (ties share), optionally mark a significant best. */
-function decorate(row: Array<CellSummary | undefined>, digits: number, markSignificant: boolean): TableCell[] {
-  const means = row.map((c) => (c === undefined || c.n === 0 ? Number.NEGATIVE_INFINITY : c.mean));
+/**
+ * Bold the best, underline the second (ties share), optionally mark a significant best. `better` is +1
+ * when higher is better, -1 when lower is (a loss): the order is read on the means times it.
+ */
+function decorate(row: Array<CellSummary | undefined>, digits: number, markSignificant: boolean, better: 1 | -1): TableCell[] {
+  const means = row.map((c) => (c === undefined || c.n === 0 ? Number.NEGATIVE_INFINITY : better * c.mean));
   const distinct = [...new Set(means.filter((m) => Number.isFinite(m)))].sort((a, b) => b - a);
   const [first, second] = distinct;
   const bestIndex = means.indexOf(first ?? Number.NaN);
@@ -99,7 +103,7 @@ function decorate(row: Array<CellSummary | undefined>, digits: number, markSigni
             seeds.map((s) => b.bySeed.get(s)!),
           )
         : null;
-    marked = test !== null && test.mean > 0 && test.p < 0.05;
+    marked = test !== null && better * test.mean > 0 && test.p < 0.05;
   }
   return row.map((c, i) => ({
     text: cellText(c, digits),
@@ -114,12 +118,12 @@ function decorate(row: Array<CellSummary | undefined>, digits: number, markSigni
 }
 
 /** Average rank (1 = best, ties share the mean rank) and wins (rows where a column is best, ties count for each), over complete rows. */
-function rankFooter(rows: TableCell[][], columns: number): TableModel["footer"] {
+function rankFooter(rows: TableCell[][], columns: number, better: 1 | -1): TableModel["footer"] {
   const complete = rows.filter((r) => r.every((c) => c.mean !== null));
   const rankSums = new Array<number>(columns).fill(0);
   const wins = new Array<number>(columns).fill(0);
   for (const row of complete) {
-    ranks(row.map((c) => c.mean!)).forEach((r, j) => (rankSums[j]! += r));
+    ranks(row.map((c) => better * c.mean!)).forEach((r, j) => (rankSums[j]! += r));
     row.forEach((c, j) => (wins[j]! += c.bold ? 1 : 0));
   }
   if (complete.length === 0) return [];
@@ -152,11 +156,12 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
     const summaries = metrics.map((m) => summarize(results, m, view));
     const byModel = models.map((model) => summaries.map((cells) => cells.find((c) => c.model === model)));
     // Best per column here: decorate each metric's column, then transpose back.
-    const columns = metrics.map((_, j) =>
+    const columns = metrics.map((metric, j) =>
       decorate(
         byModel.map((row) => row[j]),
         digits,
         options.markSignificant ?? false,
+        betterSign(metric),
       ),
     );
     return [
@@ -178,6 +183,7 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
         models.map((m) => cells.find((c) => c.point.key === p.key && c.model === m)),
         digits,
         options.markSignificant ?? false,
+        betterSign(metric),
       ),
     }));
     const incomplete = rows.filter((r) => r.cells.some((c) => c.mean === null)).length;
@@ -189,6 +195,7 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
       footer: rankFooter(
         rows.map((r) => r.cells),
         models.length,
+        betterSign(metric),
       ),
       notes: [
         ...notes,

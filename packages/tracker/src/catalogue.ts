@@ -23,6 +23,8 @@ export interface MetricDefinition {
   readonly kind: "score" | "count";
   /** Which way is better; null for counts. */
   readonly higherIsBetter: boolean | null;
+  /** Its largest possible value (1 for rates); null when unbounded (a loss, a count). Its smallest is 0. */
+  readonly max: number | null;
   /** Null when a model cannot have it (attention metrics for models without attention); NaN otherwise. */
   readonly nullable: boolean;
   /** Offered by `table --metric` and in the report's tables. */
@@ -35,8 +37,17 @@ export interface MetricDefinition {
   readonly aliases: readonly string[];
 }
 
-const score = { kind: "score", higherIsBetter: true, nullable: false, summary: true, aliases: [] } as const;
-const count = { kind: "count", higherIsBetter: null, nullable: false, table: false, chart: false, summary: false, aliases: [] } as const;
+const score = { kind: "score", higherIsBetter: true, max: 1, nullable: false, summary: true, aliases: [] } as const;
+const count = {
+  kind: "count",
+  higherIsBetter: null,
+  max: null,
+  nullable: false,
+  table: false,
+  chart: false,
+  summary: false,
+  aliases: [],
+} as const;
 
 /** Every split a run records metrics for. */
 export const SPLITS = ["val", "test"] as const;

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { METRIC_CATALOGUE, type MetricsRow } from "./catalogue.js";
 import type { RunRecord } from "./entities.js";
 import type { Store } from "./store.js";
 import type { Claim, RunStatus } from "./types.js";
@@ -6,6 +7,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NewRun } from "./types.js";
+
+/** Every metric of the store's catalogue at `score` (counts and attention metrics are set below): a metric added there needs nothing here. */
+const everyScore = (score: number) =>
+  Object.fromEntries(METRIC_CATALOGUE.map((m) => [m.field, m.nullable ? null : score])) as unknown as MetricsRow;
 
 export function tempDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), "tsa-tracker-")), "runs.sqlite");
@@ -36,13 +41,8 @@ export function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
 /** A hand-made outcome: real values a run could have produced, chosen so tests can check them. */
 export function outcome(f1: number, overrides: Partial<RunRecord> = {}): RunRecord {
   const metrics = {
+    ...everyScore(f1),
     n: 20,
-    accuracy: f1,
-    precision: f1,
-    recall: f1,
-    f1,
-    rocAuc: f1,
-    balancedAccuracy: f1,
     tp: 9,
     fp: 1,
     tn: 9,
