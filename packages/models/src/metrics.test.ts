@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classificationMetrics, rocAuc } from "./metrics.js";
+import { classificationMetrics, logLoss, rocAuc } from "./metrics.js";
 
 describe("classificationMetrics", () => {
   it("matches a hand-computed case", () => {
@@ -13,6 +13,8 @@ describe("classificationMetrics", () => {
     // Positive scores 0.9, 0.4, 0.7 vs negatives 0.6, 0.1, 0.2: 8 of 9 pairs ordered right.
     expect(m.rocAuc).toBeCloseTo(8 / 9);
     expect(m.balancedAccuracy).toBeCloseTo((2 / 3 + 2 / 3) / 2);
+    // −ln of the probability given to the true class, averaged: 0.9, 0.4, 0.4, 0.9, 0.7, 0.8.
+    expect(m.logLoss).toBeCloseTo(-[0.9, 0.4, 0.4, 0.9, 0.7, 0.8].reduce((s, p) => s + Math.log(p), 0) / 6, 12);
     expect(m.attentionMassInWindow).toBeNull();
   });
 
@@ -31,6 +33,16 @@ describe("classificationMetrics", () => {
   it("gives 0, not NaN, when nothing is predicted positive", () => {
     const m = classificationMetrics([1, 0, 1], [0.1, 0.2, 0.3]);
     expect([m.precision, m.recall, m.f1]).toEqual([0, 0, 0]);
+  });
+});
+
+describe("logLoss", () => {
+  it("clips a confident wrong score instead of giving infinity, and is NaN without series", () => {
+    // The negative scored 1 is clipped to 1 − 1e-15 (in doubles), the positive scored 1 costs −ln(1 − 1e-15).
+    const clipped = 1 - 1e-15;
+    expect(logLoss([0, 1], [1, 1])).toBeCloseTo(-(Math.log(1 - clipped) + Math.log(clipped)) / 2, 12);
+    expect(logLoss([0, 1], [1, 1])).toBeGreaterThan(17);
+    expect(logLoss([], [])).toBeNaN();
   });
 });
 

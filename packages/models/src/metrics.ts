@@ -12,6 +12,8 @@ export interface ClassificationMetrics {
    * as ROC AUC, computed from thresholded 0/1 predictions (stored as `roc_auc_thresholded` before schema 4).
    */
   balancedAccuracy: number;
+  /** Mean binary cross-entropy of the scores (natural log), each clipped to [1e-15, 1 − 1e-15]; lower is better. */
+  logLoss: number;
   tp: number;
   fp: number;
   tn: number;
@@ -58,12 +60,26 @@ export function classificationMetrics(
     rocAuc: rocAuc(labels, scores),
     // The reference passed 0/1 predictions to roc_auc_score; that AUC is the mean of TPR and TNR.
     balancedAccuracy: (tpr + tnr) / 2,
+    logLoss: logLoss(labels, scores),
     tp,
     fp,
     tn,
     fn,
     ...localisation,
   };
+}
+
+/** A confident wrong score of exactly 0 or 1 costs −ln(1e-15) ≈ 34.5, not infinity (scikit-learn's old eps). */
+const LOG_LOSS_EPS = 1e-15;
+
+/** Mean binary cross-entropy of probabilities against 0/1 labels; NaN for no series. */
+export function logLoss(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const p = Math.min(1 - LOG_LOSS_EPS, Math.max(LOG_LOSS_EPS, scores[i] as number));
+    sum -= labels[i] === 1 ? Math.log(p) : Math.log(1 - p);
+  }
+  return sum / labels.length;
 }
 
 /**

@@ -72,6 +72,17 @@ export const METRIC_CATALOGUE = [
   },
   {
     ...score,
+    name: "log_loss",
+    field: "logLoss",
+    column: "log_loss",
+    label: "log loss",
+    higherIsBetter: false,
+    max: null,
+    table: true,
+    chart: true,
+  },
+  {
+    ...score,
     name: "attention_mass",
     field: "attentionMassInWindow",
     column: "attention_mass_in_window",
