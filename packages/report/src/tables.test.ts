@@ -155,6 +155,23 @@ describe("buildMetricTable over a sweep", () => {
     );
   });
 
+  it("reads a loss the other way: the lowest is bold, ranks first and is marked when clearly lower", () => {
+    // Every score of these runs, the log-loss included, is the F1 above: the same numbers, lower now better.
+    const [loss] = buildMetricTable(sweep, { metrics: ["logLoss"], markSignificant: true });
+    expect(loss!.title).toBe("len_sweep: test log loss");
+    expect(loss!.rows.map((r) => r.cells.map((c) => (c.bold ? "B" : c.underline ? "U" : ".")).join(""))).toEqual(["BU.", "BUU", "BUB"]);
+    // ffn is now the sole best of the first two rows, 0.2 and 0.1 below cnn on both seeds.
+    expect(loss!.rows.map((r) => r.cells.map((c) => c.marked))).toEqual([
+      [true, false, false],
+      [true, false, false],
+      [false, false, false],
+    ]);
+    expect(loss!.footer).toEqual([
+      { label: "average rank", cells: ["1.17", "2.50", "2.33"], values: [3.5 / 3, 2.5, 7 / 3] },
+      { label: "wins", cells: ["3", "0", "1"], values: [3, 0, 1] },
+    ]);
+  });
+
   it("conditional on learning (--learned-only): runs that did not learn left out, and the title says so", () => {
     const [conditional] = buildMetricTable(sweep, { metrics: ["f1"], markSignificant: true, learnedOnly: true });
     expect(conditional!.title).toBe("len_sweep: test F1 (conditional on learning)");

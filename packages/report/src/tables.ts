@@ -90,7 +90,7 @@ function decorate(row: Array<CellSummary | undefined>, digits: number, markSigni
   const bestIndex = means.indexOf(first ?? Number.NaN);
   // A best shared by two columns is ahead of nobody: only a single best can be marked.
   const soleBest = bestIndex >= 0 && means.lastIndexOf(first!) === bestIndex;
-  const runnerUp = row.findIndex((c, i) => i !== bestIndex && c !== undefined && c.mean === second);
+  const runnerUp = row.findIndex((c, i) => i !== bestIndex && c !== undefined && means[i] === second);
   let marked = false;
   if (markSignificant && soleBest && runnerUp >= 0) {
     const a = row[bestIndex]!;
