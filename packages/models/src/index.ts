@@ -38,7 +38,7 @@ export { selectBackend } from "./backend.js";
 export type { BackendInfo, BackendName, KernelImplementation } from "./backend.js";
 export { buildModel, parameterCount, ATTENTION_LAYER, ENCODER_LAYER } from "./architectures.js";
 export type { ModelOptions } from "./architectures.js";
-export { classificationMetrics, rocAuc } from "./metrics.js";
+export { classificationMetrics, logLoss, rocAuc } from "./metrics.js";
 export { attentionWeights, attentionLocalisation, modelHasAttention } from "./attention.js";
 export { disposeSplitTensors, splitTensors, trainWithEarlyStopping } from "./train.js";
 export type { SplitTensors, TrainHooks, TrainResult } from "./train.js";
