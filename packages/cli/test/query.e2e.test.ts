@@ -536,7 +536,7 @@ describe("yarn table", () => {
       [
         `**${EXPERIMENT}: test F1**`,
         "",
-        `| point | ${MODELS.join(" | ")} |`,
+        `| anomaly length (fraction of the series) | ${MODELS.join(" | ")} |`,
         "| --- | ---: | ---: | ---: |",
         ...cells.map((row, p) => `| ${LABELS[p]} | ${row.map(mdCell).join(" | ")} |`),
         `| *average rank* | ${ranks.map((r) => r.toFixed(2)).join(" | ")} |`,
@@ -553,7 +553,7 @@ describe("yarn table", () => {
       return [
         `**${title}**`,
         "",
-        `| point | ${MODELS.join(" | ")} |`,
+        `| anomaly length (fraction of the series) | ${MODELS.join(" | ")} |`,
         "| --- | ---: | ---: | ---: |",
         ...cells.map((row, p) => `| ${LABELS[p]} | ${row.map(mdCell).join(" | ")} |`),
         ...(ranks.some((r) => Number.isNaN(r))

@@ -11,6 +11,7 @@ import {
   learned as learnedRun,
   metricOf,
   modelsOf,
+  pointTitle,
   scored,
   sweepPoints,
   type MetricName,
@@ -33,6 +34,8 @@ export interface Ablation {
   /** The level the headline compares with the reference (`compare:`); null: every level against it. */
   treatment: unknown;
   contexts: AblationContext[];
+  /** What the contexts are, as a table heads their column: `model`, the other axes with their units, or both. */
+  contextTitle: string;
   metric: MetricName;
   view: RunView;
 }
@@ -172,7 +175,11 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   const tests = contexts.flatMap((c) => c.levels.filter((l) => l.difference !== null));
   const primary = (l: LevelResult) => treatment === null || same(l.level, treatment);
   for (const family of [tests.filter(primary), tests.filter((l) => !primary(l))]) correct(family);
-  return { axis, levels, reference, treatment, contexts, metric, view };
+  const contextTitle =
+    [axis === null || models.length === 1 ? null : "model", otherAxes.length === 0 ? null : pointTitle(otherAxes)]
+      .filter((x) => x !== null)
+      .join(" at ") || "runs";
+  return { axis, levels, reference, treatment, contexts, contextTitle, metric, view };
 }
 
 /** Holm's correction over one family of tests: adjusted p, verdict and the smallest detectable difference. */
@@ -295,7 +302,7 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
   const name = (level: unknown) => levelLabel(axis, level);
   return {
     title: `${axis === null ? "models" : axisLabel(axis)}: test ${METRICS[ablation.metric]} per level, and against ${name(reference)}${ablation.view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : ""}`,
-    corner: "point",
+    corner: ablation.contextTitle,
     columns: [...ablation.levels.map(name), ...compared.map((l) => `${name(l)} − ${name(reference)}`)],
     rows,
     footer: [],

@@ -13,6 +13,7 @@ import {
   formatValue,
   modelsOf,
   pointKey,
+  pointTitle,
   scored,
   sweepPoints,
   type RunView,
@@ -29,7 +30,6 @@ import {
   localisationSpec,
   metricBySweepSpec,
   pointText,
-  pointTitle,
   trainingCurvesSpec,
 } from "./specs.js";
 import { buildMetricTable, buildPaperTable, toHtml } from "./tables.js";
@@ -249,8 +249,7 @@ function tablesSection(results: ExperimentResults, view: RunView): Section {
     intro: single
       ? "Test metrics per model beside the reference article's published result."
       : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
-    // The table's corner names the sweep's axes with their units (`./tsa table` keeps its short "point").
-    blocks: tables.map((t) => ({ html: toHtml(single ? t : { ...t, corner: pointTitle(axesOf(results)) }, e) })),
+    blocks: tables.map((t) => ({ html: toHtml(t, e) })),
   };
 }
 

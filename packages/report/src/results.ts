@@ -37,6 +37,21 @@ export function axisLabel(axis: string): string {
   return axis.replace(/^(data|train|model)\./, "");
 }
 
+/** An axis title with its unit: the sweep values are fractions of the series or of the amplitude, not points. */
+const AXIS_TITLES: Record<string, string> = {
+  "data.length": "anomaly length (fraction of the series)",
+  "data.location": "anomaly start (fraction of the series)",
+  "data.noise": "noise std (fraction of the amplitude)",
+  "data.size": "series (count)",
+  "data.numPoints": "points per series",
+  "data.anomalyRatio": "anomalous share of the series",
+  "train.lr": "learning rate",
+  "train.batchSize": "batch size (series)",
+};
+export const axisTitle = (axis: string) => AXIS_TITLES[axis] ?? axisLabel(axis);
+/** What a sweep point is called in a chart or a table heading: its axes with their units. */
+export const pointTitle = (axes: readonly string[]) => axes.map(axisTitle).join(", ") || "sweep point";
+
 /** A sweep value for reading: ranges as `0.02–0.05`. */
 export function formatValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatValue).join("–");

@@ -7,9 +7,11 @@ import {
   METRICS,
   axesOf,
   axisLabel,
+  axisTitle,
   formatValue,
   modelsOf,
   pointKey,
+  pointTitle,
   scored,
   sweepPoints,
   type MetricName,
@@ -22,21 +24,6 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const WIDTH = 560;
 const HEIGHT = 260;
 export const SELECTABLE_METRICS: MetricName[] = ["f1", "accuracy", "rocAuc"];
-/** An axis title with its unit: the sweep values are fractions of the series or of the amplitude, not points. */
-const AXIS_TITLES: Record<string, string> = {
-  "data.length": "anomaly length (fraction of the series)",
-  "data.location": "anomaly start (fraction of the series)",
-  "data.noise": "noise std (fraction of the amplitude)",
-  "data.size": "series (count)",
-  "data.numPoints": "points per series",
-  "data.anomalyRatio": "anomalous share of the series",
-  "train.lr": "learning rate",
-  "train.batchSize": "batch size (series)",
-};
-export const axisTitle = (axis: string) => AXIS_TITLES[axis] ?? axisLabel(axis);
-/** What a sweep point is called in a chart or a table heading: its axes with their units. */
-export const pointTitle = (axes: readonly string[]) => axes.map(axisTitle).join(", ") || "sweep point";
-
 const modelColor = (models: string[]) => ({
   field: "model",
   type: "nominal" as const,

@@ -6,7 +6,9 @@ import {
   counted,
   learned,
   metricOf,
+  axesOf,
   modelsOf,
+  pointTitle,
   scored,
   sweepPoints,
   type MetricName,
@@ -183,7 +185,8 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
     const incomplete = rows.filter((r) => r.cells.some((c) => c.mean === null)).length;
     return {
       title: `${results.experiment.name}: test ${METRICS[metric]}${conditional}`,
-      corner: "point",
+      // The rows' heading names the sweep's axes with their units, as the report's charts do.
+      corner: pointTitle(axesOf(results)),
       columns: models,
       rows,
       footer: rankFooter(
@@ -370,7 +373,7 @@ export function toLatex(table: TableModel, options: LatexOptions = {}): string {
  */
 export function toCsv(table: TableModel): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [["table", table.corner, "column", "mean", "std", "n", "learned", "completed", "text"].join(",")];
+  const lines = [["table", quote(table.corner), "column", "mean", "std", "n", "learned", "completed", "text"].join(",")];
   for (const r of table.rows) {
     r.cells.forEach((c, j) =>
       lines.push(
