@@ -288,6 +288,29 @@ describe("the HTML report", () => {
     expect(html).toContain(`<th>${length}</th>`);
   });
 
+  it("shows what attention looks at for every model with attention pooling, not only the one named bilstm-attention (issue 25, 6)", async () => {
+    const renamed = (results: ReturnType<typeof sweepResults>, from: string, to: string) =>
+      results.runs.filter((r) => r.model === from).map((r) => ({ ...r, model: to, id: r.id.replace(/^[a-z0-9]{8}/, "variant0") }));
+    // A variant alone: the subject's name nowhere in the file.
+    const base = sweepResults();
+    const variant = {
+      ...base,
+      runs: [...base.runs.filter((r) => r.model !== "bilstm-attention"), ...renamed(base, "bilstm-attention", "bilstm-z")],
+    };
+    const alone = await renderExperimentReport(variant);
+    expect(alone).toContain('<section id="attention"><h2>What attention looks at</h2>');
+    expect(alone).toContain("<th>runs</th><th>mass in window</th>");
+    // Beside the subject: both in the menu and one localisation panel and row per model.
+    const both = { ...base, runs: [...base.runs, ...renamed(base, "bilstm-attention", "cnn-attention")] };
+    const html = await renderExperimentReport(both);
+    expect(html).toContain("<th>model</th><th>runs</th><th>mass in window</th>");
+    expect(html).toContain("cnn-attention · length 0.02–0.05 · seed 1");
+    expect(html).toContain("bilstm-attention · length 0.02–0.05 · seed 1");
+    const file = join(mkdtempSync(join(tmpdir(), "tsa-report-")), "variants.html");
+    writeFileSync(file, html);
+    expect((await checkReportInBrowser(file)).consoleErrors).toEqual([]);
+  });
+
   it("has an index listing each experiment with its headline", async () => {
     const html = await renderIndex([indexEntry(sweepResults(), "demo.html"), indexEntry(twoAxisResults(), "grid.html")]);
     expect(html).toContain('<a href="demo.html">demo</a>');

@@ -8,6 +8,8 @@ import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
+  attends,
+  attentionModelsOf,
   axesOf,
   axisLabel,
   formatValue,
@@ -196,28 +198,33 @@ function attentionSection(results: ExperimentResults): Section | null {
     });
   const localisation = localisationSpec(results);
   if (localisation !== null) {
-    const rows = sweepPoints(results).map((p) => {
-      const runs = runsAt(results, p, ATTENTION_MODEL).filter((r) => scored(r) && r.test?.attentionMassInWindow != null);
-      const avg = (f: (r: RunResult) => number) => (runs.length === 0 ? Number.NaN : runs.reduce((s, r) => s + f(r), 0) / runs.length);
-      return [
-        e(p.label),
-        String(runs.length),
-        fixed(
-          avg((r) => r.test!.attentionMassInWindow!),
-          3,
-        ),
-        fixed(
-          avg((r) => r.test!.attentionPeakInWindow!),
-          3,
-        ),
-      ];
-    });
+    const models = attentionModelsOf(results);
+    const rows = sweepPoints(results).flatMap((p) =>
+      models.map((model) => {
+        const runs = runsAt(results, p, model).filter((r) => attends(r) && r.test?.attentionMassInWindow != null);
+        const avg = (f: (r: RunResult) => number) => (runs.length === 0 ? Number.NaN : runs.reduce((s, r) => s + f(r), 0) / runs.length);
+        return [
+          e(p.label),
+          ...(models.length > 1 ? [e(model)] : []),
+          String(runs.length),
+          fixed(
+            avg((r) => r.test!.attentionMassInWindow!),
+            3,
+          ),
+          fixed(
+            avg((r) => r.test!.attentionPeakInWindow!),
+            3,
+          ),
+        ];
+      }),
+    );
     blocks.push({
       chart: localisation,
       caption:
         "Attention localisation on the test set (stored per run): mean share of α inside the true window over anomalous series, and share of anomalous series whose α peaks inside it. Attention spread evenly would put about the window's length fraction inside it.",
     });
-    blocks.push({ html: table([pointTitle(axesOf(results)), "runs", "mass in window", "peak in window"], rows) });
+    const head = [pointTitle(axesOf(results)), ...(models.length > 1 ? ["model"] : []), "runs", "mass in window", "peak in window"];
+    blocks.push({ html: table(head, rows) });
   }
   return blocks.length === 0 ? null : { id: "attention", title: "What attention looks at", blocks };
 }

@@ -118,6 +118,20 @@ export function learned(run: RunResult): boolean {
   return scored(run) && !run.didNotLearn;
 }
 
+/**
+ * A scored run of a model with attention pooling (a preset, a variant, or a point of a `model.pooling` axis):
+ * training stores its attention localisation and samples only for those, so the stored result says it.
+ */
+export function attends(run: RunResult): boolean {
+  return scored(run) && (run.attention.length > 0 || run.test?.attentionMassInWindow != null);
+}
+
+/** The models that have a run with attention pooling, in drawing order. */
+export function attentionModelsOf(results: ExperimentResults): string[] {
+  const attending = new Set(results.runs.filter(attends).map((r) => r.model));
+  return modelsOf(results).filter((m) => attending.has(m));
+}
+
 /** Which runs the numbers count: every scored run (the default), or, conditional on learning, those that learned. */
 export interface RunView {
   learnedOnly?: boolean;

@@ -6,13 +6,14 @@ import {
   CONDITIONAL_LABEL,
   METRICS,
   axesOf,
+  attends,
+  attentionModelsOf,
   axisLabel,
   axisTitle,
   formatValue,
   modelsOf,
   pointKey,
   pointTitle,
-  scored,
   sweepPoints,
   type MetricName,
   type RunView,
@@ -453,22 +454,30 @@ export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** The attention runs a reader can choose from, in sweep order: completed (learned or not), with stored samples. */
+/** The attention runs a reader can choose from, by model then sweep order: completed (learned or not), with stored samples. */
 function overlayRuns(results: ExperimentResults): RunResult[] {
   const position = new Map(sweepPoints(results).map((p) => [p.key, p.order]));
+  const models = attentionModelsOf(results);
   return results.runs
-    .filter((r) => r.model === ATTENTION_MODEL && scored(r) && r.attention.length > 0)
-    .sort((a, b) => (position.get(pointKey(a.point)) ?? 0) - (position.get(pointKey(b.point)) ?? 0) || a.seed - b.seed);
+    .filter((r) => attends(r) && r.attention.length > 0)
+    .sort(
+      (a, b) =>
+        models.indexOf(a.model) - models.indexOf(b.model) ||
+        (position.get(pointKey(a.point)) ?? 0) - (position.get(pointKey(b.point)) ?? 0) ||
+        a.seed - b.seed,
+    );
 }
 
 /**
  * The reference's figures: an anomalous and a normal test series, the attention weights α over them and
- * the true flat window shaded, for the run chosen in the menu (any completed bilstm-attention run).
+ * the true flat window shaded, for the run chosen in the menu (any completed run of a model with attention
+ * pooling; the menu names the model when there are several).
  */
 export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec | null {
   const runs = overlayRuns(results);
   if (runs.length === 0) return null;
-  const option = (r: RunResult) => `${pointText(r.point) || "run"} · seed ${r.seed} · ${r.id.slice(0, 8)}`;
+  const named = new Set(runs.map((r) => r.model)).size > 1;
+  const option = (r: RunResult) => `${named ? `${r.model} · ` : ""}${pointText(r.point) || "run"} · seed ${r.seed} · ${r.id.slice(0, 8)}`;
   const values = runs.flatMap((r) =>
     ([1, 0] as const).flatMap((label) => {
       const sample = r.attention.find((s) => s.label === label);
@@ -528,37 +537,40 @@ export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec |
   } as TopLevelSpec;
 }
 
-/** Attention localisation per point: share of α in the true window, share of peaks inside it. */
+/**
+ * Attention localisation per point: share of α in the true window, share of peaks inside it; one panel per
+ * model with attention pooling when there are several.
+ */
 export function localisationSpec(results: ExperimentResults): TopLevelSpec | null {
   const points = sweepPoints(results);
-  const runs = results.runs.filter((r) => r.model === ATTENTION_MODEL && scored(r) && r.test?.attentionMassInWindow != null);
+  const models = attentionModelsOf(results);
+  const runs = results.runs.filter((r) => attends(r) && r.test?.attentionMassInWindow != null);
   if (runs.length === 0) return null;
-  const values = points.flatMap((p) => {
-    const here = runs.filter((r) => pointKey(r.point) === p.key);
-    return [
-      { measure: "attention mass inside the window", values: here.map((r) => r.test!.attentionMassInWindow!) },
-      { measure: "anomalous series whose attention peaks inside it", values: here.map((r) => r.test!.attentionPeakInWindow!) },
-    ]
-      .filter((m) => m.values.length > 0)
-      .map((m) => {
-        const mean = m.values.reduce((a, b) => a + b, 0) / m.values.length;
-        return {
-          x: p.label,
-          order: p.order,
-          measure: m.measure,
-          mean,
-          min: Math.min(...m.values),
-          max: Math.max(...m.values),
-          n: m.values.length,
-        };
-      });
-  });
+  const values = models.flatMap((model) =>
+    points.flatMap((p) => {
+      const here = runs.filter((r) => r.model === model && pointKey(r.point) === p.key);
+      return [
+        { measure: "attention mass inside the window", values: here.map((r) => r.test!.attentionMassInWindow!) },
+        { measure: "anomalous series whose attention peaks inside it", values: here.map((r) => r.test!.attentionPeakInWindow!) },
+      ]
+        .filter((m) => m.values.length > 0)
+        .map((m) => {
+          const mean = m.values.reduce((a, b) => a + b, 0) / m.values.length;
+          return {
+            ...(models.length > 1 ? { model } : {}),
+            x: p.label,
+            order: p.order,
+            measure: m.measure,
+            mean,
+            min: Math.min(...m.values),
+            max: Math.max(...m.values),
+            n: m.values.length,
+          };
+        });
+    }),
+  );
   const x = { field: "x", type: "ordinal" as const, title: pointTitle(axesOf(results)), sort: { field: "order" } };
-  return {
-    $schema: SCHEMA,
-    width: WIDTH,
-    height: 200,
-    data: { values },
+  const chart = {
     encoding: {
       x,
       color: { field: "measure", type: "nominal", title: null, legend: { orient: "bottom", direction: "vertical", labelLimit: 0 } },
@@ -576,6 +588,7 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
         encoding: {
           y: { field: "mean", type: "quantitative" },
           tooltip: [
+            ...(models.length > 1 ? [{ field: "model" }] : []),
             { field: "x", title: pointTitle(axesOf(results)) },
             { field: "measure" },
             { field: "mean", format: ".3f" },
@@ -586,6 +599,13 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
         },
       },
     ],
+  };
+  if (models.length === 1) return { $schema: SCHEMA, width: WIDTH, height: 200, data: { values }, ...chart } as TopLevelSpec;
+  return {
+    $schema: SCHEMA,
+    data: { values },
+    facet: { column: { field: "model", type: "nominal", title: null, sort: models } },
+    spec: { width: 260, height: 200, ...chart },
   } as TopLevelSpec;
 }
 
