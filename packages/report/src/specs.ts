@@ -501,11 +501,16 @@ export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec |
     height: 170,
     transform: [{ filter: `datum.run === run && datum.kind === '${kind}'` }],
     layer: [
-      {
-        transform: [{ filter: "datum.t === 0 && isValid(datum.windowStart)" }],
-        mark: { type: "rect", color: "#fdae61", opacity: 0.35 },
-        encoding: { x: { field: "windowStart", type: "quantitative" }, x2: { field: "windowEnd" } },
-      },
+      // A normal series has no window: a window layer there has no row, and vega warns of its infinite extent.
+      ...(kind === "anomalous"
+        ? [
+            {
+              transform: [{ filter: "datum.t === 0 && isValid(datum.windowStart)" }],
+              mark: { type: "rect", color: "#fdae61", opacity: 0.35 },
+              encoding: { x: { field: "windowStart", type: "quantitative" }, x2: { field: "windowEnd" } },
+            },
+          ]
+        : []),
       {
         mark: { type: "line", color: "#4575b4" },
         encoding: {

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 export interface BrowserCheck {
   chartCount: number;
   renderedCharts: number;
+  /** Console errors and warnings (`warning: …`): vega warns of a chart it draws wrong, such as an empty scale. */
   consoleErrors: string[];
   /** Requests for anything but the page itself and inline data: a self-contained report makes none. */
   networkRequests: string[];
@@ -24,7 +25,7 @@ const ARGS = [
 
 /**
  * Opens a report from disk in a real browser, waits until every chart has been drawn by vega-embed,
- * and returns what a person would notice: how many charts, console errors, network requests.
+ * and returns what a person would notice: how many charts, console errors and warnings, network requests.
  */
 export async function checkReportInBrowser(
   htmlFile: string,
@@ -37,6 +38,7 @@ export async function checkReportInBrowser(
     const networkRequests: string[] = [];
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
+      if (m.type() === "warning") consoleErrors.push(`warning: ${m.text()}`);
     });
     page.on("pageerror", (e) => consoleErrors.push(e.message));
     const url = pathToFileURL(htmlFile).href;
