@@ -6,7 +6,9 @@ import {
   METRICS,
   axesOf,
   axisLabel,
+  clipDifference,
   counted,
+  detectableText,
   formatValue,
   learned as learnedRun,
   metricOf,
@@ -218,9 +220,7 @@ export function ablationHeadline(ablation: Ablation): string {
     const seen = by("tie").filter(({ l }) => l.difference!.detectable <= LARGE_DIFFERENCE);
     if (seen.length > 0) parts.push(`no clear difference — ${seen.map(({ c }) => c.label).join(", ")}`);
     if (blind.length > 0) {
-      const detail = blind.map(
-        ({ c, l }) => `${c.label} (${signed(l.difference!.mean)}; only |Δ| > ${l.difference!.detectable.toFixed(2)} could be significant)`,
-      );
+      const detail = blind.map(({ c, l }) => `${c.label} (${signed(l.difference!.mean)}; ${detectableText(l.difference!.detectable)})`);
       parts.push(`too few seeds to tell — ${detail.join(", ")}`);
     }
     if (by("n/a").length > 0)
@@ -295,7 +295,7 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
       const d = c.levels.find((l) => same(l.level, level))?.difference;
       if (d === undefined || d === null || Number.isNaN(d.p)) return cell("–");
       const star = d.verdict === "ahead" || d.verdict === "behind" ? "*" : "";
-      return cell(`${fmt(d.mean, true)}${star} [${fmt(d.lo, true)}, ${fmt(d.hi, true)}]`, d.mean, d.n);
+      return cell(`${fmt(d.mean, true)}${star} [${fmt(clipDifference(d.lo), true)}, ${fmt(clipDifference(d.hi), true)}]`, d.mean, d.n);
     });
     return { label: c.label, cells: [...levelCells, ...differences] };
   });
@@ -308,7 +308,7 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
     footer: [],
     notes: [
       `mean ± sample std over seeds, ${ablation.view.learnedOnly === true ? `only the runs that learned (${CONDITIONAL_LABEL})` : "every completed run counted, learned or not"}`,
-      `differences paired by seed with their 95% t interval; * clearly ahead or behind after Holm's correction (α = 0.05)` +
+      `differences paired by seed with their 95% t interval (clipped to [−1, 1]); * clearly ahead or behind after Holm's correction (α = 0.05)` +
         (ablation.treatment === null
           ? ""
           : `, within the comparison compare: names (${name(ablation.treatment)}, the headline's) and, separately, within the other levels' (exploratory)`),

@@ -6,6 +6,7 @@ import {
   axesOf,
   axisLabel,
   counted,
+  detectableText,
   learned,
   metricOf,
   modelsOf,
@@ -198,7 +199,7 @@ function tooFewSeeds(advantages: readonly Advantage[], axes: readonly string[]):
     const target = Math.max(Math.abs(a.mean), LARGE_DIFFERENCE);
     const needed = pairsNeeded(target, a.sd, ALPHA / tested);
     return (
-      `${a.point.label} (Δ ${signed(a.mean)} against ${a.baseline}: with ${a.n} seeds and the spread seen there only |Δ| > ${a.detectable.toFixed(2)} could be significant; ` +
+      `${a.point.label} (Δ ${signed(a.mean)} against ${a.baseline}: with ${a.n} seeds and the spread seen there ${detectableText(a.detectable)}; ` +
       `${needed === null ? "more than 1000" : `about ${needed}`} seeds would make a Δ of ${target.toFixed(2)} significant)`
     );
   });

@@ -121,7 +121,7 @@ describe("every run counts (issue 15): attention learns on 1 seed of 3 at locati
       /^Attention \(bilstm-attention\) is neither clearly ahead of nor clearly behind the best baseline at any sweep point \(test F1 of every completed run/,
     );
     expect(text).toContain(
-      "Too few seeds to detect even a large difference (|Δ| ≥ 0.1) at location 0–0.3 (Δ −0.430 against cnn: with 3 seeds and the spread seen there only |Δ| > 1.84 could be significant;",
+      "Too few seeds to detect even a large difference (|Δ| ≥ 0.1) at location 0–0.3 (Δ −0.430 against cnn: with 3 seeds and the spread seen there no difference between metrics in [0, 1] could be significant;",
     );
     expect(text).toMatch(/about \d+ seeds would make a Δ of 0\.43 significant\)/);
     expect(text).toContain(
@@ -309,6 +309,39 @@ describe("the HTML report", () => {
     const file = join(mkdtempSync(join(tmpdir(), "tsa-report-")), "variants.html");
     writeFileSync(file, html);
     expect((await checkReportInBrowser(file)).consoleErrors).toEqual([]);
+  });
+
+  it("says what its numbers can be: no |Δ| > 1, no interval past [−1, 1], the chosen metric, one name per verdict (issue 25, 16)", async () => {
+    const location = await renderExperimentReport(locationResults());
+    // Δ −0.43 over 3 seeds with a spread of 0.57: the t interval runs past −1, the smallest detectable |Δ| past 1.
+    expect(location).not.toMatch(/\|Δ\| > [1-9]/);
+    expect(location).toContain("no difference between metrics in [0, 1] could be significant");
+    const section = (html: string, id: string) =>
+      html.slice(html.indexOf(`<section id="${id}">`), html.indexOf("</section>", html.indexOf(`<section id="${id}">`)));
+    const intervals = [...section(location, "advantage").matchAll(/<td>\[([-+]\d\.\d+), ([-+]\d\.\d+)\]<\/td>/g)].flatMap((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ]);
+    expect(intervals.length).toBeGreaterThan(0);
+    expect(intervals.some((v) => v === -1)).toBe(true);
+    for (const v of intervals) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+    // The switch is named only where the page has it.
+    expect(location).toContain("unless you choose <i>conditional on learning</i> at the top");
+    const demo = await renderExperimentReport(sweepResults());
+    expect(demo).not.toContain('name="view"');
+    expect(demo).not.toContain("unless you choose");
+    expect(demo).toContain("every completed run here learned, so the page has one view");
+    // The y axis names the metric shown (F1 first), in the static SVG and in the live chart's title signal.
+    expect(demo).not.toContain("test metric (mean");
+    expect(demo).toContain("test F1 (mean, 95% CI over seeds)");
+    expect(JSON.stringify(metricBySweepSpec(sweepResults(), "data.length"))).toContain("'test ' + metric + ' (mean, 95% CI over seeds)'");
+    // Two columns are not both `model`; the legend says what the caption and the table say.
+    expect(demo).not.toContain("<th>model</th><th>model</th>");
+    expect(demo).toContain("<th>model</th><th>against</th><th>Wilcoxon p</th>");
+    const legend = (advantageSpec(sweepResults()) as { layer: Array<{ encoding: { color?: { scale: { domain: string[] } } } }> }).layer[1]!
+      .encoding.color!;
+    expect(legend.scale.domain).toEqual(["clearly ahead", "no clear difference", "clearly behind"]);
+    expect(demo).toContain('<b class="tie">no clear difference</b>');
   });
 
   it("has an index listing each experiment with its headline", async () => {

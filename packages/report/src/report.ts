@@ -8,10 +8,12 @@ import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
+  VERDICT_TEXT,
   attends,
   attentionModelsOf,
   axesOf,
   axisLabel,
+  clipDifference,
   formatValue,
   modelsOf,
   pointKey,
@@ -88,27 +90,30 @@ function advantageSection(results: ExperimentResults, view: RunView): Section | 
     e(a.point.label),
     e(a.baseline ?? "–"),
     fixed(a.mean, 4, true),
-    a.verdict === "n/a" ? "–" : `[${fixed(a.lo, 4, true)}, ${fixed(a.hi, 4, true)}]`,
+    a.verdict === "n/a" ? "–" : `[${fixed(clipDifference(a.lo), 4, true)}, ${fixed(clipDifference(a.hi), 4, true)}]`,
     String(a.n),
     pValue(a.p),
     pValue(a.pHolm),
-    a.verdict === "n/a"
-      ? `n/a: ${e(a.untested ?? "")}`
-      : `<b class="${a.verdict}">${a.verdict === "tie" ? "no clear difference" : `clearly ${a.verdict}`}</b>`,
+    a.verdict === "n/a" ? `n/a: ${e(a.untested ?? "")}` : `<b class="${a.verdict}">${VERDICT_TEXT[a.verdict]}</b>`,
   ]);
   const blocks: Block[] = [];
   if (tested > 0)
     blocks.push({
       chart: advantageSpec(results, "f1", view),
       caption:
-        "Δ F1 with its 95% paired interval; colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference).",
+        "Δ F1 with its 95% paired interval (clipped to [−1, 1], the range of a difference of two metrics); colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference).",
     });
   if (axes.length === 2)
     blocks.push({
       chart: advantageHeatmapSpec(results, "f1", view),
       caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction.",
     });
-  blocks.push({ html: table([pointTitle(axes), "best baseline", "Δ F1", "95% CI", "paired seeds", "p", "p (Holm)", "verdict"], rows) });
+  blocks.push({
+    html: table(
+      [pointTitle(axes), "best baseline", "Δ F1", "95% CI (clipped to [−1, 1])", "paired seeds", "p", "p (Holm)", "verdict"],
+      rows,
+    ),
+  });
   return {
     id: "advantage",
     title: "Where attention helps",
@@ -169,7 +174,7 @@ function rankingSection(results: ExperimentResults, view: RunView): Section | nu
       (cd.blocks <= 6
         ? ` With ${cd.blocks} blocks the smallest two-sided Wilcoxon p is 2/2^${cd.blocks} = ${(2 / 2 ** cd.blocks).toPrecision(3)}, before any correction.`
         : ""),
-    blocks: [{ chart: criticalDifferenceSpec(cd) }, { html: table(["model", "model", "Wilcoxon p", "p (Holm)", ""], pairs) }],
+    blocks: [{ chart: criticalDifferenceSpec(cd) }, { html: table(["model", "against", "Wilcoxon p", "p (Holm)", "verdict"], pairs) }],
   };
 }
 
@@ -264,7 +269,7 @@ function tablesSection(results: ExperimentResults, view: RunView): Section {
  * Learned as a measure of its own: per model and point, k of n completed runs learned, with the Wilson 95%
  * interval, a chart of the rate along each axis, and the runs without a score.
  */
-function learnedSection(results: ExperimentResults): Section {
+function learnedSection(results: ExperimentResults, twoViews: boolean): Section {
   const models = modelsOf(results);
   const axes = axesOf(results);
   const cells = summarize(results, "f1");
@@ -295,8 +300,12 @@ function learnedSection(results: ExperimentResults): Section {
     title: "Did every run learn?",
     intro:
       "A run <b>did not learn</b> when its validation loss never went clearly below the chance level ln 2 (the flag is set once, by training, and stored with the run: " +
-      "<code>did_not_learn</code> in <code>run_summary</code>). Such a run still has a test score, and every mean, interval, comparison and ranking on this page counts it at that score " +
-      `unless you choose <i>${CONDITIONAL_LABEL}</i> at the top. Failed, interrupted and unfinished runs have no score and are left out. ` +
+      "<code>did_not_learn</code> in <code>run_summary</code>). Such a run still has a test score, and every mean, interval, comparison and ranking on this page counts it at that score" +
+      // The switch is on the page only when some run did not learn: name it only then.
+      (twoViews
+        ? ` unless you choose <i>${CONDITIONAL_LABEL}</i> at the top. `
+        : `; every completed run here learned, so the page has one view. `) +
+      "Failed, interrupted and unfinished runs have no score and are left out. " +
       "Runs that learned, k of n completed, with the Wilson 95% interval of the rate:",
     blocks: [...charts, { html: table([pointTitle(axes), ...models], rows) }],
   };
@@ -433,7 +442,7 @@ ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>$
     views((v) => ablationSection(results, v)),
     views((v) => advantageSection(results, v)),
     views((v) => rankingSection(results, v)),
-    learnedSection(results),
+    learnedSection(results, twoViews),
     curvesSection(results),
     attentionSection(results),
     views((v) => tablesSection(results, v)),

@@ -141,6 +141,22 @@ export function counted(run: RunResult, view: RunView = {}): boolean {
   return view.learnedOnly === true ? learned(run) : scored(run);
 }
 
+/** A difference of two metrics in [0, 1] lies in [−1, 1]: an interval from few seeds is shown clipped there. */
+export const clipDifference = (v: number) => Math.min(1, Math.max(-1, v));
+
+/**
+ * `only |Δ| > 0.36 could be significant`, or, when that exceeds the largest difference two metrics in
+ * [0, 1] can have, that none could be.
+ */
+export function detectableText(detectable: number): string {
+  return detectable >= 1
+    ? "no difference between metrics in [0, 1] could be significant"
+    : `only |Δ| > ${detectable.toFixed(2)} could be significant`;
+}
+
+/** A verdict in the page's words, the same in captions, tables and legends. */
+export const VERDICT_TEXT = { ahead: "clearly ahead", behind: "clearly behind", tie: "no clear difference", "n/a": "n/a" } as const;
+
 /** How a view is labelled wherever its numbers are shown. */
 export const CONDITIONAL_LABEL = "conditional on learning";
 

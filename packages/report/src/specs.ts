@@ -5,11 +5,13 @@ import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
+  VERDICT_TEXT,
   axesOf,
   attends,
   attentionModelsOf,
   axisLabel,
   axisTitle,
+  clipDifference,
   formatValue,
   modelsOf,
   pointKey,
@@ -103,8 +105,12 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
         y: {
           field: "bandLo",
           type: "quantitative" as const,
-          title: `test metric (mean, 95% CI over seeds)${viewSuffix(view)}`,
+          title: `test ${METRICS[SELECTABLE_METRICS[0]!]} (mean, 95% CI over seeds)${viewSuffix(view)}`,
           scale: { zero: false },
+          // The title follows the metric chosen in the menu (the static SVG shows the first).
+          axis: {
+            encode: { title: { update: { text: { signal: `'test ' + metric + ' (mean, 95% CI over seeds)${viewSuffix(view)}'` } } } },
+          },
         },
         y2: { field: "bandHi" },
       },
@@ -117,8 +123,9 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
           { field: "model" },
           { field: "x", title: axisTitle(axis) },
           { field: "mean", format: ".4f" },
-          { field: "lo", title: "95% CI low", format: ".4f" },
-          { field: "hi", title: "95% CI high", format: ".4f" },
+          // A metric lies in [0, 1]: the interval from few seeds is shown clipped there, as the band is drawn.
+          { field: "bandLo", title: "95% CI low", format: ".4f" },
+          { field: "bandHi", title: "95% CI high", format: ".4f" },
           { field: "n", title: "seeds counted" },
           { field: "learned", title: "runs that learned" },
         ],
@@ -131,7 +138,7 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
     params: [
       {
         name: "metric",
-        value: "F1",
+        value: METRICS[SELECTABLE_METRICS[0]!],
         bind: { input: "select" as const, options: SELECTABLE_METRICS.map((m) => METRICS[m]), name: "metric " },
       },
     ],
@@ -189,26 +196,27 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
   const axes = axesOf(results);
   const values = attentionAdvantage(results, metric, view)
     .filter((a) => a.verdict !== "n/a")
-    // A difference of two metrics lies in [-1, 1]: the drawn interval stops there (the tooltip keeps the t interval).
+    // A difference of two metrics lies in [-1, 1]: the interval drawn and shown stops there.
     .map((a) => ({
       x: a.point.label,
       order: a.point.order,
       mean: a.mean,
-      lo: a.lo,
-      hi: a.hi,
-      barLo: Math.max(-1, a.lo),
-      barHi: Math.min(1, a.hi),
+      lo: clipDifference(a.lo),
+      hi: clipDifference(a.hi),
+      barLo: clipDifference(a.lo),
+      barHi: clipDifference(a.hi),
       baseline: a.baseline,
       n: a.n,
       p: a.p,
       pHolm: a.pHolm,
-      verdict: a.verdict,
+      verdict: VERDICT_TEXT[a.verdict],
     }));
   const x = { field: "x", type: "ordinal" as const, title: pointTitle(axes), sort: { field: "order" } };
+  // The legend says what the caption and the table say.
   const color = {
     field: "verdict",
     type: "nominal" as const,
-    scale: { domain: ["ahead", "tie", "behind"], range: ["#1a9850", "#888888", "#d73027"] },
+    scale: { domain: [VERDICT_TEXT.ahead, VERDICT_TEXT.tie, VERDICT_TEXT.behind], range: ["#1a9850", "#888888", "#d73027"] },
     title: "Holm-corrected",
   };
   return {
@@ -334,6 +342,7 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
     yo: order(results, ay, a.point.point[ay]),
     mean: a.verdict === "n/a" ? null : a.mean,
     verdict: a.verdict,
+    says: VERDICT_TEXT[a.verdict],
     baseline: a.baseline ?? "–",
     pHolm: a.pHolm,
     label: a.verdict === "n/a" ? "n/a" : `${a.mean >= 0 ? "+" : ""}${a.mean.toFixed(3)}${mark[a.verdict]}`,
@@ -365,7 +374,7 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
             { field: "baseline", title: "best baseline" },
             { field: "mean", format: "+.4f" },
             { field: "pHolm", title: "p (Holm)", format: ".3g" },
-            { field: "verdict" },
+            { field: "says", title: "verdict" },
           ],
         },
       },
