@@ -1,5 +1,5 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { LARGE_DIFFERENCE, headline, type CellSummary } from "./analysis.js";
+import { LARGE_DIFFERENCE, headlineParts, headlineText, type CellSummary, type Headline } from "./analysis.js";
 import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
@@ -204,6 +204,10 @@ const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
  * the reference, with the effect and how often each learned; then the best level in each context.
  */
 export function ablationHeadline(ablation: Ablation): string {
+  return headlineText(ablationHeadlineParts(ablation));
+}
+
+export function ablationHeadlineParts(ablation: Ablation): Headline {
   const { axis, reference, contexts, metric } = ablation;
   const name = (level: unknown) => levelLabel(axis, level);
   const treated = ablation.treatment === null ? ablation.levels.filter((l) => !same(l, reference)) : [ablation.treatment];
@@ -254,7 +258,10 @@ export function ablationHeadline(ablation: Ablation): string {
   const seedCount = seeds.length === 0 ? null : seeds.length === 1 ? `${seeds[0]}` : `${Math.min(...seeds)}–${Math.max(...seeds)}`;
   const paired = seedCount === null ? "paired t over seeds" : `paired t over ${seedCount} seeds`;
   const method = `test ${METRICS[metric]} over ${over}, ${paired}, Holm-corrected, α = 0.05`;
-  return `${clauses.join(". ")} (${method}). Best ${axis === null ? "model" : axisLabel(axis)} by mean: ${best.join("; ")}.`;
+  return {
+    verdict: `${clauses.join(". ")} (${method}).`,
+    detail: `Best ${axis === null ? "model" : axisLabel(axis)} by mean: ${best.join("; ")}.`,
+  };
 }
 
 const cell = (text: string, value: number | null = null, n = 0, extra: Partial<TableCell> = {}): TableCell => ({
@@ -321,8 +328,12 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
  * when a part is ablated without the attention model to compare; otherwise attention vs the best baseline.
  */
 export function experimentHeadline(results: ExperimentResults, metric: MetricName = "f1"): string {
+  return headlineText(experimentHeadlineParts(results, metric));
+}
+
+export function experimentHeadlineParts(results: ExperimentResults, metric: MetricName = "f1"): Headline {
   const ablation = ablationOf(results, metric);
   const compare = (results.experiment.spec as { compare?: unknown }).compare;
-  if (ablation !== null && (compare !== undefined || !modelsOf(results).includes(ATTENTION_MODEL))) return ablationHeadline(ablation);
-  return headline(results, metric);
+  if (ablation !== null && (compare !== undefined || !modelsOf(results).includes(ATTENTION_MODEL))) return ablationHeadlineParts(ablation);
+  return headlineParts(results, metric);
 }

@@ -257,29 +257,44 @@ function learningSentence(results: ExperimentResults, metric: MetricName, axes: 
   );
 }
 
+/** A headline in two parts: the verdict a reader needs first, then what qualifies it (seeds, learning); "" when nothing does. */
+export interface Headline {
+  verdict: string;
+  detail: string;
+}
+
+/** The headline as one text (the index, `./tsa` output): the verdict, then its detail. */
+export const headlineText = (h: Headline) => (h.detail === "" ? h.verdict : `${h.verdict} ${h.detail}`);
+
 /**
  * The top of a report: where attention is clearly ahead, behind, level, or untested over every completed
  * run; where the test had too few seeds to see even a large difference; and, where not every run learned,
  * how many did and the comparison conditional on learning.
  */
 export function headline(results: ExperimentResults, metric: MetricName = "f1"): string {
+  return headlineText(headlineParts(results, metric));
+}
+
+export function headlineParts(results: ExperimentResults, metric: MetricName = "f1"): Headline {
   const advantages = attentionAdvantage(results, metric);
   const axes = axesOf(results);
   const tested = advantages.filter((a) => a.verdict !== "n/a");
   if (tested.length === 0) {
     const why = advantages.length === 0 ? "" : `: ${[...new Set(advantages.map((a) => a.untested))].join("; ")}`;
-    return `No comparison yet: ${ATTENTION_MODEL} and at least one baseline need completed runs on at least 2 common seeds at the same sweep point${why}.`;
+    return {
+      verdict: `No comparison yet: ${ATTENTION_MODEL} and at least one baseline need completed runs on at least 2 common seeds at the same sweep point${why}.`,
+      detail: "",
+    };
   }
   const everywhere = axes.length === 0 ? "" : " at every sweep point";
   const parts = verdictClauses(advantages, axes, `Attention (${ATTENTION_MODEL})`, everywhere);
   const [fewest, most] = [Math.min(...tested.map((a) => a.n)), Math.max(...tested.map((a) => a.n))];
   const seeds = fewest === most ? String(most) : `${fewest}–${most}`;
   const correction = tested.length > 1 ? `Holm-corrected over ${tested.length} points` : "one point, no correction needed";
-  return (
-    `${parts.join("; ")} (test ${METRICS[metric]} of every completed run, paired t over ${seeds} seeds, ${correction}, α = ${ALPHA}).` +
-    tooFewSeeds(advantages, axes) +
-    learningSentence(results, metric, axes)
-  );
+  return {
+    verdict: `${parts.join("; ")} (test ${METRICS[metric]} of every completed run, paired t over ${seeds} seeds, ${correction}, α = ${ALPHA}).`,
+    detail: (tooFewSeeds(advantages, axes) + learningSentence(results, metric, axes)).trim(),
+  };
 }
 
 /** Critical-difference analysis: Friedman over (point, seed) blocks, pairwise Wilcoxon with Holm. */

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
 import { locationResults, sweepResults, twoAxisResults } from "./fixture.test-support.js";
 import { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
 import { advantageHeatmapSpec, advantageSpec, heatmapSpec, learnedRateSpec, localisationSpec, metricBySweepSpec } from "./specs.js";
-import { checkReportInBrowser, layoutWidths } from "./testing/index.js";
+import { checkLayout, checkReportInBrowser, layoutWidths } from "./testing/index.js";
 
 const summary = (results: ReturnType<typeof sweepResults>) =>
   attentionAdvantage(results, "f1").map((a) => [a.point.label, a.baseline, Number(a.mean.toFixed(6)), a.n, a.verdict]);
@@ -343,6 +344,29 @@ describe("the HTML report", () => {
     expect(legend.scale.domain).toEqual(["clearly ahead", "no clear difference", "clearly behind"]);
     expect(demo).toContain('<b class="tie">no clear difference</b>');
   });
+
+  it("reads on a phone (390 px) and a desktop (1280 px): nothing wider than the window, legible charts, a headline that leaves room (issue 25, 7)", async () => {
+    // TSA_DOCS_SCREENSHOTS=1 writes the two screenshots the docs show (docs/report-1280.png, docs/report-390.png).
+    const docs = fileURLToPath(new URL("../../../docs/", import.meta.url));
+    const dir = process.env.TSA_DOCS_SCREENSHOTS === "1" ? docs : mkdtempSync(join(tmpdir(), "tsa-report-"));
+    const file = join(mkdtempSync(join(tmpdir(), "tsa-report-")), "grid.html");
+    // The two-axis sweep: the widest charts (four heatmap panels), both views, and the longest headline.
+    writeFileSync(file, await renderExperimentReport(twoAxisResults(), { generatedAt: new Date("2026-12-01T00:00:00Z") }));
+    for (const [width, height] of [
+      [1280, 900],
+      [390, 844],
+    ] as const) {
+      const screenshot = join(dir, `report-${width}.png`);
+      const layout = await checkLayout(file, { width, height, screenshot, screenshotHeight: 2400 });
+      // Headless chromium's scrollbars overlay the page: the page may be no wider than the window.
+      expect(layout.page, `page width at ${width} px`).toBeLessThanOrEqual(width);
+      for (const right of layout.boxes) expect(right, `a table or chart box at ${width} px`).toBeLessThanOrEqual(width);
+      expect(layout.smallestChartText, `chart labels at ${width} px`).toBeGreaterThanOrEqual(8);
+      expect(layout.leadBottom, `the headline at ${width} px`).toBeLessThanOrEqual(0.6 * height);
+      expect(layout.consoleErrors).toEqual([]);
+      expect(existsSync(screenshot)).toBe(true);
+    }
+  }, 120_000);
 
   it("has an index listing each experiment with its headline", async () => {
     const html = await renderIndex([indexEntry(sweepResults(), "demo.html"), indexEntry(twoAxisResults(), "grid.html")]);

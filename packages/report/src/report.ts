@@ -1,8 +1,8 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { ablationHeadline, ablationOf, buildAblationTable, experimentHeadline } from "./ablation.js";
+import { ablationHeadline, ablationOf, buildAblationTable, experimentHeadline, experimentHeadlineParts } from "./ablation.js";
 import { ablationLevelsSpec } from "./ablation-specs.js";
 import { wilson } from "./stats.js";
-import { LARGE_DIFFERENCE, attentionAdvantage, criticalDifference, summarize } from "./analysis.js";
+import { LARGE_DIFFERENCE, attentionAdvantage, criticalDifference, summarize, type Headline } from "./analysis.js";
 import { escapeHtml, renderPage, viewSwitch, type Block, type PageView, type Section } from "./html.js";
 import {
   ATTENTION_MODEL,
@@ -416,6 +416,10 @@ export interface ReportOptions {
 
 const databaseText = (database: string | undefined) => (database === undefined ? "" : ` · database <code>${e(database)}</code>`);
 
+/** The verdict as the page's lead; what qualifies it (seeds, learning) after it in smaller type, so a phone's first screen shows more than the headline. */
+const headlineHtml = ({ verdict, detail }: Headline) =>
+  `<p class="lead">${e(verdict)}</p>${detail === "" ? "" : `\n<p class="lead-detail">${e(detail)}</p>`}`;
+
 /** The experiment's report: one self-contained HTML page that opens from disk with no network. */
 export async function renderExperimentReport(results: ExperimentResults, options: ReportOptions = {}): Promise<string> {
   const { experiment, runs } = results;
@@ -430,7 +434,7 @@ export async function renderExperimentReport(results: ExperimentResults, options
   const header = `<p class="muted"><a href="index.html">← all experiments</a></p>
 <h1>${e(experiment.name)}</h1>
 <p>${e(experiment.description)}</p>
-<p class="lead">${e(experimentHeadline(results))}</p>
+${headlineHtml(experimentHeadlineParts(results))}
 ${switcher}
 <p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
 models ${modelsOf(results).map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
