@@ -1,10 +1,10 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { LARGE_DIFFERENCE, headlineParts, headlineText, type CellSummary, type Headline } from "./analysis.js";
+import { LARGE_DIFFERENCE, headlineOf, headlineText, type CellSummary, type Headline } from "./analysis.js";
+import { memo, modelNames, viewOf, viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
-  axesOf,
   axisLabel,
   clipDifference,
   counted,
@@ -12,10 +12,8 @@ import {
   formatValue,
   learned as learnedRun,
   metricOf,
-  modelsOf,
   pointTitle,
   scored,
-  sweepPoints,
   type MetricName,
   type RunView,
 } from "./results.js";
@@ -65,12 +63,6 @@ export interface AblationContext {
   levels: LevelResult[];
 }
 
-interface CompareSpec {
-  treatment: unknown;
-  control: unknown;
-  axis?: string;
-}
-
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** `pooling=attention`, or a model's name: a level as a reader names it. */
@@ -83,11 +75,20 @@ export function levelLabel(axis: string | null, level: unknown): string {
  * value as reference), else its named variants against the first model listed; null when none.
  */
 export function ablationOf(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): Ablation | null {
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]>; compare?: CompareSpec; models?: unknown[] };
-  const axes = axesOf(results);
-  const models = modelsOf(results);
-  const variants = (spec.models ?? []).some((m) => typeof m !== "string");
-  const compare = spec.compare;
+  return ablationOfView(viewOf(results, view), metric);
+}
+
+const ablations = memo<Ablation | null>();
+
+/** ablationOf over the runs the view counts, once per view and metric. */
+export function ablationOfView(view: ResultsView, metric: MetricName = "f1"): Ablation | null {
+  return ablations(view, metric, () => computeAblation(view, metric));
+}
+
+function computeAblation(view: ResultsView, metric: MetricName): Ablation | null {
+  const { experiment, axes, models } = view;
+  const variants = experiment.models.some((m) => typeof m !== "string");
+  const compare = experiment.compare;
   let axis: string | null;
   let reference: unknown;
   let treatment: unknown = null;
@@ -98,11 +99,11 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   } else {
     axis = axes.find((a) => a.startsWith("model.")) ?? null;
     if (axis === null && !variants) return null;
-    reference = axis === null ? models[0] : spec.sweep?.[axis]?.[0];
+    reference = axis === null ? models[0] : experiment.sweep[axis]?.[0];
   }
   // Every level the file names, also those with no completed run yet (a sweep in progress).
-  const named = (spec.models ?? []).map((m) => (typeof m === "string" ? m : (m as { name: string }).name));
-  const levels = axis === null ? [...named, ...models.filter((m) => !named.includes(m))] : (spec.sweep?.[axis] ?? []);
+  const named = modelNames(experiment);
+  const levels = axis === null ? [...named, ...models.filter((m) => !named.includes(m))] : [...(experiment.sweep[axis] ?? [])];
   const levelOf = (r: RunResult) => (axis === null ? r.model : r.point[axis]);
   const otherAxes = axes.filter((a) => a !== axis);
   const contextOf = (r: RunResult) => {
@@ -113,9 +114,9 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
       rest,
     };
   };
-  const order = sweepPoints(results).map((p) => JSON.stringify(otherAxes.map((a) => p.point[a])));
+  const order = view.points.map((p) => JSON.stringify(otherAxes.map((a) => p.point[a])));
   const found = new Map<string, { label: string; runs: RunResult[]; rank: number }>();
-  for (const run of results.runs) {
+  for (const run of view.results.runs) {
     const c = contextOf(run);
     const entry = found.get(c.key) ?? {
       label:
@@ -181,7 +182,7 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
     [axis === null || models.length === 1 ? null : "model", otherAxes.length === 0 ? null : pointTitle(otherAxes)]
       .filter((x) => x !== null)
       .join(" at ") || "runs";
-  return { axis, levels, reference, treatment, contexts, contextTitle, metric, view };
+  return { axis, levels, reference, treatment, contexts, contextTitle, metric, view: { learnedOnly: view.learnedOnly } };
 }
 
 /** Holm's correction over one family of tests: adjusted p, verdict and the smallest detectable difference. */
@@ -328,12 +329,12 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
  * when a part is ablated without the attention model to compare; otherwise attention vs the best baseline.
  */
 export function experimentHeadline(results: ExperimentResults, metric: MetricName = "f1"): string {
-  return headlineText(experimentHeadlineParts(results, metric));
+  return headlineText(experimentHeadlineParts(viewsOf(results), metric));
 }
 
-export function experimentHeadlineParts(results: ExperimentResults, metric: MetricName = "f1"): Headline {
-  const ablation = ablationOf(results, metric);
-  const compare = (results.experiment.spec as { compare?: unknown }).compare;
-  if (ablation !== null && (compare !== undefined || !modelsOf(results).includes(ATTENTION_MODEL))) return ablationHeadlineParts(ablation);
-  return headlineParts(results, metric);
+export function experimentHeadlineParts(views: ResultsViews, metric: MetricName = "f1"): Headline {
+  const ablation = ablationOfView(views.all, metric);
+  if (ablation !== null && (views.all.experiment.compare !== undefined || !views.all.models.includes(ATTENTION_MODEL)))
+    return ablationHeadlineParts(ablation);
+  return headlineOf(views, metric);
 }

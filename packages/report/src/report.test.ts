@@ -7,6 +7,7 @@ import { attentionAdvantage, criticalDifference, headline, summarize } from "./a
 import { locationResults, sweepResults, twoAxisResults } from "./fixture.test-support.js";
 import { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
 import { advantageHeatmapSpec, advantageSpec, heatmapSpec, learnedRateSpec, localisationSpec, metricBySweepSpec } from "./specs.js";
+import { viewOf } from "./view.js";
 import { checkLayout, checkReportInBrowser, layoutWidths } from "./testing/index.js";
 
 const summary = (results: ReturnType<typeof sweepResults>) =>
@@ -138,10 +139,10 @@ describe("every run counts (issue 15): attention learns on 1 seed of 3 at locati
       (spec as { data: { values: Array<Record<string, unknown>> } }).data.values.filter(
         (v) => v.model === "bilstm-attention" && v.x === "0–0.3" && (v.metric ?? "F1") === "F1",
       );
-    expect(at(metricBySweepSpec(results, "data.location"))).toMatchObject([{ n: 3, learned: "1 of 3" }]);
-    expect(at(metricBySweepSpec(results, "data.location"))[0]!.mean).toBeCloseTo(0.55, 12);
-    expect(at(metricBySweepSpec(results, "data.location", { learnedOnly: true }))).toMatchObject([{ n: 1, mean: 0.99 }]);
-    const [rate] = at(learnedRateSpec(results, "data.location"));
+    expect(at(metricBySweepSpec(viewOf(results), "data.location"))).toMatchObject([{ n: 3, learned: "1 of 3" }]);
+    expect(at(metricBySweepSpec(viewOf(results), "data.location"))[0]!.mean).toBeCloseTo(0.55, 12);
+    expect(at(metricBySweepSpec(viewOf(results, { learnedOnly: true }), "data.location"))).toMatchObject([{ n: 1, mean: 0.99 }]);
+    const [rate] = at(learnedRateSpec(viewOf(results), "data.location"));
     expect(rate).toMatchObject({ learned: "1 of 3" });
     expect(rate!.rate).toBeCloseTo(1 / 3, 12);
     expect(rate!.lo).toBeCloseTo(0.061491, 5);
@@ -268,7 +269,7 @@ describe("the HTML report", () => {
                 : [],
             );
     const length = "anomaly length (fraction of the series)";
-    const one = sweepResults();
+    const one = viewOf(sweepResults());
     const titles = [
       metricBySweepSpec(one, "data.length"),
       learnedRateSpec(one, "data.length"),
@@ -277,14 +278,14 @@ describe("the HTML report", () => {
     ].flatMap(pointTitles);
     expect(titles.length).toBeGreaterThanOrEqual(8);
     expect(new Set(titles)).toEqual(new Set([length]));
-    const two = twoAxisResults();
+    const two = viewOf(twoAxisResults());
     const both = `${length}, anomaly start (fraction of the series)`;
     expect(new Set([advantageSpec(two), localisationSpec(two)].flatMap(pointTitles))).toEqual(new Set([both]));
     expect(new Set([heatmapSpec(two), advantageHeatmapSpec(two)].flatMap(pointTitles))).toEqual(
       new Set([length, "anomaly start (fraction of the series)"]),
     );
     // Tables: the point column is headed by the axis with its unit; only the runs table's "length=…" cells say "point".
-    const html = await renderExperimentReport(one);
+    const html = await renderExperimentReport(one.results);
     expect(html.match(/<th>point<\/th>/g)).toHaveLength(1);
     expect(html).toContain(`<th>${length}</th>`);
   });
@@ -335,12 +336,14 @@ describe("the HTML report", () => {
     // The y axis names the metric shown (F1 first), in the static SVG and in the live chart's title signal.
     expect(demo).not.toContain("test metric (mean");
     expect(demo).toContain("test F1 (mean, 95% CI over seeds)");
-    expect(JSON.stringify(metricBySweepSpec(sweepResults(), "data.length"))).toContain("'test ' + metric + ' (mean, 95% CI over seeds)'");
+    expect(JSON.stringify(metricBySweepSpec(viewOf(sweepResults()), "data.length"))).toContain(
+      "'test ' + metric + ' (mean, 95% CI over seeds)'",
+    );
     // Two columns are not both `model`; the legend says what the caption and the table say.
     expect(demo).not.toContain("<th>model</th><th>model</th>");
     expect(demo).toContain("<th>model</th><th>against</th><th>Wilcoxon p</th>");
-    const legend = (advantageSpec(sweepResults()) as { layer: Array<{ encoding: { color?: { scale: { domain: string[] } } } }> }).layer[1]!
-      .encoding.color!;
+    const legend = (advantageSpec(viewOf(sweepResults())) as { layer: Array<{ encoding: { color?: { scale: { domain: string[] } } } }> })
+      .layer[1]!.encoding.color!;
     expect(legend.scale.domain).toEqual(["clearly ahead", "no clear difference", "clearly behind"]);
     expect(demo).toContain('<b class="tie">no clear difference</b>');
   });

@@ -1,6 +1,6 @@
 import { PRESETS, PRESET_NAMES } from "@tsa/models/config";
 import type { ClassificationMetrics } from "@tsa/models";
-import type { ExperimentResults, RunResult } from "@tsa/tracker";
+import type { RunResult } from "@tsa/tracker";
 
 /** Metrics a report or table can show, by the names users type, with their labels. */
 export const METRICS = {
@@ -14,7 +14,7 @@ export type MetricName = keyof typeof METRICS;
 
 /** The subject of the comparison, and the order models are drawn in: both from the models' catalogue. */
 export const ATTENTION_MODEL: string = PRESET_NAMES.find((name) => PRESETS[name].role === "subject")!;
-const MODEL_ORDER: readonly string[] = PRESET_NAMES;
+export const MODEL_ORDER: readonly string[] = PRESET_NAMES;
 
 export interface SweepPoint {
   key: string;
@@ -22,14 +22,6 @@ export interface SweepPoint {
   label: string;
   /** Position in the sweep's own order. */
   order: number;
-}
-
-/** Sweep axes in the experiment file's order. */
-export function axesOf(results: ExperimentResults): string[] {
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
-  const fromSpec = Object.keys(spec.sweep ?? {});
-  if (fromSpec.length > 0) return fromSpec;
-  return [...new Set(results.runs.flatMap((r) => Object.keys(r.point)))];
 }
 
 /** `data.length` → `length`. */
@@ -79,32 +71,6 @@ export function pointLabel(point: Record<string, unknown>, axes: readonly string
   return axes.map((axis) => (axes.length === 1 ? formatValue(point[axis]) : `${axisLabel(axis)} ${formatValue(point[axis])}`)).join(", ");
 }
 
-/** The sweep points present in the results, in the order the file lists their values. */
-export function sweepPoints(results: ExperimentResults): SweepPoint[] {
-  const axes = axesOf(results);
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
-  const position = (axis: string, value: unknown) =>
-    (spec.sweep?.[axis] ?? []).findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
-  const seen = new Map<string, Record<string, unknown>>();
-  for (const run of results.runs) seen.set(pointKey(run.point), run.point);
-  const points = [...seen.entries()].map(([key, point]) => ({ key, point, label: pointLabel(point, axes), order: 0 }));
-  points.sort((a, b) => {
-    for (const axis of axes) {
-      const d = position(axis, a.point[axis]) - position(axis, b.point[axis]);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
-  points.forEach((p, i) => (p.order = i));
-  return points;
-}
-
-export function modelsOf(results: ExperimentResults): string[] {
-  const present = new Set(results.runs.map((r) => r.model));
-  const known = MODEL_ORDER.filter((m) => present.has(m));
-  return [...known, ...[...present].filter((m) => !MODEL_ORDER.includes(m)).sort()];
-}
-
 /** A completed run with its test score, learned or not: every mean, interval, comparison and ranking counts it. */
 export function scored(run: RunResult): boolean {
   return run.status === "completed" && run.test !== null;
@@ -124,12 +90,6 @@ export function learned(run: RunResult): boolean {
  */
 export function attends(run: RunResult): boolean {
   return scored(run) && (run.attention.length > 0 || run.test?.attentionMassInWindow != null);
-}
-
-/** The models that have a run with attention pooling, in drawing order. */
-export function attentionModelsOf(results: ExperimentResults): string[] {
-  const attending = new Set(results.runs.filter(attends).map((r) => r.model));
-  return modelsOf(results).filter((m) => attending.has(m));
 }
 
 /** Which runs the numbers count: every scored run (the default), or, conditional on learning, those that learned. */

@@ -1,25 +1,22 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { attentionAdvantage, summarize, type CriticalDifference } from "./analysis.js";
+import type { RunResult } from "@tsa/tracker";
+import { advantageOf, summaryOf, type CriticalDifference } from "./analysis.js";
 import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
   VERDICT_TEXT,
-  axesOf,
   attends,
-  attentionModelsOf,
   axisLabel,
   axisTitle,
   clipDifference,
   formatValue,
-  modelsOf,
   pointKey,
   pointTitle,
-  sweepPoints,
   type MetricName,
   type RunView,
 } from "./results.js";
+import type { ResultsView } from "./view.js";
 
 /** Vega-Lite specs, one typed function per chart: results in, a spec with its data inlined out. */
 
@@ -37,12 +34,6 @@ const modelColor = (models: string[]) => ({
 /** Metrics live in [0, 1]: an interval from two or three seeds can reach past that, so the band stops there. */
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
-/** Position of a value in the experiment file's list for that axis (the order to draw it in). */
-function order(results: ExperimentResults, axis: string, value: unknown): number {
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
-  return (spec.sweep?.[axis] ?? []).findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
-}
-
 /** `length 0.1–0.25, location 0–0.3`: a point in the words of its axes, empty without a sweep. */
 export function pointText(point: Record<string, unknown>): string {
   return Object.entries(point)
@@ -54,12 +45,12 @@ export function pointText(point: Record<string, unknown>): string {
 const viewSuffix = (view: RunView) => (view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : "");
 
 /** Where in the file's order a point lies on `axis`, and the panel it falls in (the values of the other axes). */
-function placement(results: ExperimentResults, axis: string, others: readonly string[], point: Record<string, unknown>) {
+function placement(view: ResultsView, axis: string, others: readonly string[], point: Record<string, unknown>) {
   return {
     x: formatValue(point[axis]),
-    order: order(results, axis, point[axis]),
+    order: view.order(axis, point[axis]),
     panel: others.map((a) => `${axisLabel(a)} ${formatValue(point[a])}`).join(", "),
-    panelOrder: others.reduce((s, a) => s * 100 + order(results, a, point[a]), 0),
+    panelOrder: others.reduce((s, a) => s * 100 + view.order(a, point[a]), 0),
   };
 }
 
@@ -78,16 +69,16 @@ function alongAxis(others: readonly string[], encoding: object, layer: object[],
  * band over seeds; every completed run counts unless `view.learnedOnly`. With a second axis, one panel
  * per value of the other axes.
  */
-export function metricBySweepSpec(results: ExperimentResults, axis: string, view: RunView = {}): TopLevelSpec {
-  const models = modelsOf(results);
-  const others = axesOf(results).filter((a) => a !== axis);
+export function metricBySweepSpec(view: ResultsView, axis: string): TopLevelSpec {
+  const models = [...view.models];
+  const others = view.axes.filter((a) => a !== axis);
   const values = SELECTABLE_METRICS.flatMap((metric) =>
-    summarize(results, metric, view)
+    summaryOf(view, metric)
       .filter((c) => c.n > 0)
       .map((c) => ({
         metric: METRICS[metric],
         model: c.model,
-        ...placement(results, axis, others, c.point.point),
+        ...placement(view, axis, others, c.point.point),
         mean: c.mean,
         lo: c.lo,
         hi: c.hi,
@@ -151,14 +142,15 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
  * The share of completed runs that learned against one axis, a line per model, the band its Wilson 95%
  * interval. With a second axis, one panel per value of the other axes.
  */
-export function learnedRateSpec(results: ExperimentResults, axis: string): TopLevelSpec {
-  const models = modelsOf(results);
-  const others = axesOf(results).filter((a) => a !== axis);
-  const values = summarize(results, "f1")
+export function learnedRateSpec(view: ResultsView, axis: string): TopLevelSpec {
+  const models = [...view.models];
+  const others = view.axes.filter((a) => a !== axis);
+  // How many runs learned is the same in either view: it counts every scored run.
+  const values = summaryOf(view, "f1")
     .filter((c) => c.learned.n > 0)
     .map((c) => ({
       model: c.model,
-      ...placement(results, axis, others, c.point.point),
+      ...placement(view, axis, others, c.point.point),
       rate: c.learned.rate,
       lo: c.learned.lo,
       hi: c.learned.hi,
@@ -192,9 +184,9 @@ export function learnedRateSpec(results: ExperimentResults, axis: string): TopLe
 }
 
 /** Attention minus the best baseline per point, its 95% interval, colour by the Holm-corrected verdict. */
-export function advantageSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
-  const axes = axesOf(results);
-  const values = attentionAdvantage(results, metric, view)
+export function advantageSpec(view: ResultsView, metric: MetricName = "f1"): TopLevelSpec {
+  const { axes } = view;
+  const values = advantageOf(view, metric)
     .filter((a) => a.verdict !== "n/a")
     // A difference of two metrics lies in [-1, 1]: the interval drawn and shown stops there.
     .map((a) => ({
@@ -261,14 +253,14 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
 }
 
 /** Two-axis sweeps: the metric per model as heatmaps, one per model. */
-export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
-  const [ax, ay] = axesOf(results) as [string, string];
-  const values = summarize(results, metric, view).map((c) => ({
+export function heatmapSpec(view: ResultsView, metric: MetricName = "f1"): TopLevelSpec {
+  const [ax, ay] = view.axes as [string, string];
+  const values = summaryOf(view, metric).map((c) => ({
     model: c.model,
     x: formatValue(c.point.point[ax]),
     y: formatValue(c.point.point[ay]),
-    xo: order(results, ax, c.point.point[ax]),
-    yo: order(results, ay, c.point.point[ay]),
+    xo: view.order(ax, c.point.point[ax]),
+    yo: view.order(ay, c.point.point[ay]),
     mean: c.n > 0 ? c.mean : null,
     label: c.n > 0 ? c.mean.toFixed(3) : "–",
     n: c.n,
@@ -288,7 +280,7 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
         ],
       },
     ],
-    facet: { column: { field: "model", type: "nominal", sort: modelsOf(results), title: null } },
+    facet: { column: { field: "model", type: "nominal", sort: [...view.models], title: null } },
     spec: {
       width: 150,
       height: 150,
@@ -332,14 +324,14 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
 }
 
 /** Two-axis sweeps: attention's advantage as a diverging heatmap, clearly ahead / behind cells outlined. */
-export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
-  const [ax, ay] = axesOf(results) as [string, string];
+export function advantageHeatmapSpec(view: ResultsView, metric: MetricName = "f1"): TopLevelSpec {
+  const [ax, ay] = view.axes as [string, string];
   const mark = { ahead: " ▲", behind: " ▼", tie: "", "n/a": "" };
-  const values = attentionAdvantage(results, metric, view).map((a) => ({
+  const values = advantageOf(view, metric).map((a) => ({
     x: formatValue(a.point.point[ax]),
     y: formatValue(a.point.point[ay]),
-    xo: order(results, ax, a.point.point[ax]),
-    yo: order(results, ay, a.point.point[ay]),
+    xo: view.order(ax, a.point.point[ax]),
+    yo: view.order(ay, a.point.point[ay]),
     mean: a.verdict === "n/a" ? null : a.mean,
     verdict: a.verdict,
     says: VERDICT_TEXT[a.verdict],
@@ -387,10 +379,10 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
  * Train and validation loss per epoch, one panel per model, one line per seed, at the sweep point chosen
  * in the menu; runs that did not learn are dashed, with chance level (ln 2) for reference.
  */
-export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
-  const points = sweepPoints(results);
+export function trainingCurvesSpec(view: ResultsView): TopLevelSpec {
+  const { points } = view;
   const labelOf = new Map(points.map((p) => [p.key, p.label]));
-  const values = results.runs
+  const values = view.results.runs
     .filter((r) => r.status === "completed")
     .flatMap((r) =>
       r.epochs.flatMap((e) =>
@@ -413,7 +405,7 @@ export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
       { name: "at", value: points[0]?.label ?? "", bind: { input: "select", options: points.map((p) => p.label), name: "sweep point " } },
     ],
     transform: [{ filter: "datum.point === at" }],
-    facet: { column: { field: "model", type: "nominal", title: null, sort: modelsOf(results) } },
+    facet: { column: { field: "model", type: "nominal", title: null, sort: [...view.models] } },
     spec: {
       width: 190,
       height: 190,
@@ -464,10 +456,10 @@ export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
 }
 
 /** The attention runs a reader can choose from, by model then sweep order: completed (learned or not), with stored samples. */
-function overlayRuns(results: ExperimentResults): RunResult[] {
-  const position = new Map(sweepPoints(results).map((p) => [p.key, p.order]));
-  const models = attentionModelsOf(results);
-  return results.runs
+function overlayRuns(view: ResultsView): RunResult[] {
+  const position = new Map(view.points.map((p) => [p.key, p.order]));
+  const models = view.attentionModels;
+  return view.results.runs
     .filter((r) => attends(r) && r.attention.length > 0)
     .sort(
       (a, b) =>
@@ -482,8 +474,8 @@ function overlayRuns(results: ExperimentResults): RunResult[] {
  * the true flat window shaded, for the run chosen in the menu (any completed run of a model with attention
  * pooling; the menu names the model when there are several).
  */
-export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec | null {
-  const runs = overlayRuns(results);
+export function attentionOverlaySpec(view: ResultsView): TopLevelSpec | null {
+  const runs = overlayRuns(view);
   if (runs.length === 0) return null;
   const named = new Set(runs.map((r) => r.model)).size > 1;
   const option = (r: RunResult) => `${named ? `${r.model} · ` : ""}${pointText(r.point) || "run"} · seed ${r.seed} · ${r.id.slice(0, 8)}`;
@@ -555,14 +547,14 @@ export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec |
  * Attention localisation per point: share of α in the true window, share of peaks inside it; one panel per
  * model with attention pooling when there are several.
  */
-export function localisationSpec(results: ExperimentResults): TopLevelSpec | null {
-  const points = sweepPoints(results);
-  const models = attentionModelsOf(results);
-  const runs = results.runs.filter((r) => attends(r) && r.test?.attentionMassInWindow != null);
-  if (runs.length === 0) return null;
+export function localisationSpec(view: ResultsView): TopLevelSpec | null {
+  const { points } = view;
+  const models = view.attentionModels;
+  const localised = (r: RunResult) => attends(r) && r.test?.attentionMassInWindow != null;
+  if (!view.results.runs.some(localised)) return null;
   const values = models.flatMap((model) =>
     points.flatMap((p) => {
-      const here = runs.filter((r) => r.model === model && pointKey(r.point) === p.key);
+      const here = view.runsAt(p, model).filter(localised);
       return [
         { measure: "attention mass inside the window", values: here.map((r) => r.test!.attentionMassInWindow!) },
         { measure: "anomalous series whose attention peaks inside it", values: here.map((r) => r.test!.attentionPeakInWindow!) },
@@ -583,7 +575,7 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
         });
     }),
   );
-  const x = { field: "x", type: "ordinal" as const, title: pointTitle(axesOf(results)), sort: { field: "order" } };
+  const x = { field: "x", type: "ordinal" as const, title: pointTitle(view.axes), sort: { field: "order" } };
   const chart = {
     encoding: {
       x,
@@ -603,7 +595,7 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
           y: { field: "mean", type: "quantitative" },
           tooltip: [
             ...(models.length > 1 ? [{ field: "model" }] : []),
-            { field: "x", title: pointTitle(axesOf(results)) },
+            { field: "x", title: pointTitle(view.axes) },
             { field: "measure" },
             { field: "mean", format: ".3f" },
             { field: "min", format: ".3f" },
