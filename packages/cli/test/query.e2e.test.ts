@@ -593,7 +593,7 @@ describe("yarn table", () => {
           `\\caption{${EXPERIMENT}: test ${label}}`,
           "\\begin{tabular}{lrrr}",
           "\\toprule",
-          `point & ${MODELS.join(" & ")} \\\\`,
+          `anomaly length (fraction of the series) & ${MODELS.join(" & ")} \\\\`,
           "\\midrule",
           ...cells.map((row, p) => `${LABELS[p]!.replace("–", "--")} & ${row.map(texCell).join(" & ")} \\\\`),
           "\\midrule",

@@ -311,6 +311,7 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
   return {
     title: `${axis === null ? "models" : axisLabel(axis)}: test ${METRICS[ablation.metric]} per level, and against ${name(reference)}${ablation.view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : ""}`,
     corner: ablation.contextTitle,
+    rowKey: "point",
     columns: [...ablation.levels.map(name), ...compared.map((l) => `${name(l)} − ${name(reference)}`)],
     rows,
     footer: [],

@@ -242,7 +242,8 @@ describe("renderers", () => {
 
   it("CSV: one line per cell with raw mean and std and the learned count, then average rank and wins with their raw values", () => {
     const lines = toCsv(table!).trimEnd().split("\n");
-    expect(lines[0]).toBe("table,anomaly length (fraction of the series),column,mean,std,n,learned,completed,text");
+    // CSV keeps a name a script can use for the row column.
+    expect(lines[0]).toBe("table,point,column,mean,std,n,learned,completed,text");
     expect(lines).toHaveLength(1 + 9 + 6);
     const cnnC = lines.find((l) => l.startsWith("len_sweep: test F1,0.4–0.6,cnn,"))!.split(",");
     expect(Number(cnnC[3])).toBeCloseTo(0.7, 12);

@@ -20,7 +20,10 @@ export interface TableCell {
 
 export interface TableModel {
   title: string;
+  /** The first column's heading, in the reader's words (`anomaly length (fraction of the series)`). */
   corner: string;
+  /** The first column's name in CSV, for scripts (`point`); the corner when absent. */
+  rowKey?: string;
   columns: string[];
   rows: Array<{ label: string; cells: TableCell[] }>;
   /** Closing rows (average rank, wins): text cells, and the raw numbers for CSV. */
@@ -175,8 +178,9 @@ export function metricTables(view: ResultsView, options: Omit<MetricTableOptions
     const incomplete = rows.filter((r) => r.cells.some((c) => c.mean === null)).length;
     return {
       title: `${results.experiment.name}: test ${METRICS[metric]}${conditional}`,
-      // The rows' heading names the sweep's axes with their units, as the report's charts do.
+      // The rows' heading names the sweep's axes with their units, as the report's charts do; CSV keeps `point`.
       corner: pointTitle(view.axes),
+      rowKey: "point",
       columns: [...models],
       rows,
       footer: rankFooter(
@@ -368,7 +372,7 @@ export function toLatex(table: TableModel, options: LatexOptions = {}): string {
  */
 export function toCsv(table: TableModel): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [["table", quote(table.corner), "column", "mean", "std", "n", "learned", "completed", "text"].join(",")];
+  const lines = [["table", quote(table.rowKey ?? table.corner), "column", "mean", "std", "n", "learned", "completed", "text"].join(",")];
   for (const r of table.rows) {
     r.cells.forEach((c, j) =>
       lines.push(
