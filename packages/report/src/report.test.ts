@@ -8,7 +8,7 @@ import { locationResults, sweepResults, twoAxisResults } from "./fixture.test-su
 import { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
 import { advantageHeatmapSpec, advantageSpec, heatmapSpec, learnedRateSpec, localisationSpec, metricBySweepSpec } from "./specs.js";
 import { viewOf } from "./view.js";
-import { checkLayout, checkReportInBrowser, layoutWidths } from "./testing/index.js";
+import { chartTextAfterChoosing, checkLayout, checkReportInBrowser, layoutWidths } from "./testing/index.js";
 
 const summary = (results: ReturnType<typeof sweepResults>) =>
   attentionAdvantage(results, "f1").map((a) => [a.point.label, a.baseline, Number(a.mean.toFixed(6)), a.n, a.verdict]);
@@ -346,6 +346,14 @@ describe("the HTML report", () => {
       .layer[1]!.encoding.color!;
     expect(legend.scale.domain).toEqual(["clearly ahead", "no clear difference", "clearly behind"]);
     expect(demo).toContain('<b class="tie">no clear difference</b>');
+  });
+
+  it("names the chosen metric on the y axis of the live chart (issue 25, 16)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tsa-report-")), "demo.html");
+    writeFileSync(file, await renderExperimentReport(sweepResults()));
+    const svg = await chartTextAfterChoosing(file, 0, "accuracy");
+    expect(svg).toContain("test accuracy (mean, 95% CI over seeds)");
+    expect(svg).not.toContain("test F1 (mean");
   });
 
   it("reads on a phone (390 px) and a desktop (1280 px): nothing wider than the window, legible charts, a headline that leaves room (issue 25, 7)", async () => {

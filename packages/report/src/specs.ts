@@ -100,7 +100,7 @@ export function metricBySweepSpec(view: ResultsView, axis: string): TopLevelSpec
           scale: { zero: false },
           // The title follows the metric chosen in the menu (the static SVG shows the first).
           axis: {
-            encode: { title: { update: { text: { signal: `'test ' + metric + ' (mean, 95% CI over seeds)${viewSuffix(view)}'` } } } },
+            encoding: { title: { text: { value: { expr: `'test ' + metric + ' (mean, 95% CI over seeds)${viewSuffix(view)}'` } } } },
           },
         },
         y2: { field: "bandHi" },

@@ -133,3 +133,20 @@ export async function checkLayout(
     await browser.close();
   }
 }
+
+/** The visible text of chart `index` (its labels and titles, one a line) after choosing `option` in its first menu (a vega binding), as a reader would. */
+export async function chartTextAfterChoosing(htmlFile: string, index: number, option: string): Promise<string> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(htmlFile).href);
+    const charts = await page.locator("[data-chart]").count();
+    await page.waitForFunction((n) => (window as unknown as { tsaChartsRendered?: number }).tsaChartsRendered === n, charts);
+    await page.locator(`#chart-${index} select`).first().selectOption(option);
+    // vega redraws on its next frame.
+    await page.waitForTimeout(300);
+    return (await page.locator(`#chart-${index} svg text`).allTextContents()).join("\n");
+  } finally {
+    await browser.close();
+  }
+}
