@@ -18,6 +18,8 @@ const never = {
   // better-sqlite3-12 and -13: the tracker's better-sqlite3.ts loads the one for the running Node.
   sqlite: { regex: "^(better-sqlite3(-\\d+)?|pg)$", message: "only @tsa/tracker speaks SQL" },
   tracker: { regex: "^@tsa/tracker$", message: "no database here" },
+  // The report reads the tracker's result types (`ExperimentResults`) but never opens a store.
+  trackerValues: { regex: "^@tsa/tracker$", allowTypeImports: true, message: "no database here (a type import is fine)" },
   fs: { regex: "^(node:)?fs(/promises)?$", message: "no file system here" },
   anyTsa: { regex: "^@tsa/", message: "no other tsa package" },
   tsaButErrors: { regex: "^@tsa/(?!errors$)", message: "@tsa/data comes first in the data flow: only @tsa/errors is before it" },
@@ -58,10 +60,10 @@ const areas = [
   },
   { name: "@tsa/tracker", files: "packages/tracker/**", owns: [never.sqlite], never: [never.tfjs, never.trackerTsa] },
   { name: "@tsa/runner", files: "packages/runner/**", never: [] },
-  { name: "@tsa/report", files: "packages/report/**", never: [never.tfjs, never.tfjsPackages, never.fs] },
+  { name: "@tsa/report", files: "packages/report/**", never: [never.tfjs, never.tfjsPackages, never.fs, never.trackerValues] },
   // `@tsa/report/testing` drives a browser over files; html.ts reads vega's browser builds out of
   // node_modules to inline them (package files, not the user's).
-  { name: "@tsa/report", files: "packages/report/src/{testing/**,html.ts}", never: [never.tfjs, never.tfjsPackages] },
+  { name: "@tsa/report", files: "packages/report/src/{testing/**,html.ts}", never: [never.tfjs, never.tfjsPackages, never.trackerValues] },
   { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [] },
   // The query commands only read the database and print; loading tfjs would make each take seconds.
   {

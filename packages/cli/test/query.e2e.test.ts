@@ -566,7 +566,7 @@ describe("yarn table", () => {
       [
         `**${EXPERIMENT}: test F1**`,
         "",
-        `| point | ${MODELS.join(" | ")} |`,
+        `| anomaly length (fraction of the series) | ${MODELS.join(" | ")} |`,
         "| --- | ---: | ---: | ---: |",
         ...cells.map((row, p) => `| ${LABELS[p]} | ${row.map(mdCell).join(" | ")} |`),
         `| *average rank* | ${ranks.map((r) => r.toFixed(2)).join(" | ")} |`,
@@ -583,7 +583,7 @@ describe("yarn table", () => {
       return [
         `**${title}**`,
         "",
-        `| point | ${MODELS.join(" | ")} |`,
+        `| anomaly length (fraction of the series) | ${MODELS.join(" | ")} |`,
         "| --- | ---: | ---: | ---: |",
         ...cells.map((row, p) => `| ${LABELS[p]} | ${row.map(mdCell).join(" | ")} |`),
         ...(ranks.some((r) => Number.isNaN(r))
@@ -634,7 +634,7 @@ describe("yarn table", () => {
           `\\caption{${EXPERIMENT}: test ${label}}`,
           "\\begin{tabular}{lrrr}",
           "\\toprule",
-          `point & ${MODELS.join(" & ")} \\\\`,
+          `anomaly length (fraction of the series) & ${MODELS.join(" & ")} \\\\`,
           "\\midrule",
           ...cells.map((row, p) => `${LABELS[p]!.replace("–", "--")} & ${row.map(texCell).join(" & ")} \\\\`),
           "\\midrule",

@@ -1,6 +1,7 @@
 import { METRIC_CATALOGUE, type ExperimentResults, type MetricsRow, type RunResult } from "@tsa/tracker";
 import { describe, expect, it } from "vitest";
 import { ablationHeadline, ablationOf, buildAblationTable } from "./ablation.js";
+import { toMarkdown } from "./tables.js";
 
 const LENGTHS = [
   [0.05, 0.1],
@@ -203,6 +204,11 @@ describe("buildAblationTable", () => {
   it("counts every completed run, with the learned count beside a cell where not all learned", () => {
     // mean 0.50, 0.51, 0.49; last 0.60, 0.61, 0.59; attention (0.95 + 0.5 + 0.5) / 3 = 0.65, sd √(0.0675) = 0.260.
     expect(shortRow(false).map((c) => c.text)).toEqual(["0.500 ± 0.010", "0.600 ± 0.010 (0/3 learned)", "0.650 ± 0.260 (1/3 learned)"]);
+  });
+
+  it("heads its rows by what they are, the other axis with its unit, not a bare 'point' (issue 25, 15)", () => {
+    expect(table(false).corner).toBe("anomaly length (fraction of the series)");
+    expect(toMarkdown(table(false))).toContain("| anomaly length (fraction of the series) | pooling=mean |");
   });
 
   it("conditional on learning: the title says so, a level with no run that learned still says 0/3, a single run has no spread", () => {

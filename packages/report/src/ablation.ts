@@ -1,19 +1,20 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { LARGE_DIFFERENCE, headline, type CellSummary } from "./analysis.js";
+import { LARGE_DIFFERENCE, headlineOf, headlineText, type CellSummary, type Headline } from "./analysis.js";
+import { memo, modelNames, viewOf, viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
   betterSign,
-  axesOf,
   axisLabel,
+  clipDifference,
   counted,
+  detectableText,
   formatValue,
   learned as learnedRun,
   metricOf,
-  modelsOf,
+  pointTitle,
   scored,
-  sweepPoints,
   type MetricName,
   type RunView,
 } from "./results.js";
@@ -34,6 +35,8 @@ export interface Ablation {
   /** The level the headline compares with the reference (`compare:`); null: every level against it. */
   treatment: unknown;
   contexts: AblationContext[];
+  /** What the contexts are, as a table heads their column: `model`, the other axes with their units, or both. */
+  contextTitle: string;
   metric: MetricName;
   view: RunView;
 }
@@ -61,12 +64,6 @@ export interface AblationContext {
   levels: LevelResult[];
 }
 
-interface CompareSpec {
-  treatment: unknown;
-  control: unknown;
-  axis?: string;
-}
-
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** `pooling=attention`, or a model's name: a level as a reader names it. */
@@ -79,11 +76,20 @@ export function levelLabel(axis: string | null, level: unknown): string {
  * value as reference), else its named variants against the first model listed; null when none.
  */
 export function ablationOf(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): Ablation | null {
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]>; compare?: CompareSpec; models?: unknown[] };
-  const axes = axesOf(results);
-  const models = modelsOf(results);
-  const variants = (spec.models ?? []).some((m) => typeof m !== "string");
-  const compare = spec.compare;
+  return ablationOfView(viewOf(results, view), metric);
+}
+
+const ablations = memo<Ablation | null>();
+
+/** ablationOf over the runs the view counts, once per view and metric. */
+export function ablationOfView(view: ResultsView, metric: MetricName = "f1"): Ablation | null {
+  return ablations(view, metric, () => computeAblation(view, metric));
+}
+
+function computeAblation(view: ResultsView, metric: MetricName): Ablation | null {
+  const { experiment, axes, models } = view;
+  const variants = experiment.models.some((m) => typeof m !== "string");
+  const compare = experiment.compare;
   let axis: string | null;
   let reference: unknown;
   let treatment: unknown = null;
@@ -94,11 +100,11 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   } else {
     axis = axes.find((a) => a.startsWith("model.")) ?? null;
     if (axis === null && !variants) return null;
-    reference = axis === null ? models[0] : spec.sweep?.[axis]?.[0];
+    reference = axis === null ? models[0] : experiment.sweep[axis]?.[0];
   }
   // Every level the file names, also those with no completed run yet (a sweep in progress).
-  const named = (spec.models ?? []).map((m) => (typeof m === "string" ? m : (m as { name: string }).name));
-  const levels = axis === null ? [...named, ...models.filter((m) => !named.includes(m))] : (spec.sweep?.[axis] ?? []);
+  const named = modelNames(experiment);
+  const levels = axis === null ? [...named, ...models.filter((m) => !named.includes(m))] : [...(experiment.sweep[axis] ?? [])];
   const levelOf = (r: RunResult) => (axis === null ? r.model : r.point[axis]);
   const otherAxes = axes.filter((a) => a !== axis);
   const contextOf = (r: RunResult) => {
@@ -109,9 +115,9 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
       rest,
     };
   };
-  const order = sweepPoints(results).map((p) => JSON.stringify(otherAxes.map((a) => p.point[a])));
+  const order = view.points.map((p) => JSON.stringify(otherAxes.map((a) => p.point[a])));
   const found = new Map<string, { label: string; runs: RunResult[]; rank: number }>();
-  for (const run of results.runs) {
+  for (const run of view.results.runs) {
     const c = contextOf(run);
     const entry = found.get(c.key) ?? {
       label:
@@ -173,7 +179,11 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
   const tests = contexts.flatMap((c) => c.levels.filter((l) => l.difference !== null));
   const primary = (l: LevelResult) => treatment === null || same(l.level, treatment);
   for (const family of [tests.filter(primary), tests.filter((l) => !primary(l))]) correct(family, betterSign(metric));
-  return { axis, levels, reference, treatment, contexts, metric, view };
+  const contextTitle =
+    [axis === null || models.length === 1 ? null : "model", otherAxes.length === 0 ? null : pointTitle(otherAxes)]
+      .filter((x) => x !== null)
+      .join(" at ") || "runs";
+  return { axis, levels, reference, treatment, contexts, contextTitle, metric, view: { learnedOnly: view.learnedOnly } };
 }
 
 /**
@@ -199,6 +209,10 @@ const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
  * the reference, with the effect and how often each learned; then the best level in each context.
  */
 export function ablationHeadline(ablation: Ablation): string {
+  return headlineText(ablationHeadlineParts(ablation));
+}
+
+export function ablationHeadlineParts(ablation: Ablation): Headline {
   const { axis, reference, contexts, metric } = ablation;
   const name = (level: unknown) => levelLabel(axis, level);
   const treated = ablation.treatment === null ? ablation.levels.filter((l) => !same(l, reference)) : [ablation.treatment];
@@ -215,9 +229,7 @@ export function ablationHeadline(ablation: Ablation): string {
     const seen = by("tie").filter(({ l }) => l.difference!.detectable <= LARGE_DIFFERENCE);
     if (seen.length > 0) parts.push(`no clear difference — ${seen.map(({ c }) => c.label).join(", ")}`);
     if (blind.length > 0) {
-      const detail = blind.map(
-        ({ c, l }) => `${c.label} (${signed(l.difference!.mean)}; only |Δ| > ${l.difference!.detectable.toFixed(2)} could be significant)`,
-      );
+      const detail = blind.map(({ c, l }) => `${c.label} (${signed(l.difference!.mean)}; ${detectableText(l.difference!.detectable)})`);
       parts.push(`too few seeds to tell — ${detail.join(", ")}`);
     }
     if (by("n/a").length > 0)
@@ -251,7 +263,10 @@ export function ablationHeadline(ablation: Ablation): string {
   const seedCount = seeds.length === 0 ? null : seeds.length === 1 ? `${seeds[0]}` : `${Math.min(...seeds)}–${Math.max(...seeds)}`;
   const paired = seedCount === null ? "paired t over seeds" : `paired t over ${seedCount} seeds`;
   const method = `test ${METRICS[metric]} over ${over}, ${paired}, Holm-corrected, α = 0.05`;
-  return `${clauses.join(". ")} (${method}). Best ${axis === null ? "model" : axisLabel(axis)} by mean: ${best.join("; ")}.`;
+  return {
+    verdict: `${clauses.join(". ")} (${method}).`,
+    detail: `Best ${axis === null ? "model" : axisLabel(axis)} by mean: ${best.join("; ")}.`,
+  };
 }
 
 const cell = (text: string, value: number | null = null, n = 0, extra: Partial<TableCell> = {}): TableCell => ({
@@ -292,20 +307,21 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
       const d = c.levels.find((l) => same(l.level, level))?.difference;
       if (d === undefined || d === null || Number.isNaN(d.p)) return cell("–");
       const star = d.verdict === "ahead" || d.verdict === "behind" ? "*" : "";
-      return cell(`${fmt(d.mean, true)}${star} [${fmt(d.lo, true)}, ${fmt(d.hi, true)}]`, d.mean, d.n);
+      return cell(`${fmt(d.mean, true)}${star} [${fmt(clipDifference(d.lo), true)}, ${fmt(clipDifference(d.hi), true)}]`, d.mean, d.n);
     });
     return { label: c.label, cells: [...levelCells, ...differences] };
   });
   const name = (level: unknown) => levelLabel(axis, level);
   return {
     title: `${axis === null ? "models" : axisLabel(axis)}: test ${METRICS[ablation.metric]} per level, and against ${name(reference)}${ablation.view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : ""}`,
-    corner: "point",
+    corner: ablation.contextTitle,
+    rowKey: "point",
     columns: [...ablation.levels.map(name), ...compared.map((l) => `${name(l)} − ${name(reference)}`)],
     rows,
     footer: [],
     notes: [
       `mean ± sample std over seeds, ${ablation.view.learnedOnly === true ? `only the runs that learned (${CONDITIONAL_LABEL})` : "every completed run counted, learned or not"}`,
-      `differences paired by seed with their 95% t interval; * clearly ahead or behind after Holm's correction (α = 0.05)` +
+      `differences paired by seed with their 95% t interval (clipped to [−1, 1]); * clearly ahead or behind after Holm's correction (α = 0.05)` +
         (ablation.treatment === null
           ? ""
           : `, within the comparison compare: names (${name(ablation.treatment)}, the headline's) and, separately, within the other levels' (exploratory)`),
@@ -318,8 +334,12 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
  * when a part is ablated without the attention model to compare; otherwise attention vs the best baseline.
  */
 export function experimentHeadline(results: ExperimentResults, metric: MetricName = "f1"): string {
-  const ablation = ablationOf(results, metric);
-  const compare = (results.experiment.spec as { compare?: unknown }).compare;
-  if (ablation !== null && (compare !== undefined || !modelsOf(results).includes(ATTENTION_MODEL))) return ablationHeadline(ablation);
-  return headline(results, metric);
+  return headlineText(experimentHeadlineParts(viewsOf(results), metric));
+}
+
+export function experimentHeadlineParts(views: ResultsViews, metric: MetricName = "f1"): Headline {
+  const ablation = ablationOfView(views.all, metric);
+  if (ablation !== null && (views.all.experiment.compare !== undefined || !views.all.models.includes(ATTENTION_MODEL)))
+    return ablationHeadlineParts(ablation);
+  return headlineOf(views, metric);
 }

@@ -1,21 +1,19 @@
-import type { ExperimentResults, RunResult } from "@tsa/tracker";
+import type { ExperimentResults } from "@tsa/tracker";
 import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
-  axesOf,
   axisLabel,
   counted,
+  detectableText,
   learned,
   metricOf,
-  modelsOf,
-  pointKey,
   scored,
-  sweepPoints,
   type MetricName,
   type RunView,
   type SweepPoint,
 } from "./results.js";
+import { memo, viewOf, viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 import {
   friedman,
   holm,
@@ -48,33 +46,47 @@ export interface CellSummary {
   learned: Proportion;
 }
 
-function cellRuns(results: ExperimentResults, point: SweepPoint, model: string): RunResult[] {
-  return results.runs.filter((r) => r.model === model && pointKey(r.point) === point.key);
+const summaries = memo<{ cells: CellSummary[]; byCell: Map<string, CellSummary> }>();
+
+function summaryIndex(view: ResultsView, metric: MetricName) {
+  return summaries(view, metric, () => {
+    const cells = view.points.flatMap((point) => view.models.map((model) => cellSummary(view, point, model, metric)));
+    return { cells, byCell: new Map(cells.map((c) => [`${c.point.key}\u0000${c.model}`, c])) };
+  });
+}
+
+function cellSummary(view: ResultsView, point: SweepPoint, model: string, metric: MetricName): CellSummary {
+  const runs = view.runsAt(point, model);
+  const good = runs.filter((r) => counted(r, view));
+  const values = good.map((r) => metricOf(r, metric)).filter((v) => !Number.isNaN(v));
+  const interval = tInterval(values);
+  return {
+    point,
+    model,
+    metric,
+    n: values.length,
+    mean: interval.mean,
+    std: std(values),
+    lo: interval.lo,
+    hi: interval.hi,
+    bySeed: new Map(good.map((r) => [r.seed, metricOf(r, metric)] as const).filter(([, v]) => !Number.isNaN(v))),
+    learned: wilson(runs.filter(learned).length, runs.filter(scored).length),
+  };
+}
+
+/** Per sweep point and model, in the view's order: the view's runs' metric, and how many scored runs learned. */
+export function summaryOf(view: ResultsView, metric: MetricName): readonly CellSummary[] {
+  return summaryIndex(view, metric).cells;
+}
+
+/** One model at one point of the view's summary. */
+export function cellOf(view: ResultsView, point: SweepPoint, model: string, metric: MetricName): CellSummary {
+  return summaryIndex(view, metric).byCell.get(`${point.key}\u0000${model}`)!;
 }
 
 /** Per sweep point and model: every completed run counts (the default), or only those that learned (`learnedOnly`). */
 export function summarize(results: ExperimentResults, metric: MetricName, view: RunView = {}): CellSummary[] {
-  const points = sweepPoints(results);
-  return points.flatMap((point) =>
-    modelsOf(results).map((model) => {
-      const runs = cellRuns(results, point, model);
-      const good = runs.filter((r) => counted(r, view));
-      const values = good.map((r) => metricOf(r, metric)).filter((v) => !Number.isNaN(v));
-      const interval = tInterval(values);
-      return {
-        point,
-        model,
-        metric,
-        n: values.length,
-        mean: interval.mean,
-        std: std(values),
-        lo: interval.lo,
-        hi: interval.hi,
-        bySeed: new Map(good.map((r) => [r.seed, metricOf(r, metric)] as const).filter(([, v]) => !Number.isNaN(v))),
-        learned: wilson(runs.filter(learned).length, runs.filter(scored).length),
-      };
-    }),
-  );
+  return [...summaryOf(viewOf(results, view), metric)];
 }
 
 /** bilstm-attention minus the best baseline at one point, paired over the seeds both have. */
@@ -112,11 +124,21 @@ export const LARGE_DIFFERENCE = 0.1;
  * completed run counts unless `view.learnedOnly`.
  */
 export function attentionAdvantage(results: ExperimentResults, metric: MetricName, view: RunView = {}): Advantage[] {
-  if (!modelsOf(results).includes(ATTENTION_MODEL)) return [];
-  const cells = summarize(results, metric, view);
-  const noRun = view.learnedOnly === true ? "run that learned" : "completed run";
-  const raw = sweepPoints(results).map((point) => {
-    const here = cells.filter((c) => c.point.key === point.key);
+  return [...advantageOf(viewOf(results, view), metric)];
+}
+
+const advantages = memo<Advantage[]>();
+
+/** attentionAdvantage over the runs the view counts, once per view and metric. */
+export function advantageOf(view: ResultsView, metric: MetricName): readonly Advantage[] {
+  return advantages(view, metric, () => computeAdvantage(view, metric));
+}
+
+function computeAdvantage(view: ResultsView, metric: MetricName): Advantage[] {
+  if (!view.models.includes(ATTENTION_MODEL)) return [];
+  const noRun = view.learnedOnly ? "run that learned" : "completed run";
+  const raw = view.points.map((point) => {
+    const here = view.models.map((model) => cellOf(view, point, model, metric));
     const attention = here.find((c) => c.model === ATTENTION_MODEL);
     const baselines = here.filter((c) => c.model !== ATTENTION_MODEL && c.n > 0).sort((a, b) => b.mean - a.mean);
     const best = baselines[0];
@@ -198,7 +220,7 @@ function tooFewSeeds(advantages: readonly Advantage[], axes: readonly string[]):
     const target = Math.max(Math.abs(a.mean), LARGE_DIFFERENCE);
     const needed = pairsNeeded(target, a.sd, ALPHA / tested);
     return (
-      `${a.point.label} (Δ ${signed(a.mean)} against ${a.baseline}: with ${a.n} seeds and the spread seen there only |Δ| > ${a.detectable.toFixed(2)} could be significant; ` +
+      `${a.point.label} (Δ ${signed(a.mean)} against ${a.baseline}: with ${a.n} seeds and the spread seen there ${detectableText(a.detectable)}; ` +
       `${needed === null ? "more than 1000" : `about ${needed}`} seeds would make a Δ of ${target.toFixed(2)} significant)`
     );
   });
@@ -214,16 +236,17 @@ function pointsWithFailures(cells: readonly CellSummary[], points: readonly Swee
  * Where not every run learned: attention's k of n there (the baselines' beside it), then the comparison
  * conditional on learning at those points. Empty when every completed run learned.
  */
-function learningSentence(results: ExperimentResults, metric: MetricName, axes: readonly string[]): string {
-  const cells = summarize(results, metric);
-  const points = pointsWithFailures(cells, sweepPoints(results));
+function learningSentence(views: ResultsViews, metric: MetricName): string {
+  const { axes } = views.all;
+  const cells = summaryOf(views.all, metric);
+  const points = pointsWithFailures(cells, views.all.points);
   if (points.length === 0) return "";
   const keys = new Set(points.map((p) => p.key));
   const rate = (model: string) => {
     const here = cells.filter((c) => c.model === model && keys.has(c.point.key));
     return `${here.reduce((s, c) => s + c.learned.k, 0)} of ${here.reduce((s, c) => s + c.learned.n, 0)}`;
   };
-  const baselines = modelsOf(results).filter((m) => m !== ATTENTION_MODEL);
+  const baselines = views.all.models.filter((m) => m !== ATTENTION_MODEL);
   const where =
     axes.length === 0
       ? ""
@@ -238,7 +261,14 @@ function learningSentence(results: ExperimentResults, metric: MetricName, axes: 
   );
   // Where it learns: the mean over the learned runs at those points, beside the baseline best there on the same terms.
   const learnedMean = (model: string) =>
-    mean(results.runs.filter((r) => r.model === model && keys.has(pointKey(r.point)) && learned(r)).map((r) => metricOf(r, metric)));
+    mean(
+      points.flatMap((p) =>
+        views.all
+          .runsAt(p, model)
+          .filter(learned)
+          .map((r) => metricOf(r, metric)),
+      ),
+    );
   const best = baselines
     .map((m) => ({ m, v: learnedMean(m) }))
     .filter((x) => !Number.isNaN(x.v))
@@ -248,7 +278,7 @@ function learningSentence(results: ExperimentResults, metric: MetricName, axes: 
     share.k === 0
       ? ""
       : `where it learns, its mean ${METRICS[metric]}${there} is ${learnedMean(ATTENTION_MODEL).toFixed(3)}${best === undefined ? "" : ` (${best.m} ${best.v.toFixed(3)})`}; `;
-  const conditional = attentionAdvantage(results, metric, { learnedOnly: true }).filter((a) => keys.has(a.point.key));
+  const conditional = advantageOf(views.learned, metric).filter((a) => keys.has(a.point.key));
   return (
     ` ${ATTENTION_MODEL} learns in ${share.k} of ${share.n} runs${where} (Wilson 95% interval of the rate ${share.lo.toFixed(2)}–${share.hi.toFixed(2)}; ` +
     `${baselines.map((m) => `${m} in ${rate(m)}`).join(", ")}); ${whereItLearns}` +
@@ -256,29 +286,44 @@ function learningSentence(results: ExperimentResults, metric: MetricName, axes: 
   );
 }
 
+/** A headline in two parts: the verdict a reader needs first, then what qualifies it (seeds, learning); "" when nothing does. */
+export interface Headline {
+  verdict: string;
+  detail: string;
+}
+
+/** The headline as one text (the index, `./tsa` output): the verdict, then its detail. */
+export const headlineText = (h: Headline) => (h.detail === "" ? h.verdict : `${h.verdict} ${h.detail}`);
+
 /**
  * The top of a report: where attention is clearly ahead, behind, level, or untested over every completed
  * run; where the test had too few seeds to see even a large difference; and, where not every run learned,
  * how many did and the comparison conditional on learning.
  */
 export function headline(results: ExperimentResults, metric: MetricName = "f1"): string {
-  const advantages = attentionAdvantage(results, metric);
-  const axes = axesOf(results);
+  return headlineText(headlineOf(viewsOf(results), metric));
+}
+
+export function headlineOf(views: ResultsViews, metric: MetricName = "f1"): Headline {
+  const advantages = advantageOf(views.all, metric);
+  const { axes } = views.all;
   const tested = advantages.filter((a) => a.verdict !== "n/a");
   if (tested.length === 0) {
     const why = advantages.length === 0 ? "" : `: ${[...new Set(advantages.map((a) => a.untested))].join("; ")}`;
-    return `No comparison yet: ${ATTENTION_MODEL} and at least one baseline need completed runs on at least 2 common seeds at the same sweep point${why}.`;
+    return {
+      verdict: `No comparison yet: ${ATTENTION_MODEL} and at least one baseline need completed runs on at least 2 common seeds at the same sweep point${why}.`,
+      detail: "",
+    };
   }
   const everywhere = axes.length === 0 ? "" : " at every sweep point";
   const parts = verdictClauses(advantages, axes, `Attention (${ATTENTION_MODEL})`, everywhere);
   const [fewest, most] = [Math.min(...tested.map((a) => a.n)), Math.max(...tested.map((a) => a.n))];
   const seeds = fewest === most ? String(most) : `${fewest}–${most}`;
   const correction = tested.length > 1 ? `Holm-corrected over ${tested.length} points` : "one point, no correction needed";
-  return (
-    `${parts.join("; ")} (test ${METRICS[metric]} of every completed run, paired t over ${seeds} seeds, ${correction}, α = ${ALPHA}).` +
-    tooFewSeeds(advantages, axes) +
-    learningSentence(results, metric, axes)
-  );
+  return {
+    verdict: `${parts.join("; ")} (test ${METRICS[metric]} of every completed run, paired t over ${seeds} seeds, ${correction}, α = ${ALPHA}).`,
+    detail: (tooFewSeeds(advantages, axes) + learningSentence(views, metric)).trim(),
+  };
 }
 
 /** Critical-difference analysis: Friedman over (point, seed) blocks, pairwise Wilcoxon with Holm. */
@@ -294,12 +339,15 @@ export interface CriticalDifference {
 
 /** Over every completed run unless `view.learnedOnly`. */
 export function criticalDifference(results: ExperimentResults, metric: MetricName, view: RunView = {}): CriticalDifference | null {
-  const models = modelsOf(results);
+  return criticalDifferenceOf(viewOf(results, view), metric);
+}
+
+export function criticalDifferenceOf(view: ResultsView, metric: MetricName): CriticalDifference | null {
+  const models = [...view.models];
   if (models.length < 2) return null;
-  const cells = summarize(results, metric, view);
   const blocks: number[][] = [];
-  for (const point of sweepPoints(results)) {
-    const here = models.map((m) => cells.find((c) => c.point.key === point.key && c.model === m)!);
+  for (const point of view.points) {
+    const here = models.map((m) => cellOf(view, point, m, metric));
     const seeds = [...(here[0]?.bySeed.keys() ?? [])].filter((s) => here.every((c) => c.bySeed.has(s)));
     for (const s of seeds) blocks.push(here.map((c) => c.bySeed.get(s)!));
   }

@@ -59,9 +59,11 @@ const STYLE = `
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 1080px; margin: 2rem auto; padding: 0 1.5rem; }
 h1 { margin-bottom: .2rem; } h2 { margin-top: 2.4rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
 .lead { font-size: 1.15rem; background: #f4f8f4; border-left: 4px solid #1a9850; padding: .7rem 1rem; }
+.lead + .lead-detail { font-size: .9rem; color: #444; margin-top: -.6rem; padding: 0 1rem 0 calc(1rem + 4px); }
 .muted { color: #666; font-size: .9rem; }
 nav a { margin-right: .8rem; font-size: .9rem; }
-table { border-collapse: collapse; margin: .8rem 0; font-size: .88rem; }
+/* A table wider than the page scrolls inside its own box instead of widening the page. */
+table { border-collapse: collapse; margin: .8rem 0; font-size: .88rem; display: block; max-width: 100%; overflow-x: auto; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: .25rem .6rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 th { background: #fafafa; }
@@ -75,6 +77,15 @@ pre { background: #f7f7f7; padding: .6rem; font-size: .8rem; overflow-x: auto; }
 .view-learned { display: none; }
 body:has(#view-learned:checked) .view-learned { display: block; }
 body:has(#view-learned:checked) .view-all { display: none; }
+/* A phone: charts keep their size (labels stay legible) and scroll sideways in their box; the header is compact. */
+@media (max-width: 600px) {
+  body { margin: 1rem auto; padding: 0 .8rem; }
+  h1 { font-size: 1.5rem; }
+  .lead { font-size: 1rem; padding: .5rem .7rem; }
+  .lead + .lead-detail { padding: 0 .7rem 0 calc(.7rem + 4px); }
+  .chart { overflow-x: auto; }
+  .chart svg { max-width: none; }
+}
 `;
 
 /**

@@ -4,7 +4,8 @@ export { attentionAdvantage, criticalDifference, headline, summarize } from "./a
 export type { Advantage, CellSummary, CriticalDifference } from "./analysis.js";
 export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEscape, REFERENCE_RESULT } from "./tables.js";
 export type { LatexOptions, MetricTableOptions, TableCell, TableModel } from "./tables.js";
-export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
+export { METRICS, formatPoint, formatValue } from "./results.js";
+export { axesOf, sweepPoints } from "./view.js";
 export type { MetricName, RunView, SweepPoint } from "./results.js";
 export {
   friedman,

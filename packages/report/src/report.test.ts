@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
 import { locationResults, sweepResults, twoAxisResults } from "./fixture.test-support.js";
 import { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
 import { advantageHeatmapSpec, advantageSpec, heatmapSpec, learnedRateSpec, localisationSpec, metricBySweepSpec } from "./specs.js";
-import { checkReportInBrowser, layoutWidths } from "./testing/index.js";
+import { viewOf } from "./view.js";
+import { chartTextAfterChoosing, checkLayout, checkReportInBrowser, layoutWidths } from "./testing/index.js";
 
 const summary = (results: ReturnType<typeof sweepResults>) =>
   attentionAdvantage(results, "f1").map((a) => [a.point.label, a.baseline, Number(a.mean.toFixed(6)), a.n, a.verdict]);
@@ -121,7 +123,7 @@ describe("every run counts (issue 15): attention learns on 1 seed of 3 at locati
       /^Attention \(bilstm-attention\) is neither clearly ahead of nor clearly behind the best baseline at any sweep point \(test F1 of every completed run/,
     );
     expect(text).toContain(
-      "Too few seeds to detect even a large difference (|Δ| ≥ 0.1) at location 0–0.3 (Δ −0.430 against cnn: with 3 seeds and the spread seen there only |Δ| > 1.84 could be significant;",
+      "Too few seeds to detect even a large difference (|Δ| ≥ 0.1) at location 0–0.3 (Δ −0.430 against cnn: with 3 seeds and the spread seen there no difference between metrics in [0, 1] could be significant;",
     );
     expect(text).toMatch(/about \d+ seeds would make a Δ of 0\.43 significant\)/);
     expect(text).toContain(
@@ -137,10 +139,10 @@ describe("every run counts (issue 15): attention learns on 1 seed of 3 at locati
       (spec as { data: { values: Array<Record<string, unknown>> } }).data.values.filter(
         (v) => v.model === "bilstm-attention" && v.x === "0–0.3" && (v.metric ?? "F1") === "F1",
       );
-    expect(at(metricBySweepSpec(results, "data.location"))).toMatchObject([{ n: 3, learned: "1 of 3" }]);
-    expect(at(metricBySweepSpec(results, "data.location"))[0]!.mean).toBeCloseTo(0.55, 12);
-    expect(at(metricBySweepSpec(results, "data.location", { learnedOnly: true }))).toMatchObject([{ n: 1, mean: 0.99 }]);
-    const [rate] = at(learnedRateSpec(results, "data.location"));
+    expect(at(metricBySweepSpec(viewOf(results), "data.location"))).toMatchObject([{ n: 3, learned: "1 of 3" }]);
+    expect(at(metricBySweepSpec(viewOf(results), "data.location"))[0]!.mean).toBeCloseTo(0.55, 12);
+    expect(at(metricBySweepSpec(viewOf(results, { learnedOnly: true }), "data.location"))).toMatchObject([{ n: 1, mean: 0.99 }]);
+    const [rate] = at(learnedRateSpec(viewOf(results), "data.location"));
     expect(rate).toMatchObject({ learned: "1 of 3" });
     expect(rate!.rate).toBeCloseTo(1 / 3, 12);
     expect(rate!.lo).toBeCloseTo(0.061491, 5);
@@ -267,7 +269,7 @@ describe("the HTML report", () => {
                 : [],
             );
     const length = "anomaly length (fraction of the series)";
-    const one = sweepResults();
+    const one = viewOf(sweepResults());
     const titles = [
       metricBySweepSpec(one, "data.length"),
       learnedRateSpec(one, "data.length"),
@@ -276,17 +278,106 @@ describe("the HTML report", () => {
     ].flatMap(pointTitles);
     expect(titles.length).toBeGreaterThanOrEqual(8);
     expect(new Set(titles)).toEqual(new Set([length]));
-    const two = twoAxisResults();
+    const two = viewOf(twoAxisResults());
     const both = `${length}, anomaly start (fraction of the series)`;
     expect(new Set([advantageSpec(two), localisationSpec(two)].flatMap(pointTitles))).toEqual(new Set([both]));
     expect(new Set([heatmapSpec(two), advantageHeatmapSpec(two)].flatMap(pointTitles))).toEqual(
       new Set([length, "anomaly start (fraction of the series)"]),
     );
     // Tables: the point column is headed by the axis with its unit; only the runs table's "length=…" cells say "point".
-    const html = await renderExperimentReport(one);
+    const html = await renderExperimentReport(one.results);
     expect(html.match(/<th>point<\/th>/g)).toHaveLength(1);
     expect(html).toContain(`<th>${length}</th>`);
   });
+
+  it("shows what attention looks at for every model with attention pooling, not only the one named bilstm-attention (issue 25, 6)", async () => {
+    const renamed = (results: ReturnType<typeof sweepResults>, from: string, to: string) =>
+      results.runs.filter((r) => r.model === from).map((r) => ({ ...r, model: to, id: r.id.replace(/^[a-z0-9]{8}/, "variant0") }));
+    // A variant alone: the subject's name nowhere in the file.
+    const base = sweepResults();
+    const variant = {
+      ...base,
+      runs: [...base.runs.filter((r) => r.model !== "bilstm-attention"), ...renamed(base, "bilstm-attention", "bilstm-z")],
+    };
+    const alone = await renderExperimentReport(variant);
+    expect(alone).toContain('<section id="attention"><h2>What attention looks at</h2>');
+    expect(alone).toContain("<th>runs</th><th>mass in window</th>");
+    // Beside the subject: both in the menu and one localisation panel and row per model.
+    const both = { ...base, runs: [...base.runs, ...renamed(base, "bilstm-attention", "cnn-attention")] };
+    const html = await renderExperimentReport(both);
+    expect(html).toContain("<th>model</th><th>runs</th><th>mass in window</th>");
+    expect(html).toContain("cnn-attention · length 0.02–0.05 · seed 1");
+    expect(html).toContain("bilstm-attention · length 0.02–0.05 · seed 1");
+    const file = join(mkdtempSync(join(tmpdir(), "tsa-report-")), "variants.html");
+    writeFileSync(file, html);
+    expect((await checkReportInBrowser(file)).consoleErrors).toEqual([]);
+  });
+
+  it("says what its numbers can be: no |Δ| > 1, no interval past [−1, 1], the chosen metric, one name per verdict (issue 25, 16)", async () => {
+    const location = await renderExperimentReport(locationResults());
+    // Δ −0.43 over 3 seeds with a spread of 0.57: the t interval runs past −1, the smallest detectable |Δ| past 1.
+    expect(location).not.toMatch(/\|Δ\| > [1-9]/);
+    expect(location).toContain("no difference between metrics in [0, 1] could be significant");
+    const section = (html: string, id: string) =>
+      html.slice(html.indexOf(`<section id="${id}">`), html.indexOf("</section>", html.indexOf(`<section id="${id}">`)));
+    const intervals = [...section(location, "advantage").matchAll(/<td>\[([-+]\d\.\d+), ([-+]\d\.\d+)\]<\/td>/g)].flatMap((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ]);
+    expect(intervals.length).toBeGreaterThan(0);
+    expect(intervals.some((v) => v === -1)).toBe(true);
+    for (const v of intervals) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+    // The switch is named only where the page has it.
+    expect(location).toContain("unless you choose <i>conditional on learning</i> at the top");
+    const demo = await renderExperimentReport(sweepResults());
+    expect(demo).not.toContain('name="view"');
+    expect(demo).not.toContain("unless you choose");
+    expect(demo).toContain("every completed run here learned, so the page has one view");
+    // The y axis names the metric shown (F1 first), in the static SVG and in the live chart's title signal.
+    expect(demo).not.toContain("test metric (mean");
+    expect(demo).toContain("test F1 (mean, 95% CI over seeds)");
+    expect(JSON.stringify(metricBySweepSpec(viewOf(sweepResults()), "data.length"))).toContain(
+      "'test ' + metric + ' (mean, 95% CI over seeds)'",
+    );
+    // Two columns are not both `model`; the legend says what the caption and the table say.
+    expect(demo).not.toContain("<th>model</th><th>model</th>");
+    expect(demo).toContain("<th>model</th><th>against</th><th>Wilcoxon p</th>");
+    const legend = (advantageSpec(viewOf(sweepResults())) as { layer: Array<{ encoding: { color?: { scale: { domain: string[] } } } }> })
+      .layer[1]!.encoding.color!;
+    expect(legend.scale.domain).toEqual(["clearly ahead", "no clear difference", "clearly behind"]);
+    expect(demo).toContain('<b class="tie">no clear difference</b>');
+  });
+
+  it("names the chosen metric on the y axis of the live chart (issue 25, 16)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tsa-report-")), "demo.html");
+    writeFileSync(file, await renderExperimentReport(sweepResults()));
+    const svg = await chartTextAfterChoosing(file, 0, "accuracy");
+    expect(svg).toContain("test accuracy (mean, 95% CI over seeds)");
+    expect(svg).not.toContain("test F1 (mean");
+  });
+
+  it("reads on a phone (390 px) and a desktop (1280 px): nothing wider than the window, legible charts, a headline that leaves room (issue 25, 7)", async () => {
+    // TSA_DOCS_SCREENSHOTS=1 writes the two screenshots the docs show (docs/report-1280.png, docs/report-390.png).
+    const docs = fileURLToPath(new URL("../../../docs/", import.meta.url));
+    const dir = process.env.TSA_DOCS_SCREENSHOTS === "1" ? docs : mkdtempSync(join(tmpdir(), "tsa-report-"));
+    const file = join(mkdtempSync(join(tmpdir(), "tsa-report-")), "grid.html");
+    // The two-axis sweep: the widest charts (four heatmap panels), both views, and the longest headline.
+    writeFileSync(file, await renderExperimentReport(twoAxisResults(), { generatedAt: new Date("2026-12-01T00:00:00Z") }));
+    for (const [width, height] of [
+      [1280, 900],
+      [390, 844],
+    ] as const) {
+      const screenshot = join(dir, `report-${width}.png`);
+      const layout = await checkLayout(file, { width, height, screenshot, screenshotHeight: 2400 });
+      // Headless chromium's scrollbars overlay the page: the page may be no wider than the window.
+      expect(layout.page, `page width at ${width} px`).toBeLessThanOrEqual(width);
+      for (const right of layout.boxes) expect(right, `a table or chart box at ${width} px`).toBeLessThanOrEqual(width);
+      expect(layout.smallestChartText, `chart labels at ${width} px`).toBeGreaterThanOrEqual(8);
+      expect(layout.leadBottom, `the headline at ${width} px`).toBeLessThanOrEqual(0.6 * height);
+      expect(layout.consoleErrors).toEqual([]);
+      expect(existsSync(screenshot)).toBe(true);
+    }
+  }, 120_000);
 
   it("has an index listing each experiment with its headline", async () => {
     const html = await renderIndex([indexEntry(sweepResults(), "demo.html"), indexEntry(twoAxisResults(), "grid.html")]);

@@ -1,22 +1,21 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { ablationHeadline, ablationOf, buildAblationTable, experimentHeadline } from "./ablation.js";
+import { ablationHeadline, ablationOfView, buildAblationTable, experimentHeadline, experimentHeadlineParts } from "./ablation.js";
 import { ablationLevelsSpec } from "./ablation-specs.js";
 import { wilson } from "./stats.js";
-import { LARGE_DIFFERENCE, attentionAdvantage, criticalDifference, summarize } from "./analysis.js";
+import { LARGE_DIFFERENCE, advantageOf, cellOf, criticalDifferenceOf, summaryOf, type Headline } from "./analysis.js";
 import { escapeHtml, renderPage, viewSwitch, type Block, type PageView, type Section } from "./html.js";
 import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
-  axesOf,
+  VERDICT_TEXT,
+  attends,
   axisLabel,
+  clipDifference,
   formatValue,
-  modelsOf,
-  pointKey,
+  pointTitle,
   scored,
-  sweepPoints,
   type RunView,
-  type SweepPoint,
 } from "./results.js";
 import {
   SELECTABLE_METRICS,
@@ -29,18 +28,16 @@ import {
   localisationSpec,
   metricBySweepSpec,
   pointText,
-  pointTitle,
   trainingCurvesSpec,
 } from "./specs.js";
-import { buildMetricTable, buildPaperTable, toHtml } from "./tables.js";
+import { metricTables, paperTable, toHtml } from "./tables.js";
+import { viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 
 const e = escapeHtml;
 const table = (head: string[], rows: string[][]) =>
   `<table><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</table>`;
 const fixed = (v: number, digits = 4, sign = false) => (Number.isNaN(v) ? "–" : `${sign && v >= 0 ? "+" : ""}${v.toFixed(digits)}`);
 const pValue = (p: number) => (Number.isNaN(p) ? "–" : p.toPrecision(3));
-const runsAt = (results: ExperimentResults, p: SweepPoint, model: string) =>
-  results.runs.filter((r) => r.model === model && pointKey(r.point) === p.key);
 
 /** Which runs a view's numbers count, in the words of a caption. */
 const countedRuns = (view: RunView) =>
@@ -48,10 +45,10 @@ const countedRuns = (view: RunView) =>
     ? `<b>${CONDITIONAL_LABEL}</b>: only the runs that learned count (see <a href="#learned">Did every run learn?</a>)`
     : `every completed run counts at the score it reached, learned or not (see <a href="#learned">Did every run learn?</a>)`;
 
-function sweepSection(results: ExperimentResults, view: RunView): Section {
-  const axes = axesOf(results);
+function sweepSection(view: ResultsView): Section {
+  const { axes } = view;
   const blocks: Block[] = axes.map((axis) => ({
-    chart: metricBySweepSpec(results, axis, view),
+    chart: metricBySweepSpec(view, axis),
     caption:
       `Test metric against ${axisLabel(axis)}${
         axes.length > 1
@@ -64,49 +61,49 @@ function sweepSection(results: ExperimentResults, view: RunView): Section {
   }));
   if (axes.length === 2)
     blocks.push({
-      chart: heatmapSpec(results, "f1", view),
+      chart: heatmapSpec(view, "f1"),
       caption: `Mean test F1 over seeds per model, for each combination of the two axes; ${countedRuns(view)}.`,
     });
   if (axes.length === 0)
     blocks.push({
-      html: toHtml(
-        buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true, learnedOnly: view.learnedOnly ?? false })[0]!,
-        e,
-      ),
+      html: toHtml(metricTables(view, { metrics: SELECTABLE_METRICS, markSignificant: true })[0]!, e),
     });
   return { id: "sweep", title: axes.length > 0 ? "Test metric across the sweep" : "Test metric per model", blocks };
 }
 
-function advantageSection(results: ExperimentResults, view: RunView): Section | null {
-  const advantages = attentionAdvantage(results, "f1", view);
+function advantageSection(view: ResultsView): Section | null {
+  const advantages = advantageOf(view, "f1");
   if (advantages.length === 0) return null;
   const tested = advantages.filter((a) => a.verdict !== "n/a").length;
-  const axes = axesOf(results);
+  const { axes } = view;
   const rows = advantages.map((a) => [
     e(a.point.label),
     e(a.baseline ?? "–"),
     fixed(a.mean, 4, true),
-    a.verdict === "n/a" ? "–" : `[${fixed(a.lo, 4, true)}, ${fixed(a.hi, 4, true)}]`,
+    a.verdict === "n/a" ? "–" : `[${fixed(clipDifference(a.lo), 4, true)}, ${fixed(clipDifference(a.hi), 4, true)}]`,
     String(a.n),
     pValue(a.p),
     pValue(a.pHolm),
-    a.verdict === "n/a"
-      ? `n/a: ${e(a.untested ?? "")}`
-      : `<b class="${a.verdict}">${a.verdict === "tie" ? "no clear difference" : `clearly ${a.verdict}`}</b>`,
+    a.verdict === "n/a" ? `n/a: ${e(a.untested ?? "")}` : `<b class="${a.verdict}">${VERDICT_TEXT[a.verdict]}</b>`,
   ]);
   const blocks: Block[] = [];
   if (tested > 0)
     blocks.push({
-      chart: advantageSpec(results, "f1", view),
+      chart: advantageSpec(view, "f1"),
       caption:
-        "Δ F1 with its 95% paired interval; colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference).",
+        "Δ F1 with its 95% paired interval (clipped to [−1, 1], the range of a difference of two metrics); colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference).",
     });
   if (axes.length === 2)
     blocks.push({
-      chart: advantageHeatmapSpec(results, "f1", view),
+      chart: advantageHeatmapSpec(view, "f1"),
       caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction.",
     });
-  blocks.push({ html: table([pointTitle(axes), "best baseline", "Δ F1", "95% CI", "paired seeds", "p", "p (Holm)", "verdict"], rows) });
+  blocks.push({
+    html: table(
+      [pointTitle(axes), "best baseline", "Δ F1", "95% CI (clipped to [−1, 1])", "paired seeds", "p", "p (Holm)", "verdict"],
+      rows,
+    ),
+  });
   return {
     id: "advantage",
     title: "Where attention helps",
@@ -121,8 +118,8 @@ function advantageSection(results: ExperimentResults, view: RunView): Section | 
 }
 
 /** What the ablated part (or the variants) changes: each level per context, and each against the reference. */
-function ablationSection(results: ExperimentResults, view: RunView): Section | null {
-  const ablation = ablationOf(results, "f1", view);
+function ablationSection(view: ResultsView): Section | null {
+  const ablation = ablationOfView(view, "f1");
   if (ablation === null) return null;
   const what = ablation.axis === null ? "model" : `value of <code>${e(ablation.axis)}</code>`;
   return {
@@ -142,8 +139,8 @@ function ablationSection(results: ExperimentResults, view: RunView): Section | n
   };
 }
 
-function rankingSection(results: ExperimentResults, view: RunView): Section | null {
-  const cd = criticalDifference(results, "f1", view);
+function rankingSection(view: ResultsView): Section | null {
+  const cd = criticalDifferenceOf(view, "f1");
   if (cd === null) return null;
   const pairs = cd.pairs.map((p) => [
     e(p.a),
@@ -167,17 +164,17 @@ function rankingSection(results: ExperimentResults, view: RunView): Section | nu
       (cd.blocks <= 6
         ? ` With ${cd.blocks} blocks the smallest two-sided Wilcoxon p is 2/2^${cd.blocks} = ${(2 / 2 ** cd.blocks).toPrecision(3)}, before any correction.`
         : ""),
-    blocks: [{ chart: criticalDifferenceSpec(cd) }, { html: table(["model", "model", "Wilcoxon p", "p (Holm)", ""], pairs) }],
+    blocks: [{ chart: criticalDifferenceSpec(cd) }, { html: table(["model", "against", "Wilcoxon p", "p (Holm)", "verdict"], pairs) }],
   };
 }
 
-function curvesSection(results: ExperimentResults): Section {
+function curvesSection(view: ResultsView): Section {
   return {
     id: "curves",
     title: "Training curves",
     blocks: [
       {
-        chart: trainingCurvesSpec(results),
+        chart: trainingCurvesSpec(view),
         caption:
           "Training (blue) and validation (orange) loss per epoch, one line per seed, one panel per model; choose the sweep point in the menu. Dashed: a run that did not learn. Dotted: chance level ln 2.",
       },
@@ -185,47 +182,52 @@ function curvesSection(results: ExperimentResults): Section {
   };
 }
 
-function attentionSection(results: ExperimentResults): Section | null {
+function attentionSection(view: ResultsView): Section | null {
   const blocks: Block[] = [];
-  const overlay = attentionOverlaySpec(results);
+  const overlay = attentionOverlaySpec(view);
   if (overlay !== null)
     blocks.push({
       chart: overlay,
       caption:
         "Blue: the series; red: the attention weights α over time; shaded: the true flat window. Choose any completed run in the menu (the menu's runs include those that did not learn).",
     });
-  const localisation = localisationSpec(results);
+  const localisation = localisationSpec(view);
   if (localisation !== null) {
-    const rows = sweepPoints(results).map((p) => {
-      const runs = runsAt(results, p, ATTENTION_MODEL).filter((r) => scored(r) && r.test?.attentionMassInWindow != null);
-      const avg = (f: (r: RunResult) => number) => (runs.length === 0 ? Number.NaN : runs.reduce((s, r) => s + f(r), 0) / runs.length);
-      return [
-        e(p.label),
-        String(runs.length),
-        fixed(
-          avg((r) => r.test!.attentionMassInWindow!),
-          3,
-        ),
-        fixed(
-          avg((r) => r.test!.attentionPeakInWindow!),
-          3,
-        ),
-      ];
-    });
+    const models = view.attentionModels;
+    const rows = view.points.flatMap((p) =>
+      models.map((model) => {
+        const runs = view.runsAt(p, model).filter((r) => attends(r) && r.test?.attentionMassInWindow != null);
+        const avg = (f: (r: RunResult) => number) => (runs.length === 0 ? Number.NaN : runs.reduce((s, r) => s + f(r), 0) / runs.length);
+        return [
+          e(p.label),
+          ...(models.length > 1 ? [e(model)] : []),
+          String(runs.length),
+          fixed(
+            avg((r) => r.test!.attentionMassInWindow!),
+            3,
+          ),
+          fixed(
+            avg((r) => r.test!.attentionPeakInWindow!),
+            3,
+          ),
+        ];
+      }),
+    );
     blocks.push({
       chart: localisation,
       caption:
         "Attention localisation on the test set (stored per run): mean share of α inside the true window over anomalous series, and share of anomalous series whose α peaks inside it. Attention spread evenly would put about the window's length fraction inside it.",
     });
-    blocks.push({ html: table([pointTitle(axesOf(results)), "runs", "mass in window", "peak in window"], rows) });
+    const head = [pointTitle(view.axes), ...(models.length > 1 ? ["model"] : []), "runs", "mass in window", "peak in window"];
+    blocks.push({ html: table(head, rows) });
   }
   return blocks.length === 0 ? null : { id: "attention", title: "What attention looks at", blocks };
 }
 
-function confusionSection(results: ExperimentResults): Section {
-  const rows = sweepPoints(results).flatMap((p) =>
-    modelsOf(results).map((model) => {
-      const runs = runsAt(results, p, model).filter(scored);
+function confusionSection(view: ResultsView): Section {
+  const rows = view.points.flatMap((p) =>
+    view.models.map((model) => {
+      const runs = view.runsAt(p, model).filter(scored);
       const sum = (k: "tn" | "fp" | "fn" | "tp") => (runs.length === 0 ? "–" : String(runs.reduce((s, r) => s + (r.test?.[k] ?? 0), 0)));
       return [e(p.label), e(model), String(runs.length), sum("tn"), sum("fp"), sum("fn"), sum("tp")];
     }),
@@ -234,23 +236,20 @@ function confusionSection(results: ExperimentResults): Section {
     id: "confusion",
     title: "Confusion matrices",
     intro: "Test-set counts summed over seeds (every completed run, learned or not): [[tn, fp], [fn, tp]] with anomalous = positive.",
-    blocks: [{ html: table([pointTitle(axesOf(results)), "model", "runs", "tn", "fp", "fn", "tp"], rows) }],
+    blocks: [{ html: table([pointTitle(view.axes), "model", "runs", "tn", "fp", "fn", "tp"], rows) }],
   };
 }
 
-function tablesSection(results: ExperimentResults, view: RunView): Section {
-  const single = sweepPoints(results).length <= 1;
-  const tables = single
-    ? [buildPaperTable(results, 4, view)]
-    : buildMetricTable(results, { metrics: SELECTABLE_METRICS, markSignificant: true, learnedOnly: view.learnedOnly ?? false });
+function tablesSection(view: ResultsView): Section {
+  const single = view.points.length <= 1;
+  const tables = single ? [paperTable(view, 4)] : metricTables(view, { metrics: SELECTABLE_METRICS, markSignificant: true });
   return {
     id: "tables",
     title: "Paper-style tables",
     intro: single
       ? "Test metrics per model beside the reference article's published result."
       : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
-    // The table's corner names the sweep's axes with their units (`./tsa table` keeps its short "point").
-    blocks: tables.map((t) => ({ html: toHtml(single ? t : { ...t, corner: pointTitle(axesOf(results)) }, e) })),
+    blocks: tables.map((t) => ({ html: toHtml(t, e) })),
   };
 }
 
@@ -258,15 +257,14 @@ function tablesSection(results: ExperimentResults, view: RunView): Section {
  * Learned as a measure of its own: per model and point, k of n completed runs learned, with the Wilson 95%
  * interval, a chart of the rate along each axis, and the runs without a score.
  */
-function learnedSection(results: ExperimentResults): Section {
-  const models = modelsOf(results);
-  const axes = axesOf(results);
-  const cells = summarize(results, "f1");
-  const rows = sweepPoints(results).map((p) => [
+function learnedSection(view: ResultsView, twoViews: boolean): Section {
+  const { models, axes } = view;
+  const cells = summaryOf(view, "f1");
+  const rows = view.points.map((p) => [
     e(p.label),
     ...models.map((m) => {
-      const { learned } = cells.find((c) => c.point.key === p.key && c.model === m)!;
-      const unscored = runsAt(results, p, m).filter((r) => !scored(r)).length;
+      const { learned } = cellOf(view, p, m, "f1");
+      const unscored = view.runsAt(p, m).filter((r) => !scored(r)).length;
       const rate =
         learned.n === 0
           ? "–"
@@ -281,7 +279,7 @@ function learnedSection(results: ExperimentResults): Section {
       ? ` (with ${perCell} runs, ${perCell} of ${perCell} still allows a rate as low as ${fixed(wilson(perCell, perCell).lo, 2)})`
       : "";
   const charts: Block[] = axes.map((axis) => ({
-    chart: learnedRateSpec(results, axis),
+    chart: learnedRateSpec(view, axis),
     caption: `Share of completed runs that learned against ${axisLabel(axis)}, per model; band = Wilson 95% interval${widest}.`,
   }));
   return {
@@ -289,14 +287,18 @@ function learnedSection(results: ExperimentResults): Section {
     title: "Did every run learn?",
     intro:
       "A run <b>did not learn</b> when its validation loss never went clearly below the chance level ln 2 (the flag is set once, by training, and stored with the run: " +
-      "<code>did_not_learn</code> in <code>run_summary</code>). Such a run still has a test score, and every mean, interval, comparison and ranking on this page counts it at that score " +
-      `unless you choose <i>${CONDITIONAL_LABEL}</i> at the top. Failed, interrupted and unfinished runs have no score and are left out. ` +
+      "<code>did_not_learn</code> in <code>run_summary</code>). Such a run still has a test score, and every mean, interval, comparison and ranking on this page counts it at that score" +
+      // The switch is on the page only when some run did not learn: name it only then.
+      (twoViews
+        ? ` unless you choose <i>${CONDITIONAL_LABEL}</i> at the top. `
+        : `; every completed run here learned, so the page has one view. `) +
+      "Failed, interrupted and unfinished runs have no score and are left out. " +
       "Runs that learned, k of n completed, with the Wilson 95% interval of the rate:",
     blocks: [...charts, { html: table([pointTitle(axes), ...models], rows) }],
   };
 }
 
-function runsSection(results: ExperimentResults): Section {
+function runsSection({ results }: ResultsView): Section {
   // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
   // (the whole id on hover, as `./tsa show` takes any unambiguous prefix), epochs and seconds paired.
   const rows = results.runs.map((r) => [
@@ -342,13 +344,7 @@ function runsSection(results: ExperimentResults): Section {
 }
 
 /** `data: size 600, numPoints 32 · train: epochs 12, …`: what the experiment overrides, in one line. */
-function setupText(spec: unknown): string {
-  const { data, train, seeds, sweep } = (spec ?? {}) as {
-    data?: Record<string, unknown>;
-    train?: Record<string, unknown>;
-    seeds?: unknown[];
-    sweep?: Record<string, unknown[]>;
-  };
+function setupText({ data, train, seeds, sweep }: ResultsView["experiment"]): string {
   // A swept key's value in `data`/`train` is only the default the sweep overrides: say it is swept instead.
   const swept = new Set(Object.keys(sweep ?? {}));
   const value = (v: unknown, path: string): string =>
@@ -374,8 +370,8 @@ function setupText(spec: unknown): string {
  * A section in both views: every block of the all-runs build shows in the default view, every block of the
  * conditional build (its intro led by "conditional on learning") in the other.
  */
-function inBothViews(build: (view: RunView) => Section | null): Section | null {
-  const [all, conditional] = [build({}), build({ learnedOnly: true })];
+function inBothViews(views: ResultsViews, build: (view: ResultsView) => Section | null): Section | null {
+  const [all, conditional] = [build(views.all), build(views.learned)];
   const base = all ?? conditional;
   if (base === null) return null;
   const tag = (section: Section | null, view: PageView, lead: string): Block[] =>
@@ -401,13 +397,19 @@ export interface ReportOptions {
 
 const databaseText = (database: string | undefined) => (database === undefined ? "" : ` · database <code>${e(database)}</code>`);
 
+/** The verdict as the page's lead; what qualifies it (seeds, learning) after it in smaller type, so a phone's first screen shows more than the headline. */
+const headlineHtml = ({ verdict, detail }: Headline) =>
+  `<p class="lead">${e(verdict)}</p>${detail === "" ? "" : `\n<p class="lead-detail">${e(detail)}</p>`}`;
+
 /** The experiment's report: one self-contained HTML page that opens from disk with no network. */
 export async function renderExperimentReport(results: ExperimentResults, options: ReportOptions = {}): Promise<string> {
   const { experiment, runs } = results;
+  // Every fact the page shows is computed once, in one of these two views, and passed down.
+  const views = viewsOf(results);
   const counts = ["completed", "failed", "interrupted", "running", "queued"]
     .map((s) => [s, runs.filter((r) => r.status === s).length] as const)
     .filter(([, n]) => n > 0);
-  const setup = setupText(experiment.spec);
+  const setup = setupText(views.all.experiment);
   const twoViews = runs.some((r) => scored(r) && r.didNotLearn);
   const switcher = twoViews
     ? viewSwitch({ all: "every completed run (learned or not)", learned: `${CONDITIONAL_LABEL} (only the runs that learned)` })
@@ -415,24 +417,24 @@ export async function renderExperimentReport(results: ExperimentResults, options
   const header = `<p class="muted"><a href="index.html">← all experiments</a></p>
 <h1>${e(experiment.name)}</h1>
 <p>${e(experiment.description)}</p>
-<p class="lead">${e(experimentHeadline(results))}</p>
+${headlineHtml(experimentHeadlineParts(views))}
 ${switcher}
 <p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
-models ${modelsOf(results).map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
+models ${views.all.models.map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
 ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>${databaseText(options.database)} · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
   // With no run that failed to learn both views are the same page: show it once.
-  const views = (build: (view: RunView) => Section | null) => (twoViews ? inBothViews(build) : build({}));
+  const inViews = (build: (view: ResultsView) => Section | null) => (twoViews ? inBothViews(views, build) : build(views.all));
   const sections = [
-    views((v) => sweepSection(results, v)),
-    views((v) => ablationSection(results, v)),
-    views((v) => advantageSection(results, v)),
-    views((v) => rankingSection(results, v)),
-    learnedSection(results),
-    curvesSection(results),
-    attentionSection(results),
-    views((v) => tablesSection(results, v)),
-    confusionSection(results),
-    runsSection(results),
+    inViews(sweepSection),
+    inViews(ablationSection),
+    inViews(advantageSection),
+    inViews(rankingSection),
+    learnedSection(views.all, twoViews),
+    curvesSection(views.all),
+    attentionSection(views.all),
+    inViews(tablesSection),
+    confusionSection(views.all),
+    runsSection(views.all),
   ].filter((s): s is Section => s !== null);
   return renderPage(`${experiment.name} — tsa-lab`, header, sections);
 }

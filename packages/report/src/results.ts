@@ -1,5 +1,5 @@
 import { PRESETS, PRESET_NAMES } from "@tsa/models/config";
-import { TABLE_METRICS, metricOfField, type ExperimentResults, type RunResult, type TableMetric } from "@tsa/tracker";
+import { TABLE_METRICS, metricOfField, type RunResult, type TableMetric } from "@tsa/tracker";
 
 /** A metric a report or table can show: its field on a run's metrics (the store's metric catalogue says which). */
 export type MetricName = TableMetric;
@@ -17,7 +17,7 @@ export function withinRange(metric: MetricName, v: number): number {
 
 /** The subject of the comparison, and the order models are drawn in: both from the models' catalogue. */
 export const ATTENTION_MODEL: string = PRESET_NAMES.find((name) => PRESETS[name].role === "subject")!;
-const MODEL_ORDER: readonly string[] = PRESET_NAMES;
+export const MODEL_ORDER: readonly string[] = PRESET_NAMES;
 
 export interface SweepPoint {
   key: string;
@@ -27,18 +27,25 @@ export interface SweepPoint {
   order: number;
 }
 
-/** Sweep axes in the experiment file's order. */
-export function axesOf(results: ExperimentResults): string[] {
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
-  const fromSpec = Object.keys(spec.sweep ?? {});
-  if (fromSpec.length > 0) return fromSpec;
-  return [...new Set(results.runs.flatMap((r) => Object.keys(r.point)))];
-}
-
 /** `data.length` → `length`. */
 export function axisLabel(axis: string): string {
   return axis.replace(/^(data|train|model)\./, "");
 }
+
+/** An axis title with its unit: the sweep values are fractions of the series or of the amplitude, not points. */
+const AXIS_TITLES: Record<string, string> = {
+  "data.length": "anomaly length (fraction of the series)",
+  "data.location": "anomaly start (fraction of the series)",
+  "data.noise": "noise std (fraction of the amplitude)",
+  "data.size": "series (count)",
+  "data.numPoints": "points per series",
+  "data.anomalyRatio": "anomalous share of the series",
+  "train.lr": "learning rate",
+  "train.batchSize": "batch size (series)",
+};
+export const axisTitle = (axis: string) => AXIS_TITLES[axis] ?? axisLabel(axis);
+/** What a sweep point is called in a chart or a table heading: its axes with their units. */
+export const pointTitle = (axes: readonly string[]) => axes.map(axisTitle).join(", ") || "sweep point";
 
 /** A sweep value for reading: ranges as `0.02–0.05`. */
 export function formatValue(value: unknown): string {
@@ -67,32 +74,6 @@ export function pointLabel(point: Record<string, unknown>, axes: readonly string
   return axes.map((axis) => (axes.length === 1 ? formatValue(point[axis]) : `${axisLabel(axis)} ${formatValue(point[axis])}`)).join(", ");
 }
 
-/** The sweep points present in the results, in the order the file lists their values. */
-export function sweepPoints(results: ExperimentResults): SweepPoint[] {
-  const axes = axesOf(results);
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
-  const position = (axis: string, value: unknown) =>
-    (spec.sweep?.[axis] ?? []).findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
-  const seen = new Map<string, Record<string, unknown>>();
-  for (const run of results.runs) seen.set(pointKey(run.point), run.point);
-  const points = [...seen.entries()].map(([key, point]) => ({ key, point, label: pointLabel(point, axes), order: 0 }));
-  points.sort((a, b) => {
-    for (const axis of axes) {
-      const d = position(axis, a.point[axis]) - position(axis, b.point[axis]);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
-  points.forEach((p, i) => (p.order = i));
-  return points;
-}
-
-export function modelsOf(results: ExperimentResults): string[] {
-  const present = new Set(results.runs.map((r) => r.model));
-  const known = MODEL_ORDER.filter((m) => present.has(m));
-  return [...known, ...[...present].filter((m) => !MODEL_ORDER.includes(m)).sort()];
-}
-
 /** A completed run with its test score, learned or not: every mean, interval, comparison and ranking counts it. */
 export function scored(run: RunResult): boolean {
   return run.status === "completed" && run.test !== null;
@@ -106,6 +87,14 @@ export function learned(run: RunResult): boolean {
   return scored(run) && !run.didNotLearn;
 }
 
+/**
+ * A scored run of a model with attention pooling (a preset, a variant, or a point of a `model.pooling` axis):
+ * training stores its attention localisation and samples only for those, so the stored result says it.
+ */
+export function attends(run: RunResult): boolean {
+  return scored(run) && (run.attention.length > 0 || run.test?.attentionMassInWindow != null);
+}
+
 /** Which runs the numbers count: every scored run (the default), or, conditional on learning, those that learned. */
 export interface RunView {
   learnedOnly?: boolean;
@@ -114,6 +103,22 @@ export interface RunView {
 export function counted(run: RunResult, view: RunView = {}): boolean {
   return view.learnedOnly === true ? learned(run) : scored(run);
 }
+
+/** A difference of two metrics in [0, 1] lies in [−1, 1]: an interval from few seeds is shown clipped there. */
+export const clipDifference = (v: number) => Math.min(1, Math.max(-1, v));
+
+/**
+ * `only |Δ| > 0.36 could be significant`, or, when that exceeds the largest difference two metrics in
+ * [0, 1] can have, that none could be.
+ */
+export function detectableText(detectable: number): string {
+  return detectable >= 1
+    ? "no difference between metrics in [0, 1] could be significant"
+    : `only |Δ| > ${detectable.toFixed(2)} could be significant`;
+}
+
+/** A verdict in the page's words, the same in captions, tables and legends. */
+export const VERDICT_TEXT = { ahead: "clearly ahead", behind: "clearly behind", tie: "no clear difference", "n/a": "n/a" } as const;
 
 /** How a view is labelled wherever its numbers are shown. */
 export const CONDITIONAL_LABEL = "conditional on learning";

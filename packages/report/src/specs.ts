@@ -1,21 +1,23 @@
 import type { TopLevelSpec } from "vega-lite";
-import { CHART_METRICS, type ExperimentResults, type RunResult } from "@tsa/tracker";
-import { attentionAdvantage, summarize, type CriticalDifference } from "./analysis.js";
+import { CHART_METRICS, type RunResult } from "@tsa/tracker";
+import { advantageOf, summaryOf, type CriticalDifference } from "./analysis.js";
 import {
   ATTENTION_MODEL,
   CONDITIONAL_LABEL,
   METRICS,
-  axesOf,
+  VERDICT_TEXT,
+  attends,
   axisLabel,
+  axisTitle,
+  clipDifference,
   formatValue,
-  modelsOf,
   pointKey,
-  scored,
-  sweepPoints,
+  pointTitle,
   type MetricName,
   type RunView,
   withinRange,
 } from "./results.js";
+import type { ResultsView } from "./view.js";
 
 /** Vega-Lite specs, one typed function per chart: results in, a spec with its data inlined out. */
 
@@ -24,21 +26,6 @@ const WIDTH = 560;
 const HEIGHT = 260;
 /** The report's metric switch: the store's metric catalogue says which metrics it offers. */
 export const SELECTABLE_METRICS: MetricName[] = CHART_METRICS.map((m) => m.field);
-/** An axis title with its unit: the sweep values are fractions of the series or of the amplitude, not points. */
-const AXIS_TITLES: Record<string, string> = {
-  "data.length": "anomaly length (fraction of the series)",
-  "data.location": "anomaly start (fraction of the series)",
-  "data.noise": "noise std (fraction of the amplitude)",
-  "data.size": "series (count)",
-  "data.numPoints": "points per series",
-  "data.anomalyRatio": "anomalous share of the series",
-  "train.lr": "learning rate",
-  "train.batchSize": "batch size (series)",
-};
-export const axisTitle = (axis: string) => AXIS_TITLES[axis] ?? axisLabel(axis);
-/** What a sweep point is called in a chart or a table heading: its axes with their units. */
-export const pointTitle = (axes: readonly string[]) => axes.map(axisTitle).join(", ") || "sweep point";
-
 const modelColor = (models: string[]) => ({
   field: "model",
   type: "nominal" as const,
@@ -47,12 +34,6 @@ const modelColor = (models: string[]) => ({
   legend: { symbolOpacity: 1 },
 });
 /** Metrics live in [0, 1]: an interval from two or three seeds can reach past that, so the band stops there. */
-
-/** Position of a value in the experiment file's list for that axis (the order to draw it in). */
-function order(results: ExperimentResults, axis: string, value: unknown): number {
-  const spec = results.experiment.spec as { sweep?: Record<string, unknown[]> };
-  return (spec.sweep?.[axis] ?? []).findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
-}
 
 /** `length 0.1–0.25, location 0–0.3`: a point in the words of its axes, empty without a sweep. */
 export function pointText(point: Record<string, unknown>): string {
@@ -65,12 +46,12 @@ export function pointText(point: Record<string, unknown>): string {
 const viewSuffix = (view: RunView) => (view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : "");
 
 /** Where in the file's order a point lies on `axis`, and the panel it falls in (the values of the other axes). */
-function placement(results: ExperimentResults, axis: string, others: readonly string[], point: Record<string, unknown>) {
+function placement(view: ResultsView, axis: string, others: readonly string[], point: Record<string, unknown>) {
   return {
     x: formatValue(point[axis]),
-    order: order(results, axis, point[axis]),
+    order: view.order(axis, point[axis]),
     panel: others.map((a) => `${axisLabel(a)} ${formatValue(point[a])}`).join(", "),
-    panelOrder: others.reduce((s, a) => s * 100 + order(results, a, point[a]), 0),
+    panelOrder: others.reduce((s, a) => s * 100 + view.order(a, point[a]), 0),
   };
 }
 
@@ -89,16 +70,16 @@ function alongAxis(others: readonly string[], encoding: object, layer: object[],
  * band over seeds; every completed run counts unless `view.learnedOnly`. With a second axis, one panel
  * per value of the other axes.
  */
-export function metricBySweepSpec(results: ExperimentResults, axis: string, view: RunView = {}): TopLevelSpec {
-  const models = modelsOf(results);
-  const others = axesOf(results).filter((a) => a !== axis);
+export function metricBySweepSpec(view: ResultsView, axis: string): TopLevelSpec {
+  const models = [...view.models];
+  const others = view.axes.filter((a) => a !== axis);
   const values = SELECTABLE_METRICS.flatMap((metric) =>
-    summarize(results, metric, view)
+    summaryOf(view, metric)
       .filter((c) => c.n > 0)
       .map((c) => ({
         metric: METRICS[metric],
         model: c.model,
-        ...placement(results, axis, others, c.point.point),
+        ...placement(view, axis, others, c.point.point),
         mean: c.mean,
         lo: c.lo,
         hi: c.hi,
@@ -116,8 +97,12 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
         y: {
           field: "bandLo",
           type: "quantitative" as const,
-          title: `test metric (mean, 95% CI over seeds)${viewSuffix(view)}`,
+          title: `test ${METRICS[SELECTABLE_METRICS[0]!]} (mean, 95% CI over seeds)${viewSuffix(view)}`,
           scale: { zero: false },
+          // The title follows the metric chosen in the menu (the static SVG shows the first).
+          axis: {
+            encoding: { title: { text: { value: { expr: `'test ' + metric + ' (mean, 95% CI over seeds)${viewSuffix(view)}'` } } } },
+          },
         },
         y2: { field: "bandHi" },
       },
@@ -130,8 +115,9 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
           { field: "model" },
           { field: "x", title: axisTitle(axis) },
           { field: "mean", format: ".4f" },
-          { field: "lo", title: "95% CI low", format: ".4f" },
-          { field: "hi", title: "95% CI high", format: ".4f" },
+          // A metric lies in [0, 1]: the interval from few seeds is shown clipped there, as the band is drawn.
+          { field: "bandLo", title: "95% CI low", format: ".4f" },
+          { field: "bandHi", title: "95% CI high", format: ".4f" },
           { field: "n", title: "seeds counted" },
           { field: "learned", title: "runs that learned" },
         ],
@@ -144,7 +130,7 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
     params: [
       {
         name: "metric",
-        value: "F1",
+        value: METRICS[SELECTABLE_METRICS[0]!],
         bind: { input: "select" as const, options: SELECTABLE_METRICS.map((m) => METRICS[m]), name: "metric " },
       },
     ],
@@ -157,14 +143,15 @@ export function metricBySweepSpec(results: ExperimentResults, axis: string, view
  * The share of completed runs that learned against one axis, a line per model, the band its Wilson 95%
  * interval. With a second axis, one panel per value of the other axes.
  */
-export function learnedRateSpec(results: ExperimentResults, axis: string): TopLevelSpec {
-  const models = modelsOf(results);
-  const others = axesOf(results).filter((a) => a !== axis);
-  const values = summarize(results, "f1")
+export function learnedRateSpec(view: ResultsView, axis: string): TopLevelSpec {
+  const models = [...view.models];
+  const others = view.axes.filter((a) => a !== axis);
+  // How many runs learned is the same in either view: it counts every scored run.
+  const values = summaryOf(view, "f1")
     .filter((c) => c.learned.n > 0)
     .map((c) => ({
       model: c.model,
-      ...placement(results, axis, others, c.point.point),
+      ...placement(view, axis, others, c.point.point),
       rate: c.learned.rate,
       lo: c.learned.lo,
       hi: c.learned.hi,
@@ -198,30 +185,31 @@ export function learnedRateSpec(results: ExperimentResults, axis: string): TopLe
 }
 
 /** Attention minus the best baseline per point, its 95% interval, colour by the Holm-corrected verdict. */
-export function advantageSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
-  const axes = axesOf(results);
-  const values = attentionAdvantage(results, metric, view)
+export function advantageSpec(view: ResultsView, metric: MetricName = "f1"): TopLevelSpec {
+  const { axes } = view;
+  const values = advantageOf(view, metric)
     .filter((a) => a.verdict !== "n/a")
-    // A difference of two metrics lies in [-1, 1]: the drawn interval stops there (the tooltip keeps the t interval).
+    // A difference of two metrics lies in [-1, 1]: the interval drawn and shown stops there.
     .map((a) => ({
       x: a.point.label,
       order: a.point.order,
       mean: a.mean,
-      lo: a.lo,
-      hi: a.hi,
-      barLo: Math.max(-1, a.lo),
-      barHi: Math.min(1, a.hi),
+      lo: clipDifference(a.lo),
+      hi: clipDifference(a.hi),
+      barLo: clipDifference(a.lo),
+      barHi: clipDifference(a.hi),
       baseline: a.baseline,
       n: a.n,
       p: a.p,
       pHolm: a.pHolm,
-      verdict: a.verdict,
+      verdict: VERDICT_TEXT[a.verdict],
     }));
   const x = { field: "x", type: "ordinal" as const, title: pointTitle(axes), sort: { field: "order" } };
+  // The legend says what the caption and the table say.
   const color = {
     field: "verdict",
     type: "nominal" as const,
-    scale: { domain: ["ahead", "tie", "behind"], range: ["#1a9850", "#888888", "#d73027"] },
+    scale: { domain: [VERDICT_TEXT.ahead, VERDICT_TEXT.tie, VERDICT_TEXT.behind], range: ["#1a9850", "#888888", "#d73027"] },
     title: "Holm-corrected",
   };
   return {
@@ -266,14 +254,14 @@ export function advantageSpec(results: ExperimentResults, metric: MetricName = "
 }
 
 /** Two-axis sweeps: the metric per model as heatmaps, one per model. */
-export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
-  const [ax, ay] = axesOf(results) as [string, string];
-  const values = summarize(results, metric, view).map((c) => ({
+export function heatmapSpec(view: ResultsView, metric: MetricName = "f1"): TopLevelSpec {
+  const [ax, ay] = view.axes as [string, string];
+  const values = summaryOf(view, metric).map((c) => ({
     model: c.model,
     x: formatValue(c.point.point[ax]),
     y: formatValue(c.point.point[ay]),
-    xo: order(results, ax, c.point.point[ax]),
-    yo: order(results, ay, c.point.point[ay]),
+    xo: view.order(ax, c.point.point[ax]),
+    yo: view.order(ay, c.point.point[ay]),
     mean: c.n > 0 ? c.mean : null,
     label: c.n > 0 ? c.mean.toFixed(3) : "–",
     n: c.n,
@@ -293,7 +281,7 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
         ],
       },
     ],
-    facet: { column: { field: "model", type: "nominal", sort: modelsOf(results), title: null } },
+    facet: { column: { field: "model", type: "nominal", sort: [...view.models], title: null } },
     spec: {
       width: 150,
       height: 150,
@@ -337,16 +325,17 @@ export function heatmapSpec(results: ExperimentResults, metric: MetricName = "f1
 }
 
 /** Two-axis sweeps: attention's advantage as a diverging heatmap, clearly ahead / behind cells outlined. */
-export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricName = "f1", view: RunView = {}): TopLevelSpec {
-  const [ax, ay] = axesOf(results) as [string, string];
+export function advantageHeatmapSpec(view: ResultsView, metric: MetricName = "f1"): TopLevelSpec {
+  const [ax, ay] = view.axes as [string, string];
   const mark = { ahead: " ▲", behind: " ▼", tie: "", "n/a": "" };
-  const values = attentionAdvantage(results, metric, view).map((a) => ({
+  const values = advantageOf(view, metric).map((a) => ({
     x: formatValue(a.point.point[ax]),
     y: formatValue(a.point.point[ay]),
-    xo: order(results, ax, a.point.point[ax]),
-    yo: order(results, ay, a.point.point[ay]),
+    xo: view.order(ax, a.point.point[ax]),
+    yo: view.order(ay, a.point.point[ay]),
     mean: a.verdict === "n/a" ? null : a.mean,
     verdict: a.verdict,
+    says: VERDICT_TEXT[a.verdict],
     baseline: a.baseline ?? "–",
     pHolm: a.pHolm,
     label: a.verdict === "n/a" ? "n/a" : `${a.mean >= 0 ? "+" : ""}${a.mean.toFixed(3)}${mark[a.verdict]}`,
@@ -378,7 +367,7 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
             { field: "baseline", title: "best baseline" },
             { field: "mean", format: "+.4f" },
             { field: "pHolm", title: "p (Holm)", format: ".3g" },
-            { field: "verdict" },
+            { field: "says", title: "verdict" },
           ],
         },
       },
@@ -391,10 +380,10 @@ export function advantageHeatmapSpec(results: ExperimentResults, metric: MetricN
  * Train and validation loss per epoch, one panel per model, one line per seed, at the sweep point chosen
  * in the menu; runs that did not learn are dashed, with chance level (ln 2) for reference.
  */
-export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
-  const points = sweepPoints(results);
+export function trainingCurvesSpec(view: ResultsView): TopLevelSpec {
+  const { points } = view;
   const labelOf = new Map(points.map((p) => [p.key, p.label]));
-  const values = results.runs
+  const values = view.results.runs
     .filter((r) => r.status === "completed")
     .flatMap((r) =>
       r.epochs.flatMap((e) =>
@@ -417,7 +406,7 @@ export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
       { name: "at", value: points[0]?.label ?? "", bind: { input: "select", options: points.map((p) => p.label), name: "sweep point " } },
     ],
     transform: [{ filter: "datum.point === at" }],
-    facet: { column: { field: "model", type: "nominal", title: null, sort: modelsOf(results) } },
+    facet: { column: { field: "model", type: "nominal", title: null, sort: [...view.models] } },
     spec: {
       width: 190,
       height: 190,
@@ -467,22 +456,30 @@ export function trainingCurvesSpec(results: ExperimentResults): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** The attention runs a reader can choose from, in sweep order: completed (learned or not), with stored samples. */
-function overlayRuns(results: ExperimentResults): RunResult[] {
-  const position = new Map(sweepPoints(results).map((p) => [p.key, p.order]));
-  return results.runs
-    .filter((r) => r.model === ATTENTION_MODEL && scored(r) && r.attention.length > 0)
-    .sort((a, b) => (position.get(pointKey(a.point)) ?? 0) - (position.get(pointKey(b.point)) ?? 0) || a.seed - b.seed);
+/** The attention runs a reader can choose from, by model then sweep order: completed (learned or not), with stored samples. */
+function overlayRuns(view: ResultsView): RunResult[] {
+  const position = new Map(view.points.map((p) => [p.key, p.order]));
+  const models = view.attentionModels;
+  return view.results.runs
+    .filter((r) => attends(r) && r.attention.length > 0)
+    .sort(
+      (a, b) =>
+        models.indexOf(a.model) - models.indexOf(b.model) ||
+        (position.get(pointKey(a.point)) ?? 0) - (position.get(pointKey(b.point)) ?? 0) ||
+        a.seed - b.seed,
+    );
 }
 
 /**
  * The reference's figures: an anomalous and a normal test series, the attention weights α over them and
- * the true flat window shaded, for the run chosen in the menu (any completed bilstm-attention run).
+ * the true flat window shaded, for the run chosen in the menu (any completed run of a model with attention
+ * pooling; the menu names the model when there are several).
  */
-export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec | null {
-  const runs = overlayRuns(results);
+export function attentionOverlaySpec(view: ResultsView): TopLevelSpec | null {
+  const runs = overlayRuns(view);
   if (runs.length === 0) return null;
-  const option = (r: RunResult) => `${pointText(r.point) || "run"} · seed ${r.seed} · ${r.id.slice(0, 8)}`;
+  const named = new Set(runs.map((r) => r.model)).size > 1;
+  const option = (r: RunResult) => `${named ? `${r.model} · ` : ""}${pointText(r.point) || "run"} · seed ${r.seed} · ${r.id.slice(0, 8)}`;
   const values = runs.flatMap((r) =>
     ([1, 0] as const).flatMap((label) => {
       const sample = r.attention.find((s) => s.label === label);
@@ -506,11 +503,16 @@ export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec |
     height: 170,
     transform: [{ filter: `datum.run === run && datum.kind === '${kind}'` }],
     layer: [
-      {
-        transform: [{ filter: "datum.t === 0 && isValid(datum.windowStart)" }],
-        mark: { type: "rect", color: "#fdae61", opacity: 0.35 },
-        encoding: { x: { field: "windowStart", type: "quantitative" }, x2: { field: "windowEnd" } },
-      },
+      // A normal series has no window: a window layer there has no row, and vega warns of its infinite extent.
+      ...(kind === "anomalous"
+        ? [
+            {
+              transform: [{ filter: "datum.t === 0 && isValid(datum.windowStart)" }],
+              mark: { type: "rect", color: "#fdae61", opacity: 0.35 },
+              encoding: { x: { field: "windowStart", type: "quantitative" }, x2: { field: "windowEnd" } },
+            },
+          ]
+        : []),
       {
         mark: { type: "line", color: "#4575b4" },
         encoding: {
@@ -542,37 +544,40 @@ export function attentionOverlaySpec(results: ExperimentResults): TopLevelSpec |
   } as TopLevelSpec;
 }
 
-/** Attention localisation per point: share of α in the true window, share of peaks inside it. */
-export function localisationSpec(results: ExperimentResults): TopLevelSpec | null {
-  const points = sweepPoints(results);
-  const runs = results.runs.filter((r) => r.model === ATTENTION_MODEL && scored(r) && r.test?.attentionMassInWindow != null);
-  if (runs.length === 0) return null;
-  const values = points.flatMap((p) => {
-    const here = runs.filter((r) => pointKey(r.point) === p.key);
-    return [
-      { measure: "attention mass inside the window", values: here.map((r) => r.test!.attentionMassInWindow!) },
-      { measure: "anomalous series whose attention peaks inside it", values: here.map((r) => r.test!.attentionPeakInWindow!) },
-    ]
-      .filter((m) => m.values.length > 0)
-      .map((m) => {
-        const mean = m.values.reduce((a, b) => a + b, 0) / m.values.length;
-        return {
-          x: p.label,
-          order: p.order,
-          measure: m.measure,
-          mean,
-          min: Math.min(...m.values),
-          max: Math.max(...m.values),
-          n: m.values.length,
-        };
-      });
-  });
-  const x = { field: "x", type: "ordinal" as const, title: pointTitle(axesOf(results)), sort: { field: "order" } };
-  return {
-    $schema: SCHEMA,
-    width: WIDTH,
-    height: 200,
-    data: { values },
+/**
+ * Attention localisation per point: share of α in the true window, share of peaks inside it; one panel per
+ * model with attention pooling when there are several.
+ */
+export function localisationSpec(view: ResultsView): TopLevelSpec | null {
+  const { points } = view;
+  const models = view.attentionModels;
+  const localised = (r: RunResult) => attends(r) && r.test?.attentionMassInWindow != null;
+  if (!view.results.runs.some(localised)) return null;
+  const values = models.flatMap((model) =>
+    points.flatMap((p) => {
+      const here = view.runsAt(p, model).filter(localised);
+      return [
+        { measure: "attention mass inside the window", values: here.map((r) => r.test!.attentionMassInWindow!) },
+        { measure: "anomalous series whose attention peaks inside it", values: here.map((r) => r.test!.attentionPeakInWindow!) },
+      ]
+        .filter((m) => m.values.length > 0)
+        .map((m) => {
+          const mean = m.values.reduce((a, b) => a + b, 0) / m.values.length;
+          return {
+            ...(models.length > 1 ? { model } : {}),
+            x: p.label,
+            order: p.order,
+            measure: m.measure,
+            mean,
+            min: Math.min(...m.values),
+            max: Math.max(...m.values),
+            n: m.values.length,
+          };
+        });
+    }),
+  );
+  const x = { field: "x", type: "ordinal" as const, title: pointTitle(view.axes), sort: { field: "order" } };
+  const chart = {
     encoding: {
       x,
       color: { field: "measure", type: "nominal", title: null, legend: { orient: "bottom", direction: "vertical", labelLimit: 0 } },
@@ -590,7 +595,8 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
         encoding: {
           y: { field: "mean", type: "quantitative" },
           tooltip: [
-            { field: "x", title: pointTitle(axesOf(results)) },
+            ...(models.length > 1 ? [{ field: "model" }] : []),
+            { field: "x", title: pointTitle(view.axes) },
             { field: "measure" },
             { field: "mean", format: ".3f" },
             { field: "min", format: ".3f" },
@@ -600,6 +606,13 @@ export function localisationSpec(results: ExperimentResults): TopLevelSpec | nul
         },
       },
     ],
+  };
+  if (models.length === 1) return { $schema: SCHEMA, width: WIDTH, height: 200, data: { values }, ...chart } as TopLevelSpec;
+  return {
+    $schema: SCHEMA,
+    data: { values },
+    facet: { column: { field: "model", type: "nominal", title: null, sort: models } },
+    spec: { width: 260, height: 200, ...chart },
   } as TopLevelSpec;
 }
 

@@ -3,7 +3,8 @@
 export { buildMetricTable, buildPaperTable, toCsv, toLatex, toMarkdown, latexEscape, REFERENCE_RESULT } from "./tables.js";
 export type { LatexOptions, MetricTableOptions, TableCell, TableModel } from "./tables.js";
 export { summarize } from "./analysis.js";
-export { METRICS, sweepPoints, formatPoint, formatValue, axesOf } from "./results.js";
+export { METRICS, formatPoint, formatValue } from "./results.js";
+export { axesOf, sweepPoints } from "./view.js";
 export type { MetricName, RunView, SweepPoint } from "./results.js";
 export { ablationOf, buildAblationTable } from "./ablation.js";
 export type { Ablation } from "./ablation.js";

@@ -202,7 +202,8 @@ describe("renderers", () => {
 
   it("Markdown: bold as **, second as <ins> (which GitHub keeps), the mark as an escaped *", () => {
     const md = toMarkdown(table!);
-    expect(md).toContain("| point | ffn | cnn | my_model |\n| --- | ---: | ---: | ---: |");
+    // The rows' heading is the axis with its unit, as in the HTML report (issue 25, 15), not a bare "point".
+    expect(md).toContain("| anomaly length (fraction of the series) | ffn | cnn | my_model |\n| --- | ---: | ---: | ---: |");
     expect(md).toContain("| 0.1–0.2 | 0.6100 ± 0.0141 | <ins>0.8100 ± 0.0141</ins> | **0.9100 ± 0.0141 \\*** |");
     expect(md).toContain("| 0.2–0.4 | <ins>0.7000 ± 0.0000</ins> | **0.8000 ± 0.0000** | **0.8000 ± 0.0000** |");
     expect(md).toContain("| 0.4–0.6 | <ins>0.6000 ± 0.1414</ins> | **0.7000 ± 0.0707** | <ins>0.6000 ± 0.0000 (0/2 learned)</ins> |");
@@ -215,7 +216,12 @@ describe("renderers", () => {
     // A float with a visible caption, so several metrics' tables are told apart in the paper.
     expect(lines.slice(0, 3)).toEqual(["\\begin{table}[ht]", "\\centering", "\\caption{len\\_sweep: test F1}"]);
     expect(lines.at(-1)).toBe("\\end{table}");
-    expect(lines.slice(3, 7)).toEqual(["\\begin{tabular}{lrrr}", "\\toprule", "point & ffn & cnn & my\\_model \\\\", "\\midrule"]);
+    expect(lines.slice(3, 7)).toEqual([
+      "\\begin{tabular}{lrrr}",
+      "\\toprule",
+      "anomaly length (fraction of the series) & ffn & cnn & my\\_model \\\\",
+      "\\midrule",
+    ]);
     expect(lines).toContain(
       "0.1--0.2 & $0.6100 \\pm 0.0141$ & \\underline{$0.8100 \\pm 0.0141$} & $\\mathbf{0.9100 \\pm 0.0141}$$^{*}$ \\\\",
     );
@@ -253,6 +259,7 @@ describe("renderers", () => {
 
   it("CSV: one line per cell with raw mean and std and the learned count, then average rank and wins with their raw values", () => {
     const lines = toCsv(table!).trimEnd().split("\n");
+    // CSV keeps a name a script can use for the row column.
     expect(lines[0]).toBe("table,point,column,mean,std,n,learned,completed,text");
     expect(lines).toHaveLength(1 + 9 + 6);
     const cnnC = lines.find((l) => l.startsWith("len_sweep: test F1,0.4–0.6,cnn,"))!.split(",");

@@ -1,5 +1,5 @@
 import type { ExperimentResults } from "@tsa/tracker";
-import { summarize, type CellSummary } from "./analysis.js";
+import { cellOf, summaryOf, type CellSummary } from "./analysis.js";
 import {
   CONDITIONAL_LABEL,
   METRICS,
@@ -7,12 +7,12 @@ import {
   counted,
   learned,
   metricOf,
-  modelsOf,
+  pointTitle,
   scored,
-  sweepPoints,
   type MetricName,
   type RunView,
 } from "./results.js";
+import { viewOf, type ResultsView } from "./view.js";
 import { mean, pairedDifference, ranks, std } from "./stats.js";
 
 /** A neutral table: renderers (Markdown, LaTeX, CSV, HTML) decide how bold and underline look. */
@@ -31,7 +31,10 @@ export interface TableCell {
 
 export interface TableModel {
   title: string;
+  /** The first column's heading, in the reader's words (`anomaly length (fraction of the series)`). */
   corner: string;
+  /** The first column's name in CSV, for scripts (`point`); the corner when absent. */
+  rowKey?: string;
   columns: string[];
   rows: Array<{ label: string; cells: TableCell[] }>;
   /** Closing rows (average rank, wins): text cells, and the raw numbers for CSV. */
@@ -66,9 +69,10 @@ export function cellText(
 }
 
 /** What the notes say about the runs behind the numbers, in either view. */
-function runNotes(results: ExperimentResults, view: RunView): string[] {
-  const unscored = results.runs.filter((r) => !scored(r)).length;
-  const didNotLearn = results.runs.filter((r) => scored(r) && !learned(r)).length;
+function runNotes(view: ResultsView): string[] {
+  const { runs } = view.results;
+  const unscored = runs.filter((r) => !scored(r)).length;
+  const didNotLearn = runs.filter((r) => scored(r) && !learned(r)).length;
   return [
     ...(view.learnedOnly === true
       ? [
@@ -141,20 +145,22 @@ function rankFooter(rows: TableCell[][], columns: number, better: 1 | -1): Table
  * many of its runs learned when not all did; runs without a score are left out and counted in the notes.
  */
 export function buildMetricTable(results: ExperimentResults, options: MetricTableOptions = {}): TableModel[] {
+  return metricTables(viewOf(results, { learnedOnly: options.learnedOnly ?? false }), options);
+}
+
+/** buildMetricTable over the runs the view counts (`options.learnedOnly` is the view's). */
+export function metricTables(view: ResultsView, options: Omit<MetricTableOptions, "learnedOnly"> = {}): TableModel[] {
   const metrics = options.metrics ?? ["f1"];
   const digits = options.digits ?? 4;
-  const view: RunView = { learnedOnly: options.learnedOnly ?? false };
-  const models = modelsOf(results);
-  const points = sweepPoints(results);
+  const { models, points, results } = view;
   const conditional = view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : "";
   const notes = [
     "mean ± sample std over seeds; best per row in bold, second underlined",
     ...(options.markSignificant ? ["* best clearly ahead of the runner-up (paired t over seeds, p < 0.05)"] : []),
-    ...runNotes(results, view),
+    ...runNotes(view),
   ];
   if (points.length <= 1) {
-    const summaries = metrics.map((m) => summarize(results, m, view));
-    const byModel = models.map((model) => summaries.map((cells) => cells.find((c) => c.model === model)));
+    const byModel = models.map((model) => metrics.map((m) => summaryOf(view, m).find((c) => c.model === model)));
     // Best per column here: decorate each metric's column, then transpose back.
     const columns = metrics.map((metric, j) =>
       decorate(
@@ -176,11 +182,10 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
     ];
   }
   return metrics.map((metric) => {
-    const cells = summarize(results, metric, view);
     const rows = points.map((p) => ({
       label: p.label,
       cells: decorate(
-        models.map((m) => cells.find((c) => c.point.key === p.key && c.model === m)),
+        models.map((m) => cellOf(view, p, m, metric)),
         digits,
         options.markSignificant ?? false,
         betterSign(metric),
@@ -189,8 +194,10 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
     const incomplete = rows.filter((r) => r.cells.some((c) => c.mean === null)).length;
     return {
       title: `${results.experiment.name}: test ${METRICS[metric]}${conditional}`,
-      corner: "point",
-      columns: models,
+      // The rows' heading names the sweep's axes with their units, as the report's charts do; CSV keeps `point`.
+      corner: pointTitle(view.axes),
+      rowKey: "point",
+      columns: [...models],
       rows,
       footer: rankFooter(
         rows.map((r) => r.cells),
@@ -226,8 +233,13 @@ export const REFERENCE_RESULT = {
  * reference computed it from thresholded predictions (shown in brackets).
  */
 export function buildPaperTable(results: ExperimentResults, digits = 4, view: RunView = {}): TableModel {
+  return paperTable(viewOf(results, view), digits);
+}
+
+/** buildPaperTable over the runs the view counts. */
+export function paperTable(view: ResultsView, digits = 4): TableModel {
   const metrics: MetricName[] = ["accuracy", "precision", "recall", "f1", "rocAuc"];
-  const models = modelsOf(results);
+  const { models, results } = view;
   const plain = (text: string, value: number | null = null): TableCell => ({
     text,
     mean: value,
@@ -279,7 +291,7 @@ export function buildPaperTable(results: ExperimentResults, digits = 4, view: Ru
       plain(`[[${ref.confusion[0]!.join(", ")}], [${ref.confusion[1]!.join(", ")}]]`),
     ],
   });
-  const points = sweepPoints(results).length;
+  const points = view.points.length;
   return {
     title: `${results.experiment.name}: test metrics against the reference${view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : ""}`,
     corner: "model",
@@ -290,7 +302,7 @@ export function buildPaperTable(results: ExperimentResults, digits = 4, view: Ru
       "mean ± sample std over seeds; confusion summed over seeds; best of our models in bold",
       "ROC AUC: rank-based from scores; in brackets, the reference's AUC from thresholded predictions",
       ...(points > 1 ? [`pooled over the ${points} sweep points of the experiment`] : []),
-      ...runNotes(results, view),
+      ...runNotes(view),
     ],
   };
 }
@@ -377,7 +389,7 @@ export function toLatex(table: TableModel, options: LatexOptions = {}): string {
  */
 export function toCsv(table: TableModel): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [["table", table.corner, "column", "mean", "std", "n", "learned", "completed", "text"].join(",")];
+  const lines = [["table", quote(table.rowKey ?? table.corner), "column", "mean", "std", "n", "learned", "completed", "text"].join(",")];
   for (const r of table.rows) {
     r.cells.forEach((c, j) =>
       lines.push(

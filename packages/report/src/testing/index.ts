@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 export interface BrowserCheck {
   chartCount: number;
   renderedCharts: number;
+  /** Console errors and warnings (`warning: …`): vega warns of a chart it draws wrong, such as an empty scale. */
   consoleErrors: string[];
   /** Requests for anything but the page itself and inline data: a self-contained report makes none. */
   networkRequests: string[];
@@ -24,7 +25,7 @@ const ARGS = [
 
 /**
  * Opens a report from disk in a real browser, waits until every chart has been drawn by vega-embed,
- * and returns what a person would notice: how many charts, console errors, network requests.
+ * and returns what a person would notice: how many charts, console errors and warnings, network requests.
  */
 export async function checkReportInBrowser(
   htmlFile: string,
@@ -37,6 +38,7 @@ export async function checkReportInBrowser(
     const networkRequests: string[] = [];
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
+      if (m.type() === "warning") consoleErrors.push(`warning: ${m.text()}`);
     });
     page.on("pageerror", (e) => consoleErrors.push(e.message));
     const url = pathToFileURL(htmlFile).href;
@@ -70,6 +72,80 @@ export async function layoutWidths(htmlFile: string, width = 1280): Promise<{ pa
       page: document.documentElement.scrollWidth,
       tables: Array.from(document.querySelectorAll("table")).map((t) => Math.ceil(t.getBoundingClientRect().right)),
     }));
+  } finally {
+    await browser.close();
+  }
+}
+
+/** What a reader of a page `width` px wide sees: whether anything sticks out, how small chart text gets, where the headline ends. */
+export interface LayoutCheck {
+  /** The document's scroll width: more than the window means the whole page scrolls sideways. */
+  page: number;
+  /** Right edge of each visible table and chart box (each scrolls inside itself when its content is wider). */
+  boxes: number[];
+  /** The smallest height of a visible chart label, in CSS px (a chart scaled to fit a phone draws them ~4 px high). */
+  smallestChartText: number;
+  /** Where the headline (`.lead`) ends, in px from the top. */
+  leadBottom: number;
+  consoleErrors: string[];
+}
+
+/**
+ * Opens a report in a window `width` × `height`, waits for every chart, and measures the layout; with
+ * `screenshot`, saves the top `screenshotHeight` px of the page there.
+ */
+export async function checkLayout(
+  htmlFile: string,
+  options: { width: number; height: number; screenshot?: string; screenshotHeight?: number; timeoutMs?: number },
+): Promise<LayoutCheck> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: options.width, height: options.height } });
+    const consoleErrors: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") consoleErrors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => consoleErrors.push(e.message));
+    await page.goto(pathToFileURL(htmlFile).href);
+    const charts = await page.locator("[data-chart]").count();
+    await page.waitForFunction((n) => (window as unknown as { tsaChartsRendered?: number }).tsaChartsRendered === n, charts, {
+      timeout: options.timeoutMs ?? 60_000,
+    });
+    const layout = await page.evaluate(() => {
+      const visible = (el: Element) => el.getBoundingClientRect().height > 0;
+      const boxes = Array.from(document.querySelectorAll("table, .chart")).filter(visible);
+      const labels = Array.from(document.querySelectorAll(".chart svg text")).filter(
+        (t) => visible(t) && (t.textContent ?? "").trim() !== "",
+      );
+      return {
+        page: document.documentElement.scrollWidth,
+        boxes: boxes.map((b) => Math.ceil(b.getBoundingClientRect().right)),
+        smallestChartText: Math.min(...labels.map((t) => t.getBoundingClientRect().height)),
+        leadBottom: document.querySelector(".lead")?.getBoundingClientRect().bottom ?? 0,
+      };
+    });
+    if (options.screenshot !== undefined) {
+      const height = Math.min(options.screenshotHeight ?? options.height, await page.evaluate(() => document.documentElement.scrollHeight));
+      await page.screenshot({ path: options.screenshot, fullPage: true, clip: { x: 0, y: 0, width: options.width, height } });
+    }
+    return { ...layout, consoleErrors };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The visible text of chart `index` (its labels and titles, one a line) after choosing `option` in its first menu (a vega binding), as a reader would. */
+export async function chartTextAfterChoosing(htmlFile: string, index: number, option: string): Promise<string> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(htmlFile).href);
+    const charts = await page.locator("[data-chart]").count();
+    await page.waitForFunction((n) => (window as unknown as { tsaChartsRendered?: number }).tsaChartsRendered === n, charts);
+    await page.locator(`#chart-${index} select`).first().selectOption(option);
+    // vega redraws on its next frame.
+    await page.waitForTimeout(300);
+    return (await page.locator(`#chart-${index} svg text`).allTextContents()).join("\n");
   } finally {
     await browser.close();
   }
