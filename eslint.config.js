@@ -62,6 +62,8 @@ const areas = [
   // `@tsa/report/testing` drives a browser over files; html.ts reads vega's browser builds out of
   // node_modules to inline them (package files, not the user's).
   { name: "@tsa/report", files: "packages/report/src/{testing/**,html.ts}", never: [never.tfjs, never.tfjsPackages] },
+  // The UI reads the store through @tsa/tracker's RunBrowser and draws with @tsa/report: no tfjs, no SQL.
+  { name: "@tsa/ui", files: "packages/ui/**", never: [never.tfjs, never.tfjsPackages] },
   { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [] },
   // The query commands only read the database and print; loading tfjs would make each take seconds.
   {
@@ -92,7 +94,7 @@ const terminal = (name, extra = []) => [
   { object: "process", property: "argv", message: `${name}: argv belongs to @tsa/cli.` },
   ...extra,
 ];
-const quiet = ["errors", "data", "kernels", "models", "tracker", "runner", "report"];
+const quiet = ["errors", "data", "kernels", "models", "tracker", "runner", "report", "ui"];
 const exit = { object: "process", property: "exit", message: "@tsa/errors: the exit code is the CLI's (`exitCode` on the error class)." };
 const quietRules = (name, files, extra) => ({
   name: `terminal ${name}`,
