@@ -68,7 +68,7 @@ const areas = [
   // The query commands only read the database and print; loading tfjs would make each take seconds.
   {
     name: "@tsa/cli query commands",
-    files: "packages/cli/src/{commands/{runs,show,sql,table,export}.ts,format/**}",
+    files: "packages/cli/src/{commands/{runs,show,sql,table,export,ui}.ts,format/**}",
     owns: [never.terminal],
     never: [never.tfjs, never.tfjsPackages],
   },
