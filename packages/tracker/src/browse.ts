@@ -48,7 +48,7 @@ export interface RunsPage {
 export interface ExperimentProgress extends Omit<ExperimentInfo, "spec"> {
   counts: Record<RunStatus, number>;
   total: number;
-  /** Mean duration of its completed runs; null before the first completes. */
+  /** Mean duration of its latest completed runs (up to 200); null before the first completes. */
   meanRunMs: number | null;
   /** Runs left × mean duration ÷ runs in flight (at least one); null when nothing is left or nothing is known. */
   etaMs: number | null;
@@ -61,6 +61,9 @@ export interface RunProgress {
 }
 
 export const MAX_PAGE_ROWS = 500;
+/** How many of an experiment's latest completed runs its ETA averages. */
+const RECENT_RUNS = 200;
+const TEST_METRICS = "LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test'";
 const OPERATORS = new Set<string>(["=", "!=", "<", "<=", ">", ">="]);
 const MAX_COLUMNS = 40;
 
@@ -109,14 +112,23 @@ export class RunBrowser {
 
   async experiments(): Promise<ExperimentProgress[]> {
     const infos = await this.db.all<Record<string, string>>("SELECT name, description, file, created_at FROM experiments ORDER BY name");
-    const counts = await this.db.all<{ experiment: string; status: RunStatus; n: number; mean_ms: number | null }>(
-      "SELECT experiment, status, COUNT(*) AS n, AVG(duration_ms) AS mean_ms FROM runs GROUP BY experiment, status",
+    // Counts from the (experiment, status) index alone; the mean duration from the latest completed runs only.
+    const counts = await this.db.all<{ experiment: string; status: RunStatus; n: number }>(
+      "SELECT experiment, status, COUNT(*) AS n FROM runs GROUP BY experiment, status",
     );
-    return infos.map((info) =>
-      progressOf(
-        info,
-        counts.filter((c) => c.experiment === info.name),
-      ),
+    return Promise.all(
+      infos.map(async (info) => {
+        const [recent] = await this.db.all<{ mean_ms: number | null }>(
+          `SELECT AVG(duration_ms) AS mean_ms FROM (SELECT r.duration_ms FROM runs r WHERE r.experiment = ? AND r.status = 'completed'
+            ORDER BY ${this.db.dialect.insertionOrder} DESC LIMIT ${RECENT_RUNS}) AS recent`,
+          [info.name],
+        );
+        return progressOf(
+          info,
+          counts.filter((c) => c.experiment === info.name),
+          recent?.mean_ms ?? null,
+        );
+      }),
     );
   }
 
@@ -140,17 +152,19 @@ export class RunBrowser {
       params.push(param);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "";
-    const from = `FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test' ${where}`;
     const first = d.insertionOrder;
     // NULLs sort first ascending in SQLite and last in PostgreSQL: say it, so both stores page alike.
-    const order =
-      query.sort === undefined
-        ? first
-        : `${columnFor(query.sort, d)} ${query.descending ? "DESC NULLS LAST" : "ASC NULLS FIRST"}, ${first}`;
+    const sortColumn = query.sort === undefined ? null : columnFor(query.sort, d);
+    const order = sortColumn === null ? first : `${sortColumn} ${query.descending ? "DESC NULLS LAST" : "ASC NULLS FIRST"}, ${first}`;
+    const metricsUsed = [sortColumn, ...(query.where ?? []).map((c) => columnFor(c.key, d))].some((c) => c?.startsWith("m.") ?? false);
+    // The test metrics only when the filter or the order reads them: a count over runs alone is much cheaper.
+    const from = `FROM runs r ${metricsUsed ? TEST_METRICS : ""} ${where}`;
     const extra = keys.map((key, i) => `, ${columnFor(key, d)} AS c${i}`).join("");
+    // The page's ids first, reading only what the filter and order need; then the page's rows, wide, for those ids.
     const rows = await this.db.all<SummaryRow>(
       `SELECT r.id, r.experiment, r.model, r.seed, r.point, r.status, r.did_not_learn, r.epochs_run, r.duration_ms, r.started_at,
-        m.f1 AS test_f1${extra} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        m.f1 AS test_f1${extra} FROM runs r ${TEST_METRICS}
+       WHERE r.id IN (SELECT r.id ${from} ORDER BY ${order} LIMIT ? OFFSET ?) ORDER BY ${order}`,
       [...params, limit, offset],
     );
     const [count] = await this.db.all<{ total: number }>(`SELECT COUNT(*) AS total ${from}`, params);
@@ -243,11 +257,11 @@ function summaryOf(r: SummaryRow, keys: string[]): RunSummary {
 
 function progressOf(
   info: Record<string, string>,
-  rows: Array<{ status: RunStatus; n: number; mean_ms: number | null }>,
+  rows: Array<{ status: RunStatus; n: number }>,
+  meanRunMs: number | null,
 ): ExperimentProgress {
   const counts: Record<RunStatus, number> = { queued: 0, running: 0, completed: 0, failed: 0, interrupted: 0 };
   for (const row of rows) counts[row.status] = row.n;
-  const meanRunMs = rows.find((row) => row.status === "completed")?.mean_ms ?? null;
   const left = counts.queued + counts.running;
   const etaMs = left === 0 || meanRunMs === null ? null : (left * meanRunMs) / Math.max(1, counts.running);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
