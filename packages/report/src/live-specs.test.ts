@@ -1,6 +1,6 @@
 import type { RunResult } from "@tsa/tracker";
 import { describe, expect, it } from "vitest";
-import { groupCurvesSpec, runCurvesSpec } from "./live-specs.js";
+import { groupCurvesSpec, parallelCoordinatesSpec, runCurvesSpec } from "./live-specs.js";
 import { renderSvg } from "./svg.js";
 
 const epochs = (n: number, offset = 0) =>
@@ -31,5 +31,23 @@ describe("live specs", () => {
     const svg = await renderSvg(spec);
     expect(svg).toContain("cnn");
     expect(svg).toContain("ffn");
+  });
+});
+
+describe("parallelCoordinatesSpec", () => {
+  it("draws one line per completed run across the sweep axes, the seed and test F1", async () => {
+    const run = (id: string, model: string, length: number[], seed: number, f1: number, status = "completed") =>
+      ({ id, model, seed, status, point: { "data.length": length }, test: { f1 } }) as unknown as RunResult;
+    const spec = parallelCoordinatesSpec([
+      run("a", "cnn", [0.1, 0.2], 1, 0.8),
+      run("b", "ffn", [0.3, 0.5], 2, 0.7),
+      run("c", "ffn", [0.3, 0.5], 3, 0.9, "running"),
+    ]);
+    expect((spec.data as { values: unknown[] }).values).toEqual([
+      { model: "cnn", length: expect.closeTo(0.15, 9), seed: 1, "test F1": 0.8 },
+      { model: "ffn", length: 0.4, seed: 2, "test F1": 0.7 },
+    ]);
+    const svg = await renderSvg(spec);
+    expect(svg.match(/aria-roledescription="line mark"/g)).toHaveLength(2);
   });
 });

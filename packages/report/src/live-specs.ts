@@ -61,3 +61,62 @@ export function groupCurvesSpec(runs: RunResult[], groupOf: (run: RunResult) => 
     ],
   } as TopLevelSpec;
 }
+
+/** A sweep value as a number for an axis: a [min, max] range by its middle. */
+function numeric(v: unknown): number | null {
+  if (typeof v === "number") return v;
+  const [lo, hi] = Array.isArray(v) ? (v as unknown[]) : [];
+  return typeof lo === "number" && typeof hi === "number" ? (lo + hi) / 2 : null;
+}
+
+/**
+ * Configuration → metric, one line per completed run across parallel axes (each sweep axis, the seed, test
+ * F1), each axis scaled to its own range; coloured by model. Range axes ([min, max]) sit at their middle.
+ */
+export function parallelCoordinatesSpec(runs: RunResult[]): TopLevelSpec {
+  const done = runs.filter((r) => r.status === "completed" && r.test !== null);
+  const axes = [...new Set(done.flatMap((r) => Object.keys(r.point)))];
+  // A dot in a field name is a nested path to vega: `data.length` is shown as `length`.
+  const label = (axis: string) => axis.replace(/^data\./, "").replace(/\./g, " ");
+  const keys = [...axes.map(label), "seed", "test F1"];
+  const values = done.map((r) => ({
+    model: r.model,
+    ...Object.fromEntries(axes.map((a) => [label(a), numeric(r.point[a])])),
+    seed: r.seed,
+    "test F1": r.test!.f1,
+  }));
+  return {
+    $schema: SCHEMA,
+    width: 620,
+    height: 260,
+    data: { values },
+    transform: [
+      { window: [{ op: "count", as: "index" }] },
+      { fold: keys },
+      {
+        joinaggregate: [
+          { op: "min", field: "value", as: "min" },
+          { op: "max", field: "value", as: "max" },
+        ],
+        groupby: ["key"],
+      },
+      { calculate: "datum.max === datum.min ? 0.5 : (datum.value - datum.min) / (datum.max - datum.min)", as: "position" },
+    ],
+    layer: [
+      {
+        mark: { type: "rule", color: "#ccc" },
+        encoding: { detail: { aggregate: "count" }, x: { field: "key", type: "nominal", sort: keys } },
+      },
+      {
+        mark: { type: "line", opacity: 0.45, strokeWidth: 1 },
+        encoding: {
+          x: { field: "key", type: "nominal", sort: keys, title: null, axis: { labelAngle: 0, domain: false } },
+          y: { field: "position", type: "quantitative", axis: null },
+          color: { field: "model", type: "nominal", title: "model" },
+          detail: { field: "index", type: "nominal" },
+        },
+      },
+    ],
+    config: { axisX: { domain: false, labelAngle: 0, tickColor: "#ccc" }, view: { stroke: null } },
+  } as TopLevelSpec;
+}

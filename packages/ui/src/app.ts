@@ -1,5 +1,12 @@
 import { TsaError, UserInputError } from "@tsa/errors";
-import { attentionOverlaySpec, groupCurvesSpec, renderExperimentReport, renderSvg, runCurvesSpec } from "@tsa/report";
+import {
+  attentionOverlaySpec,
+  groupCurvesSpec,
+  parallelCoordinatesSpec,
+  renderExperimentReport,
+  renderSvg,
+  runCurvesSpec,
+} from "@tsa/report";
 import { MAX_PAGE_ROWS, parseWhere, type RunBrowser, type RunResult, type RunsPageQuery, type WhereCondition } from "@tsa/tracker";
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -131,6 +138,11 @@ export function createApp(options: AppOptions): Hono {
   app.get("/api/compare.svg", async (c) => {
     const grouping = parseGrouping(c.req.query("group"));
     return svg(c, await renderSvg(groupCurvesSpec(await compared(c), groupOf(grouping))));
+  });
+
+  app.get("/api/experiments/:name/parallel.svg", async (c) => {
+    const found = await browser.experimentRuns(c.req.param("name"));
+    return found === null ? c.notFound() : svg(c, await renderSvg(parallelCoordinatesSpec(found.runs)));
   });
 
   // The sweep view: the experiment's report, rendered now from the store (it inlines vega: its own CSP).

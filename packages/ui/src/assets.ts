@@ -24,6 +24,8 @@ export function loadAssets(): Map<string, Asset> {
     ["/assets/app.js", web("app.js"), "text/javascript; charset=utf-8"],
     ["/assets/style.css", web("style.css"), "text/css; charset=utf-8"],
     ["/assets/icon.svg", web("icon.svg"), "image/svg+xml"],
+    // Asked for by the browser on the report page, which names no icon.
+    ["/favicon.ico", web("icon.svg"), "image/svg+xml"],
     ["/assets/preact.js", join(dirname(require.resolve("htm/preact")), "standalone.module.js"), "text/javascript; charset=utf-8"],
   ];
   return new Map(files.map(([path, file, type]) => [path, { type, body: readFileSync(file, "utf8") }]));

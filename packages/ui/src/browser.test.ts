@@ -100,8 +100,21 @@ describe("tsa ui in chromium", () => {
     expect(await rows("differences").first().innerText()).toMatch(/bilstm-attention\s+cnn\s+4/);
   });
 
+  it("shows the sweep: parallel coordinates, curves by model × point, and the report rendered from the store", async () => {
+    await page.goto(`${ui.url}#/sweep/smoke`);
+    for (const chart of ["parallel", "sweep-curves"]) {
+      await expect
+        .poll(() => page.locator(`img[data-chart="${chart}"]`).evaluate((img: HTMLImageElement) => img.naturalWidth))
+        .toBeGreaterThan(0);
+    }
+    await page.click("text=the report's sections");
+    const charts = await page.locator("[data-chart]").count();
+    expect(charts).toBeGreaterThan(0);
+    await page.waitForFunction((n) => (window as unknown as { tsaChartsRendered?: number }).tsaChartsRendered === n, charts);
+  });
+
   it("made no console error and no request outside the server", () => {
-    expect(consoleErrors).toEqual([]);
+    expect(consoleErrors, consoleErrors.join("\n")).toEqual([]);
     expect(elsewhere).toEqual([]);
   });
 });

@@ -442,6 +442,32 @@ function Compare({ params }) {
     }`;
 }
 
+/** An experiment as a whole: configuration → metric for every completed run, curves by model × point, its report. */
+function Sweep({ name }) {
+  const [version, setVersion] = useState(0);
+  // Redrawn every 5 s: runs finish while the page is open.
+  useEffect(() => {
+    const timer = setInterval(() => setVersion((v) => v + 1), 5000);
+    return () => clearInterval(timer);
+  }, [name]);
+  const query = new URLSearchParams({ experiment: name, group: "model,point" });
+  return html`<h1>Sweep <code>${name}</code></h1>
+    <p>
+      <a href=${`/experiments/${encodeURIComponent(name)}/report`}>the report's sections, rendered now from the store</a> ·
+      <a href=${`#/runs?${new URLSearchParams({ experiment: name })}`}>its runs</a> ·
+      <a href=${`#/compare?${query}`}>compare model × point</a>
+    </p>
+    <h2>Configuration → test F1 (parallel coordinates)</h2>
+    <img
+      class="chart"
+      data-chart="parallel"
+      alt="parallel coordinates"
+      src=${`/api/experiments/${encodeURIComponent(name)}/parallel.svg?v=${version}`}
+    />
+    <h2>Validation loss by model × point (mean ± sd over seeds)</h2>
+    <img class="chart" data-chart="sweep-curves" alt="curves by model and point" src=${`/api/compare.svg?${query}&v=${version}`} />`;
+}
+
 function App() {
   const [route, setRoute] = useState(parseHash());
   useEffect(() => {
@@ -454,9 +480,11 @@ function App() {
     ? html`<${Run} id=${decodeURIComponent(path.slice(5))} />`
     : path === "/runs"
       ? html`<${Runs} params=${params} />`
-      : path === "/compare"
-        ? html`<${Compare} params=${params} />`
-        : html`<${Experiments} />`;
+      : path.startsWith("/sweep/")
+        ? html`<${Sweep} name=${decodeURIComponent(path.slice(7))} />`
+        : path === "/compare"
+          ? html`<${Compare} params=${params} />`
+          : html`<${Experiments} />`;
   return html`<header><strong>tsa ui</strong><a href="#/">experiments</a><a href="#/runs">runs</a></header>
     <main>${view}</main>`;
 }
