@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeFixture, runId, type Fixture } from "./fixture.test-support.js";
@@ -180,5 +181,40 @@ describe("tsa ui on another address", () => {
 
   it("names a port in use as bad input", async () => {
     await expect(startUi({ db: fixture.location, port: Number(new URL(ui.url).port), keys: KEYS })).rejects.toThrow(/already in use/);
+  });
+});
+
+describe("tsa ui on PostgreSQL", () => {
+  it("serves the runs table and pushes a new epoch within 2 s (the run polled every second)", async () => {
+    const admin = process.env.TSA_TEST_PG_URL ?? "postgres://tsa:tsa@localhost:5432/postgres";
+    const name = `tsa_test_ui_${process.pid}`;
+    const psql = (sql: string) => execFileSync("psql", [admin, "-qc", sql]);
+    psql(`CREATE DATABASE ${name}`);
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    const pgFixture = await makeFixture(url.toString());
+    const server = await startUi({ db: url.toString(), port: 0, keys: KEYS });
+    try {
+      expect(server.engine).toBe("postgres");
+      const page = (await (await fetch(`${server.url}api/runs?where=model%3Dcnn&sort=f1&desc=1`)).json()) as { total: number };
+      expect(page.total).toBe(4);
+      const controller = new AbortController();
+      const response = await fetch(`${server.url}api/runs/${pgFixture.liveRunId}/events?after=1`, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      let text = "";
+      const read = async (until: RegExp) => {
+        while (!until.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+      };
+      await read(/"status":"running"/);
+      const written = Date.now();
+      await pgFixture.writeEpoch(2);
+      await read(/"epoch":2/);
+      expect(Date.now() - written).toBeLessThan(2000);
+      controller.abort();
+    } finally {
+      await server.close();
+      await pgFixture.close();
+      psql(`DROP DATABASE IF EXISTS ${name}`);
+    }
   });
 });
