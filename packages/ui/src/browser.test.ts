@@ -100,6 +100,14 @@ describe("tsa ui in chromium", () => {
     expect(await rows("differences").first().innerText()).toMatch(/bilstm-attention\s+cnn\s+4/);
   });
 
+  it("shows a finished attention run's metrics and its attention overlay", async () => {
+    await page.goto(`${ui.url}#/run/${runId("bilstm-attention", 1, 2)}`);
+    await expect.poll(() => page.locator('table[data-view="metrics"]').innerText()).toMatch(/F1\s+0\.9600\s+0\.9700/);
+    await expect
+      .poll(() => page.locator('img[data-chart="attention"]').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBeGreaterThan(0);
+  });
+
   it("shows the sweep: parallel coordinates, curves by model × point, and the report rendered from the store", async () => {
     await page.goto(`${ui.url}#/sweep/smoke`);
     for (const chart of ["parallel", "sweep-curves"]) {
