@@ -161,14 +161,26 @@ export class RunBrowser {
     const from = `FROM runs r ${metricsUsed ? TEST_METRICS : ""} ${where}`;
     const extra = keys.map((key, i) => `, ${columnFor(key, d)} AS c${i}`).join("");
     // The page's ids first, reading only what the filter and order need; then the page's rows, wide, for those ids.
-    const rows = await this.db.all<SummaryRow>(
-      `SELECT r.id, r.experiment, r.model, r.seed, r.point, r.status, r.did_not_learn, r.epochs_run, r.duration_ms, r.started_at,
-        m.f1 AS test_f1${extra} FROM runs r ${TEST_METRICS}
-       WHERE r.id IN (SELECT r.id ${from} ORDER BY ${order} LIMIT ? OFFSET ?) ORDER BY ${order}`,
+    // A filtered page counts its matches in the same scan (a window over the filtered rows); an unfiltered one
+    // counts the runs table, which SQLite does from its b-tree without reading rows.
+    const filtered = where !== "";
+    const page = await this.db.all<{ id: string; total: number }>(
+      `SELECT r.id${filtered ? ", COUNT(*) OVER () AS total" : ""} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...params, limit, offset],
     );
-    const [count] = await this.db.all<{ total: number }>(`SELECT COUNT(*) AS total ${from}`, params);
-    return { total: count?.total ?? 0, offset, limit, rows: rows.map((r) => summaryOf(r, keys)) };
+    const total = filtered && page[0] !== undefined ? page[0].total : await this.count(from, params);
+    if (page.length === 0) return { total, offset, limit, rows: [] };
+    const rows = await this.db.all<SummaryRow>(
+      `SELECT r.id, r.experiment, r.model, r.seed, r.point, r.status, r.did_not_learn, r.epochs_run, r.duration_ms, r.started_at,
+        m.f1 AS test_f1${extra} FROM runs r ${TEST_METRICS} WHERE r.id IN (${page.map(() => "?").join(", ")}) ORDER BY ${order}`,
+      page.map((p) => p.id),
+    );
+    return { total, offset, limit, rows: rows.map((r) => summaryOf(r, keys)) };
+  }
+
+  private async count(from: string, params: unknown[]): Promise<number> {
+    const [row] = await this.db.all<{ total: number }>(`SELECT COUNT(*) AS total ${from}`, params);
+    return row?.total ?? 0;
   }
 
   /** Runs by id, with epochs, metrics and attention samples (unknown ids are left out). */
