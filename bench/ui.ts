@@ -134,7 +134,12 @@ async function generatePostgres(adminUrl: string, runs: number, epochsPerRun: nu
     execFileSync("psql", [url.toString(), "-v", "ON_ERROR_STOP=1", "-qc", sql]);
     return { url: url.toString(), drop };
   } catch (e) {
-    drop();
+    // The generation's own error is the one to see (a server restarting mid-way, say), not the drop's.
+    try {
+      drop();
+    } catch {
+      log(`could not drop ${name}: drop it by hand`);
+    }
     throw e;
   }
 }
