@@ -64,11 +64,13 @@ const areas = [
   // `@tsa/report/testing` drives a browser over files; html.ts reads vega's browser builds out of
   // node_modules to inline them (package files, not the user's).
   { name: "@tsa/report", files: "packages/report/src/{testing/**,html.ts}", never: [never.tfjs, never.tfjsPackages, never.trackerValues] },
+  // The UI reads the store through @tsa/tracker's RunBrowser and draws with @tsa/report: no tfjs, no SQL.
+  { name: "@tsa/ui", files: "packages/ui/**", never: [never.tfjs, never.tfjsPackages] },
   { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [] },
   // The query commands only read the database and print; loading tfjs would make each take seconds.
   {
     name: "@tsa/cli query commands",
-    files: "packages/cli/src/{commands/{runs,show,sql,table,export}.ts,format/**}",
+    files: "packages/cli/src/{commands/{runs,show,sql,table,export,ui}.ts,format/**}",
     owns: [never.terminal],
     never: [never.tfjs, never.tfjsPackages],
   },
@@ -94,7 +96,7 @@ const terminal = (name, extra = []) => [
   { object: "process", property: "argv", message: `${name}: argv belongs to @tsa/cli.` },
   ...extra,
 ];
-const quiet = ["errors", "data", "kernels", "models", "tracker", "runner", "report"];
+const quiet = ["errors", "data", "kernels", "models", "tracker", "runner", "report", "ui"];
 const exit = { object: "process", property: "exit", message: "@tsa/errors: the exit code is the CLI's (`exitCode` on the error class)." };
 const quietRules = (name, files, extra) => ({
   name: `terminal ${name}`,

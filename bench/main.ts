@@ -40,6 +40,8 @@ const pad = (cells: string[], widths: number[]) =>
 async function main(): Promise<void> {
   // `yarn bench coordination`: the shared run queue, not training (bench/coordination.ts).
   if (process.argv[2] === "coordination") return (await import("./coordination.js")).coordinationBench(process.argv.slice(3));
+  // `yarn bench ui`: the web UI over a generated store of 100,000 runs (bench/ui.ts).
+  if (process.argv[2] === "ui") return (await import("./ui.js")).uiBench();
   const options = parseBenchArgs(process.argv.slice(2));
   const backend = await selectBackend("auto");
   // The native LSTM uses one thread per direction, so at most 2 threads; PyTorch gets the same count.

@@ -67,6 +67,10 @@ const forbidden: Array<[string, string, string]> = [
   ["packages/tracker/src/x.ts", 'console.warn("slow");', "Unexpected console statement."],
   ["packages/errors/src/x.ts", "process.exit(2);", "@tsa/errors: the exit code is the CLI's"],
   ["packages/errors/src/x.ts", "process.stdout.write('x');", "@tsa/errors: the terminal belongs to @tsa/cli."],
+  ["packages/ui/src/x.ts", 'import Database from "better-sqlite3";', "@tsa/ui: only @tsa/tracker speaks SQL."],
+  ["packages/ui/src/x.ts", 'import { runSweep } from "@tsa/runner";', "@tsa/ui: this package loads tfjs"],
+  ["packages/ui/src/x.ts", 'console.log("listening");', "Unexpected console statement."],
+  ["packages/cli/src/commands/ui.ts", 'import * as tf from "@tensorflow/tfjs";', "@tsa/cli query commands: no tfjs here."],
 ];
 
 /** [file, import]: what the owners and the tests may do. */
@@ -80,6 +84,7 @@ const allowed: Array<[string, string]> = [
   ["packages/cli/test/x.test.ts", 'import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";'],
   ["packages/cli/src/commands/sweep.ts", 'import { runSweep } from "@tsa/runner";'],
   ["packages/cli/src/commands/runs.ts", 'import { openStore } from "@tsa/tracker";'],
+  ["packages/ui/src/x.ts", 'import { openRunBrowser } from "@tsa/tracker";'],
   ["packages/report/src/x.ts", 'import type { ClassificationMetrics } from "@tsa/models";'],
   ["packages/report/src/x.ts", 'import type { ExperimentResults } from "@tsa/tracker";'],
   ["packages/report/src/testing/x.ts", 'import { mkdtempSync } from "node:fs";'],

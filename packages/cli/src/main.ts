@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import("./commands/export.js")).exportCommand as unknown as Command,
   dataset: async () => (await import("./commands/dataset.js")).datasetCommand as unknown as Command,
   worker: async () => (await import("./commands/worker.js")).workerCommand as unknown as Command,
+  ui: async () => (await import("./commands/ui.js")).uiCommand as unknown as Command,
 };
 
 /** The command the user named, or every command (for --help and for a name yargs should reject). */
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       global: true,
     })
     .command(commands)
-    .demandCommand(1, "Name a command: sweep, worker, report, runs, show, sql, table, export or dataset.")
+    .demandCommand(1, "Name a command: sweep, worker, report, runs, show, sql, table, export, dataset or ui.")
     .strict()
     .fail((message, error) => {
       if (error instanceof TsaError) throw error;

@@ -124,7 +124,7 @@ describe("first contact", () => {
     [["sweep", "FILE", "--concurency", "2"], "unknown option --concurency; did you mean --concurrency?"],
     [
       ["swep", "FILE"],
-      "unknown command 'swep'; did you mean 'sweep'? (commands: sweep, report, runs, show, sql, table, export, dataset, worker)",
+      "unknown command 'swep'; did you mean 'sweep'? (commands: sweep, report, runs, show, sql, table, export, dataset, worker, ui)",
     ],
     [["sweep"], "sweep: expected <file>, got none (usage: ./tsa sweep <file>)"],
     [["runs", "--seed", "abc"], "--seed: expected an integer >= 0, got 'abc'"],

@@ -1,4 +1,5 @@
-import { METRIC_CATALOGUE, type ExperimentResults, type MetricsRow, type RunResult } from "@tsa/tracker";
+import type { ExperimentResults, MetricsRow, RunResult } from "@tsa/tracker";
+import { METRIC_CATALOGUE } from "@tsa/tracker/catalogue";
 import { describe, expect, it } from "vitest";
 import { ablationHeadline, ablationOf, buildAblationTable } from "./ablation.js";
 import { toMarkdown } from "./tables.js";

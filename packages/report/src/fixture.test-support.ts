@@ -1,4 +1,5 @@
-import { METRIC_CATALOGUE, type ExperimentResults, type MetricsRow, type RunResult } from "@tsa/tracker";
+import type { ExperimentResults, MetricsRow, RunResult } from "@tsa/tracker";
+import { METRIC_CATALOGUE } from "@tsa/tracker/catalogue";
 
 /** Every metric of the store's catalogue at `score` (counts and attention metrics are set below): a metric added there needs nothing here. */
 const everyScore = (score: number) =>

@@ -1,5 +1,7 @@
 import { PRESETS, PRESET_NAMES } from "@tsa/models/config";
-import { TABLE_METRICS, metricOfField, type RunResult, type TableMetric } from "@tsa/tracker";
+import type { RunResult } from "@tsa/tracker";
+// The metric catalogue is plain data below the store (no database): the report reads its lists from it.
+import { TABLE_METRICS, metricOfField, type TableMetric } from "@tsa/tracker/catalogue";
 
 /** A metric a report or table can show: its field on a run's metrics (the store's metric catalogue says which). */
 export type MetricName = TableMetric;

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
-import { CHART_METRICS, type RunResult } from "@tsa/tracker";
+import type { RunResult } from "@tsa/tracker";
+import { CHART_METRICS } from "@tsa/tracker/catalogue";
 import { advantageOf, summaryOf, type CriticalDifference } from "./analysis.js";
 import {
   ATTENTION_MODEL,

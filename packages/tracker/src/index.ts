@@ -22,3 +22,5 @@ export type {
   StaleRuns,
   WhereCondition,
 } from "./types.js";
+export { RunBrowser, openRunBrowser, MAX_PAGE_ROWS } from "./browse.js";
+export type { ExperimentProgress, RunProgress, RunSummary, RunsPage, RunsPageQuery } from "./browse.js";

@@ -1,0 +1,2 @@
+export { startUi } from "./server.js";
+export type { UiOptions, UiServer } from "./server.js";
