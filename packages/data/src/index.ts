@@ -7,3 +7,7 @@ export type { DatasetFiles, DatasetMeta } from "./files.js";
 export { makeRng } from "./rng.js";
 export type { Rng } from "./rng.js";
 export { arange, indexGrid } from "./grid.js";
+export { parseTsFile, parseUcrTsv } from "./archive-file.js";
+export type { ArchiveFile } from "./archive-file.js";
+export { archiveProblem, validationSplit, zNormalizeSeries, DEFAULT_VALIDATION_SHARE } from "./archive-problem.js";
+export type { ArchiveProblem, ArchiveSplit } from "./archive-problem.js";

@@ -63,3 +63,18 @@ export const EXIT_INTERRUPTED = 130;
 export function exitCodeOf(error: unknown): number {
   return error instanceof TsaError ? error.exitCode : 1;
 }
+
+/**
+ * A data file that does not hold what its format promises, at a line of it: `file:line: expected …, got …`,
+ * as a compiler reports a syntax error. Thrown before any run starts, so nothing is written.
+ */
+export class DataFileError extends UserInputError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`${file}:${line}: expected ${expected}, got ${found}`);
+  }
+}
