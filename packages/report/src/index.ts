@@ -27,5 +27,5 @@ export type { Proportion, TwoSampleTest } from "./stats.js";
 export { ablationOf, ablationHeadline, buildAblationTable, experimentHeadline } from "./ablation.js";
 export type { Ablation, AblationContext, LevelResult } from "./ablation.js";
 export { runCurvesSpec, groupCurvesSpec, parallelCoordinatesSpec } from "./live-specs.js";
-export { attentionOverlaySpec } from "./specs.js";
+export { attentionOverlaySpec, runAttentionSpec } from "./specs.js";
 export { renderSvg } from "./svg.js";

@@ -18,7 +18,7 @@ import {
   type RunView,
   withinRange,
 } from "./results.js";
-import type { ResultsView } from "./view.js";
+import { viewOf, type ResultsView } from "./view.js";
 
 /** Vega-Lite specs, one typed function per chart: results in, a spec with its data inlined out. */
 
@@ -458,6 +458,13 @@ export function trainingCurvesSpec(view: ResultsView): TopLevelSpec {
 }
 
 /** The attention runs a reader can choose from, by model then sweep order: completed (learned or not), with stored samples. */
+/** The attention overlay of one run alone, as a live view of a single run draws it. */
+export function runAttentionSpec(run: RunResult): TopLevelSpec | null {
+  return attentionOverlaySpec(
+    viewOf({ experiment: { name: run.experiment, description: "", file: "", spec: {}, createdAt: "" }, runs: [run] }),
+  );
+}
+
 function overlayRuns(view: ResultsView): RunResult[] {
   const position = new Map(view.points.map((p) => [p.key, p.order]));
   const models = view.attentionModels;

@@ -1,12 +1,5 @@
 import { TsaError, UserInputError } from "@tsa/errors";
-import {
-  attentionOverlaySpec,
-  groupCurvesSpec,
-  parallelCoordinatesSpec,
-  renderExperimentReport,
-  renderSvg,
-  runCurvesSpec,
-} from "@tsa/report";
+import { runAttentionSpec, groupCurvesSpec, parallelCoordinatesSpec, renderExperimentReport, renderSvg, runCurvesSpec } from "@tsa/report";
 import { MAX_PAGE_ROWS, parseWhere, type RunBrowser, type RunResult, type RunsPageQuery, type WhereCondition } from "@tsa/tracker";
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -91,10 +84,7 @@ export function createApp(options: AppOptions): Hono {
   });
   app.get("/api/runs/:id/attention.svg", async (c) => {
     const run = await oneRun(c);
-    const spec =
-      run === undefined
-        ? null
-        : attentionOverlaySpec({ experiment: { name: "", description: "", file: "", spec: {}, createdAt: "" }, runs: [run] });
+    const spec = run === undefined ? null : runAttentionSpec(run);
     return spec === null ? c.notFound() : svg(c, await renderSvg(spec));
   });
   app.get("/api/runs/:id/events", (c) => {
