@@ -13,7 +13,7 @@ export interface GlobalOptions {
 
 type Command = CommandModule<GlobalOptions, GlobalOptions>;
 
-// Commands load on demand: the sweep pulls in tfjs and the report vega, which a `yarn runs` does not need.
+// Commands load on demand: the sweep pulls in tfjs and the report vega, which a `./tsa runs` does not need.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   sweep: async () => (await import("./commands/sweep.js")).sweepCommand as unknown as Command,
   report: async () => (await import("./commands/report.js")).reportCommand as unknown as Command,
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
         (k) => k.length > 1 && !/[A-Z]/.test(k),
       );
       const usage = commands.map((c) => String(c.command)).find((c) => c.split(" ")[0] === named);
-      throw new UsageError(usageMessage(message ?? error?.message ?? "bad input", options, usage));
+      throw new UsageError(usageMessage(message ?? error?.message ?? "bad input", options, usage, args));
     })
     .version(VERSION)
     .help()
@@ -96,6 +96,7 @@ const STORE_REMEDIES: Record<StoreRemedy, string> = {
   "another-location": "choose another --db",
   "another-location-or-permissions": "choose another --db or fix its permissions",
   "create-first": "run a sweep first or pass --db",
+  "create-folder": "create it or choose another --db",
 };
 
 main().catch((error: unknown) => {

@@ -44,7 +44,7 @@ export function nearest(typed: string, candidates: readonly string[]): string | 
  * yargs' own messages in one line, in the words of our own: flag, what it expects, what it got, and the
  * nearest valid name for an unknown one.
  */
-export function usageMessage(message: string, options: readonly string[], command?: string): string {
+export function usageMessage(message: string, options: readonly string[], command?: string, args: readonly string[] = []): string {
   const choices = /Argument: (\S+), Given: (.+?), Choices: (.+)$/s.exec(message);
   if (choices !== null) return `--${choices[1]}: expected one of ${choices[3]!.replace(/\s+/g, " ").trim()}, got ${choices[2]}`;
   const unknown = /^Unknown arguments?: (.+)$/s.exec(message);
@@ -52,6 +52,9 @@ export function usageMessage(message: string, options: readonly string[], comman
     return unknown[1]!
       .split(", ")
       .map((name) => {
+        // yargs says "Unknown argument" for a stray word too: a word typed without dashes is no option.
+        if (args.includes(name) && !args.some((a) => /^--?[^-]/.test(a) && a.replace(/^--?/, "").split("=")[0] === name))
+          return `unexpected argument '${name}'${command === undefined ? "" : ` (usage: ./tsa ${command})`}`;
         const near = nearest(name, options);
         const flag = name.length === 1 ? `-${name}` : `--${name}`;
         return `unknown option ${flag}${near === undefined ? "" : `; did you mean --${near}?`}`;

@@ -476,7 +476,7 @@ describe("yarn sql", () => {
     for (const [i, result] of writes.entries()) {
       expect(result.code, WRITES[i]).toBe(2);
       expect(result.stderr, WRITES[i]).toContain(
-        "yarn sql is read-only: only statements that return rows without writing (SELECT, WITH …) are allowed",
+        "queries are read-only: only statements that return rows without writing (SELECT, WITH …) are allowed",
       );
     }
     expect(fileHash(ws.db)).toBe(hashBefore);

@@ -34,7 +34,7 @@ export class ExperimentSpecError extends UserInputError {
  * What a user can do about a store that cannot be opened, in the store's own terms: the command line
  * words it with its flags (`choose another --db`), the library never names a flag.
  */
-export type StoreRemedy = "file-path" | "another-location" | "another-location-or-permissions" | "create-first";
+export type StoreRemedy = "file-path" | "another-location" | "another-location-or-permissions" | "create-first" | "create-folder";
 
 /** The run database cannot be opened or used as asked (read-only, a directory, newer schema, full disk). */
 export class StoreError extends UserInputError {

@@ -1,12 +1,12 @@
 import { StoreError } from "@tsa/errors";
 import type Database from "better-sqlite3";
-import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, statfsSync } from "node:fs";
+import { accessSync, constants, existsSync, rmSync, statSync, statfsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadBetterSqlite3 } from "./better-sqlite3.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
 export interface OpenOptions {
-  /** Open for reading only (yarn sql, runs, show): the file must exist; any write is refused by SQLite. */
+  /** Open for reading only (queries): the file must exist; any write is refused by SQLite. */
   readonly?: boolean;
   /** How long a writer waits for another's lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
@@ -38,11 +38,8 @@ function checkPath(path: string, readonly: boolean): void {
   }
   if (readonly) throw new StoreError(`${path}: no run database here yet`, { remedy: "create-first" });
   const dir = dirname(path);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch {
-    throw new StoreError(`${path}: cannot create the database, its folder ${dir} cannot be created`, { remedy: "another-location" });
-  }
+  // A folder is never made on the way: a typo (`/nonexistentdir/x.sqlite`) would silently leave one behind.
+  if (!existsSync(dir)) throw new StoreError(`${path}: its folder ${dir} does not exist`, { remedy: "create-folder" });
   if (!writableDir(dir))
     throw new StoreError(`${path}: cannot create the database, its folder ${dir} is not writable`, { remedy: "another-location" });
 }

@@ -3,7 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { csvField, OUT_OPTION, writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
 import { splitColumn } from "../names.js";
-import { dbPath } from "../paths.js";
+import { storeLocation } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
 interface ExportArgs extends GlobalOptions {
@@ -71,7 +71,7 @@ export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
       .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const, describe: "csv or jsonl (one JSON object a line)" })
       .option("out", OUT_OPTION) as Argv<ExportArgs>,
   handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
-    const store = await openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       const text = await exportText(store, argv.experiment, argv.format);
       writeOutput(text, argv.out);

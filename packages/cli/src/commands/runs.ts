@@ -23,7 +23,7 @@ import {
 import { noExperimentError } from "../messages.js";
 import { canonicalMetric } from "../names.js";
 import { integerAtLeast, nearest } from "../options.js";
-import { dbPath } from "../paths.js";
+import { storeLocation } from "../paths.js";
 import { validKeys } from "../query-keys.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -53,13 +53,30 @@ function storeKey(flag: string, key: string): string {
   );
 }
 
+const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:e[-+]?\d+)?`;
+/** A range as `runs` prints it (`0.15–0.3`, or with a hyphen), read as the JSON the store holds. */
+const RANGE = new RegExp(`^(${NUMBER})\\s*[–-]\\s*(${NUMBER})$`, "i");
+
 /** `--where key<op>value`, its key checked and its value not starting with another operator (`f1>>0.9`). */
 export function parseCondition(text: string): WhereCondition {
   const condition = parseWhere(text);
   if (/^[<>=!]/.test(condition.value) || condition.value === "") {
     throw new UserInputError(`--where: expected key<op>value with one of = != < <= > >= and a value, got '${text}'`);
   }
-  return { ...condition, key: storeKey("where", condition.key) };
+  const range = RANGE.exec(condition.value);
+  const value = range === null ? condition.value : `[${Number(range[1])},${Number(range[2])}]`;
+  return { ...condition, key: storeKey("where", condition.key), value };
+}
+
+/** Why `--where key=number` matched nothing when the key holds ranges ([min, max]) in the runs selected. */
+async function rangeHint(store: Store, filter: RunFilter): Promise<string | null> {
+  for (const c of filter.where ?? []) {
+    if (c.op !== "=" || !/^-?[\d.]+$/.test(c.value)) continue;
+    const sample = await store.listRuns({ ...filter, where: [], limit: 50 });
+    const range = sample.map((r) => r.point[c.key]).find(Array.isArray);
+    if (range !== undefined) return `no runs match; ${c.key} is a range, write ${c.key}=[min,max] (e.g. ${c.key}=${JSON.stringify(range)})`;
+  }
+  return null;
 }
 
 export const RUN_COLUMNS: Array<Column<RunResult>> = [
@@ -79,11 +96,6 @@ export const RUN_COLUMNS: Array<Column<RunResult>> = [
     text: (r) => (r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)),
   },
 ];
-
-/** The runs a filter selects, formatted. */
-export async function listRunsText(store: Store, filter: RunFilter, format: OutputFormat): Promise<string> {
-  return formatRows(await store.listRuns(filter), RUN_COLUMNS, format);
-}
 
 export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
   command: "runs",
@@ -116,7 +128,7 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
     // Every flag is checked before the database is opened.
     const where = (argv.where ?? []).map(parseCondition);
     const sort = argv.sort === undefined ? undefined : storeKey("sort", argv.sort);
-    const store = await openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       if (argv.experiment !== undefined && !(await store.listExperiments()).some((x) => x.name === argv.experiment))
         throw await noExperimentError(store, argv.experiment);
@@ -130,7 +142,10 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
         descending: argv.desc,
         ...(argv.limit === undefined ? {} : { limit: argv.limit }),
       };
-      writeOutput(`${await listRunsText(store, filter, outputFormat(argv))}\n`, argv.out);
+      const runs = await store.listRuns(filter);
+      const hint = runs.length === 0 ? await rangeHint(store, filter) : null;
+      if (hint !== null) process.stderr.write(`note: ${hint}\n`);
+      writeOutput(`${formatRows(runs, RUN_COLUMNS, outputFormat(argv))}\n`, argv.out);
     } finally {
       await store.close();
     }

@@ -5,7 +5,7 @@ import { openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { OUT_OPTION, writeOutput } from "../format/output.js";
 import { textTable } from "../format/text-table.js";
-import { dbPath } from "../paths.js";
+import { storeLocation } from "../paths.js";
 import type { GlobalOptions } from "../main.js";
 
 interface ShowArgs extends GlobalOptions {
@@ -21,9 +21,9 @@ const pointText = (run: RunResult) => formatPoint(run.point, { fullKeys: true })
 
 /** The one run an id prefix names, like git: none or several is an error that lists what matched. */
 export async function resolveRun(store: Store, prefix: string): Promise<RunResult> {
-  if (prefix.trim() === "") throw new UserInputError("expected a run id or the first characters of one (see yarn runs)");
+  if (prefix.trim() === "") throw new UserInputError("expected a run id or the first characters of one (see ./tsa runs)");
   const { runs: matches, total } = await store.findRunsByPrefix(prefix, SHOWN_MATCHES);
-  if (total === 0) throw new UserInputError(`no run id starts with '${prefix}' (see yarn runs)`);
+  if (total === 0) throw new UserInputError(`no run id starts with '${prefix}' (see ./tsa runs)`);
   // A whole id sorts before the longer ids it is a prefix of, so it is among the runs read.
   const exact = matches.find((r) => r.id === prefix);
   if (exact !== undefined) return exact;
@@ -122,7 +122,7 @@ export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
       .option("json", { type: "boolean", default: false, describe: "the run as JSON" })
       .option("out", OUT_OPTION) as Argv<ShowArgs>,
   handler: async (argv: ArgumentsCamelCase<ShowArgs>) => {
-    const store = await openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       const run = await resolveRun(store, String(argv.id));
       writeOutput(`${argv.json ? JSON.stringify(run, null, 2) : showRunText(run)}\n`, argv.out);

@@ -4,7 +4,8 @@ import type { SweepSummary } from "@tsa/runner";
 import { loadExperiment, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fileURLToPath } from "node:url";
-import { dbPath, DEFAULT_DB, isDatabaseUrl, reportsDirFor, shownPath, userPath } from "../paths.js";
+import { checkBackend, checkQueueEnvironment } from "../environment.js";
+import { DEFAULT_DB, isDatabaseUrl, makeDefaultStoreFolder, reportsDirFor, shownPath, storeLocation, userPath } from "../paths.js";
 import { integerAtLeast } from "../options.js";
 import type { Progress } from "../progress.js";
 import type { GlobalOptions } from "../main.js";
@@ -89,12 +90,15 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
     // Installed until the command ends: a second Ctrl-C while the report is written still exits 130 at once.
     process.on("SIGINT", onSigint);
     try {
-      if (argv.concurrency === 0 && !isDatabaseUrl(dbPath(argv)))
+      if (argv.concurrency === 0 && !isDatabaseUrl(storeLocation(argv)))
         throw new UserInputError("--concurrency: expected an integer >= 1, got 0");
       const file = userPath(argv.file);
       // Everything is validated before the database is even opened: bad input writes nothing.
       const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
-      const db = dbPath(argv);
+      checkQueueEnvironment();
+      await checkBackend(argv.backend);
+      const db = storeLocation(argv);
+      makeDefaultStoreFolder(db);
       // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
       const { createProgress } = await import("../progress.js");
       progress = createProgress();

@@ -4,7 +4,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../main.js";
 import { integerAtLeast } from "../options.js";
 import { noExperimentError } from "../messages.js";
-import { dbPath, isDatabaseUrl, shownPath } from "../paths.js";
+import { checkBackend, checkQueueEnvironment } from "../environment.js";
+import { isDatabaseUrl, shownPath, storeLocation } from "../paths.js";
 
 interface WorkerArgs extends GlobalOptions {
   experiment?: string;
@@ -32,11 +33,13 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
         describe: "tfjs backend (auto: tfjs-node if installed, else wasm)",
       }) as unknown as Argv<WorkerArgs>,
   handler: async (argv: ArgumentsCamelCase<WorkerArgs>) => {
-    const db = dbPath(argv);
+    const db = storeLocation(argv);
     if (!isDatabaseUrl(db))
       throw new UserInputError(
         `--db ${shownPath(db)}: a worker takes runs from a shared PostgreSQL store; pass --db postgres://user@host/db`,
       );
+    checkQueueEnvironment();
+    await checkBackend(argv.backend);
     // A misspelt --experiment would find no work and exit 0 as if all were done; --wait may await one not yet enqueued.
     if (argv.experiment !== undefined && !argv.wait) await requireExperiment(db, argv.experiment);
     const { runQueue } = await import("@tsa/runner");

@@ -1,0 +1,110 @@
+// What a new user still tripped over at second contact (issue 25): every bad --db, backend, environment
+// value and stray argument stopped at once with one line and exit 2, before anything is written; the
+// messages name ./tsa; a range written as `runs` prints it selects those runs.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { makeWorkspace, runCli, tinyExperimentYaml, type Workspace } from "./support.js";
+
+describe("second contact", () => {
+  let ws: Workspace;
+  let file: string;
+
+  beforeAll(async () => {
+    ws = makeWorkspace("tsa-second-");
+    file = ws.experiment(
+      "ranges",
+      tinyExperimentYaml("ranges", { models: ["ffn"], seeds: [1], epochs: 1, extra: "sweep:\n  data.length: [[0.15, 0.3], [0.3, 0.5]]" }),
+    );
+    const seeded = await runCli(["sweep", file, "--db", ws.db]);
+    expect(seeded.code, seeded.stderr).toBe(0);
+  }, 120_000);
+
+  it("fails the first connection to an unreachable PostgreSQL within seconds, with one line (no 2-minute wait)", async () => {
+    const started = Date.now();
+    const result = await runCli(["runs", "--db", "postgres://tsa@127.0.0.1:1/x"]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: postgres:\/\/tsa@127\.0\.0\.1:1\/x: cannot connect to the PostgreSQL server \(.+\); .+\n$/);
+  }, 60_000);
+
+  it("refuses a --db URL of a scheme it does not know, writing nothing where the user is", async () => {
+    const here = makeWorkspace("tsa-scheme-");
+    const result = await runCli(["sweep", file, "--db", "mysql://foo/bar"], { env: { INIT_CWD: here.dir } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: --db mysql://foo/bar: unknown database scheme 'mysql' (a SQLite file path or a postgres:// URL)\n");
+    expect(readdirSync(here.dir)).toEqual([]);
+  });
+
+  it("names the missing folder of a --db instead of creating it", async () => {
+    const db = join(ws.dir, "nonexistentdir", "x.sqlite");
+    const result = await runCli(["sweep", file, "--db", db]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `error: ${db}: its folder ${join(ws.dir, "nonexistentdir")} does not exist; create it or choose another --db\n`,
+    );
+    expect(existsSync(join(ws.dir, "nonexistentdir"))).toBe(false);
+  });
+
+  it("still creates the default database's folder (results/) on a first sweep", async () => {
+    const here = makeWorkspace("tsa-default-");
+    const result = await runCli(["sweep", file], { env: { INIT_CWD: here.dir } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(here.dir, "results", "runs.sqlite"))).toBe(true);
+  }, 120_000);
+
+  it("refuses a backend that is not installed before anything is written, naming those that are", async () => {
+    const db = join(ws.dir, "backend.sqlite");
+    const result = await runCli(["sweep", file, "--backend", "tensorflow", "--db", db]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --backend tensorflow: not installed here \(.*\); installed: wasm, cpu\n$/);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it.each([
+    [{ TSA_GRACE_MS: "abc" }, "TSA_GRACE_MS: expected a number of milliseconds > 0, got 'abc'"],
+    [{ TSA_GRACE_MS: "-5" }, "TSA_GRACE_MS: expected a number of milliseconds > 0, got '-5'"],
+    [{ TSA_HEARTBEAT_MS: "0" }, "TSA_HEARTBEAT_MS: expected a number of milliseconds > 0, got '0'"],
+    [
+      { TSA_GRACE_MS: "1000", TSA_HEARTBEAT_MS: "1000" },
+      "TSA_GRACE_MS: expected more than TSA_HEARTBEAT_MS (1000 ms: a run would be taken from its living worker), got 1000",
+    ],
+  ])("%j: exit 2, one line, nothing written", async (env, message) => {
+    const db = join(ws.dir, "timings.sqlite");
+    const result = await runCli(["sweep", file, "--db", db], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: ${message}\n`);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it("says 'unexpected argument' for a stray word, not 'unknown option'", async () => {
+    const result = await runCli(["sweep", file, "extra-arg", "--db", join(ws.dir, "never.sqlite")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: unexpected argument 'extra-arg' (usage: ./tsa sweep <file>)\n");
+  });
+
+  it("names ./tsa, never a yarn script, in its messages", async () => {
+    const [show, sql] = await Promise.all([runCli(["show", "zzzz", "--db", ws.db]), runCli(["sql", "DELETE FROM runs", "--db", ws.db])]);
+    expect(show.code).toBe(2);
+    expect(show.stderr).toBe("error: no run id starts with 'zzzz' (see ./tsa runs)\n");
+    expect(sql.code).toBe(2);
+    expect(sql.stderr).not.toMatch(/yarn/);
+  });
+
+  it.each(["data.length=0.15–0.3", "data.length=0.15-0.3", "data.length=[0.15,0.3]"])(
+    "runs --where %s: a range as runs prints it selects its runs",
+    async (where) => {
+      const result = await runCli(["runs", "--where", where, "--db", ws.db, "--format", "json"]);
+      expect(result.code, result.stderr).toBe(0);
+      expect((JSON.parse(result.stdout) as Array<{ point: unknown }>).map((r) => r.point)).toEqual([{ "data.length": [0.15, 0.3] }]);
+    },
+  );
+
+  it("says why a --where on a range axis matched nothing", async () => {
+    const result = await runCli(["runs", "--where", "data.length=0.15", "--db", ws.db]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /^note: no runs match; data\.length is a range, write data\.length=\[min,max\] \(e\.g\. data\.length=\[0\.(15,0\.3|3,0\.5)\]\)\n$/,
+    );
+  });
+});
