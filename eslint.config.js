@@ -31,6 +31,11 @@ const never = {
     message: "another file of @tsa/models may load tfjs (a type import is fine)",
   },
   terminal: { regex: "^(yargs|cli-progress)(/|$)", message: "argv and the terminal belong to @tsa/cli" },
+  // main.ts wires the commands; a command importing it (even a type) makes an import circle.
+  cliMain: {
+    regex: "^(\\.\\.?/)+main\\.js$",
+    message: "main.ts imports the commands, never the other way (GlobalOptions is in options.ts)",
+  },
   // `../../models/src/x.js` or `@tsa/models/src/x.js` reaches past the other package's public surface.
   deep: {
     regex: "^((\\.\\./)+(packages/)?[^./][^/]*|@tsa/[^/]+)/src(/|$)",
@@ -62,13 +67,13 @@ const areas = [
   // `@tsa/report/testing` drives a browser over files; html.ts reads vega's browser builds out of
   // node_modules to inline them (package files, not the user's).
   { name: "@tsa/report", files: "packages/report/src/{testing/**,html.ts}", never: [never.tfjs, never.tfjsPackages] },
-  { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [] },
+  { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [never.cliMain] },
   // The query commands only read the database and print; loading tfjs would make each take seconds.
   {
     name: "@tsa/cli query commands",
     files: "packages/cli/src/{commands/{runs,show,sql,table,export}.ts,format/**}",
     owns: [never.terminal],
-    never: [never.tfjs, never.tfjsPackages],
+    never: [never.tfjs, never.tfjsPackages, never.cliMain],
   },
   { name: "bench", files: "bench/**", never: [] },
 ];

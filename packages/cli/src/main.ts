@@ -5,11 +5,7 @@ import { StoreError, TsaError, exitCodeOf, type StoreRemedy } from "@tsa/errors"
 import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { readFileSync } from "node:fs";
-import { nearest, usageMessage } from "./options.js";
-
-export interface GlobalOptions {
-  db?: string;
-}
+import { nearest, usageMessage, type GlobalOptions } from "./options.js";
 
 type Command = CommandModule<GlobalOptions, GlobalOptions>;
 

@@ -2,6 +2,12 @@
 // opened, with one line naming the flag, what it expects and what it got (exit 2).
 import { UserInputError } from "@tsa/errors";
 
+/** The options every command takes; here, not in main.ts, so that commands import nothing from main. */
+export interface GlobalOptions {
+  /** The store location: a SQLite file or a postgres:// URL. */
+  db?: string;
+}
+
 const shown = (value: unknown) => (typeof value === "string" ? `'${value}'` : JSON.stringify(value));
 
 /** A coerce for an integer flag at least `min` (given without a yargs `type`, so 'abc' reaches it as typed). */

@@ -4,7 +4,7 @@ import { csvField, OUT_OPTION, writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
 import { splitColumn } from "../names.js";
 import { storeLocation } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface ExportArgs extends GlobalOptions {
   experiment: string;

@@ -2,7 +2,7 @@ import { openStore } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { storeLocation, reportsDirFor, shownPath } from "../paths.js";
 import { writeReports } from "../reports.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface ReportArgs extends GlobalOptions {
   experiment: string;

@@ -25,7 +25,7 @@ import { canonicalMetric } from "../names.js";
 import { integerAtLeast, nearest } from "../options.js";
 import { storeLocation } from "../paths.js";
 import { validKeys } from "../query-keys.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface RunsArgs extends GlobalOptions {
   experiment?: string;

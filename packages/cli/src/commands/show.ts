@@ -6,7 +6,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { OUT_OPTION, writeOutput } from "../format/output.js";
 import { textTable } from "../format/text-table.js";
 import { storeLocation } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface ShowArgs extends GlobalOptions {
   id: string;

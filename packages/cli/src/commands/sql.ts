@@ -2,7 +2,7 @@ import { openStore, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { formatRows, OUT_OPTION, outputFormat, ROWS_FORMAT_OPTIONS, type OutputFormat, writeOutput } from "../format/output.js";
 import { storeLocation } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface SqlArgs extends GlobalOptions {
   query: string;

@@ -8,7 +8,7 @@ import { checkBackend, checkQueueEnvironment } from "../environment.js";
 import { DEFAULT_DB, isDatabaseUrl, makeDefaultStoreFolder, reportsDirFor, shownPath, storeLocation, userPath } from "../paths.js";
 import { integerAtLeast } from "../options.js";
 import type { Progress } from "../progress.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface SweepArgs extends GlobalOptions {
   file: string;

@@ -18,7 +18,7 @@ import { writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
 import { canonicalMetric, METRIC_NAMES, type UserMetric } from "../names.js";
 import { storeLocation } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 const TABLE_FORMATS = ["md", "latex", "csv"] as const;
 type TableFormat = (typeof TABLE_FORMATS)[number];

@@ -1,7 +1,7 @@
 import { EXIT_INTERRUPTED, UserInputError } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 import { integerAtLeast } from "../options.js";
 import { noExperimentError } from "../messages.js";
 import { checkBackend, checkQueueEnvironment } from "../environment.js";
