@@ -107,4 +107,22 @@ describe("second contact", () => {
       /^note: no runs match; data\.length is a range, write data\.length=\[min,max\] \(e\.g\. data\.length=\[0\.(15,0\.3|3,0\.5)\]\)\n$/,
     );
   });
+
+  it("checks a sweep with --dry-run: the file, flags and environment, then says what would run, writing nothing", async () => {
+    const db = join(ws.dir, "dry.sqlite");
+    const result = await runCli(["sweep", file, "--dry-run", "--db", db, "-j", "2"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${file}: experiment 'ranges', 2 runs (1 model × 2 points × 1 seed); dry run: nothing trained or written\n`);
+    expect(existsSync(db)).toBe(false);
+    const bad = await runCli(["sweep", file, "--dry-run", "--db", db], { env: { TSA_GRACE_MS: "abc" } });
+    expect(bad.code).toBe(2);
+  });
+
+  it("checks a worker with --dry-run without connecting", async () => {
+    const result = await runCli(["worker", "--dry-run", "--experiment", "length", "-j", "2", "--db", "postgres://tsa@127.0.0.1:1/x"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      "worker: would take runs of experiment 'length' from postgres://tsa@127.0.0.1:1/x, 2 at a time; dry run: nothing claimed\n",
+    );
+  });
 });

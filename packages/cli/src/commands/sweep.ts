@@ -1,7 +1,7 @@
 import { EXIT_INTERRUPTED, UserInputError, exitCodeOf } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
-import { loadExperiment, type Experiment } from "@tsa/runner/experiment";
+import { expandRuns, loadExperiment, sweepPoints, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fileURLToPath } from "node:url";
 import { checkBackend, checkQueueEnvironment } from "../environment.js";
@@ -16,6 +16,20 @@ interface SweepArgs extends GlobalOptions {
   backend: BackendName | "auto";
   yes: boolean;
   reportsDir?: string;
+  dryRun: boolean;
+}
+
+const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/** What a sweep would run, for --dry-run: the grid's size by its factors. */
+export function dryRunText(argv: { file: string }, experiment: Experiment): string {
+  const runs = expandRuns(experiment).length;
+  const factors = [
+    counted(experiment.models.length, "model"),
+    counted(sweepPoints(experiment).length, "point"),
+    counted(experiment.seeds.length, "seed"),
+  ];
+  return `${argv.file}: experiment '${experiment.name}', ${counted(runs, "run")} (${factors.join(" × ")}); dry run: nothing trained or written`;
 }
 
 const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
@@ -62,6 +76,11 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
         default: "auto" as const,
         describe: "tfjs backend (auto: tfjs-node if installed, else wasm)",
       })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "check the file, flags and environment and say what would run; train and write nothing",
+      })
       .option("yes", { alias: "y", type: "boolean", default: false, describe: "run grids larger than 1,000 runs" })
       .option("reports-dir", {
         type: "string",
@@ -98,6 +117,10 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
       checkQueueEnvironment();
       await checkBackend(argv.backend);
       const db = storeLocation(argv);
+      if (argv.dryRun) {
+        console.log(dryRunText(argv, experiment));
+        return;
+      }
       makeDefaultStoreFolder(db);
       // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
       const { createProgress } = await import("../progress.js");

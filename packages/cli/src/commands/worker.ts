@@ -12,6 +12,7 @@ interface WorkerArgs extends GlobalOptions {
   concurrency?: number;
   wait: boolean;
   backend: BackendName | "auto";
+  dryRun: boolean;
 }
 
 export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
@@ -25,6 +26,11 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
         requiresArg: true,
         coerce: integerAtLeast("concurrency", 1),
         describe: "runs at once, each in its own worker process (default: CPU cores)",
+      })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "check the flags and environment and say what the worker would do; connect to nothing",
       })
       .option("wait", { type: "boolean", default: false, describe: "keep polling for new runs instead of exiting when none is left" })
       .option("backend", {
@@ -40,6 +46,12 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
       );
     checkQueueEnvironment();
     await checkBackend(argv.backend);
+    if (argv.dryRun) {
+      const what = argv.experiment === undefined ? "any experiment" : `experiment '${argv.experiment}'`;
+      const atOnce = argv.concurrency === undefined ? "" : `, ${argv.concurrency} at a time`;
+      console.log(`worker: would take runs of ${what} from ${shownPath(db)}${atOnce}; dry run: nothing claimed`);
+      return;
+    }
     // A misspelt --experiment would find no work and exit 0 as if all were done; --wait may await one not yet enqueued.
     if (argv.experiment !== undefined && !argv.wait) await requireExperiment(db, argv.experiment);
     const { runQueue } = await import("@tsa/runner");
