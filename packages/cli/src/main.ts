@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The tsa command line. One module per command; this file wires them and maps errors to exit codes
 // (0 ok, 1 a run failed or a bug, 2 bad input, 130 interrupted) with one top-level catch.
-import { StoreError, TsaError, exitCodeOf, type StoreRemedy } from "@tsa/errors";
+import { ExperimentSpecProblems, StoreError, TsaError, exitCodeOf, type StoreRemedy } from "@tsa/errors";
 import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { readFileSync } from "node:fs";
@@ -96,7 +96,10 @@ const STORE_REMEDIES: Record<StoreRemedy, string> = {
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof StoreError && error.remedy !== null) {
+  if (error instanceof ExperimentSpecProblems) {
+    // Every problem of the file at once, each on its own `error:` line.
+    for (const problem of error.problems) console.error(`error: ${problem.message}`);
+  } else if (error instanceof StoreError && error.remedy !== null) {
     console.error(`error: ${error.message}; ${STORE_REMEDIES[error.remedy]}`);
   } else if (error instanceof TsaError) {
     console.error(`error: ${error.message}`);

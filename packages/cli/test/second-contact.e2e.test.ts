@@ -125,4 +125,19 @@ describe("second contact", () => {
       "worker: would take runs of experiment 'length' from postgres://tsa@127.0.0.1:1/x, 2 at a time; dry run: nothing claimed\n",
     );
   });
+
+  it("says every problem of an experiment file at once, one error line each, with the name meant", async () => {
+    const typos = ws.experiment("typos", "name: typos\ndata: { size: 100, nosie: 0.1 }\nmodels: [ffn, bilstm-atention]\nseeds: [1]\n");
+    const db = join(ws.dir, "typos.sqlite");
+    const result = await runCli(["sweep", typos, "--db", db]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        `error: ${typos}: models[1]: expected one of "ffn", "cnn", "bilstm", "bilstm-attention" (did you mean "bilstm-attention"?), got "bilstm-atention"`,
+        `error: ${typos}: data.nosie: expected no such key here (did you mean 'noise'?), got key 'nosie'`,
+        "",
+      ].join("\n"),
+    );
+    expect(existsSync(db)).toBe(false);
+  });
 });
