@@ -380,14 +380,15 @@ describe("yarn show", () => {
     expect(out.text!.code, out.text!.stderr).toBe(0);
     const text = out.text!.stdout;
     expect(text).toContain(
-      `run ${run.id}\nexperiment ${EXPERIMENT} · model bilstm-attention (bilstm→attention) · seed ${run.seed} · data.length=`,
+      `run ${run.id}\nexperiment ${EXPERIMENT} · model bilstm-attention · seed ${run.seed}\nparts bilstm→attention\npoint data.length=`,
     );
     expect(text).toContain(`environment: backend ${run.backend}, kernels ${run.kernels}`);
     expect(text).toContain(`duration ${(run.duration_ms / 1000).toFixed(1)} s`);
     const test = [run.accuracy, run.precision, run.recall, run.f1, run.roc_auc, run.roc_auc_thresholded]
       .map((v) => v.toFixed(4))
       .join(" +");
-    expect(text).toMatch(new RegExp(`\\ntest +${test} +${run.tn}/${run.fp}/${run.fn}/${run.tp} `));
+    expect(text).toMatch(new RegExp(`\\ntest +${test}\\n`));
+    expect(text).toMatch(new RegExp(`\\ntest +${run.tn}/${run.fp}/${run.fn}/${run.tp} `));
     const conn = new Database(ws.db, { readonly: true });
     const epochs = conn.prepare("SELECT epoch, train_loss, val_loss FROM epochs WHERE run_id = ? ORDER BY epoch").all(run.id) as Array<{
       epoch: number;

@@ -1,10 +1,11 @@
 // What a new user still tripped over at second contact (issue 25): every bad --db, backend, environment
 // value and stray argument stopped at once with one line and exit 2, before anything is written; the
 // messages name ./tsa; a range written as `runs` prints it selects those runs.
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeWorkspace, runCli, tinyExperimentYaml, type Workspace } from "./support.js";
+import { makeWorkspace, queryDb, REPO_ROOT, runCli, tinyExperimentYaml, type Workspace } from "./support.js";
 
 describe("second contact", () => {
   let ws: Workspace;
@@ -140,4 +141,46 @@ describe("second contact", () => {
     );
     expect(existsSync(db)).toBe(false);
   });
+
+  it("fits runs to an 80-column terminal, prints every column when piped, and --columns picks them", async () => {
+    const tty = await inTerminal(`${join(REPO_ROOT, "tsa")} runs --db ${ws.db}`);
+    expect(tty.code, tty.output).toBe(0);
+    const lines = tty.output.split("\n").filter((l) => l.trim() !== "");
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(lines[0]).toMatch(/^id +.*model.*test_f1/);
+    const piped = await runCli(["runs", "--db", ws.db]);
+    expect(piped.stdout.split("\n")[0]!.split(/ +/)).toEqual(RUN_HEADERS);
+    const picked = await runCli(["runs", "--db", ws.db, "--columns", "id,model,test_f1"]);
+    expect(picked.stdout.split("\n")[0]!.split(/ +/)).toEqual(["id", "model", "test_f1"]);
+    const bad = await runCli(["runs", "--db", ws.db, "--columns", "id,modl"]);
+    expect(bad.code).toBe(2);
+    const every = [...RUN_HEADERS.slice(0, 6), "did_not_learn", ...RUN_HEADERS.slice(6)];
+    expect(bad.stderr).toBe(`error: --columns: unknown column 'modl'; did you mean 'model'? (columns: ${every.join(", ")})\n`);
+  });
+
+  it("keeps every line of show within 80 columns", async () => {
+    const id = queryDb<{ id: string }>(ws.db, "SELECT id FROM runs LIMIT 1")![0]!.id;
+    const result = await runCli(["show", id, "--db", ws.db]);
+    expect(result.code, result.stderr).toBe(0);
+    for (const line of result.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(result.stdout).toMatch(/^versions: node v\d+/m);
+  });
 });
+
+const RUN_HEADERS = ["id", "experiment", "model", "point", "seed", "status", "test_f1", "test_accuracy", "epochs", "duration_s"];
+
+/** A terminal's control sequences (colours, cursor moves, clearing). */
+const CONTROL = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
+
+/** A shell command in a pseudo-terminal of 80 columns, as a user's terminal runs it. */
+function inTerminal(command: string): Promise<{ output: string; code: number | null }> {
+  const child = spawn("script", ["-qfec", `stty cols 80 rows 40; ${command}`, "/dev/null"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, FORCE_COLOR: "0", SHELL: "/bin/bash" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, output: output.replace(CONTROL, "").replace(/\r/g, "") })));
+}

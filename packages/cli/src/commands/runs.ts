@@ -12,8 +12,10 @@ import {
 } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import {
+  fitColumns,
   formatRows,
   OUT_OPTION,
+  pickColumns,
   outputFormat,
   ROWS_FORMAT_OPTIONS,
   type Column,
@@ -39,6 +41,20 @@ interface RunsArgs extends GlobalOptions {
   format?: OutputFormat;
   json: boolean;
   out?: string;
+  columns?: string;
+}
+
+/** Left out first when a terminal is too narrow for every column (`--columns` or a pipe shows them). */
+const DROPPED_FIRST = ["test_accuracy", "duration_s", "epochs", "experiment", "seed", "point"];
+
+/**
+ * The columns to print: --columns (checked before the database opens), else on a terminal those that fit
+ * its width, else (piped, --out, or not a table) all.
+ */
+function columnsFor(runs: RunResult[], picked: Array<Column<RunResult>> | undefined, toTerminal: boolean, format: OutputFormat) {
+  if (picked !== undefined) return picked;
+  if (format !== "table" || !toTerminal) return RUN_COLUMNS;
+  return fitColumns(runs, RUN_COLUMNS, process.stdout.columns, DROPPED_FIRST);
 }
 
 /** A key as the store knows it: metric aliases (`test_f1`, `rocAuc`) become `f1`, `roc_auc`; unknown → error with the nearest. */
@@ -123,11 +139,17 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       .option("desc", { type: "boolean", default: false, describe: "sort in descending order" })
       .option("limit", { requiresArg: true, coerce: integerAtLeast("limit", 0), describe: "at most this many runs" })
       .options(ROWS_FORMAT_OPTIONS)
-      .option("out", OUT_OPTION) as Argv<RunsArgs>,
+      .option("out", OUT_OPTION)
+      .option("columns", {
+        type: "string",
+        requiresArg: true,
+        describe: `columns to print, comma-separated (default: those that fit the terminal; all when piped): ${RUN_COLUMNS.map((c) => c.header).join(", ")}`,
+      }) as Argv<RunsArgs>,
   handler: async (argv: ArgumentsCamelCase<RunsArgs>) => {
     // Every flag is checked before the database is opened.
     const where = (argv.where ?? []).map(parseCondition);
     const sort = argv.sort === undefined ? undefined : storeKey("sort", argv.sort);
+    const picked = argv.columns === undefined ? undefined : pickColumns(RUN_COLUMNS, argv.columns);
     const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       if (argv.experiment !== undefined && !(await store.listExperiments()).some((x) => x.name === argv.experiment))
@@ -145,7 +167,9 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       const runs = await store.listRuns(filter);
       const hint = runs.length === 0 ? await rangeHint(store, filter) : null;
       if (hint !== null) process.stderr.write(`note: ${hint}\n`);
-      writeOutput(`${formatRows(runs, RUN_COLUMNS, outputFormat(argv))}\n`, argv.out);
+      const format = outputFormat(argv);
+      const columns = columnsFor(runs, picked, argv.out === undefined && process.stdout.isTTY, format);
+      writeOutput(`${formatRows(runs, columns, format)}\n`, argv.out);
     } finally {
       await store.close();
     }

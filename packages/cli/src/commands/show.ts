@@ -84,25 +84,42 @@ export function showRunText(run: RunResult): string {
     (e.durationMs / 1000).toFixed(2),
     e.epoch === run.bestEpoch ? "best" : "",
   ]);
+  // One fact a line, each within 80 columns: a terminal (or a phone's) cuts or wraps longer ones.
   const lines = [
     `run ${run.id}`,
-    `experiment ${run.experiment} · model ${run.model}${partsText(run)} · seed ${run.seed} · ${point}`,
+    `experiment ${run.experiment} · model ${run.model} · seed ${run.seed}`,
+    ...(partsText(run) === ""
+      ? []
+      : [
+          `parts ${partsText(run)
+            .trim()
+            .replace(/^\((.*)\)$/, "$1")}`,
+        ]),
+    `point ${point}`,
     `status ${run.status}${run.didNotLearn ? " (did not learn)" : ""}${run.error ? `: ${run.error}${run.failedEpoch !== null ? ` (epoch ${run.failedEpoch})` : ""}` : ""}`,
     `epochs ${run.epochsRun ?? "–"} (best ${run.bestEpoch ?? "–"}${run.stoppedEarly ? ", stopped early" : ""}) · duration ${run.durationMs === null ? "–" : `${(run.durationMs / 1000).toFixed(1)} s`}` +
-      `${run.trainDurationMs === null ? "" : ` (training ${(run.trainDurationMs / 1000).toFixed(1)} s)`} · started ${run.startedAt ?? "–"} · finished ${run.finishedAt ?? "–"}`,
-    `environment: backend ${run.backend || "–"}, kernels ${run.kernels || "–"}, commit ${run.gitCommit ?? "–"}, ${Object.entries(
-      run.versions,
-    )
+      `${run.trainDurationMs === null ? "" : ` (training ${(run.trainDurationMs / 1000).toFixed(1)} s)`}`,
+    `started ${run.startedAt ?? "–"} · finished ${run.finishedAt ?? "–"}`,
+    `environment: backend ${run.backend || "–"}, kernels ${run.kernels || "–"}`,
+    `commit ${run.gitCommit ?? "–"}`,
+    `versions: ${Object.entries(run.versions)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,
     "",
     "metrics",
     metrics.length === 0
       ? "  (none yet)"
-      : textTable(
-          ["split", "accuracy", "precision", "recall", "F1", "ROC AUC", "AUC (thr.)", "tn/fp/fn/tp", "att. mass", "att. peak"],
-          metrics,
-        ),
+      : [
+          textTable(
+            ["split", "accuracy", "precision", "recall", "F1", "ROC AUC", "AUC (thr.)"],
+            metrics.map((m) => m.slice(0, 7)),
+          ),
+          "",
+          textTable(
+            ["split", "tn/fp/fn/tp", "att. mass", "att. peak"],
+            metrics.map((m) => [m[0]!, ...m.slice(7)]),
+          ),
+        ].join("\n"),
     "",
     `epochs  val loss ${sparkline(run.epochs.map((e) => e.valLoss))}`,
     run.epochs.length === 0 ? "  (none)" : textTable(["epoch", "train loss", "val loss", "train acc", "val acc", "seconds", ""], epochs),

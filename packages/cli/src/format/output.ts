@@ -1,3 +1,4 @@
+import { nearest, UserInputError } from "@tsa/errors";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { userPath } from "../paths.js";
@@ -68,6 +69,42 @@ export function formatRows<T>(rows: T[], allColumns: Array<Column<T>>, format: O
         rows.map((r) => columns.map((c) => text(c, r))),
       );
   }
+}
+
+/** `--columns a,b,c`: the columns to print, by header, in that order; an unknown one names the nearest. */
+export function pickColumns<T>(columns: Array<Column<T>>, list: string): Array<Column<T>> {
+  const headers = columns.map((c) => c.header);
+  return list
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "")
+    .map((name) => {
+      const column = columns.find((c) => c.header === name);
+      if (column !== undefined) return column;
+      const near = nearest(name, headers);
+      throw new UserInputError(
+        `--columns: unknown column '${name}'${near === undefined ? "" : `; did you mean '${near}'?`} (columns: ${headers.join(", ")})`,
+      );
+    });
+}
+
+/**
+ * The columns of an aligned table that fit a terminal `width` wide: the least needed (`dropFirst`, in
+ * order) are left out until the widest line fits. Piped output is never cut: callers pass no width.
+ */
+export function fitColumns<T>(rows: T[], columns: Array<Column<T>>, width: number, dropFirst: readonly string[]): Array<Column<T>> {
+  let kept = columns;
+  const widest = () =>
+    Math.max(
+      ...formatRows(rows, kept, "table")
+        .split("\n")
+        .map((l) => l.length),
+    );
+  for (const header of dropFirst) {
+    if (widest() <= width) break;
+    kept = kept.filter((c) => c.header !== header);
+  }
+  return kept;
 }
 
 /** `--format`, with `--json` as a shorthand. */
