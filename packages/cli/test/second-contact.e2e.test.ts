@@ -166,6 +166,28 @@ describe("second contact", () => {
     for (const line of result.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
     expect(result.stdout).toMatch(/^versions: node v\d+/m);
   });
+  it("takes one set of --format values in every command that prints rows (runs, sql, export)", async () => {
+    const sql = "SELECT model, test_f1 FROM run_summary ORDER BY id";
+    const [runsJsonl, sqlJsonl, exportJson, exportMd, exportTable, runsJson, exportJsonl] = await Promise.all([
+      runCli(["runs", "--db", ws.db, "--format", "jsonl"]),
+      runCli(["sql", sql, "--db", ws.db, "--format", "jsonl"]),
+      runCli(["export", "ranges", "--db", ws.db, "--format", "json"]),
+      runCli(["export", "ranges", "--db", ws.db, "--format", "md"]),
+      runCli(["export", "ranges", "--db", ws.db, "--format", "table"]),
+      runCli(["runs", "--db", ws.db, "--format", "json"]),
+      runCli(["export", "ranges", "--db", ws.db, "--format", "jsonl"]),
+    ]);
+    for (const r of [runsJsonl, sqlJsonl, exportJson, exportMd, exportTable]) expect(r.code, r.stderr).toBe(0);
+    const lines = (text: string) => text.trimEnd().split("\n");
+    expect(lines(runsJsonl.stdout).map((l) => JSON.parse(l) as unknown)).toEqual(JSON.parse(runsJson.stdout));
+    expect(lines(sqlJsonl.stdout).map((l) => Object.keys(JSON.parse(l) as object))).toEqual([
+      ["model", "test_f1"],
+      ["model", "test_f1"],
+    ]);
+    expect(JSON.parse(exportJson.stdout)).toEqual(lines(exportJsonl.stdout).map((l) => JSON.parse(l) as unknown));
+    expect(lines(exportMd.stdout)[1]).toMatch(/^\| --- \|/);
+    expect(lines(exportTable.stdout)[0]).toMatch(/^id +experiment +model /);
+  });
 });
 
 const RUN_HEADERS = ["id", "experiment", "model", "point", "seed", "status", "test_f1", "test_accuracy", "epochs", "duration_s"];
