@@ -33,6 +33,11 @@ const never = {
     message: "another file of @tsa/models may load tfjs (a type import is fine)",
   },
   terminal: { regex: "^(yargs|cli-progress)(/|$)", message: "argv and the terminal belong to @tsa/cli" },
+  // main.ts wires the commands; a command importing it (even a type) makes an import circle.
+  cliMain: {
+    regex: "^(\\.\\.?/)+main\\.js$",
+    message: "main.ts imports the commands, never the other way (GlobalOptions is in options.ts)",
+  },
   // `../../models/src/x.js` or `@tsa/models/src/x.js` reaches past the other package's public surface.
   deep: {
     regex: "^((\\.\\./)+(packages/)?[^./][^/]*|@tsa/[^/]+)/src(/|$)",
@@ -66,13 +71,13 @@ const areas = [
   { name: "@tsa/report", files: "packages/report/src/{testing/**,html.ts}", never: [never.tfjs, never.tfjsPackages, never.trackerValues] },
   // The UI reads the store through @tsa/tracker's RunBrowser and draws with @tsa/report: no tfjs, no SQL.
   { name: "@tsa/ui", files: "packages/ui/**", never: [never.tfjs, never.tfjsPackages] },
-  { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [] },
+  { name: "@tsa/cli", files: "packages/cli/**", owns: [never.terminal], never: [never.cliMain] },
   // The query commands only read the database and print; loading tfjs would make each take seconds.
   {
     name: "@tsa/cli query commands",
     files: "packages/cli/src/{commands/{runs,show,sql,table,export,ui}.ts,format/**}",
     owns: [never.terminal],
-    never: [never.tfjs, never.tfjsPackages],
+    never: [never.tfjs, never.tfjsPackages, never.cliMain],
   },
   { name: "bench", files: "bench/**", never: [] },
 ];

@@ -24,6 +24,8 @@ const forbidden: Array<[string, string, string]> = [
   ["packages/report/src/testing/x.ts", 'import { openStore } from "@tsa/tracker";', "@tsa/report: no database here"],
   ["packages/report/src/x.ts", 'console.log("done");', "Unexpected console statement."],
   ["packages/cli/src/commands/runs.ts", 'import * as tf from "@tensorflow/tfjs";', "@tsa/cli query commands: no tfjs here."],
+  ["packages/cli/src/commands/sweep.ts", 'import type { GlobalOptions } from "../main.js";', "@tsa/cli: main.ts imports the commands"],
+  ["packages/cli/src/commands/runs.ts", 'import type { GlobalOptions } from "../main.js";', "@tsa/cli query commands: main.ts imports"],
   ["packages/cli/src/commands/table.ts", 'import { runSweep } from "@tsa/runner";', "@tsa/cli query commands: this package loads tfjs"],
   ["packages/cli/src/format/output.ts", 'import "@tensorflow/tfjs-backend-wasm";', "@tsa/cli query commands: no tfjs here."],
   ["packages/data/src/x.ts", 'import { readFileSync } from "node:fs";', "@tsa/data: no file system here."],

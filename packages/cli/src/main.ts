@@ -1,19 +1,15 @@
 #!/usr/bin/env node
 // The tsa command line. One module per command; this file wires them and maps errors to exit codes
 // (0 ok, 1 a run failed or a bug, 2 bad input, 130 interrupted) with one top-level catch.
-import { StoreError, TsaError, exitCodeOf, type StoreRemedy } from "@tsa/errors";
+import { ExperimentSpecProblems, StoreError, TsaError, exitCodeOf, type StoreRemedy } from "@tsa/errors";
 import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { readFileSync } from "node:fs";
-import { nearest, usageMessage } from "./options.js";
-
-export interface GlobalOptions {
-  db?: string;
-}
+import { nearest, usageMessage, type GlobalOptions } from "./options.js";
 
 type Command = CommandModule<GlobalOptions, GlobalOptions>;
 
-// Commands load on demand: the sweep pulls in tfjs and the report vega, which a `yarn runs` does not need.
+// Commands load on demand: the sweep pulls in tfjs and the report vega, which a `./tsa runs` does not need.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   sweep: async () => (await import("./commands/sweep.js")).sweepCommand as unknown as Command,
   report: async () => (await import("./commands/report.js")).reportCommand as unknown as Command,
@@ -80,7 +76,7 @@ async function main(): Promise<void> {
         (k) => k.length > 1 && !/[A-Z]/.test(k),
       );
       const usage = commands.map((c) => String(c.command)).find((c) => c.split(" ")[0] === named);
-      throw new UsageError(usageMessage(message ?? error?.message ?? "bad input", options, usage));
+      throw new UsageError(usageMessage(message ?? error?.message ?? "bad input", options, usage, args));
     })
     .version(VERSION)
     .help()
@@ -97,10 +93,14 @@ const STORE_REMEDIES: Record<StoreRemedy, string> = {
   "another-location": "choose another --db",
   "another-location-or-permissions": "choose another --db or fix its permissions",
   "create-first": "run a sweep first or pass --db",
+  "create-folder": "create it or choose another --db",
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof StoreError && error.remedy !== null) {
+  if (error instanceof ExperimentSpecProblems) {
+    // Every problem of the file at once, each on its own `error:` line.
+    for (const problem of error.problems) console.error(`error: ${problem.message}`);
+  } else if (error instanceof StoreError && error.remedy !== null) {
     console.error(`error: ${error.message}; ${STORE_REMEDIES[error.remedy]}`);
   } else if (error instanceof TsaError) {
     console.error(`error: ${error.message}`);

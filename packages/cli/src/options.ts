@@ -1,6 +1,12 @@
 // Flag values checked as yargs parses them (coerce), so a bad one stops the command before anything is
 // opened, with one line naming the flag, what it expects and what it got (exit 2).
-import { UserInputError } from "@tsa/errors";
+import { nearest, UserInputError } from "@tsa/errors";
+
+/** The options every command takes; here, not in main.ts, so that commands import nothing from main. */
+export interface GlobalOptions {
+  /** The store location: a SQLite file or a postgres:// URL. */
+  db?: string;
+}
 
 const shown = (value: unknown) => (typeof value === "string" ? `'${value}'` : JSON.stringify(value));
 
@@ -14,37 +20,14 @@ export function integerAtLeast(flag: string, min: number) {
   };
 }
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The candidate nearest to what was typed, when it is near enough to be a typo. */
-export function nearest(typed: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(typed.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined;
-}
+/** The nearest valid name, for "did you mean" (one helper for the CLI and the experiment loader). */
+export { nearest } from "@tsa/errors";
 
 /**
  * yargs' own messages in one line, in the words of our own: flag, what it expects, what it got, and the
  * nearest valid name for an unknown one.
  */
-export function usageMessage(message: string, options: readonly string[], command?: string): string {
+export function usageMessage(message: string, options: readonly string[], command?: string, args: readonly string[] = []): string {
   const choices = /Argument: (\S+), Given: (.+?), Choices: (.+)$/s.exec(message);
   if (choices !== null) return `--${choices[1]}: expected one of ${choices[3]!.replace(/\s+/g, " ").trim()}, got ${choices[2]}`;
   const unknown = /^Unknown arguments?: (.+)$/s.exec(message);
@@ -52,6 +35,9 @@ export function usageMessage(message: string, options: readonly string[], comman
     return unknown[1]!
       .split(", ")
       .map((name) => {
+        // yargs says "Unknown argument" for a stray word too: a word typed without dashes is no option.
+        if (args.includes(name) && !args.some((a) => /^--?[^-]/.test(a) && a.replace(/^--?/, "").split("=")[0] === name))
+          return `unexpected argument '${name}'${command === undefined ? "" : ` (usage: ./tsa ${command})`}`;
         const near = nearest(name, options);
         const flag = name.length === 1 ? `-${name}` : `--${name}`;
         return `unknown option ${flag}${near === undefined ? "" : `; did you mean --${near}?`}`;

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { UserInputError } from "@tsa/errors";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { isPostgresUrl as isDatabaseUrl, shownUrl } from "@tsa/tracker/location";
+import { isPostgresUrl as isDatabaseUrl, LOCATION_KINDS, shownUrl, unknownScheme } from "@tsa/tracker/location";
 
 /**
  * Paths the user typed are relative to where they typed them. `yarn <script>` runs from the repository
@@ -23,10 +24,26 @@ export const DEFAULT_REPORTS_DIR = "reports";
 /** A `postgres://` (or `postgresql://`) URL rather than a SQLite file path; the tracker's one definition. */
 export { isPostgresUrl as isDatabaseUrl, shownUrl } from "@tsa/tracker/location";
 
-/** --db, else TSA_DB, else results/runs.sqlite; a PostgreSQL URL as it is, a path relative to the user. */
-export function dbPath(argv: { db?: string | undefined }): string {
-  const db = argv.db ?? process.env.TSA_DB ?? DEFAULT_DB;
-  return isDatabaseUrl(db) ? db : userPath(db);
+/**
+ * The store location: --db, else TSA_DB, else results/runs.sqlite; a PostgreSQL URL as it is, a path
+ * relative to the user. A URL of another scheme (`mysql://…`) is refused rather than taken for a path.
+ */
+export function storeLocation(argv: { db?: string | undefined }): string {
+  const location = argv.db ?? process.env.TSA_DB ?? DEFAULT_DB;
+  const scheme = unknownScheme(location);
+  if (scheme !== null)
+    throw new UserInputError(
+      `${argv.db === undefined ? "TSA_DB" : "--db"} ${location}: unknown database scheme '${scheme}' (${LOCATION_KINDS})`,
+    );
+  return isDatabaseUrl(location) ? location : userPath(location);
+}
+
+/**
+ * The default database's folder (results/) is made on a first sweep; any other must exist, so that a
+ * mistyped --db folder is said rather than created.
+ */
+export function makeDefaultStoreFolder(location: string): void {
+  if (location === userPath(DEFAULT_DB)) mkdirSync(dirname(location), { recursive: true });
 }
 
 /**

@@ -129,7 +129,7 @@ describe("first contact", () => {
     [["sweep"], "sweep: expected <file>, got none (usage: ./tsa sweep <file>)"],
     [["runs", "--seed", "abc"], "--seed: expected an integer >= 0, got 'abc'"],
     [["runs", "--where", "f1>>0.9"], "--where: expected key<op>value with one of = != < <= > >= and a value, got 'f1>>0.9'"],
-    [["runs", "--format", "xml"], '--format: expected one of "table", "csv", "json", "md", got "xml"'],
+    [["runs", "--format", "xml"], '--format: expected one of "table", "md", "csv", "json", "jsonl", got "xml"'],
     [["table", "smoke", "--metric", "auc"], `--metric: expected one of ${TABLE_METRICS.map((m) => m.name).join(", ")}, got 'auc'`],
   ])("%j: exit 2, one line naming the flag, nothing written", async (args, message) => {
     const db = join(ws.dir, "never", "runs.sqlite");

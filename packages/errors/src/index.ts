@@ -31,10 +31,23 @@ export class ExperimentSpecError extends UserInputError {
 }
 
 /**
+ * Every problem of an experiment file, found in one reading, so the user fixes them all in one go. The
+ * message holds one problem a line, each in ExperimentSpecError's words. A file with one problem throws
+ * that ExperimentSpecError itself.
+ */
+export class ExperimentSpecProblems extends UserInputError {
+  constructor(readonly problems: readonly ExperimentSpecError[]) {
+    super(problems.map((p) => p.message).join("\n"));
+  }
+}
+
+export { nearest } from "./nearest.js";
+
+/**
  * What a user can do about a store that cannot be opened, in the store's own terms: the command line
  * words it with its flags (`choose another --db`), the library never names a flag.
  */
-export type StoreRemedy = "file-path" | "another-location" | "another-location-or-permissions" | "create-first";
+export type StoreRemedy = "file-path" | "another-location" | "another-location-or-permissions" | "create-first" | "create-folder";
 
 /** The run database cannot be opened or used as asked (read-only, a directory, newer schema, full disk). */
 export class StoreError extends UserInputError {

@@ -24,6 +24,14 @@ async function loadTensorflowBackend(): Promise<boolean> {
   }
 }
 
+/** The backends that work on this machine: wasm and cpu ship with tfjs; tensorflow where tfjs-node installed. */
+export async function installedBackends(): Promise<BackendName[]> {
+  return [...((await loadTensorflowBackend()) ? (["tensorflow"] as const) : []), "wasm", "cpu"];
+}
+
+/** Why the tensorflow backend is missing, in words a user can act on. */
+export const TENSORFLOW_MISSING = "@tensorflow/tfjs-node did not install on this machine: its install step downloads libtensorflow";
+
 /**
  * Picks the tfjs backend: `auto` prefers tfjs-node where it installed, else wasm (which ships inside
  * its npm package, so it always works). `cpu` is the pure-JS reference backend, slow but complete.
@@ -34,8 +42,7 @@ export async function selectBackend(requested: BackendName | "auto" = "auto"): P
     const available = await loadTensorflowBackend();
     if (!available && requested === "tensorflow") {
       throw new UserInputError(
-        "backend 'tensorflow' is not available: @tensorflow/tfjs-node did not install on this machine " +
-          "(its install step downloads libtensorflow); use --backend wasm, or install it where that download works",
+        `backend 'tensorflow' is not available (${TENSORFLOW_MISSING}); use wasm, or install it where that download works`,
       );
     }
     backend = available ? "tensorflow" : "wasm";

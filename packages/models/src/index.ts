@@ -34,7 +34,7 @@ export type {
   PresetRole,
   TrainConfig,
 } from "./config.js";
-export { selectBackend } from "./backend.js";
+export { installedBackends, selectBackend, TENSORFLOW_MISSING } from "./backend.js";
 export type { BackendInfo, BackendName, KernelImplementation } from "./backend.js";
 export { buildModel, parameterCount, ATTENTION_LAYER, ENCODER_LAYER } from "./architectures.js";
 export type { ModelOptions } from "./architectures.js";

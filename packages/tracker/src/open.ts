@@ -1,50 +1,47 @@
 import { StoreError } from "@tsa/errors";
 import type Database from "better-sqlite3";
-import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, statfsSync } from "node:fs";
+import { accessSync, constants, existsSync, rmSync, statSync, statfsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadBetterSqlite3 } from "./better-sqlite3.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
 export interface OpenOptions {
-  /** Open for reading only (yarn sql, runs, show): the file must exist; any write is refused by SQLite. */
+  /** Open for reading only (queries): the file must exist; any write is refused by SQLite. */
   readonly?: boolean;
   /** How long a writer waits for another's lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
 }
 
-/** Checks the path before SQLite sees it, so the user gets a sentence instead of "unable to open". */
-function checkPath(path: string, readonly: boolean): void {
-  if (existsSync(path)) {
-    if (statSync(path).isDirectory()) throw new StoreError(`${path}: is a directory`, { remedy: "file-path" });
+/** Checks the location (a file path) before SQLite sees it, so the user gets a sentence instead of "unable to open". */
+function checkPath(location: string, readonly: boolean): void {
+  if (existsSync(location)) {
+    if (statSync(location).isDirectory()) throw new StoreError(`${location}: is a directory`, { remedy: "file-path" });
     // The owner's write bit is checked too: root may write anywhere, but a file marked read-only is a request.
-    const writeBitCleared = (statSync(path).mode & 0o200) === 0;
+    const writeBitCleared = (statSync(location).mode & 0o200) === 0;
     try {
-      accessSync(path, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
+      accessSync(location, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
       if (!readonly && writeBitCleared) throw new Error("read-only mode bits");
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EROFS")
-        throw new StoreError(`${path}: is on a read-only file system`, { remedy: "another-location" });
-      throw new StoreError(`${path}: not ${readonly ? "readable" : "writable"} by this user`, {
+        throw new StoreError(`${location}: is on a read-only file system`, { remedy: "another-location" });
+      throw new StoreError(`${location}: not ${readonly ? "readable" : "writable"} by this user`, {
         remedy: "another-location-or-permissions",
       });
     }
     // WAL keeps two files beside the database (-wal, -shm): a writer needs to create them in its folder.
-    if (!readonly && !writableDir(dirname(path))) {
-      throw new StoreError(`${path}: its folder ${dirname(path)} is not writable (SQLite keeps its -wal and -shm files there)`, {
+    if (!readonly && !writableDir(dirname(location))) {
+      throw new StoreError(`${location}: its folder ${dirname(location)} is not writable (SQLite keeps its -wal and -shm files there)`, {
         remedy: "another-location",
       });
     }
     return;
   }
-  if (readonly) throw new StoreError(`${path}: no run database here yet`, { remedy: "create-first" });
-  const dir = dirname(path);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch {
-    throw new StoreError(`${path}: cannot create the database, its folder ${dir} cannot be created`, { remedy: "another-location" });
-  }
+  if (readonly) throw new StoreError(`${location}: no run database here yet`, { remedy: "create-first" });
+  const dir = dirname(location);
+  // A folder is never made on the way: a typo (`/nonexistentdir/x.sqlite`) would silently leave one behind.
+  if (!existsSync(dir)) throw new StoreError(`${location}: its folder ${dir} does not exist`, { remedy: "create-folder" });
   if (!writableDir(dir))
-    throw new StoreError(`${path}: cannot create the database, its folder ${dir} is not writable`, { remedy: "another-location" });
+    throw new StoreError(`${location}: cannot create the database, its folder ${dir} is not writable`, { remedy: "another-location" });
 }
 
 /** access(W_OK) also fails for root on a read-only mount (EROFS) or an immutable folder (EPERM). */
@@ -67,7 +64,7 @@ function diskFull(path: string): boolean {
 }
 
 /** Wraps SQLite's own errors (not a database, disk full, read-only) in a StoreError naming the file. */
-export function storeError(path: string, error: unknown): Error {
+export function storeError(location: string, error: unknown): Error {
   const code = (error as { code?: string }).code ?? "";
   const message = error instanceof Error ? error.message : String(error);
   const hints: Record<string, string> = {
@@ -79,19 +76,19 @@ export function storeError(path: string, error: unknown): Error {
     SQLITE_IOERR_WRITE: "cannot be written (I/O error)",
   };
   // A full disk is not always SQLITE_FULL: growing the -shm file fails as SQLITE_IOERR_SHMSIZE, for one.
-  const full = code.startsWith("SQLITE_FULL") || (code.startsWith("SQLITE_IOERR") && diskFull(resolve(path)));
+  const full = code.startsWith("SQLITE_FULL") || (code.startsWith("SQLITE_IOERR") && diskFull(resolve(location)));
   const hint = full
     ? hints.SQLITE_FULL
     : (hints[code] ?? (code.startsWith("SQLITE_IOERR") ? "cannot be read or written (I/O error)" : undefined));
-  return hint === undefined ? (error as Error) : new StoreError(`${path}: ${hint} (${message})`, { cause: error });
+  return hint === undefined ? (error as Error) : new StoreError(`${location}: ${hint} (${message})`, { cause: error });
 }
 
 /**
  * Opens (creating if needed) the run database: refuses a database newer than this code before touching
  * it, migrates an older one forward in place, then WAL, busy timeout and foreign keys.
  */
-export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
-  const file = resolve(path);
+export function openDatabase(location: string, options: OpenOptions = {}): Database.Database {
+  const file = resolve(location);
   const readonly = options.readonly ?? false;
   const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
   const BetterSqlite3 = loadBetterSqlite3();
@@ -102,14 +99,14 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     db = new BetterSqlite3(file, readonly ? { readonly: true, fileMustExist: true } : {});
   } catch (e) {
     removeCreated(file, created);
-    throw storeError(path, e);
+    throw storeError(location, e);
   }
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new StoreError(
-        `${path}: written by a newer tsa-lab (schema version ${version}, this code knows up to ${SCHEMA_VERSION}); ` +
+        `${location}: written by a newer tsa-lab (schema version ${version}, this code knows up to ${SCHEMA_VERSION}); ` +
           "update tsa-lab to read it — the file was left untouched",
       );
     }
@@ -119,13 +116,13 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
         // upgrading never leaves the user's own database unreadable by the read-only commands.
         db.close();
         try {
-          openDatabase(path, { ...options, readonly: false }).close();
+          openDatabase(location, { ...options, readonly: false }).close();
         } catch (e) {
-          throw new StoreError(`${path}: schema version ${version} is old and could not be migrated (${(e as Error).message})`, {
+          throw new StoreError(`${location}: schema version ${version} is old and could not be migrated (${(e as Error).message})`, {
             cause: e,
           });
         }
-        return openDatabase(path, options);
+        return openDatabase(location, options);
       }
       return db;
     }
@@ -145,7 +142,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   } catch (e) {
     db.close();
     removeCreated(file, created);
-    throw e instanceof StoreError ? e : storeError(path, e);
+    throw e instanceof StoreError ? e : storeError(location, e);
   }
 }
 

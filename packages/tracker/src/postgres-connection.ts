@@ -46,8 +46,13 @@ export function isTransient(e: unknown): boolean {
 
 export interface PostgresOptions {
   readonly?: boolean;
-  /** How long to keep retrying (with backoff) while the server cannot be reached. */
+  /** How long to keep retrying (with backoff) while a server that answered once cannot be reached. */
   reconnectForMs?: number;
+  /**
+   * How long the first connection may keep trying: long enough for a server that is restarting, short
+   * enough that a wrong host or port is said within seconds rather than after the reconnect window.
+   */
+  firstConnectForMs?: number;
   /** Connections this process may hold. */
   poolSize?: number;
   /**
@@ -85,8 +90,9 @@ export class PostgresConnection implements Connection {
 
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresConnection> {
     const connection = new PostgresConnection(url, options);
+    const firstConnectForMs = options.firstConnectForMs ?? Number(process.env.TSA_PG_CONNECT_MS ?? 5_000);
     try {
-      await connection.withRetry(async () => {
+      await connection.withRetry(firstConnectForMs, async () => {
         const client = await connection.checkout();
         try {
           await migratePostgres(client, connection.location, options.readonly ?? false);
@@ -97,6 +103,11 @@ export class PostgresConnection implements Connection {
     } catch (e) {
       await connection.pool.end().catch(() => {});
       if (e instanceof StoreError) throw e;
+      if (isTransient(e))
+        throw new StoreError(
+          `${connection.location}: cannot connect to the PostgreSQL server (${(e as Error).message}); is it running, at that host and port?`,
+          { cause: e },
+        );
       throw new StoreError(`${connection.location}: cannot open the PostgreSQL database (${(e as Error).message})`, { cause: e });
     }
     return connection;
@@ -119,8 +130,8 @@ export class PostgresConnection implements Connection {
     });
   }
 
-  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.reconnectForMs;
+  private async withRetry<T>(forMs: number, work: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + forMs;
     let delayMs = 100;
     let failed = false;
     for (;;) {
@@ -150,15 +161,15 @@ export class PostgresConnection implements Connection {
   }
 
   all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.withRetry(async () => (await this.pool.query(numbered(sql), bind(params))).rows as T[]);
+    return this.withRetry(this.reconnectForMs, async () => (await this.pool.query(numbered(sql), bind(params))).rows as T[]);
   }
 
   run(sql: string, params: unknown[] = []): Promise<number> {
-    return this.withRetry(async () => (await this.pool.query(numbered(sql), bind(params))).rowCount ?? 0);
+    return this.withRetry(this.reconnectForMs, async () => (await this.pool.query(numbered(sql), bind(params))).rowCount ?? 0);
   }
 
   transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
-    return this.withRetry(async () => {
+    return this.withRetry(this.reconnectForMs, async () => {
       const client = await this.checkout();
       let broken = false;
       try {
@@ -187,7 +198,7 @@ export class PostgresConnection implements Connection {
       return { columns: result.fields.map((f) => f.name), rows: result.rows as unknown[][] };
     } catch (e) {
       if ((e as { code?: string }).code === "25006")
-        throw new StoreError("yarn sql is read-only: only statements that return rows without writing (SELECT, WITH …) are allowed");
+        throw new StoreError("queries are read-only: only statements that return rows without writing (SELECT, WITH …) are allowed");
       throw new StoreError(`SQL error: ${(e as Error).message}`);
     } finally {
       await client.query("ROLLBACK").catch(() => {});

@@ -95,7 +95,7 @@ export class SqliteConnection implements Connection {
       throw new StoreError(`SQL error: ${(e as Error).message}`);
     }
     if (!statement.readonly || !statement.reader) {
-      throw new StoreError("yarn sql is read-only: only statements that return rows without writing (SELECT, WITH …) are allowed");
+      throw new StoreError("queries are read-only: only statements that return rows without writing (SELECT, WITH …) are allowed");
     }
     try {
       const columns = statement.columns().map((c) => c.name);

@@ -1,7 +1,7 @@
 import { StoreError } from "@tsa/errors";
 import { columnFor, conditionSql } from "./columns.js";
 import type { Connection } from "./connection.js";
-import { isPostgresUrl } from "./location.js";
+import { isPostgresUrl, LOCATION_KINDS, unknownScheme } from "./location.js";
 import { METRIC_CATALOGUE, type MetricsRow } from "./catalogue.js";
 import { EPOCH_COLUMNS, type EpochRow, type RunRecord } from "./entities.js";
 import type { OpenOptions } from "./open.js";
@@ -64,6 +64,8 @@ export class Store {
   ) {}
 
   static async open(location: string, options: OpenOptions = {}): Promise<Store> {
+    const scheme = unknownScheme(location);
+    if (scheme !== null) throw new StoreError(`${location}: unknown database scheme '${scheme}' (${LOCATION_KINDS})`);
     const db = isPostgresUrl(location)
       ? await PostgresConnection.open(location, { readonly: options.readonly ?? false })
       : new SqliteConnection(location, options);
@@ -459,7 +461,7 @@ export class Store {
     return { runs: await readRuns(this.db, rows), total: count?.total ?? 0 };
   }
 
-  /** Any read-only SQL, for `yarn sql`: refused before it runs if it would write (SQLite), or in a read-only transaction (PostgreSQL). */
+  /** Any read-only SQL (a user's query): refused before it runs if it would write (SQLite), or in a read-only transaction (PostgreSQL). */
   readOnlyQuery(sql: string): Promise<QueryResult> {
     return this.db.readOnlyQuery(sql);
   }

@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { integerAtLeast } from "../options.js";
 import { shownPath, userPath } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface DatasetArgs extends GlobalOptions {
   file: string;

@@ -1,14 +1,14 @@
 import { openStore, type MetricField, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { csvField, OUT_OPTION, writeOutput } from "../format/output.js";
+import { formatRows, OUT_OPTION, ROWS_FORMAT_OPTIONS, type OutputFormat, writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
 import { flag, splitColumn } from "../names.js";
-import { dbPath } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import { storeLocation } from "../paths.js";
+import type { GlobalOptions } from "../options.js";
 
 interface ExportArgs extends GlobalOptions {
   experiment: string;
-  format: "csv" | "jsonl";
+  format: OutputFormat;
   out?: string;
 }
 
@@ -53,13 +53,16 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
   return record;
 }
 
-export async function exportText(store: Store, experiment: string, format: "csv" | "jsonl"): Promise<string> {
+export async function exportText(store: Store, experiment: string, format: OutputFormat): Promise<string> {
   const results = await store.experimentResults(experiment);
   if (results === null) throw await noExperimentError(store, experiment);
   const records = results.runs.map(exportRecord);
-  if (format === "jsonl") return records.map((r) => JSON.stringify(r)).join("\n") + (records.length > 0 ? "\n" : "");
-  const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  return [columns.join(","), ...records.map((r) => columns.map((c) => csvField(r[c])).join(","))].join("\n") + "\n";
+  const columns = [...new Set(records.flatMap((r) => Object.keys(r)))].map((header) => ({
+    header,
+    raw: (r: Record<string, unknown>) => r[header],
+  }));
+  const text = formatRows(records, columns, format);
+  return text === "" ? "" : `${text}\n`;
 }
 
 export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
@@ -68,10 +71,10 @@ export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("experiment", { type: "string", demandOption: true, describe: "experiment name (as in its YAML)" })
-      .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const, describe: "csv or jsonl (one JSON object a line)" })
+      .option("format", { ...ROWS_FORMAT_OPTIONS.format, default: "csv" as const, describe: "csv (the default), jsonl, json, md or table" })
       .option("out", OUT_OPTION) as Argv<ExportArgs>,
   handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
-    const store = await openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       const text = await exportText(store, argv.experiment, argv.format);
       writeOutput(text, argv.out);

@@ -1,8 +1,8 @@
 import { openStore } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { dbPath, reportsDirFor, shownPath } from "../paths.js";
+import { storeLocation, reportsDirFor, shownPath } from "../paths.js";
 import { writeReports } from "../reports.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface ReportArgs extends GlobalOptions {
   experiment: string;
@@ -22,7 +22,7 @@ export const reportCommand: CommandModule<GlobalOptions, ReportArgs> = {
           "where the HTML reports go (default: reports/ for results/runs.sqlite, else beside the database: /tmp/a.sqlite → /tmp/a.reports/)",
       }) as unknown as Argv<ReportArgs>,
   handler: async (argv: ArgumentsCamelCase<ReportArgs>) => {
-    const db = dbPath(argv);
+    const db = storeLocation(argv);
     const store = await openStore(db, { readonly: true });
     try {
       const file = await writeReports(store, argv.experiment, reportsDirFor(db, argv.reportsDir), db);

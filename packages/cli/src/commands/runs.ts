@@ -12,8 +12,10 @@ import {
 } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import {
+  fitColumns,
   formatRows,
   OUT_OPTION,
+  pickColumns,
   outputFormat,
   ROWS_FORMAT_OPTIONS,
   type Column,
@@ -23,9 +25,9 @@ import {
 import { noExperimentError } from "../messages.js";
 import { canonicalMetric, flag } from "../names.js";
 import { integerAtLeast, nearest } from "../options.js";
-import { dbPath } from "../paths.js";
+import { storeLocation } from "../paths.js";
 import { validKeys } from "../query-keys.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface RunsArgs extends GlobalOptions {
   experiment?: string;
@@ -39,6 +41,20 @@ interface RunsArgs extends GlobalOptions {
   format?: OutputFormat;
   json: boolean;
   out?: string;
+  columns?: string;
+}
+
+/** Left out first when a terminal is too narrow for every column (`--columns` or a pipe shows them). */
+const DROPPED_FIRST = ["test_accuracy", "duration_s", "epochs", "experiment", "seed", "point"];
+
+/**
+ * The columns to print: --columns (checked before the database opens), else on a terminal those that fit
+ * its width, else (piped, --out, or not a table) all.
+ */
+function columnsFor(runs: RunResult[], picked: Array<Column<RunResult>> | undefined, toTerminal: boolean, format: OutputFormat) {
+  if (picked !== undefined) return picked;
+  if (format !== "table" || !toTerminal) return RUN_COLUMNS;
+  return fitColumns(runs, RUN_COLUMNS, process.stdout.columns, DROPPED_FIRST);
 }
 
 /** A key as the store knows it: metric aliases (`test_f1`, `rocAuc`) become `f1`, `roc_auc`; unknown → error with the nearest. */
@@ -53,13 +69,30 @@ function storeKey(flag: string, key: string): string {
   );
 }
 
+const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:e[-+]?\d+)?`;
+/** A range as `runs` prints it (`0.15–0.3`, or with a hyphen), read as the JSON the store holds. */
+const RANGE = new RegExp(`^(${NUMBER})\\s*[–-]\\s*(${NUMBER})$`, "i");
+
 /** `--where key<op>value`, its key checked and its value not starting with another operator (`f1>>0.9`). */
 export function parseCondition(text: string): WhereCondition {
   const condition = parseWhere(text);
   if (/^[<>=!]/.test(condition.value) || condition.value === "") {
     throw new UserInputError(`--where: expected key<op>value with one of = != < <= > >= and a value, got '${text}'`);
   }
-  return { ...condition, key: storeKey("where", condition.key) };
+  const range = RANGE.exec(condition.value);
+  const value = range === null ? condition.value : `[${Number(range[1])},${Number(range[2])}]`;
+  return { ...condition, key: storeKey("where", condition.key), value };
+}
+
+/** Why `--where key=number` matched nothing when the key holds ranges ([min, max]) in the runs selected. */
+async function rangeHint(store: Store, filter: RunFilter): Promise<string | null> {
+  for (const c of filter.where ?? []) {
+    if (c.op !== "=" || !/^-?[\d.]+$/.test(c.value)) continue;
+    const sample = await store.listRuns({ ...filter, where: [], limit: 50 });
+    const range = sample.map((r) => r.point[c.key]).find(Array.isArray);
+    if (range !== undefined) return `no runs match; ${c.key} is a range, write ${c.key}=[min,max] (e.g. ${c.key}=${JSON.stringify(range)})`;
+  }
+  return null;
 }
 
 export const RUN_COLUMNS: Array<Column<RunResult>> = [
@@ -79,11 +112,6 @@ export const RUN_COLUMNS: Array<Column<RunResult>> = [
     text: (r) => (r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)),
   },
 ];
-
-/** The runs a filter selects, formatted. */
-export async function listRunsText(store: Store, filter: RunFilter, format: OutputFormat): Promise<string> {
-  return formatRows(await store.listRuns(filter), RUN_COLUMNS, format);
-}
 
 export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
   command: "runs",
@@ -111,12 +139,18 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       .option("desc", { type: "boolean", default: false, describe: "sort in descending order" })
       .option("limit", { requiresArg: true, coerce: integerAtLeast("limit", 0), describe: "at most this many runs" })
       .options(ROWS_FORMAT_OPTIONS)
-      .option("out", OUT_OPTION) as Argv<RunsArgs>,
+      .option("out", OUT_OPTION)
+      .option("columns", {
+        type: "string",
+        requiresArg: true,
+        describe: `columns to print, comma-separated (default: those that fit the terminal; all when piped): ${RUN_COLUMNS.map((c) => c.header).join(", ")}`,
+      }) as Argv<RunsArgs>,
   handler: async (argv: ArgumentsCamelCase<RunsArgs>) => {
     // Every flag is checked before the database is opened.
     const where = (argv.where ?? []).map(parseCondition);
     const sort = argv.sort === undefined ? undefined : storeKey("sort", argv.sort);
-    const store = await openStore(dbPath(argv), { readonly: true });
+    const picked = argv.columns === undefined ? undefined : pickColumns(RUN_COLUMNS, argv.columns);
+    const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       if (argv.experiment !== undefined && !(await store.listExperiments()).some((x) => x.name === argv.experiment))
         throw await noExperimentError(store, argv.experiment);
@@ -130,7 +164,12 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
         descending: argv.desc,
         ...(argv.limit === undefined ? {} : { limit: argv.limit }),
       };
-      writeOutput(`${await listRunsText(store, filter, outputFormat(argv))}\n`, argv.out);
+      const runs = await store.listRuns(filter);
+      const hint = runs.length === 0 ? await rangeHint(store, filter) : null;
+      if (hint !== null) process.stderr.write(`note: ${hint}\n`);
+      const format = outputFormat(argv);
+      const columns = columnsFor(runs, picked, argv.out === undefined && process.stdout.isTTY, format);
+      writeOutput(`${formatRows(runs, columns, format)}\n`, argv.out);
     } finally {
       await store.close();
     }

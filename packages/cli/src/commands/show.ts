@@ -6,8 +6,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { OUT_OPTION, writeOutput } from "../format/output.js";
 import { textTable } from "../format/text-table.js";
 import { flag, metricsByName } from "../names.js";
-import { dbPath } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import { storeLocation } from "../paths.js";
+import type { GlobalOptions } from "../options.js";
 
 interface ShowArgs extends GlobalOptions {
   id: string;
@@ -22,9 +22,9 @@ const pointText = (run: RunResult) => formatPoint(run.point, { fullKeys: true })
 
 /** The one run an id prefix names, like git: none or several is an error that lists what matched. */
 export async function resolveRun(store: Store, prefix: string): Promise<RunResult> {
-  if (prefix.trim() === "") throw new UserInputError("expected a run id or the first characters of one (see yarn runs)");
+  if (prefix.trim() === "") throw new UserInputError("expected a run id or the first characters of one (see ./tsa runs)");
   const { runs: matches, total } = await store.findRunsByPrefix(prefix, SHOWN_MATCHES);
-  if (total === 0) throw new UserInputError(`no run id starts with '${prefix}' (see yarn runs)`);
+  if (total === 0) throw new UserInputError(`no run id starts with '${prefix}' (see ./tsa runs)`);
   // A whole id sorts before the longer ids it is a prefix of, so it is among the runs read.
   const exact = matches.find((r) => r.id === prefix);
   if (exact !== undefined) return exact;
@@ -58,12 +58,44 @@ function partsText(run: RunResult): string {
   return parts.success ? ` (${describeSpec(parts.data)})` : "";
 }
 
+/** A terminal's width: every line of `show` stays within it. */
+const WIDTH = 80;
+
+/**
+ * The metrics of each split, as tables of as many columns as fit in 80 characters: every score of the
+ * catalogue, then the confusion counts.
+ */
+function metricTables(run: RunResult): string {
+  const splits = SPLITS.flatMap((split) => (run[split] === null ? [] : [{ split, m: run[split]! }]));
+  if (splits.length === 0) return "  (none yet)";
+  const columns = [
+    ...SHOWN_SCORES.map((s) => ({ label: s.label, cells: splits.map(({ m }) => f4(m[s.field])) })),
+    { label: "tn/fp/fn/tp", cells: splits.map(({ m }) => `${m.tn}/${m.fp}/${m.fn}/${m.tp}`) },
+  ];
+  const widthOf = (c: { label: string; cells: string[] }) => Math.max(c.label.length, ...c.cells.map((x) => x.length)) + 2;
+  const first = Math.max(5, ...splits.map((s) => s.split.length)) + 2;
+  const groups: (typeof columns)[] = [[]];
+  let used = first;
+  for (const column of columns) {
+    if (used + widthOf(column) > WIDTH && groups.at(-1)!.length > 0) {
+      groups.push([]);
+      used = first;
+    }
+    groups.at(-1)!.push(column);
+    used += widthOf(column);
+  }
+  return groups
+    .map((group) =>
+      textTable(
+        ["split", ...group.map((c) => c.label)],
+        splits.map(({ split }, i) => [split, ...group.map((c) => c.cells[i]!)]),
+      ),
+    )
+    .join("\n\n");
+}
+
 export function showRunText(run: RunResult): string {
   const point = pointText(run);
-  const metrics = SPLITS.flatMap((split) => {
-    const m = run[split];
-    return m === null ? [] : [[split, ...SHOWN_SCORES.map((s) => f4(m[s.field])), `${m.tn}/${m.fp}/${m.fn}/${m.tp}`]];
-  });
   const epochs = run.epochs.map((e) => [
     String(e.epoch),
     f4(e.trainLoss),
@@ -73,20 +105,30 @@ export function showRunText(run: RunResult): string {
     (e.durationMs / 1000).toFixed(2),
     e.epoch === run.bestEpoch ? "best" : "",
   ]);
+  // One fact a line, each within 80 columns: a terminal (or a phone's) cuts or wraps longer ones.
   const lines = [
     `run ${run.id}`,
-    `experiment ${run.experiment} · model ${run.model}${partsText(run)} · seed ${run.seed} · ${point}`,
+    `experiment ${run.experiment} · model ${run.model} · seed ${run.seed}`,
+    ...(partsText(run) === ""
+      ? []
+      : [
+          `parts ${partsText(run)
+            .trim()
+            .replace(/^\((.*)\)$/, "$1")}`,
+        ]),
+    `point ${point}`,
     `status ${run.status}${run.didNotLearn ? " (did not learn)" : ""}${run.error ? `: ${run.error}${run.failedEpoch !== null ? ` (epoch ${run.failedEpoch})` : ""}` : ""}`,
     `epochs ${run.epochsRun ?? "–"} (best ${run.bestEpoch ?? "–"}${run.stoppedEarly ? ", stopped early" : ""}) · duration ${run.durationMs === null ? "–" : `${(run.durationMs / 1000).toFixed(1)} s`}` +
-      `${run.trainDurationMs === null ? "" : ` (training ${(run.trainDurationMs / 1000).toFixed(1)} s)`} · started ${run.startedAt ?? "–"} · finished ${run.finishedAt ?? "–"}`,
-    `environment: backend ${run.backend || "–"}, kernels ${run.kernels || "–"}, commit ${run.gitCommit ?? "–"}, ${Object.entries(
-      run.versions,
-    )
+      `${run.trainDurationMs === null ? "" : ` (training ${(run.trainDurationMs / 1000).toFixed(1)} s)`}`,
+    `started ${run.startedAt ?? "–"} · finished ${run.finishedAt ?? "–"}`,
+    `environment: backend ${run.backend || "–"}, kernels ${run.kernels || "–"}`,
+    `commit ${run.gitCommit ?? "–"}`,
+    `versions: ${Object.entries(run.versions)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,
     "",
     "metrics",
-    metrics.length === 0 ? "  (none yet)" : textTable(["split", ...SHOWN_SCORES.map((s) => s.label), "tn/fp/fn/tp"], metrics),
+    metricTables(run),
     "",
     `epochs  val loss ${sparkline(run.epochs.map((e) => e.valLoss))}`,
     run.epochs.length === 0 ? "  (none)" : textTable(["epoch", "train loss", "val loss", "train acc", "val acc", "seconds", ""], epochs),
@@ -149,7 +191,7 @@ export const showCommand: CommandModule<GlobalOptions, ShowArgs> = {
       .option("json", { type: "boolean", default: false, describe: "the run as JSON" })
       .option("out", OUT_OPTION) as Argv<ShowArgs>,
   handler: async (argv: ArgumentsCamelCase<ShowArgs>) => {
-    const store = await openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       const run = await resolveRun(store, String(argv.id));
       writeOutput(`${argv.json ? JSON.stringify(showRunJson(run), null, 2) : showRunText(run)}\n`, argv.out);

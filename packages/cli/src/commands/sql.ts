@@ -1,8 +1,8 @@
 import { openStore, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { formatRows, OUT_OPTION, outputFormat, ROWS_FORMAT_OPTIONS, type OutputFormat, writeOutput } from "../format/output.js";
-import { dbPath } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import { storeLocation } from "../paths.js";
+import type { GlobalOptions } from "../options.js";
 
 interface SqlArgs extends GlobalOptions {
   query: string;
@@ -34,7 +34,7 @@ export const sqlCommand: CommandModule<GlobalOptions, SqlArgs> = {
       .option("out", OUT_OPTION) as Argv<SqlArgs>,
   handler: async (argv: ArgumentsCamelCase<SqlArgs>) => {
     // Opened read-only: SQLite itself refuses writes, and the tracker refuses non-read statements first.
-    const store = await openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       writeOutput(`${await sqlText(store, argv.query, outputFormat(argv))}\n`, argv.out);
     } finally {

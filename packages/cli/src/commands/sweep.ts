@@ -1,13 +1,14 @@
 import { EXIT_INTERRUPTED, UserInputError, exitCodeOf } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
-import { loadExperiment, type Experiment } from "@tsa/runner/experiment";
+import { expandRuns, loadExperiment, sweepPoints, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fileURLToPath } from "node:url";
-import { dbPath, DEFAULT_DB, isDatabaseUrl, reportsDirFor, shownPath, userPath } from "../paths.js";
+import { checkBackend, checkQueueEnvironment } from "../environment.js";
+import { DEFAULT_DB, isDatabaseUrl, makeDefaultStoreFolder, reportsDirFor, shownPath, storeLocation, userPath } from "../paths.js";
 import { integerAtLeast } from "../options.js";
 import type { Progress } from "../progress.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 interface SweepArgs extends GlobalOptions {
   file: string;
@@ -15,6 +16,20 @@ interface SweepArgs extends GlobalOptions {
   backend: BackendName | "auto";
   yes: boolean;
   reportsDir?: string;
+  dryRun: boolean;
+}
+
+const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/** What a sweep would run, for --dry-run: the grid's size by its factors. */
+export function dryRunText(argv: { file: string }, experiment: Experiment): string {
+  const runs = expandRuns(experiment).length;
+  const factors = [
+    counted(experiment.models.length, "model"),
+    counted(sweepPoints(experiment).length, "point"),
+    counted(experiment.seeds.length, "seed"),
+  ];
+  return `${argv.file}: experiment '${experiment.name}', ${counted(runs, "run")} (${factors.join(" × ")}); dry run: nothing trained or written`;
 }
 
 const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
@@ -61,6 +76,11 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
         default: "auto" as const,
         describe: "tfjs backend (auto: tfjs-node if installed, else wasm)",
       })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "check the file, flags and environment and say what would run; train and write nothing",
+      })
       .option("yes", { alias: "y", type: "boolean", default: false, describe: "run grids larger than 1,000 runs" })
       .option("reports-dir", {
         type: "string",
@@ -89,12 +109,19 @@ export const sweepCommand: CommandModule<GlobalOptions, SweepArgs> = {
     // Installed until the command ends: a second Ctrl-C while the report is written still exits 130 at once.
     process.on("SIGINT", onSigint);
     try {
-      if (argv.concurrency === 0 && !isDatabaseUrl(dbPath(argv)))
+      if (argv.concurrency === 0 && !isDatabaseUrl(storeLocation(argv)))
         throw new UserInputError("--concurrency: expected an integer >= 1, got 0");
       const file = userPath(argv.file);
       // Everything is validated before the database is even opened: bad input writes nothing.
       const experiment = loadExperiment(file, { allowHugeGrid: argv.yes, displayName: argv.file });
-      const db = dbPath(argv);
+      checkQueueEnvironment();
+      await checkBackend(argv.backend);
+      const db = storeLocation(argv);
+      if (argv.dryRun) {
+        console.log(dryRunText(argv, experiment));
+        return;
+      }
+      makeDefaultStoreFolder(db);
       // Training and reports (tfjs, vega) load only once the file is valid, so bad input fails fast.
       const { createProgress } = await import("../progress.js");
       progress = createProgress();

@@ -17,8 +17,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
 import { canonicalMetric, METRIC_NAMES } from "../names.js";
-import { dbPath } from "../paths.js";
-import type { GlobalOptions } from "../main.js";
+import { storeLocation } from "../paths.js";
+import type { GlobalOptions } from "../options.js";
 
 const TABLE_FORMATS = ["md", "latex", "csv"] as const;
 type TableFormat = (typeof TABLE_FORMATS)[number];
@@ -139,7 +139,7 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
         describe: "conditional on learning: leave out runs that did not learn (by default every completed run counts)",
       }) as unknown as Argv<TableArgs>,
   handler: async (argv: ArgumentsCamelCase<TableArgs>) => {
-    const store = await openStore(dbPath(argv), { readonly: true });
+    const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       const text = await tableText(store, {
         experiment: argv.experiment,

@@ -1,9 +1,9 @@
 import { startUi } from "@tsa/ui";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { integerAtLeast } from "../options.js";
-import { dbPath, shownPath } from "../paths.js";
+import { shownPath, storeLocation } from "../paths.js";
 import { validKeys } from "../query-keys.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 import { parseCondition } from "./runs.js";
 
 interface UiArgs extends GlobalOptions {
@@ -35,7 +35,7 @@ export const uiCommand: CommandModule<GlobalOptions, UiArgs> = {
         describe: "address to listen on; any other than 127.0.0.1/localhost requires the printed token",
       }) as Argv<UiArgs>,
   handler: async (argv: ArgumentsCamelCase<UiArgs>) => {
-    const db = dbPath(argv);
+    const db = storeLocation(argv);
     const ui = await startUi({ db, host: argv.host, port: argv.port, keys: validKeys(), parseCondition });
     console.log(`tsa ui: ${shownPath(db)} (${ui.engine}, read-only)`);
     if (ui.token !== null) {

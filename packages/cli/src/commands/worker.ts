@@ -1,16 +1,18 @@
 import { EXIT_INTERRUPTED, UserInputError } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 import { integerAtLeast } from "../options.js";
 import { noExperimentError } from "../messages.js";
-import { dbPath, isDatabaseUrl, shownPath } from "../paths.js";
+import { checkBackend, checkQueueEnvironment } from "../environment.js";
+import { isDatabaseUrl, shownPath, storeLocation } from "../paths.js";
 
 interface WorkerArgs extends GlobalOptions {
   experiment?: string;
   concurrency?: number;
   wait: boolean;
   backend: BackendName | "auto";
+  dryRun: boolean;
 }
 
 export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
@@ -25,6 +27,11 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
         coerce: integerAtLeast("concurrency", 1),
         describe: "runs at once, each in its own worker process (default: CPU cores)",
       })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "check the flags and environment and say what the worker would do; connect to nothing",
+      })
       .option("wait", { type: "boolean", default: false, describe: "keep polling for new runs instead of exiting when none is left" })
       .option("backend", {
         choices: ["auto", "wasm", "cpu", "tensorflow"] as const,
@@ -32,11 +39,19 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
         describe: "tfjs backend (auto: tfjs-node if installed, else wasm)",
       }) as unknown as Argv<WorkerArgs>,
   handler: async (argv: ArgumentsCamelCase<WorkerArgs>) => {
-    const db = dbPath(argv);
+    const db = storeLocation(argv);
     if (!isDatabaseUrl(db))
       throw new UserInputError(
         `--db ${shownPath(db)}: a worker takes runs from a shared PostgreSQL store; pass --db postgres://user@host/db`,
       );
+    checkQueueEnvironment();
+    await checkBackend(argv.backend);
+    if (argv.dryRun) {
+      const what = argv.experiment === undefined ? "any experiment" : `experiment '${argv.experiment}'`;
+      const atOnce = argv.concurrency === undefined ? "" : `, ${argv.concurrency} at a time`;
+      console.log(`worker: would take runs of ${what} from ${shownPath(db)}${atOnce}; dry run: nothing claimed`);
+      return;
+    }
     // A misspelt --experiment would find no work and exit 0 as if all were done; --wait may await one not yet enqueued.
     if (argv.experiment !== undefined && !argv.wait) await requireExperiment(db, argv.experiment);
     const { runQueue } = await import("@tsa/runner");

@@ -1,9 +1,14 @@
+import { nearest, UserInputError } from "@tsa/errors";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { userPath } from "../paths.js";
 import { textTable } from "./text-table.js";
 
-export const FORMATS = ["table", "csv", "json", "md"] as const;
+/**
+ * The one set of `--format` values of every command that prints rows (runs, sql, export): aligned text,
+ * Markdown, CSV, a JSON array, one JSON object a line. (`table` prints paper tables: md, latex, csv.)
+ */
+export const FORMATS = ["table", "md", "csv", "json", "jsonl"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
 /** `--out FILE`, taken by every command that prints data, so its output can be kept whatever the shell does. */
@@ -16,7 +21,7 @@ export const OUT_OPTION = {
 
 /** `--format` and its `--json` shorthand, for the commands that print rows. */
 export const ROWS_FORMAT_OPTIONS = {
-  format: { choices: FORMATS, describe: "table (default), csv, json or md" },
+  format: { choices: FORMATS, describe: "table (aligned, the default), md, csv, json (an array) or jsonl (one object a line)" },
   json: { type: "boolean", default: false, describe: "same as --format json" },
 } as const;
 
@@ -25,7 +30,7 @@ export interface Column<T> {
   header: string;
   raw: (row: T) => unknown;
   text?: (row: T) => string;
-  /** Only in json and csv (a flag the text already shows another way). */
+  /** Only in json, jsonl and csv (a flag the text already shows another way). */
   rawOnly?: boolean;
 }
 
@@ -44,14 +49,13 @@ export function csvField(v: unknown): string {
 /** Rows in one of the output formats: aligned text, CSV (raw), JSON (raw, an array of objects), Markdown. */
 export function formatRows<T>(rows: T[], allColumns: Array<Column<T>>, format: OutputFormat): string {
   const text = (c: Column<T>, r: T) => (c.text ?? ((x: T) => readable(c.raw(x))))(r);
-  const columns = format === "json" || format === "csv" ? allColumns : allColumns.filter((c) => !c.rawOnly);
+  const columns = format === "json" || format === "jsonl" || format === "csv" ? allColumns : allColumns.filter((c) => !c.rawOnly);
+  const object = (r: T) => Object.fromEntries(columns.map((c) => [c.header, c.raw(r) ?? null]));
   switch (format) {
     case "json":
-      return JSON.stringify(
-        rows.map((r) => Object.fromEntries(columns.map((c) => [c.header, c.raw(r) ?? null]))),
-        null,
-        2,
-      );
+      return JSON.stringify(rows.map(object), null, 2);
+    case "jsonl":
+      return rows.map((r) => JSON.stringify(object(r))).join("\n");
     case "csv":
       return [columns.map((c) => csvField(c.header)).join(","), ...rows.map((r) => columns.map((c) => csvField(c.raw(r))).join(","))].join(
         "\n",
@@ -68,6 +72,42 @@ export function formatRows<T>(rows: T[], allColumns: Array<Column<T>>, format: O
         rows.map((r) => columns.map((c) => text(c, r))),
       );
   }
+}
+
+/** `--columns a,b,c`: the columns to print, by header, in that order; an unknown one names the nearest. */
+export function pickColumns<T>(columns: Array<Column<T>>, list: string): Array<Column<T>> {
+  const headers = columns.map((c) => c.header);
+  return list
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "")
+    .map((name) => {
+      const column = columns.find((c) => c.header === name);
+      if (column !== undefined) return column;
+      const near = nearest(name, headers);
+      throw new UserInputError(
+        `--columns: unknown column '${name}'${near === undefined ? "" : `; did you mean '${near}'?`} (columns: ${headers.join(", ")})`,
+      );
+    });
+}
+
+/**
+ * The columns of an aligned table that fit a terminal `width` wide: the least needed (`dropFirst`, in
+ * order) are left out until the widest line fits. Piped output is never cut: callers pass no width.
+ */
+export function fitColumns<T>(rows: T[], columns: Array<Column<T>>, width: number, dropFirst: readonly string[]): Array<Column<T>> {
+  let kept = columns;
+  const widest = () =>
+    Math.max(
+      ...formatRows(rows, kept, "table")
+        .split("\n")
+        .map((l) => l.length),
+    );
+  for (const header of dropFirst) {
+    if (widest() <= width) break;
+    kept = kept.filter((c) => c.header !== header);
+  }
+  return kept;
 }
 
 /** `--format`, with `--json` as a shorthand. */

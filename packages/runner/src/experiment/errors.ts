@@ -1,4 +1,4 @@
-import { ExperimentSpecError } from "@tsa/errors";
+import { ExperimentSpecError, nearest } from "@tsa/errors";
 import type { z } from "zod";
 
 /** `sweep.data.length[2]` from ['sweep', 'data.length', 2]. */
@@ -9,20 +9,45 @@ export function keyPath(path: ReadonlyArray<PropertyKey>): string {
   }, "");
 }
 
-/** The value at `path` in the raw document, shown as the user wrote it (JSON, cut short). */
-export function foundAt(doc: unknown, path: ReadonlyArray<PropertyKey>): string {
+/** The value at `path` in the raw document (undefined where there is none). */
+function valueAt(doc: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   let value: unknown = doc;
   for (const key of path) {
-    if (value === null || typeof value !== "object") return "nothing";
+    if (value === null || typeof value !== "object") return undefined;
     value = (value as Record<PropertyKey, unknown>)[key as string];
   }
-  return describeValue(value);
+  return value;
+}
+
+/** The value at `path` in the raw document, shown as the user wrote it (JSON, cut short). */
+export function foundAt(doc: unknown, path: ReadonlyArray<PropertyKey>): string {
+  return describeValue(valueAt(doc, path));
 }
 
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The keys valid at a path of the file, for "did you mean"; none where it does not know. */
+export type KnownKeys = (path: ReadonlyArray<PropertyKey>) => readonly string[];
+
+/** One zod issue in the user's words, one problem per unknown key, each with the nearest known key. */
+export function specErrorsFromIssue(
+  file: string,
+  doc: unknown,
+  issue: z.core.$ZodIssue,
+  prefix: PropertyKey[],
+  knownKeys: KnownKeys,
+): ExperimentSpecError[] {
+  if (issue.code !== "unrecognized_keys") return [specErrorFromIssue(file, doc, issue, prefix)];
+  const path = [...prefix, ...issue.path];
+  return issue.keys.map((key) => {
+    const near = nearest(key, knownKeys(path));
+    const hint = near === undefined ? "check its spelling and level" : `did you mean '${near}'?`;
+    return new ExperimentSpecError(file, keyPath([...path, key]), `no such key here (${hint})`, `key '${key}'`);
+  });
 }
 
 /** One zod issue in the user's words: what was expected at which key, and what was there. */
@@ -40,13 +65,23 @@ export function specErrorFromIssue(file: string, doc: unknown, issue: z.core.$Zo
         issue.expected === "tuple" ? "a [min, max] pair" : `${article(issue.expected)} ${issue.expected}`,
         foundAt(doc, path),
       );
-    case "invalid_value":
+    case "invalid_value": {
+      const given = valueAt(doc, path);
+      const near =
+        typeof given === "string"
+          ? nearest(
+              given,
+              issue.values.filter((v) => typeof v === "string"),
+            )
+          : undefined;
+      const hint = near === undefined ? "" : ` (did you mean ${JSON.stringify(near)}?)`;
       return new ExperimentSpecError(
         file,
         keyPath(path),
-        `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+        `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${hint}`,
         foundAt(doc, path),
       );
+    }
     case "too_small":
     case "too_big": {
       const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;

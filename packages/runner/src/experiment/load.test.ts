@@ -1,4 +1,4 @@
-import { ExperimentSpecError } from "@tsa/errors";
+import { ExperimentSpecError, ExperimentSpecProblems } from "@tsa/errors";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -302,5 +302,44 @@ seeds: [1]
       "c.yaml: compare.treatment: expected a value of sweep axis model.pooling",
     );
     expect(() => parseExperiment(`${base}compare: { axis: model.units, treatment: 1, control: 2 }\n`, "c.yaml")).toThrow("compare.axis");
+  });
+});
+
+describe("every problem at once, with the nearest name", () => {
+  const file = "typos.yaml";
+  const problemsOf = (text: string): string[] => {
+    try {
+      parseExperiment(text, file);
+    } catch (e) {
+      return e instanceof ExperimentSpecProblems ? e.problems.map((p) => p.message) : [(e as Error).message];
+    }
+    throw new Error("the file loaded");
+  };
+
+  it("reports a misspelt key and a misspelt model together, each with the name meant", () => {
+    const problems = problemsOf("name: typos\ndata: { size: 100, nosie: 0.1 }\nmodels: [ffn, bilstm-atention]\nseeds: [1]\n");
+    expect(problems).toEqual([
+      `${file}: models[1]: expected one of "ffn", "cnn", "bilstm", "bilstm-attention" (did you mean "bilstm-attention"?), got "bilstm-atention"`,
+      `${file}: data.nosie: expected no such key here (did you mean 'noise'?), got key 'nosie'`,
+    ]);
+  });
+
+  it("reports every misspelt sweep axis and train key, and only one line for a single problem", () => {
+    const problems = problemsOf(
+      "name: typos\nsweep: { data.nosie: [0.1], train.lrr: [0.1] }\ntrain: { epoch: 3 }\nmodels: [ffn]\nseeds: [1]\n",
+    );
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toBe(`${file}: train.epoch: expected no such key here (did you mean 'epochs'?), got key 'epoch'`);
+    expect(problems[1]).toMatch(
+      /^typos\.yaml: sweep\.data\.nosie: expected an axis named .* \(did you mean 'data\.noise'\?\), got 'data\.nosie'$/,
+    );
+    expect(problems[2]).toMatch(/\(did you mean 'train\.lr'\?\), got 'train\.lrr'$/);
+    expect(() => parseExperiment("name: one\ndata: { nosie: 0.1 }\nmodels: [ffn]\nseeds: [1]\n", file)).toThrow(ExperimentSpecError);
+  });
+
+  it("suggests nothing for a name far from every known one", () => {
+    expect(problemsOf("name: far\ndata: { colour: red }\nmodels: [ffn]\nseeds: [1]\n")).toEqual([
+      `${file}: data.colour: expected no such key here (check its spelling and level), got key 'colour'`,
+    ]);
   });
 });

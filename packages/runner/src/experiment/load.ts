@@ -1,5 +1,5 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
-import { ExperimentSpecError, UserInputError } from "@tsa/errors";
+import { ExperimentSpecError, ExperimentSpecProblems, nearest, UserInputError } from "@tsa/errors";
 import {
   ModelSpecSchema,
   PRESET_NAMES,
@@ -10,9 +10,9 @@ import {
 } from "@tsa/models/config";
 import { z } from "zod";
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
-import { describeValue, keyPath, specErrorFromIssue } from "./errors.js";
-import { AXIS_PATTERN, ExperimentSchema, VariantSchema, modelEntryName, type Experiment } from "./schema.js";
+import { parseDocument, type YAMLError } from "yaml";
+import { describeValue, keyPath, specErrorFromIssue, specErrorsFromIssue } from "./errors.js";
+import { AXIS_PATTERN, CompareSchema, ExperimentSchema, VariantSchema, modelEntryName, type Experiment } from "./schema.js";
 import { modelSpecInput, pointSection, sweepPoints } from "./expand.js";
 
 const MODEL_FIELDS = Object.keys(ModelSpecSchema.shape);
@@ -50,40 +50,81 @@ export function loadExperiment(path: string, options: LoadOptions = {}): Experim
  */
 export function parseExperiment(text: string, file: string, options: LoadOptions = {}): Experiment {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  const syntax = doc.errors[0];
-  if (syntax !== undefined) {
-    const [line, col] = syntax.linePos?.[0] ? [syntax.linePos[0].line, syntax.linePos[0].col] : [0, 0];
-    const reason = syntax.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new ExperimentSpecError(file, `line ${line}, column ${col}`, "valid YAML", reason);
-  }
+  if (doc.errors.length > 0) throw oneOrAll(doc.errors.map((e) => syntaxProblem(file, e)));
   const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ExperimentSpecError(file, "", "a mapping with name, models, seeds (and data, sweep, train)", describeValue(raw));
   }
-  checkModelEntries(file, raw);
+  // Every problem of the file at once: each entry of models, the schema, each sweep axis and value.
+  const problems = modelEntryProblems(file, raw);
   const parsed = ExperimentSchema.safeParse(raw);
-  if (!parsed.success) throw specErrorFromIssue(file, raw, parsed.error.issues[0]!);
+  if (!parsed.success) {
+    // An entry of models was checked on its own above, in words that name the entry.
+    const rest = parsed.error.issues.filter((i) => !(i.path[0] === "models" && typeof i.path[1] === "number"));
+    problems.push(...rest.flatMap((i) => specErrorsFromIssue(file, raw, i, [], knownKeysAt)));
+  }
+  problems.push(...sweepAxisProblems(file, raw, sweepOf(raw)));
+  if (!parsed.success && problems.length === 0) problems.push(specErrorFromIssue(file, raw, parsed.error.issues[0]!));
+  if (problems.length > 0 || !parsed.success) throw oneOrAll(problems);
   const experiment = parsed.data;
-  checkSweepAxes(file, raw, experiment);
   checkResolvedPoints(file, experiment);
   checkCompare(file, experiment);
   checkGridSize(file, experiment, options);
   return experiment;
 }
 
-function checkSweepAxes(file: string, raw: unknown, experiment: Experiment): void {
-  for (const [axis, values] of Object.entries(experiment.sweep)) {
+/** One problem as it is; several as one error holding each. */
+function oneOrAll(problems: ExperimentSpecError[]): ExperimentSpecError | ExperimentSpecProblems {
+  return problems.length === 1 ? problems[0]! : new ExperimentSpecProblems(problems);
+}
+
+function syntaxProblem(file: string, error: YAMLError): ExperimentSpecError {
+  const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
+  const reason = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  return new ExperimentSpecError(file, `line ${line}, column ${col}`, "valid YAML", reason);
+}
+
+/** The keys valid at a path of the file, for "did you mean". */
+function knownKeysAt(path: ReadonlyArray<PropertyKey>): readonly string[] {
+  const [first, second, third] = path;
+  if (path.length === 0) return Object.keys(ExperimentSchema.shape);
+  if (first === "data") return DATA_CONFIG_FIELDS;
+  if (first === "train") return TRAIN_CONFIG_FIELDS;
+  if (first === "model") return MODEL_FIELDS;
+  if (first === "compare") return Object.keys(CompareSchema.shape);
+  if (first === "models" && typeof second === "number") return third === "train" ? TRAIN_CONFIG_FIELDS : Object.keys(VariantSchema.shape);
+  return [];
+}
+
+/** The file's sweep axes whose values are lists (anything else is the schema's problem). */
+function sweepOf(raw: object): Record<string, unknown[]> {
+  const sweep = (raw as { sweep?: unknown }).sweep;
+  if (sweep === null || typeof sweep !== "object" || Array.isArray(sweep)) return {};
+  return Object.fromEntries(Object.entries(sweep).filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1])));
+}
+
+const AXES = [
+  ...DATA_CONFIG_FIELDS.map((f) => `data.${f}`),
+  ...TRAIN_CONFIG_FIELDS.map((f) => `train.${f}`),
+  ...MODEL_FIELDS.map((f) => `model.${f}`),
+];
+
+function sweepAxisProblems(file: string, raw: unknown, sweep: Record<string, unknown[]>): ExperimentSpecError[] {
+  return Object.entries(sweep).flatMap(([axis, values]) => {
     const match = AXIS_PATTERN.exec(axis);
     const [section, field] = match === null ? [undefined, undefined] : [match[1], match[2]!];
     const fields: readonly string[] =
       section === "data" ? DATA_CONFIG_FIELDS : section === "train" ? TRAIN_CONFIG_FIELDS : section === "model" ? MODEL_FIELDS : [];
     if (field === undefined || !fields.includes(field)) {
-      throw new ExperimentSpecError(
-        file,
-        keyPath(["sweep", axis]),
-        `an axis named data.<field>, train.<field> or model.<part> (data: ${DATA_CONFIG_FIELDS.join(", ")}; train: ${TRAIN_CONFIG_FIELDS.join(", ")}; model: ${MODEL_FIELDS.join(", ")})`,
-        `'${axis}'`,
-      );
+      const near = nearest(axis, AXES);
+      return [
+        new ExperimentSpecError(
+          file,
+          keyPath(["sweep", axis]),
+          `an axis named data.<field>, train.<field> or model.<part> (data: ${DATA_CONFIG_FIELDS.join(", ")}; train: ${TRAIN_CONFIG_FIELDS.join(", ")}; model: ${MODEL_FIELDS.join(", ")})${near === undefined ? "" : ` (did you mean '${near}'?)`}`,
+          `'${axis}'`,
+        ),
+      ];
     }
     const schema: z.ZodType =
       section === "data"
@@ -91,14 +132,15 @@ function checkSweepAxes(file: string, raw: unknown, experiment: Experiment): voi
         : section === "train"
           ? TrainConfigSchema.shape[field as keyof typeof TrainConfigSchema.shape]
           : ModelSpecSchema.shape[field as keyof typeof ModelSpecSchema.shape];
-    values.forEach((value, i) => {
+    const problems = values.flatMap((value, i) => {
       const result = schema.safeParse(value);
-      if (!result.success) throw specErrorFromIssue(file, raw, result.error.issues[0]!, ["sweep", axis, i]);
+      return result.success ? [] : [specErrorFromIssue(file, raw, result.error.issues[0]!, ["sweep", axis, i])];
     });
     if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) {
-      throw new ExperimentSpecError(file, keyPath(["sweep", axis]), "each value once", describeValue(values));
+      problems.push(new ExperimentSpecError(file, keyPath(["sweep", axis]), "each value once", describeValue(values)));
     }
-  }
+    return problems;
+  });
 }
 
 /** Resolves every point's data config (defaults + data + point) and checks it as a whole. */
@@ -151,10 +193,10 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
 }
 
 /** Each `models` entry on its own, so a message names the entry: a preset's name or a variant mapping. */
-function checkModelEntries(file: string, raw: object): void {
+function modelEntryProblems(file: string, raw: object): ExperimentSpecError[] {
   const models = (raw as { models?: unknown }).models;
-  if (!Array.isArray(models)) return;
-  models.forEach((entry, i) => {
+  if (!Array.isArray(models)) return [];
+  return models.flatMap((entry: unknown, i) => {
     const schema =
       typeof entry === "string"
         ? z.enum(PRESET_NAMES)
@@ -162,15 +204,17 @@ function checkModelEntries(file: string, raw: object): void {
           ? VariantSchema
           : null;
     if (schema === null) {
-      throw new ExperimentSpecError(
-        file,
-        keyPath(["models", i]),
-        `a model name (${PRESET_NAMES.join(", ")}) or a variant { name, preset, <parts> }`,
-        describeValue(entry),
-      );
+      return [
+        new ExperimentSpecError(
+          file,
+          keyPath(["models", i]),
+          `a model name (${PRESET_NAMES.join(", ")}) or a variant { name, preset, <parts> }`,
+          describeValue(entry),
+        ),
+      ];
     }
     const result = schema.safeParse(entry);
-    if (!result.success) throw specErrorFromIssue(file, raw, result.error.issues[0]!, ["models", i]);
+    return result.success ? [] : result.error.issues.flatMap((issue) => specErrorsFromIssue(file, raw, issue, ["models", i], knownKeysAt));
   });
 }
 
