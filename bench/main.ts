@@ -2,20 +2,23 @@
 // seconds per epoch measured in the same command with the same thread count, their ratio, and sweep
 // throughput (runs per minute) with 1 and 2 workers; `yarn bench coordination` measures the shared run queue
 // instead. Never part of a test run. See bench/README.md.
-import { kernelImplementation, kernelThreads } from "@tsa/kernels";
+import { kernelThreads, kernels } from "@tsa/kernels";
 import { selectBackend } from "@tsa/models";
 import { BenchUsageError, USAGE, benchPreset, parseBenchArgs } from "./args.js";
+import { OPENBLAS_ADVICE, describeBlas, isFairYardstick, pytorchBlas, type PytorchBlas } from "./blas.js";
 import { measureEpoch, type EpochMeasurement } from "./epoch.js";
 import { profileBilstmAttention } from "./profile.js";
 import { measurePytorch, pytorchUnavailable } from "./pytorch.js";
-import { TORCH_INSTALL_ADVICE } from "./pytorch/program.js";
+import { DEFAULT_PYTHON, TORCH_INSTALL_ADVICE } from "./pytorch/program.js";
 import { referenceSplits } from "./scale.js";
 import { measureThroughput, smokeExperiment, type Throughput } from "./sweep.js";
 
 /** The --json shape (issue 3). */
 interface BenchResult {
   models: Record<string, { secondsPerEpoch: number }>;
-  pytorch: { secondsPerEpoch: number } | null;
+  pytorch: { secondsPerEpoch: number; blas: PytorchBlas | null } | null;
+  /** What our large products run on (the kernels' GEMM). */
+  gemm: string;
   threads: number;
   runsPerMinute: { "1": number | null; "2": number | null };
 }
@@ -42,11 +45,13 @@ async function main(): Promise<void> {
   if (process.argv[2] === "coordination") return (await import("./coordination.js")).coordinationBench(process.argv.slice(3));
   // `yarn bench ui`: the web UI over a generated store of 100,000 runs (bench/ui.ts).
   if (process.argv[2] === "ui") return (await import("./ui.js")).uiBench();
+  // `yarn bench conv`: our convolution beside PyTorch's at the FCN/ResNet shapes (bench/conv.ts).
+  if (process.argv[2] === "conv") return (await import("./conv.js")).convBench(process.argv.slice(3));
   const options = parseBenchArgs(process.argv.slice(2));
   const backend = await selectBackend("auto");
   // The native LSTM uses one thread per direction, so at most 2 threads; PyTorch gets the same count.
   const threads = Math.min(2, kernelThreads());
-  log(`backend ${backend.backend}, kernels ${kernelImplementation()}, ${threads} thread(s)`);
+  log(`backend ${backend.backend}, kernels ${kernels().name} (GEMM ${kernels().gemm}), ${threads} thread(s)`);
 
   const epochs: Record<string, EpochMeasurement> = {};
   let batchesPerEpoch = 0;
@@ -62,15 +67,18 @@ async function main(): Promise<void> {
   const attentionEpoch = epochs["bilstm-attention"];
   const profile = options.profile && attentionEpoch !== undefined ? profileBilstmAttention(attentionEpoch) : null;
 
-  let pytorch: { secondsPerEpoch: number; version: string } | null = null;
+  let pytorch: { secondsPerEpoch: number; version: string; blas: PytorchBlas | null } | null = null;
   let pytorchNote = "skipped (--skip pytorch)";
   if (!options.skip.has("pytorch")) {
     const why = pytorchUnavailable();
     if (why !== null) pytorchNote = `not measured: ${why} (${TORCH_INSTALL_ADVICE})`;
     else {
-      log(`pytorch reference: ${options.epochs} full epoch(s) at ${threads} thread(s) (about 85 s each)…`);
-      pytorch = await measurePytorch(options.epochs, threads, (line) => log(`  pytorch: ${line}`));
-      pytorchNote = pytorch.version;
+      const blas = pytorchBlas(DEFAULT_PYTHON, threads);
+      log(`pytorch: ${describeBlas(blas)}`);
+      log(`pytorch reference: ${options.epochs} full epoch(s) at ${threads} thread(s) (about 60 s each)…`);
+      const measured = await measurePytorch(options.epochs, threads, (line) => log(`  pytorch: ${line}`));
+      pytorch = { ...measured, blas };
+      pytorchNote = `${measured.version}; ${describeBlas(blas)}`;
     }
   }
 
@@ -86,7 +94,8 @@ async function main(): Promise<void> {
 
   const result: BenchResult = {
     models: Object.fromEntries(Object.entries(epochs).map(([m, e]) => [m, { secondsPerEpoch: e.secondsPerEpoch }])),
-    pytorch: pytorch === null ? null : { secondsPerEpoch: pytorch.secondsPerEpoch },
+    pytorch: pytorch === null ? null : { secondsPerEpoch: pytorch.secondsPerEpoch, blas: pytorch.blas },
+    gemm: kernels().gemm,
     threads,
     runsPerMinute: { "1": throughput["1"]?.runsPerMinute ?? null, "2": throughput["2"]?.runsPerMinute ?? null },
   };
@@ -106,6 +115,8 @@ function printTables(measured: Measured): void {
 
 function printEpochs({ result, epochs, pytorchNote, profile, batchesPerEpoch, batchesMeasured }: Measured): void {
   const torch = result.pytorch?.secondsPerEpoch ?? null;
+  // No ratio against a PyTorch on the reference BLAS: it would flatter us (issue 27).
+  const fair = result.pytorch !== null && isFairYardstick(result.pytorch.blas);
   out(
     `Seconds per training epoch at the reference scale (7,000 train series × 500 points, batch 32, ${batchesPerEpoch} batches, + validation pass over 1,000), ${result.threads} thread(s).`,
   );
@@ -122,14 +133,16 @@ function printEpochs({ result, epochs, pytorchNote, profile, batchesPerEpoch, ba
           fmt(e.trainMsPerBatch),
           fmt(e.valPassMs / 1000, 2),
           fmt(e.secondsPerEpoch, 2),
-          torch === null ? "–" : fmt(e.secondsPerEpoch / torch, 3),
+          torch === null ? "–" : fair ? fmt(e.secondsPerEpoch / torch, 3) : "ref. BLAS",
         ],
         widths,
       ),
     );
   }
   out(pad(["pytorch reference", "", "", torch === null ? "–" : fmt(torch, 2), torch === null ? "" : "1.000"], widths));
+  out(`  ours: GEMM ${result.gemm}`);
   out(`  PyTorch: ${pytorchNote}${torch === null ? "" : "; its time excludes its validation pass, ours includes it"}`);
+  if (torch !== null && !fair) out(`  No ratio: PyTorch does not multiply with an optimised BLAS here (${OPENBLAS_ADVICE}).`);
   for (const [model, e] of Object.entries(epochs)) {
     const reference = model.endsWith("+recipe") ? epochs[model.replace(/\+recipe$/, "")] : undefined;
     if (reference !== undefined)

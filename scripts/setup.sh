@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for tsa-lab: Yarn 1, Debian's chromium (the report's browser test) and sqlite3 shell,
+# OpenBLAS (libopenblas-dev, with pkg-config to find it: the native kernels' GEMM),
 # a PostgreSQL server for the shared-store tests (Debian's postgresql, its cluster started, a role `tsa`),
 # then the workspace dependencies (better-sqlite3 12 and our kernels build from source with node-gyp here;
 # better-sqlite3 13 ships prebuilt, and is left out on Node 20: README.md, "Supported Node versions").
@@ -10,6 +11,10 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+# The kernels' large products run on OpenBLAS (packages/kernels/README.md); binding.gyp finds it through
+# pkg-config and falls back to its own loops without it.
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+pkg-config --exists openblas 2>/dev/null || missing+=(libopenblas-dev)
 # The tests reach PostgreSQL at $TSA_TEST_PG_URL; only the default (this machine) is ours to install and start.
 pg_local=${TSA_TEST_PG_URL:-postgres://tsa:tsa@localhost:5432/postgres}
 pg_local=$([[ $pg_local == postgres://tsa:tsa@localhost:5432/* ]] && echo yes || echo no)

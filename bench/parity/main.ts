@@ -2,6 +2,7 @@
 // by seed (issue 11). Never part of a test run. Progress on stderr, tables (or --json) on stdout; results
 // are kept per seed under --out, so Ctrl-C loses only the run in progress and a second call resumes.
 import { TsaError } from "@tsa/errors";
+import { describeBlas, pytorchBlas } from "../blas.js";
 import { DEFAULT_PYTHON, TORCH_INSTALL_ADVICE, pytorchUnavailable } from "../pytorch/program.js";
 import { ParityUsageError, USAGE, parseParityArgs, type ParityOptions } from "./args.js";
 
@@ -29,6 +30,8 @@ async function main(): Promise<number> {
       );
       return 2;
     }
+    // Speed is not parity's question, but its seconds column is read as one: say what PyTorch multiplies with.
+    console.error(`PyTorch: ${describeBlas(pytorchBlas(options.python, options.threads))}`);
   }
   // Loaded only now: tfjs and the models take seconds to load, a usage error or a missing torch should not.
   const { runParity } = await import("./run.js");

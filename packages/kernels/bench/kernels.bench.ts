@@ -74,7 +74,7 @@ if (native.name === "native") rows.push(["attention fwd+bwd, native", time(() =>
 rows.push(["attention fwd+bwd, typescript", time(() => attentionStep(typescriptKernels), 1)]);
 rows.push(["attention fwd+bwd, tf ops (wasm)", time(tfAttentionStep, 2)]);
 
-console.log(`B=${B} T=${T} H=${H} A=${A}, threads=${process.env.TSA_KERNEL_THREADS ?? "default"}`);
+console.log(`B=${B} T=${T} H=${H} A=${A}, threads=${process.env.TSA_KERNEL_THREADS ?? "default"}, native GEMM: ${native.gemm}`);
 for (const [name, ms] of rows)
   console.log(
     `${name.padEnd(36)} ${ms.toFixed(1).padStart(9)} ms/batch  ${((ms * 219) / 1000).toFixed(1).padStart(7)} s/epoch (219 batches)`,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "blas.h"
 #include "kernels.h"
 #include "simd.h"
 #include "thread_pool.h"
@@ -132,8 +133,6 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   float* dw2 = F32(info, 13);
   float* db2 = F32(info, 14);
   const int parts = parts_of(info, 15, 2.0 * d.B * d.T * d.D * d.A, d.B);
-  std::vector<float> w1t(static_cast<size_t>(d.D) * d.A);
-  transpose(w1, d.D, d.A, w1t.data());
   std::vector<AttnGrads> grads(parts);
   for (auto& g : grads) {
     g.w1.assign(static_cast<size_t>(d.D) * d.A, 0.0f);
@@ -142,7 +141,7 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   }
   parallel(parts, [&](int p) {
     const int b0 = d.B * p / parts, b1e = d.B * (p + 1) / parts;
-    attention_backward_rows(d, h, w1t.data(), w2, hidden, alpha, dctx, dh, grads[p], b0, b1e);
+    attention_backward_rows(d, h, w1, w2, hidden, alpha, dctx, dh, grads[p], b0, b1e);
   });
   for (const auto& g : grads) {
     for (size_t i = 0; i < g.w1.size(); ++i) dw1[i] += g.w1[i];
@@ -178,11 +177,9 @@ Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
   float* db = F32(info, 10);
   const int parts = parts_of(info, 11, 2.0 * d.B * d.T * d.C * d.F * d.K, d.B);
   const size_t block = static_cast<size_t>(d.C) * d.F;
-  std::vector<float> wt(block * d.K);
-  for (int i = 0; i < d.K; ++i) transpose(w + i * block, d.C, d.F, wt.data() + i * block);
   std::vector<std::vector<float>> dws(parts, std::vector<float>(block * d.K, 0.0f)), dbs(parts, std::vector<float>(d.F, 0.0f));
   parallel(parts, [&](int p) {
-    conv_backward_rows(d, x, wt.data(), dout, dx, dws[p].data(), dbs[p].data(), d.B * p / parts, d.B * (p + 1) / parts);
+    conv_backward_rows(d, x, w, dout, dx, dws[p].data(), dbs[p].data(), d.B * p / parts, d.B * (p + 1) / parts);
   });
   for (int p = 0; p < parts; ++p) {
     for (size_t i = 0; i < block * d.K; ++i) dw[i] += dws[p][i];
@@ -192,6 +189,9 @@ Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  gemm_library_init();
+  // Which GEMM the large products run on ("openblas <core>" or "hand loops"), for benchmarks and reports.
+  exports.Set("gemmLibrary", Napi::String::New(env, gemm_library()));
   exports.Set("lstmForward", Napi::Function::New(env, LstmForward));
   exports.Set("lstmBackward", Napi::Function::New(env, LstmBackward));
   exports.Set("lstmForwardOne", Napi::Function::New(env, LstmForwardOne));
@@ -202,7 +202,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv1dBackward", Napi::Function::New(env, ConvBackward));
   return exports;
 }
-
 
 }  // namespace
 

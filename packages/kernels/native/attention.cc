@@ -1,6 +1,7 @@
 // Attention pooling: tanh(h W1 + b1) W2 + b2 → softmax over time → Σ α h, forward and backward.
 #include <vector>
 
+#include "blas.h"
 #include "kernels.h"
 #include "simd.h"
 
@@ -12,7 +13,7 @@ void attention_forward_rows(const AttnDims& d, const float* h, const float* w1, 
   const size_t r0 = static_cast<size_t>(b0) * T, rows = static_cast<size_t>(bend - b0) * T;
   float* u = hidden + r0 * A;
   for (size_t r = 0; r < rows; ++r) copy_row(u + r * A, b1, A);
-  gemm(static_cast<int>(rows), A, D, h + r0 * D, D, 1, w1, A, u, A);
+  gemm_nn(static_cast<int>(rows), A, D, h + r0 * D, D, w1, A, u, A);
   for (size_t r = 0; r < rows; ++r) {
     float* ur = u + r * A;
     int a = 0;
@@ -42,7 +43,7 @@ void attention_forward_rows(const AttnDims& d, const float* h, const float* w1, 
 }
 
 // Consumes `hidden` for rows [b0, bend): it is overwritten by the score MLP's pre-activation gradient.
-void attention_backward_rows(const AttnDims& d, const float* h, const float* w1t, const float* w2, float* hidden,
+void attention_backward_rows(const AttnDims& d, const float* h, const float* w1, const float* w2, float* hidden,
                              const float* alpha, const float* dctx, float* dh, AttnGrads& g, int b0, int bend) {
   const int T = d.T, D = d.D, A = d.A;
   std::vector<float> dalpha(T);
@@ -74,9 +75,9 @@ void attention_backward_rows(const AttnDims& d, const float* h, const float* w1t
   }
   const size_t r0 = static_cast<size_t>(b0) * T;
   const int rows = (bend - b0) * T;
-  // dW1[D,A] += hᵀ dpre (h read transposed); dh += dpre W1ᵀ.
-  gemm(D, A, rows, h + r0 * D, 1, D, hidden + r0 * A, A, g.w1.data(), A);
-  gemm(rows, D, A, hidden + r0 * A, A, 1, w1t, D, dh + r0 * D, D);
+  // dW1[D,A] += hᵀ dpre; dh += dpre W1ᵀ: over all steps of these rows at once.
+  gemm_tn(D, A, rows, h + r0 * D, D, hidden + r0 * A, A, g.w1.data(), A);
+  gemm_nt(rows, D, A, hidden + r0 * A, A, w1, A, dh + r0 * D, D);
 }
 
 }  // namespace tsa

@@ -7,9 +7,11 @@
 //   dW, dU, db and dx are computed after the loop as large products;
 // - the two LSTM directions, and the parts of an attention or convolution batch, run on separate threads
 //   (persistent helpers, thread_pool.h) when the call has enough work to pay for it.
-// Also a 1-D convolution ('same' padding) for the CNN: one GEMM per tap, no im2col copy.
-// Files: simd.h (vectors, exp, GEMM), lstm.cc, attention.cc, conv1d.cc, thread_pool.cc (helper threads),
-// addon.cc (N-API glue).
+// Also a 1-D convolution ('same' padding) for the CNN, as im2col GEMMs.
+// The large products (over all steps or a whole chunk of series) go through blas.h: OpenBLAS's sgemm where
+// the addon was built with it, else the same micro-GEMM.
+// Files: simd.h (vectors, exp, GEMM), blas.h/blas.cc (large products), lstm.cc, attention.cc, conv1d.cc,
+// thread_pool.cc (helper threads), addon.cc (N-API glue).
 #pragma once
 
 #include <cstddef>
@@ -46,12 +48,12 @@ struct AttnGrads {
 // Batch rows [b0, bend) of attention pooling (see attention.cc).
 void attention_forward_rows(const AttnDims& d, const float* h, const float* w1, const float* b1, const float* w2,
                             float b2, float* hidden, float* alpha, float* context, int b0, int bend);
-void attention_backward_rows(const AttnDims& d, const float* h, const float* w1t, const float* w2, float* hidden,
+void attention_backward_rows(const AttnDims& d, const float* h, const float* w1, const float* w2, float* hidden,
                              const float* alpha, const float* dctx, float* dh, AttnGrads& g, int b0, int bend);
 
 // ---- 1-D convolution ('same' padding, stride 1) -----------------------------------------------------
 // x [B, T, C], kernel [K·C, F] (rows tap-major, then channel), out [B, T, F]; tap i reads x at
-// t + i − ⌊(K−1)/2⌋, zero outside the series. Each tap is one GEMM over the steps where it is inside.
+// t + i − ⌊(K−1)/2⌋, zero outside the series. Computed as im2col GEMMs (conv1d.cc, blas.h).
 
 struct ConvDims {
   int B, T, C, F, K;
@@ -59,7 +61,7 @@ struct ConvDims {
 
 // Batch rows [b0, bend) of the 1-D convolution (see conv1d.cc).
 void conv_forward_rows(const ConvDims& d, const float* x, const float* w, const float* bias, float* out, int b0, int bend);
-void conv_backward_rows(const ConvDims& d, const float* x, const float* wt, const float* dout, float* dx, float* dw, float* db,
+void conv_backward_rows(const ConvDims& d, const float* x, const float* w, const float* dout, float* dx, float* dw, float* db,
                         int b0, int bend);
 
 }  // namespace tsa

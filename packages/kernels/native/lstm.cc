@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "blas.h"
 #include "kernels.h"
 #include "simd.h"
 
@@ -50,6 +51,33 @@ void scatter_direction(const LstmDims& d, const float* hs, int dir, float* y) {
       copy_row(y + (static_cast<size_t>(b) * d.T + t) * d.D * d.H + dir * d.H, hs + (static_cast<size_t>(t) * d.B + b) * d.H, d.H);
 }
 
+// x [B, T, F] ↔ [T, B, F] for steps [t0, t1): the layout of the gates, so the input products of a chunk of
+// steps are one GEMM each.
+void gather_steps(const LstmDims& d, const float* x, int t0, int t1, float* xs) {
+  for (int t = t0; t < t1; ++t)
+    for (int b = 0; b < d.B; ++b)
+      copy_row(xs + (static_cast<size_t>(t - t0) * d.B + b) * d.F, x + (static_cast<size_t>(b) * d.T + t) * d.F, d.F);
+}
+void scatter_add_steps(const LstmDims& d, const float* xs, int t0, int t1, float* x) {
+  for (int b = 0; b < d.B; ++b)
+    for (int t = t0; t < t1; ++t) {
+      float* dst = x + (static_cast<size_t>(b) * d.T + t) * d.F;
+      const float* src = xs + (static_cast<size_t>(t - t0) * d.B + b) * d.F;
+      for (int f = 0; f < d.F; ++f) dst[f] += src[f];
+    }
+}
+
+// Steps per chunk of the big products: about 2,048 rows of [T·B, 4H], so a chunk's gates (1 MB at H 32) stay
+// in the L2 cache between the products that read them, and each product is still large.
+int steps_per_chunk(const LstmDims& d) { return std::max(1, 2048 / d.B); }
+
+// The steps [t0, t1) of a direction that has processed its steps s in [s0, s1) (step order runs backwards
+// in time for direction 1).
+inline void steps_in_time(const LstmDims& d, int dir, int s0, int s1, int& t0, int& t1) {
+  t0 = dir == 0 ? s0 : d.T - s1;
+  t1 = dir == 0 ? s1 : d.T - s0;
+}
+
 // Scratch buffers reused across calls: fresh multi-megabyte ones are mapped and faulted in each time.
 class ScratchPool {
  public:
@@ -91,13 +119,27 @@ void lstm_direction_forward(const LstmDims& d, const float* x, const float* W, c
                             int dir, float* y, float* gates, float* cells, bool tape) {
   const int B = d.B, T = d.T, F = d.F, H = d.H, G = 4 * H;
   auto hs = scratch(static_cast<size_t>(T) * B * H);
+  const int chunk = steps_per_chunk(d);
+  auto xs = scratch(static_cast<size_t>(chunk) * B * F);
   for (int s = 0; s < T; ++s) {
     const int t = dir == 0 ? s : T - 1 - s;
     const int prev = dir == 0 ? t - 1 : t + 1;
     const size_t slot = tape ? t : (s & 1), prev_slot = tape ? prev : ((s + 1) & 1);
     float* z = gates + slot * B * G;
-    for (int b = 0; b < B; ++b) copy_row(z + static_cast<size_t>(b) * G, bias, G);
-    gemm(B, G, F, x + static_cast<size_t>(t) * F, static_cast<long>(T) * F, 1, W, G, z, G);
+    if (tape && s % chunk == 0) {
+      // With a tape every step's gates are kept: the input projection of a chunk of steps is one GEMM.
+      int t0, t1;
+      steps_in_time(d, dir, s, std::min(T, s + chunk), t0, t1);
+      const int rows = (t1 - t0) * B;
+      float* zc = gates + static_cast<size_t>(t0) * B * G;
+      for (int r = 0; r < rows; ++r) copy_row(zc + static_cast<size_t>(r) * G, bias, G);
+      gather_steps(d, x, t0, t1, xs.get());
+      gemm_nn(rows, G, F, xs.get(), F, W, G, zc, G);
+    }
+    if (!tape) {
+      for (int b = 0; b < B; ++b) copy_row(z + static_cast<size_t>(b) * G, bias, G);
+      gemm(B, G, F, x + static_cast<size_t>(t) * F, static_cast<long>(T) * F, 1, W, G, z, G);
+    }
     if (s > 0) gemm(B, G, H, hs.get() + static_cast<size_t>(prev) * B * H, H, 1, U, G, z, G);
     for (int b = 0; b < B; ++b) {
       const float* cprev = s > 0 ? cells + (prev_slot * B + b) * H : nullptr;
@@ -138,6 +180,28 @@ inline void lstm_cell_backward_row(int H, float* gz, const float* c, const float
   }
 }
 
+// dbias, dW, dU and dx from the dz of steps [t0, t1) (written over the gates), each one GEMM over the chunk.
+void chunk_gradients(const LstmDims& d, const float* x, const float* W, int dir, const float* gates, const float* hs, int t0,
+                     int t1, float* xs, float* dx, float* dW, float* dU, float* dbias) {
+  const int B = d.B, F = d.F, H = d.H, G = 4 * H, rows = (t1 - t0) * B;
+  const float* dz = gates + static_cast<size_t>(t0) * B * G;
+  for (int r = 0; r < rows; ++r) {
+    const float* dzr = dz + static_cast<size_t>(r) * G;
+    for (int g = 0; g < G; ++g) dbias[g] += dzr[g];
+  }
+  gather_steps(d, x, t0, t1, xs);
+  gemm_tn(F, G, rows, xs, F, dz, G, dW, G);  // dW[F,G] += Xᵀ dZ
+  // dU[H,G] += H_prevᵀ dZ over the steps that have a previous state in this direction.
+  const int lo = dir == 0 ? std::max(t0, 1) : t0, hi = dir == 0 ? t1 : std::min(t1, d.T - 1);
+  const int prev_of_lo = dir == 0 ? lo - 1 : lo + 1;
+  if (hi > lo)
+    gemm_tn(H, G, (hi - lo) * B, hs + static_cast<size_t>(prev_of_lo) * B * H, H, gates + static_cast<size_t>(lo) * B * G, G, dU,
+            G);
+  std::fill(xs, xs + static_cast<size_t>(rows) * F, 0.0f);
+  gemm_nt(rows, F, G, dz, G, W, G, xs, F);  // dX = dZ Wᵀ, in the steps' layout
+  scatter_add_steps(d, xs, t0, t1, dx);
+}
+
 // BPTT for one direction. Consumes the tape: the gates of every step are overwritten by their dz.
 // Accumulates into dx, dW, dU, dbias.
 void lstm_direction_backward(const LstmDims& d, const float* x, const float* W, const float* U, int dir, float* gates,
@@ -151,6 +215,9 @@ void lstm_direction_backward(const LstmDims& d, const float* x, const float* W, 
   std::vector<float> UT(static_cast<size_t>(G) * H);
   transpose(U, H, G, UT.data());
   std::vector<float> dh(block, 0.0f), dcn(block, 0.0f);
+  const int chunk = steps_per_chunk(d);
+  auto xs = scratch(static_cast<size_t>(chunk) * B * F);
+  int pending = T;  // steps s in [s, pending) have dz but no parameter gradients yet
   // Sequential part: dz_t from (dy_t + dz_{t+1}·Uᵀ), written over gates_t.
   for (int s = T - 1; s >= 0; --s) {
     const int t = dir == 0 ? s : T - 1 - s;
@@ -165,20 +232,13 @@ void lstm_direction_backward(const LstmDims& d, const float* x, const float* W, 
     }
     std::fill(dh.begin(), dh.end(), 0.0f);
     if (s > 0) gemm(B, H, G, dz, G, 1, UT.data(), H, dh.data(), H);
-  }
-  // Parameter and input gradients from all steps' dz at once.
-  for (int t = 0; t < T; ++t) {
-    const float* dz = gates + static_cast<size_t>(t) * B * G;
-    const int prev = dir == 0 ? t - 1 : t + 1;
-    for (int b = 0; b < B; ++b) {
-      const float* dzr = dz + static_cast<size_t>(b) * G;
-      for (int g = 0; g < G; ++g) dbias[g] += dzr[g];
-      float* dxr = dx + (static_cast<size_t>(b) * T + t) * F;
-      for (int f = 0; f < F; ++f) dxr[f] += dot(dzr, W + static_cast<size_t>(f) * G, G);
+    // Each completed chunk of steps: its parameter and input gradients, while its dz is still in cache.
+    if (pending - s == chunk || s == 0) {
+      int t0, t1;
+      steps_in_time(d, dir, s, pending, t0, t1);
+      chunk_gradients(d, x, W, dir, gates, hs.get(), t0, t1, xs.get(), dx, dW, dU, dbias);
+      pending = s;
     }
-    // dW[F,G] += x_tᵀ dz_t; dU[H,G] += h_prevᵀ dz_t (A read transposed through its strides).
-    gemm(F, G, B, x + static_cast<size_t>(t) * F, 1, static_cast<long>(T) * F, dz, G, dW, G);
-    if (prev >= 0 && prev < T) gemm(H, G, B, hs.get() + static_cast<size_t>(prev) * block, 1, H, dz, G, dU, G);
   }
 }
 

@@ -92,6 +92,8 @@ export interface Conv1dGradients {
 
 export interface KernelImplementationApi {
   readonly name: "native" | "typescript";
+  /** What the large products run on: "openblas <core>", "hand loops" (native without OpenBLAS) or "typescript loops". */
+  readonly gemm: string;
   /**
    * x [B, T, F] → y [B, T, 2H] (forward states, then backward states, per step) and the tape; with
    * `keepTape: false` (inference: no gradient will be asked) the tape is null, which saves its memory.

@@ -5,6 +5,8 @@ import type { KernelImplementationApi } from "./implementation.js";
 
 type F32 = Float32Array;
 interface Addon {
+  /** Absent in an addon built before it was added: then it has the hand loops. */
+  gemmLibrary?: string;
   lstmForward(...args: Array<number | F32>): void;
   lstmBackward(...args: Array<number | F32>): void;
   lstmForwardOne(...args: Array<number | F32>): void;
@@ -58,6 +60,7 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
   const pool = new ScratchPool();
   return {
     name: "native",
+    gemm: addon.gemmLibrary ?? "hand loops",
     lstmForward({ batch: B, steps: T, features: F, units: H }, x, fwd, bwd, keepTape = true) {
       const y = new Float32Array(B * T * 2 * H);
       const kept = keepTape ? T : 2;

@@ -24,8 +24,9 @@ const implementations: Array<[string, () => KernelImplementationApi]> = [
 ];
 
 /**
- * [batch, steps, features, units]: batch 1, sequence 1, odd sizes, a realistic one, and units that are
- * a multiple of the native kernels' 8-lane vectors plus a tail (12: gates 48 = 32 + 8 + 8 columns).
+ * [batch, steps, features, units]: batch 1, sequence 1, odd sizes, a realistic one, units that are
+ * a multiple of the native kernels' 8-lane vectors plus a tail (12: gates 48 = 32 + 8 + 8 columns), and
+ * a batch of 64 whose 40 steps the native kernels' big products take in two chunks (32 + 8 steps).
  */
 const LSTM_SHAPES: Array<[number, number, number, number]> = [
   [1, 1, 1, 1],
@@ -34,9 +35,13 @@ const LSTM_SHAPES: Array<[number, number, number, number]> = [
   [5, 9, 3, 7],
   [6, 12, 2, 12],
   [4, 40, 1, 32],
+  [64, 40, 3, 8],
 ];
 
-/** [batch, steps, channels, filters, kernelSize]: k 1, even k, k longer than the series, vector tails. */
+/**
+ * [batch, steps, channels, filters, kernelSize]: k 1, even k, k longer than the series, vector tails, and
+ * series the native im2col unrolls in chunks of 2 (5 × 400 × 8 taps × 128 channels).
+ */
 const CONV_SHAPES: Array<[number, number, number, number, number]> = [
   [1, 5, 1, 1, 1],
   [2, 9, 1, 4, 7],
@@ -44,6 +49,7 @@ const CONV_SHAPES: Array<[number, number, number, number, number]> = [
   [2, 3, 2, 2, 7],
   [5, 40, 16, 33, 5],
   [4, 64, 32, 48, 5],
+  [5, 400, 128, 16, 8],
 ];
 
 describe.each(implementations)("%s kernels", (_name, implementation) => {

@@ -19,6 +19,7 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  */
 export const typescriptKernels: KernelImplementationApi = {
   name: "typescript",
+  gemm: "typescript loops",
 
   lstmForward(shape, x, fwd, bwd) {
     const { batch: B, steps: T, units: H } = shape;
