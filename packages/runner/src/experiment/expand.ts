@@ -77,8 +77,11 @@ export function identityConfig(plan: Omit<RunPlan, "id" | "point">): Record<stri
   return isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
 }
 
-/** What the store keeps of a planned run before it trains: its identity and its resolved config. */
-export function runRecord(plan: RunPlan) {
+/**
+ * What the store keeps of a planned run before it trains (its `NewRun`, without the environment): its
+ * identity and its resolved config. (`execute/record.ts`'s `runRecord` is a trained run's result.)
+ */
+export function newRun(plan: RunPlan) {
   return { id: plan.id, experiment: plan.experiment, model: plan.model, seed: plan.seed, point: plan.point, config: resolvedConfig(plan) };
 }
 
