@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, SweepClock } from "./progress.js";
+import { duration, runFraction, SweepClock, wrapToWidth } from "./progress.js";
 
 const plan = {} as never;
 const claim = { runId: "r", attempt: 1, owner: "host:1:2" };
@@ -38,5 +38,26 @@ describe("SweepClock", () => {
 
   it("writes durations short", () => {
     expect([duration(4_400), duration(65_000), duration(3_725_000)]).toEqual(["4s", "1m05s", "1h02m"]);
+  });
+});
+
+describe("a run's bar (issue 25 item 9)", () => {
+  it("fills over the run's epoch budget, not over each epoch", () => {
+    expect(runFraction({ epoch: 0, batch: 0, batches: 0 }, 12)).toBe(0);
+    expect(runFraction({ epoch: 3, batch: 7, batches: 7 }, 12)).toBeCloseTo(3 / 12);
+    expect(runFraction({ epoch: 4, batch: 2, batches: 4 }, 12)).toBeCloseTo(3.5 / 12);
+    expect(runFraction({ epoch: 12, batch: 4, batches: 4 }, 12)).toBe(1);
+  });
+});
+
+describe("a line logged above the bars (issue 25 item 9)", () => {
+  it("is broken into rows that fit the terminal, at spaces, so a redraw cannot write over its tail", () => {
+    const notice = "Interrupted: no new run will start; runs in flight are stopping (Ctrl-C again to quit at once).";
+    const rows = wrapToWidth(notice, 79);
+    expect(rows.every((r) => r.length <= 79)).toBe(true);
+    expect(rows.join(" ")).toBe(notice);
+    expect(rows).toHaveLength(2);
+    expect(wrapToWidth("short", 79)).toEqual(["short"]);
+    expect(wrapToWidth("x".repeat(100), 40)).toEqual(["x".repeat(40), "x".repeat(40), "x".repeat(20)]);
   });
 });
