@@ -65,6 +65,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   if (!parsed.success) throw specErrorFromIssue(file, raw, parsed.error.issues[0]!);
   const experiment = parsed.data;
   checkSweepAxes(file, raw, experiment);
+  checkPartsNotSwept(file, experiment);
   checkResolvedPoints(file, experiment);
   checkCompare(file, experiment);
   checkGridSize(file, experiment, options);
@@ -98,6 +99,27 @@ function checkSweepAxes(file: string, raw: unknown, experiment: Experiment): voi
     if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) {
       throw new ExperimentSpecError(file, keyPath(["sweep", axis]), "each value once", describeValue(values));
     }
+  }
+}
+
+/**
+ * A part a variant writes itself that a `model.<part>` axis also sets would be replaced at every point,
+ * silently (issue 25 item 5): refused. A preset's own parts, and the file's `model:` (documented as below
+ * the point), are what an axis is for.
+ */
+function checkPartsNotSwept(file: string, experiment: Experiment): void {
+  for (const axis of Object.keys(experiment.sweep)) {
+    if (!axis.startsWith("model.")) continue;
+    const part = axis.slice("model.".length);
+    experiment.models.forEach((entry, i) => {
+      if (typeof entry === "string" || !(part in entry)) return;
+      throw new ExperimentSpecError(
+        file,
+        keyPath(["models", i, part]),
+        `no ${part} in a variant of a file that sweeps ${axis} (the axis sets it at every point; drop the axis or the variant's ${part})`,
+        describeValue((entry as Record<string, unknown>)[part]),
+      );
+    });
   }
 }
 
