@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { GENERATOR_VERSION } from "@tsa/data";
 import { presetSpec } from "@tsa/models/config";
-import { expandRuns, isOutdated, resolvedConfig } from "./expand.js";
+import { expandRuns, isOutdated, modelsAtPoints, resolvedConfig } from "./expand.js";
 import { loadExperiment, parseExperiment } from "./load.js";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/bad/", import.meta.url));
@@ -276,6 +276,14 @@ seeds: [1]
       ),
     );
     expect(wider.find((r) => r.model === "cnn-attention" && r.point["model.pooling"] === "attention")!.id).not.toBe(variant.id);
+  });
+
+  it("parses a model's parts once: the runs carry the very specs loading validated (issue 21 item 3)", () => {
+    const experiment = parseExperiment(text.replace("[mean, last, attention]", "[mean, max, attention]"), "parts.yaml");
+    const parsed = modelsAtPoints(experiment).flatMap(({ models }) => models.map((m) => ("spec" in m ? m.spec : null)));
+    const runs = expandRuns(experiment);
+    expect(runs).toHaveLength(parsed.length);
+    runs.forEach((run, i) => expect(run.spec).toBe(parsed[i]));
   });
 
   it("counts a completed run as outdated when its parts or the generator or model code differ", () => {

@@ -1,19 +1,12 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
 import { ExperimentSpecError, UserInputError } from "@tsa/errors";
-import {
-  ModelSpecSchema,
-  PRESET_NAMES,
-  TrainConfigSchema,
-  TRAIN_CONFIG_FIELDS,
-  minimumNumPoints,
-  parseModelSpec,
-} from "@tsa/models/config";
+import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints } from "@tsa/models/config";
 import { z } from "zod";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { describeValue, keyPath, specErrorFromIssue } from "./errors.js";
 import { AXIS_PATTERN, ExperimentSchema, VariantSchema, modelEntryName, type Experiment } from "./schema.js";
-import { modelSpecInput, pointSection, sweepPoints } from "./expand.js";
+import { modelsAtPoints, pointSection, sweepPoints } from "./expand.js";
 
 const MODEL_FIELDS = Object.keys(ModelSpecSchema.shape);
 
@@ -125,7 +118,7 @@ function checkPartsNotSwept(file: string, experiment: Experiment): void {
 
 /** Resolves every point's data config (defaults + data + point) and checks it as a whole. */
 function checkResolvedPoints(file: string, experiment: Experiment): void {
-  sweepPoints(experiment).forEach((point) => {
+  modelsAtPoints(experiment).forEach(({ point, models }) => {
     const result = DataConfigSchema.safeParse({ ...experiment.data, ...pointSection(point, "data") });
     if (!result.success) {
       const issue = result.error.issues[0]!;
@@ -142,9 +135,9 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
         describeValue(point[axis] ?? experiment.data[field as keyof DataConfig]),
       );
     }
-    experiment.models.forEach((entry, i) => {
+    models.forEach((parsed) => {
+      const { entry, index: i } = parsed;
       const model = modelEntryName(entry);
-      const parsed = parseModelSpec(modelSpecInput(entry, point, experiment.model));
       if ("problem" in parsed) {
         const { path, expected, found } = parsed.problem;
         const axis = `model.${String(path)}`;
