@@ -195,7 +195,6 @@ export class Engine {
   async settled(ids: readonly string[]): Promise<Map<string, RunState>> {
     for (;;) {
       if (this.failure !== null) throw this.failure.error;
-      if (this.concurrency === 0 && this.working === null) await this.requeueStale();
       const states = await this.store.runStates(ids);
       if (ids.every((id) => SETTLED.has(states.get(id)?.status ?? ""))) return states;
       const stopped = this.options.signal?.aborted === true;
