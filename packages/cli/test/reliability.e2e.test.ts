@@ -215,3 +215,32 @@ describe("Ctrl-C", () => {
     expect(integrityCheck(ws.db)).toBe("ok");
   });
 });
+
+describe("a frozen worker (SIGSTOP) on SQLite", () => {
+  it("is requeued after the grace period by another sweep, whose result stands; the frozen one's late writes are refused", async () => {
+    const ws = makeWorkspace("tsa-frozen-");
+    const file = ws.experiment("frozen", yaml("frozen", [1]).replace("epochs: 6", "epochs: 8").replace("patience: 5", "patience: 50"));
+    const env = { TSA_HEARTBEAT_MS: "300", TSA_GRACE_MS: "3000", TSA_POLL_MS: "200" };
+    const a = startCli(sweepArgs(ws, file), { env });
+    const inFlight = await waitFor(() => runStates(ws.db).find((r) => r.status === "running" && r.epochs >= 1), "a run was training", a);
+    const { worker } = ownerPids(inFlight.owner);
+    // The sweep lives on (its pid says nothing): only the silence of the heartbeat can tell.
+    process.kill(worker, "SIGSTOP");
+    try {
+      const b = await runCli(sweepArgs(ws, file), { env });
+      expect(b.code, b.stderr).toBe(0);
+      expect(b.stderr).toMatch(/requeued 1 run\(s\) without heartbeat/);
+    } finally {
+      process.kill(worker, "SIGCONT");
+    }
+    const [done] = runStates(ws.db);
+    expect(done).toMatchObject({ status: "completed", attempts: 2 });
+    expect(done!.epochs).toBe(done!.epochs_run);
+    const epochs = queryDb(ws.db, "SELECT * FROM epochs ORDER BY epoch");
+    const result = await a.result;
+    expect(result.code, result.stderr).toBe(0);
+    expect(runStates(ws.db)).toEqual([done]);
+    expect(queryDb(ws.db, "SELECT * FROM epochs ORDER BY epoch")).toEqual(epochs);
+    expect(integrityCheck(ws.db)).toBe("ok");
+  });
+});
