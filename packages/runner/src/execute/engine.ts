@@ -72,10 +72,16 @@ export interface EnqueueResult {
 /** A run is settled when nobody will train it without being asked again. */
 const SETTLED = new Set(["completed", "failed", "interrupted"]);
 
-/** Wakes whoever waits (idle workers, `settled`) when something happened, or after `ms` at the latest. */
+/**
+ * Wakes whoever waits (idle workers, `settled`) when something happened, or after `ms` at the latest. A
+ * waiter that looked at the store at generation `since` returns at once if something happened since: a
+ * wake-up while it was reading is not lost (it would cost a whole poll, at the end of every sweep).
+ */
 class Wakeup {
+  generation = 0;
   private waiting: Array<() => void> = [];
-  wait(ms: number, signal?: AbortSignal): Promise<void> {
+  wait(ms: number, signal: AbortSignal | undefined, since: number): Promise<void> {
+    if (since !== this.generation || signal?.aborted === true) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => (clearTimeout(timer), signal?.removeEventListener("abort", done), resolve());
       const timer = setTimeout(done, ms);
@@ -84,6 +90,7 @@ class Wakeup {
     });
   }
   wake(): void {
+    this.generation++;
     for (const done of this.waiting.splice(0)) done();
   }
 }
@@ -195,12 +202,13 @@ export class Engine {
   async settled(ids: readonly string[]): Promise<Map<string, RunState>> {
     for (;;) {
       if (this.failure !== null) throw this.failure.error;
+      const since = this.wakeup.generation;
       const states = await this.store.runStates(ids);
       if (ids.every((id) => SETTLED.has(states.get(id)?.status ?? ""))) return states;
       const stopped = this.options.signal?.aborted === true;
       if (stopped && (this.workersDone || this.working === null || this.concurrency === 0)) return states;
       await this.watch();
-      await this.wakeup.wait(this.timings.pollMs, this.options.signal);
+      await this.wakeup.wait(this.timings.pollMs, this.options.signal, since);
     }
   }
 
@@ -238,6 +246,7 @@ export class Engine {
   /** One local worker: claim, train, repeat; idle while nothing is queued. */
   private async workerLoop(): Promise<void> {
     while (!this.stopping) {
+      const since = this.wakeup.generation;
       await this.requeueStale();
       const { pid, slot } = this.pool.acquire();
       const claimed = await this.store.claimNext(ownerId(pid), this.options.experiment).catch((e: unknown) => {
@@ -251,7 +260,9 @@ export class Engine {
           // Runs still running elsewhere may yet be requeued (their worker may die): stay until they end.
           if (progress.queued === 0 && progress.running === 0) return;
         }
-        await this.wakeup.wait(this.timings.pollMs, this.options.signal);
+        // Closed while claiming: `close` woke nobody here, so look again before sleeping a whole poll.
+        if (this.stopping) return;
+        await this.wakeup.wait(this.timings.pollMs, this.options.signal, since);
         continue;
       }
       const plan = await this.planOf(claimed);
