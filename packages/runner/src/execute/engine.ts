@@ -81,7 +81,8 @@ class Wakeup {
   generation = 0;
   private waiting: Array<() => void> = [];
   wait(ms: number, signal: AbortSignal | undefined, since: number): Promise<void> {
-    if (since !== this.generation || signal?.aborted === true) return Promise.resolve();
+    // Not at once when already aborted: a stopped caller waits for the runs in flight (wake) like any other.
+    if (since !== this.generation) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => (clearTimeout(timer), signal?.removeEventListener("abort", done), resolve());
       const timer = setTimeout(done, ms);
