@@ -1,6 +1,7 @@
 import type { RunPlan, SweepEvent } from "@tsa/runner";
 import { formatPoint } from "@tsa/report/tables";
 import cliProgress from "cli-progress";
+import { engineEventLine, queueProgressText } from "./queue-progress.js";
 
 const describe = (plan: RunPlan) => `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}`;
 
@@ -31,14 +32,12 @@ export class SweepClock {
     this.pendingCost = event.expectedCost;
   }
 
-  /** A run that ended: completed and failed runs count as done; an interrupted one is still to do. */
-  end(event: Extract<SweepEvent, { type: "run-end" | "run-skipped" }>): void {
-    if (event.type === "run-end" && event.status === "interrupted") return;
+  /** A run that ended: completed and failed runs count as done; an interrupted, requeued or lost one is still to do. */
+  end(event: Extract<SweepEvent, { type: "run-end" }>): void {
+    if (event.status !== "completed" && event.status !== "failed") return;
     this.finishedCost += event.expectedCost;
-    if (event.type === "run-end") {
-      this.done++;
-      if (event.status === "failed") this.failed++;
-    }
+    this.done++;
+    if (event.status === "failed") this.failed++;
   }
 
   elapsedMs(now = Date.now()): number {
@@ -65,8 +64,8 @@ export class SweepClock {
 }
 
 const startLine = (event: Extract<SweepEvent, { type: "start" }>) =>
-  `${event.total} runs: ${event.alreadyCompleted} already completed, ${event.toRun} to run, ${event.concurrency} at a time` +
-  (event.reaped.length > 0 ? `; ${event.reaped.length} run(s) of a stopped sweep marked interrupted and redone` : "") +
+  `${event.total} runs: ${event.alreadyCompleted} already completed, ${event.toRun} to run, ${event.concurrency === 0 ? "enqueued for other workers" : `${event.concurrency} at a time`}` +
+  (event.requeued.length > 0 ? `; ${event.requeued.length} run(s) of a stopped sweep or worker requeued` : "") +
   (event.outdated > 0 ? `; ${event.outdated} completed run(s) made by older code (data generator or model parts) redone` : "");
 
 export interface Progress {
@@ -106,6 +105,10 @@ class LineProgress implements Progress {
         break;
       case "run-end":
         this.clock.end(event);
+        if (event.status === "requeued" || event.status === "lost") {
+          this.log(`    ${engineEventLine(event)}`);
+          break;
+        }
         this.log(
           `[${this.clock.done}/${this.clock.total}] ${event.status} ${describe(event.plan)}` +
             (event.testF1 !== null ? ` test F1 ${event.testF1.toFixed(4)}${event.didNotLearn ? " (did not learn)" : ""}` : "") +
@@ -113,9 +116,12 @@ class LineProgress implements Progress {
             ` (${this.clock.text()})`,
         );
         break;
-      case "run-skipped":
-        this.clock.end(event);
-        this.log(`    skip ${describe(event.plan)}: ${event.reason}`);
+      case "stale":
+      case "unplannable":
+        this.log(engineEventLine(event));
+        break;
+      case "watch":
+        this.log(queueProgressText(event.progress));
         break;
       case "batch":
         break;
@@ -136,6 +142,35 @@ const bar = (fraction: number, size: number) => {
   const full = Math.max(0, Math.min(size, Math.round(fraction * size)));
   return `${"█".repeat(full)}${"░".repeat(size - full)}`;
 };
+
+/**
+ * How far a run is through its epoch budget (early stopping may end it sooner): the epochs done plus the
+ * share of the current epoch's batches. `epoch` is the epoch in progress (1-based), 0 before the first.
+ */
+export function runFraction(line: { epoch: number; batch: number; batches: number }, epochs: number): number {
+  if (epochs <= 0 || line.epoch === 0) return 0;
+  const inEpoch = line.batches === 0 ? 0 : line.batch / line.batches;
+  return Math.min(1, (line.epoch - 1 + inEpoch) / epochs);
+}
+
+/**
+ * A logged line broken into rows of at most `width` characters, at spaces where it can: a row the terminal
+ * wraps itself is one row to it but one line to the bars' redraw, which then writes over its tail.
+ */
+export function wrapToWidth(text: string, width: number): string[] {
+  const rows: string[] = [];
+  for (const line of text.split("\n")) {
+    let rest = line;
+    while (rest.length > width) {
+      const space = rest.lastIndexOf(" ", width);
+      const cut = space > width / 2 ? space : width;
+      rows.push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut).trimStart();
+    }
+    rows.push(rest);
+  }
+  return rows;
+}
 
 /** A short name for a run in its bar: model, point, seed; cut first when the line is too long. */
 const shortName = (plan: RunPlan) => `${plan.model} ${formatPoint(plan.point) || ""} s${plan.seed}`.replace(/\s+/g, " ");
@@ -180,14 +215,10 @@ class BarProgress implements Progress {
     const size = this.width() < 100 ? 8 : 16;
     const epochText = line.epoch === 0 ? "starting" : `epoch ${line.epoch}/${line.plan.train.epochs}`;
     const loss = line.loss === "" ? "" : ` loss ${line.loss}`;
-    return fit(
-      `  ${shortName(line.plan)}`,
-      ` ${bar(line.batches === 0 ? 0 : line.batch / line.batches, size)} ${epochText}${loss}`,
-      this.width(),
-    );
+    return fit(`  ${shortName(line.plan)}`, ` ${bar(runFraction(line, line.plan.train.epochs), size)} ${epochText}${loss}`, this.width());
   }
   log(line: string) {
-    this.bars.log(`${line}\n`);
+    for (const row of wrapToWidth(line, this.width())) this.bars.log(`${row}\n`);
   }
   onEvent(event: SweepEvent) {
     switch (event.type) {
@@ -213,14 +244,16 @@ class BarProgress implements Progress {
       case "epoch": {
         const run = this.active.get(event.plan.id);
         if (run === undefined) break;
-        Object.assign(run.line, { epoch: event.epoch.epoch, loss: `${event.epoch.valLoss.toFixed(4)} (val)` });
+        // The epoch is done: the bar stands at epoch / budget until the next epoch's first batch.
+        Object.assign(run.line, { epoch: event.epoch.epoch, batch: 1, batches: 1, loss: `${event.epoch.valLoss.toFixed(4)} (val)` });
         run.bar.update(0);
         break;
       }
       case "run-end": {
         this.clock.end(event);
         // Logged before the bar goes: removing it redraws, which writes the log line out.
-        if (event.status !== "completed")
+        if (event.status === "requeued" || event.status === "lost") this.log(engineEventLine(event));
+        else if (event.status !== "completed")
           this.log(`${event.status}: ${describe(event.plan)}${event.status === "failed" && event.error ? `: ${event.error}` : ""}`);
         const run = this.active.get(event.plan.id);
         this.active.delete(event.plan.id);
@@ -228,12 +261,19 @@ class BarProgress implements Progress {
         if (run !== undefined) this.bars.remove(run.bar);
         break;
       }
-      case "run-skipped":
-        this.clock.end(event);
+      case "stale":
+      case "unplannable":
+        this.log(engineEventLine(event));
+        break;
+      case "watch":
+        this.log(queueProgressText(event.progress));
         break;
     }
   }
   stop() {
+    // Runs stopped mid-way leave no bar behind to be mistaken for progress under the summary.
+    for (const run of this.active.values()) this.bars.remove(run.bar);
+    this.active.clear();
     // cli-progress drops lines logged since its last redraw when it stops: redraw first.
     this.bars.update();
     this.bars.stop();

@@ -1,38 +1,44 @@
-import type { QueueEvent } from "@tsa/runner";
-import type { QueueProgress, Store } from "@tsa/tracker";
+import type { EngineEvent } from "@tsa/runner";
+import type { QueueProgress } from "@tsa/tracker";
 
-/** One line per queue event, on stderr: who (host:pid:pid) claims, finishes, loses or requeues what. */
-export function queueEventLine(event: QueueEvent): string {
-  if (event.type === "stale") {
-    const parts = [];
-    if (event.requeued.length > 0)
-      parts.push(`requeued ${event.requeued.length} run(s) without heartbeat: ${event.requeued.map((id) => id.slice(0, 10)).join(", ")}`);
-    if (event.failed.length > 0)
-      parts.push(`failed ${event.failed.length} run(s) out of attempts: ${event.failed.map((id) => id.slice(0, 10)).join(", ")}`);
-    return parts.join("; ");
+/** One line for an engine event, on stderr: who (host:pid:pid) claims, finishes, loses or requeues what. */
+export function engineEventLine(event: EngineEvent): string {
+  switch (event.type) {
+    case "stale": {
+      const parts = [];
+      if (event.requeued.length > 0)
+        parts.push(`requeued ${event.requeued.length} run(s) without heartbeat: ${event.requeued.map((id) => id.slice(0, 10)).join(", ")}`);
+      if (event.failed.length > 0)
+        parts.push(`failed ${event.failed.length} run(s) out of attempts: ${event.failed.map((id) => id.slice(0, 10)).join(", ")}`);
+      return parts.join("; ");
+    }
+    case "unplannable":
+      return `${event.claim.owner} failed ${event.run.id.slice(0, 10)} ${event.run.experiment}/${event.run.model} seed ${event.run.seed}: ${event.error}`;
+    case "run-start":
+    case "run-end": {
+      const { plan, claim } = event;
+      const what = `${plan.id.slice(0, 10)} ${plan.experiment}/${plan.model} seed ${plan.seed} (attempt ${claim.attempt})`;
+      if (event.type === "run-start") return `${claim.owner} runs ${what}`;
+      return `${claim.owner} ${event.status} ${what}${event.error !== null && event.status !== "completed" ? `: ${event.error}` : ""}`;
+    }
+    default:
+      return "";
   }
-  const what = `${event.run.id.slice(0, 10)} ${event.run.experiment}/${event.run.model} seed ${event.run.seed} (attempt ${event.claim.attempt})`;
-  if (event.type === "claimed") return `${event.claim.owner} runs ${what}`;
-  return `${event.claim.owner} ${event.status} ${what}${event.error !== null && event.status !== "completed" ? `: ${event.error}` : ""}`;
 }
 
-/** `queued 3 · running 2 · completed 7 · failed 0`, then which host runs what. */
-export function queueProgressText(p: QueueProgress): string {
+/** A run's worker process (`host:pid`, without its training child's pid): two workers on one machine are two. */
+const workerOf = (owner: string) => owner.split(":").slice(0, 2).join(":");
+
+/**
+ * `queued 3 · running 2 · completed 7 · failed 0`, then which worker process runs what; a run whose worker
+ * has been silent for over `silentAfterMs` is marked, since it is requeued only after the grace period.
+ */
+export function queueProgressText(p: QueueProgress, silentAfterMs = 15_000): string {
   const counts = `queued ${p.queued} · running ${p.running} · completed ${p.completed} · failed ${p.failed} · interrupted ${p.interrupted}`;
-  const hosts = new Map<string, string[]>();
+  const workers = new Map<string, string[]>();
   for (const r of p.inFlight) {
-    const host = r.owner.split(":")[0] ?? r.owner;
-    hosts.set(host, [...(hosts.get(host) ?? []), `${r.id.slice(0, 10)} ${r.model}/${r.seed}`]);
+    const silent = r.sinceHeartbeatMs > silentAfterMs ? ` (no heartbeat for ${Math.round(r.sinceHeartbeatMs / 1000)} s)` : "";
+    workers.set(workerOf(r.owner), [...(workers.get(workerOf(r.owner)) ?? []), `${r.id.slice(0, 10)} ${r.model}/${r.seed}${silent}`]);
   }
-  return [counts, ...[...hosts].map(([host, runs]) => `  ${host}: ${runs.join(", ")}`)].join("\n");
-}
-
-/** Shows the queue's progress every `everyMs` until nothing of the experiment is queued or running. */
-export async function watchQueue(store: Store, experiment: string | undefined, everyMs: number, signal?: AbortSignal): Promise<void> {
-  for (;;) {
-    const progress = await store.queueProgress(experiment);
-    process.stderr.write(`${queueProgressText(progress)}\n`);
-    if ((progress.queued === 0 && progress.running === 0) || signal?.aborted) return;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+  return [counts, ...[...workers].map(([worker, runs]) => `  ${worker}: ${runs.join(", ")}`)].join("\n");
 }

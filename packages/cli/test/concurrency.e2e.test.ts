@@ -89,7 +89,10 @@ describe("failing runs", () => {
         "numPoints: 96",
       ),
     );
-    const cli = startCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"]);
+    // One attempt per run: a run whose worker dies is failed at once (with more, it is retried; shared-store tests).
+    const cli = startCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"], {
+      env: { TSA_MAX_ATTEMPTS: "1" },
+    });
     const victim = await waitFor(() => runStates(ws.db).find((r) => r.status === "running" && r.epochs >= 1), "a run was training", cli);
     process.kill(ownerPids(victim.owner).worker, "SIGKILL");
     const result = await cli.result;

@@ -48,10 +48,17 @@ function linesAfter(output: string, marker: string): string[] {
   return output.slice(at).split("\n").slice(1);
 }
 
-const reapedCount = (result: CliResult) => Number(/; (\d+) run\(s\) of a stopped sweep marked interrupted/.exec(result.stderr)?.[1] ?? 0);
+const reapedCount = (result: CliResult) => Number(/; (\d+) run\(s\) of a stopped sweep or worker requeued/.exec(result.stderr)?.[1] ?? 0);
+
+/** The runs a sweep has begun: the rest of its grid is queued, never attempted. */
+function begun(db: string) {
+  const rows = runStates(db);
+  for (const r of rows.filter((r) => r.status === "queued")) expect([r.attempts, r.epochs]).toEqual([0, 0]);
+  return rows.filter((r) => r.status !== "queued");
+}
 
 describe("a sweep killed with SIGKILL", () => {
-  it("leaves a sound database; the next sweep marks the in-flight run interrupted and does exactly the missing runs", async () => {
+  it("leaves a sound database; the next sweep requeues the in-flight run at once and does exactly the missing runs", async () => {
     const ws = makeWorkspace("tsa-kill-");
     const file = ws.experiment("killed", yaml("killed"));
     const { cli, inFlight } = await startAndCatchMidRun(ws, file, 1);
@@ -135,9 +142,12 @@ describe("Ctrl-C", () => {
     const after = runStates(ws.db);
     expect(after.filter((r) => r.status === "running")).toEqual([]);
     expect(["interrupted", "completed"]).toContain(after.find((r) => r.id === inFlight.id)!.status);
-    // Every run in the database is one the sweep said it started; the rest were never started.
-    expect(after.length).toBe(result.stderr.split("\n").filter((l) => / start /.test(l)).length);
-    expect(after.length).toBeLessThan(SEEDS.length);
+    // Every run begun in the database is one the sweep said it started; the rest of the grid is queued, never started.
+    expect(begun(ws.db).length).toBe(result.stderr.split("\n").filter((l) => / start /.test(l)).length);
+    expect(begun(ws.db).length).toBeLessThan(SEEDS.length);
+    expect(after).toHaveLength(SEEDS.length);
+    // The summary counts the whole grid, begun or not (issue 25 item 9: not `0/0`, no model left out).
+    expect(result.stdout).toMatch(/bilstm-attention\s+\d\/3\s/);
     await waitFor(() => processGone(worker), `worker ${worker} exited`);
 
     const resumed = await runCli(sweepArgs(ws, file));
@@ -168,8 +178,8 @@ describe("Ctrl-C", () => {
     // Still training when Ctrl-C came, it trained its last epoch to the end afterwards.
     expect(caught, result.stderr).toMatchObject({ status: "completed", epochs: 2 });
     expect(caught!.finished_at > interruptedAt, `finished ${caught!.finished_at}, interrupted ${interruptedAt}`).toBe(true);
-    // No new run started; the one left is what the resume hint is for.
-    expect(runStates(ws.db)).toHaveLength(1);
+    // No new run started; the one left (queued) is what the resume hint is for.
+    expect(begun(ws.db)).toHaveLength(1);
     expect(result.stderr).toContain("Interrupted: 1 run(s) not finished. Resume with: ");
   });
 
@@ -202,6 +212,35 @@ describe("Ctrl-C", () => {
     // A run the quick exit left 'running' belongs to a dead sweep: reaped at once, then redone.
     expect(reapedCount(next)).toBe(leftRunning);
     expect(runStates(ws.db).map((r) => r.status)).toEqual(["completed", "completed"]);
+    expect(integrityCheck(ws.db)).toBe("ok");
+  });
+});
+
+describe("a frozen worker (SIGSTOP) on SQLite", () => {
+  it("is requeued after the grace period by another sweep, whose result stands; the frozen one's late writes are refused", async () => {
+    const ws = makeWorkspace("tsa-frozen-");
+    const file = ws.experiment("frozen", yaml("frozen", [1]).replace("epochs: 6", "epochs: 8").replace("patience: 5", "patience: 50"));
+    const env = { TSA_HEARTBEAT_MS: "300", TSA_GRACE_MS: "3000", TSA_POLL_MS: "200" };
+    const a = startCli(sweepArgs(ws, file), { env });
+    const inFlight = await waitFor(() => runStates(ws.db).find((r) => r.status === "running" && r.epochs >= 1), "a run was training", a);
+    const { worker } = ownerPids(inFlight.owner);
+    // The sweep lives on (its pid says nothing): only the silence of the heartbeat can tell.
+    process.kill(worker, "SIGSTOP");
+    try {
+      const b = await runCli(sweepArgs(ws, file), { env });
+      expect(b.code, b.stderr).toBe(0);
+      expect(b.stderr).toMatch(/requeued 1 run\(s\) without heartbeat/);
+    } finally {
+      process.kill(worker, "SIGCONT");
+    }
+    const [done] = runStates(ws.db);
+    expect(done).toMatchObject({ status: "completed", attempts: 2 });
+    expect(done!.epochs).toBe(done!.epochs_run);
+    const epochs = queryDb(ws.db, "SELECT * FROM epochs ORDER BY epoch");
+    const result = await a.result;
+    expect(result.code, result.stderr).toBe(0);
+    expect(runStates(ws.db)).toEqual([done]);
+    expect(queryDb(ws.db, "SELECT * FROM epochs ORDER BY epoch")).toEqual(epochs);
     expect(integrityCheck(ws.db)).toBe("ok");
   });
 });

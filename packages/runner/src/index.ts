@@ -1,6 +1,11 @@
 export * from "./experiment/index.js";
-export { runSweep, DEFAULT_HEARTBEAT_MS } from "./execute/sweep.js";
+export { Engine } from "./execute/engine.js";
+export type { EngineEvent, EngineOptions, EnqueueResult, QueueSummary } from "./execute/engine.js";
+export { runSweep } from "./execute/sweep.js";
 export type { RunFailure, SweepEvent, SweepOptions, SweepSummary } from "./execute/sweep.js";
 export { gitCommit, versions } from "./execute/environment.js";
-export { enqueueExperiment, runQueue, queueTimings } from "./execute/queue.js";
-export type { QueueEvent, QueueOptions, QueueSummary, QueueTimings } from "./execute/queue.js";
+export { runQueue } from "./execute/queue.js";
+export type { QueueOptions } from "./execute/queue.js";
+export { queueTimings } from "./execute/timings.js";
+export type { QueueTimings } from "./execute/timings.js";
+export { expectedCost } from "./execute/schedule.js";

@@ -34,7 +34,7 @@ describe("concurrent writers", () => {
   it("record epochs, heartbeats and results from several processes without SQLITE_BUSY", async () => {
     const path = tempDbPath();
     const store = await openStore(path);
-    await store.upsertExperiment({ name: "exp", description: "", file: "exp.yaml", spec: {} });
+    for (const name of ["a", "b", "c"]) await store.upsertExperiment({ name, description: "", file: `${name}.yaml`, spec: {} });
     await store.close();
     // Each process trains its own runs, writing as a worker does: one epoch row at a time, a heartbeat
     // between them, then the results in one transaction.
@@ -44,8 +44,9 @@ describe("concurrent writers", () => {
       const store = await openStore(${JSON.stringify(path)});
       for (let r = 0; r < 40; r++) {
         const id = "${name}-" + r;
-        const claim = await store.claimRun(newRun(id), "${name}");
-        if (claim === null) throw new Error("claim refused: " + id);
+        await store.enqueueRuns([{ ...newRun(id, { experiment: "${name}" }), priority: 0 }]);
+        const claim = (await store.claimNext("${name}", "${name}"))?.claim;
+        if (claim?.runId !== id) throw new Error("claim refused: " + id);
         for (let e = 1; e <= 10; e++) {
           await store.heartbeat(claim);
           if (!(await store.recordEpoch(claim, { ...outcome(0.5).epochs[0], epoch: e }))) throw new Error("lost " + id);

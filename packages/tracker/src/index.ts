@@ -1,4 +1,4 @@
-export { Store, openStore, DEFAULT_STALE_AFTER_MS } from "./store.js";
+export { Store, openStore } from "./store.js";
 export type { OpenOptions } from "./open.js";
 export { SCHEMA_VERSION } from "./schema.js";
 export { POSTGRES_SCHEMA_VERSION } from "./postgres-schema.js";
@@ -18,6 +18,7 @@ export type {
   QueueProgress,
   RunFilter,
   RunResult,
+  RunState,
   RunStatus,
   StaleRuns,
   WhereCondition,

@@ -79,6 +79,15 @@ describe.each(["sqlite", "postgres"] as const)("the run queue on %s", (engine) =
     expect(await store.releaseCrashed(crashed!.claim, "its worker process exited (SIGKILL)", 1)).toBe("failed");
   });
 
+  it("takes a dead owner's word at once on SQLite only; on PostgreSQL heartbeats alone decide", async () => {
+    const store = await open(await location(engine));
+    await store.upsertExperiment(experiment);
+    await store.enqueueRuns([queued("gone")]);
+    await store.claimNext("host:1:2");
+    const stale = await store.requeueStaleRuns(60_000, 3, (owner) => owner === "host:1:2");
+    expect(stale).toEqual(engine === "sqlite" ? { requeued: ["gone"], failed: [] } : { requeued: [], failed: [] });
+  });
+
   it("never gives one run to two claimers", async () => {
     const where = await location(engine);
     const setup = await open(where);

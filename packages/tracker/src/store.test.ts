@@ -72,27 +72,25 @@ describe("openStore", () => {
 });
 
 describe("runs", () => {
-  it("retakes a completed run only when its recorded config is outdated, judged under the lock", async () => {
+  it("requeues a completed run only on request, with its new config, its old result cleared", async () => {
     const store = await openStore(tempDbPath());
     const runs = byOwner(store);
     await store.upsertExperiment(experiment);
     const old = newRun("s1", { config: { model: "ffn", code: { generator: 1 } } });
-    expect(await runs.claimRun(old, "me")).toBe(true);
+    expect(await runs.claim(old, "me")).toBe(true);
     expect(await runs.completeRun("s1", "me", outcome(0.8))).toBe(true);
-    const seen: unknown[] = [];
-    const outdated = (config: unknown) => {
-      seen.push(config);
-      return (config as { code: { generator: number } }).code.generator < 2;
-    };
     const fresh = newRun("s1", { config: { model: "ffn", code: { generator: 2 } } });
-    expect(await runs.claimRun(fresh, "other")).toBe(false);
-    expect(await runs.claimRun(fresh, "other", undefined, { outdated })).toBe(true);
-    expect(seen).toEqual([{ model: "ffn", code: { generator: 1 } }]);
-    expect(await store.recordedRun("s1")).toEqual({ status: "running", config: { model: "ffn", code: { generator: 2 } } });
+    // Enqueued again, a completed run stays as it is: nobody can take it.
+    expect(await runs.claim(fresh, "other")).toBe(false);
+    expect(await store.recordedRun("s1")).toEqual({ status: "completed", config: { model: "ffn", code: { generator: 1 } } });
+    expect(await store.requeueRun("s1", ["failed", "interrupted"], fresh)).toBe(false);
+    expect(await store.requeueRun("s1", ["completed"], fresh)).toBe(true);
+    expect(await store.recordedRun("s1")).toEqual({ status: "queued", config: { model: "ffn", code: { generator: 2 } } });
     expect((await store.listRuns())[0]!.test).toBeNull();
+    expect(await runs.claim(fresh, "other")).toBe(true);
+    expect(await runs.completeRun("s1", "me", outcome(0.1))).toBe(false);
     expect(await runs.completeRun("s1", "other", outcome(0.9))).toBe(true);
-    // Redone by now: the same check refuses it.
-    expect(await runs.claimRun(fresh, "third", undefined, { outdated })).toBe(false);
+    expect(await runs.claim(fresh, "third")).toBe(false);
     expect((await store.listRuns())[0]!.test?.f1).toBe(0.9);
     await store.close();
   });
@@ -101,18 +99,22 @@ describe("runs", () => {
     const store = await openStore(tempDbPath());
     const runs = byOwner(store);
     await store.upsertExperiment(experiment);
-    expect(await runs.claimRun(newRun("a1"), "me")).toBe(true);
-    expect(await runs.claimRun(newRun("a1"), "other")).toBe(false);
+    expect(await runs.claim(newRun("a1"), "me")).toBe(true);
+    expect(await runs.claim(newRun("a1"), "other")).toBe(false);
     await runs.recordEpoch("a1", "me", outcome(0.9).epochs[0]!);
     await runs.failRun("a1", "me", "loss became NaN at epoch 2", 2);
     expect(await runs.runStatus("a1")).toBe("failed");
     const failed = (await store.listRuns())[0]!;
     expect([failed.error, failed.failedEpoch, failed.epochsRun]).toEqual(["loss became NaN at epoch 2", 2, 1]);
-    expect(await runs.claimRun(newRun("a1"), "other")).toBe(true);
+    expect(await store.runStates(["a1", "nope"])).toEqual(
+      new Map([["a1", { status: "failed", error: "loss became NaN at epoch 2", failedEpoch: 2, attempts: 1 }]]),
+    );
+    expect(await store.requeueRun("a1", ["failed", "interrupted"])).toBe(true);
+    expect(await runs.claim(newRun("a1"), "other")).toBe(true);
     expect((await store.listRuns())[0]!.epochs).toEqual([]);
     expect(await runs.completeRun("a1", "me", outcome(0.9))).toBe(false);
     expect(await runs.completeRun("a1", "other", outcome(0.9))).toBe(true);
-    expect(await runs.claimRun(newRun("a1"), "third")).toBe(false);
+    expect(await runs.claim(newRun("a1"), "third")).toBe(false);
     const run = (await store.listRuns())[0]!;
     expect(run.status).toBe("completed");
     expect(run.test?.f1).toBe(0.9);
@@ -121,19 +123,19 @@ describe("runs", () => {
     await store.close();
   });
 
-  it("marks only runs with a stale heartbeat as interrupted", async () => {
+  it("requeues a run whose owner is dead at once, a silent one after the grace period, a live one never", async () => {
     const store = await openStore(tempDbPath());
     const runs = byOwner(store);
     await store.upsertExperiment(experiment);
-    await runs.claimRun(newRun("fresh"), "live");
-    await runs.claimRun(newRun("stale"), "dead");
-    expect(await store.reapStaleRuns(60_000)).toEqual([]);
+    await runs.claim(newRun("fresh"), "live");
+    await runs.claim(newRun("stale"), "dead");
+    expect(await store.requeueStaleRuns(60_000, 3)).toEqual({ requeued: [], failed: [] });
     expect(await runs.heartbeat("fresh", "live")).toBe(true);
-    expect(await store.reapStaleRuns(60_000, (owner) => owner === "dead")).toEqual(["stale"]);
+    expect(await store.requeueStaleRuns(60_000, 3, (owner) => owner === "dead")).toEqual({ requeued: ["stale"], failed: [] });
     expect(await runs.heartbeat("stale", "dead")).toBe(false);
     expect(await runs.recordEpoch("stale", "dead", outcome(0.5).epochs[0]!)).toBe(false);
-    expect(await store.reapStaleRuns(-1)).toEqual(["fresh"]);
-    expect(await runs.runStatus("stale")).toBe("interrupted");
+    expect(await store.requeueStaleRuns(-1_000, 3)).toEqual({ requeued: ["fresh"], failed: [] });
+    expect(await runs.runStatus("stale")).toBe("queued");
     await store.close();
   });
 
@@ -141,9 +143,12 @@ describe("runs", () => {
     const store = await openStore(tempDbPath());
     const runs = byOwner(store);
     await store.upsertExperiment(experiment);
-    await runs.claimRun(newRun("r"), "first");
-    expect(await runs.claimRun(newRun("r"), "second", 60_000)).toBe(false);
-    expect(await runs.claimRun(newRun("r"), "second", -1)).toBe(true);
+    await runs.claim(newRun("r"), "first");
+    expect(await runs.claim(newRun("r"), "second")).toBe(false);
+    expect(await store.requeueStaleRuns(60_000, 3)).toEqual({ requeued: [], failed: [] });
+    expect(await store.requeueStaleRuns(-1_000, 3)).toEqual({ requeued: ["r"], failed: [] });
+    expect(await runs.claim(newRun("r"), "second")).toBe(true);
+    expect((await store.runStates(["r"])).get("r")?.attempts).toBe(2);
     await store.close();
   });
 
@@ -157,7 +162,7 @@ describe("runs", () => {
       ["r3", "ffn", 2, [0.2, 0.3], 0.7],
     ];
     for (const [id, model, seed, length, f1] of specs) {
-      await runs.claimRun(newRun(id, { model, seed, config: { data: { length }, train: { lr: 0.001 } } }), "me");
+      await runs.claim(newRun(id, { model, seed, config: { data: { length }, train: { lr: 0.001 } } }), "me");
       await runs.completeRun(id, "me", outcome(f1));
     }
     const ids = (runs: Array<{ id: string }>) => runs.map((r) => r.id);
@@ -174,10 +179,9 @@ describe("runs", () => {
 
   it("finds runs by id prefix: the first ones by id, and how many match in all", async () => {
     const store = await openStore(tempDbPath());
-    const runs = byOwner(store);
     await store.upsertExperiment(experiment);
     const ids = Array.from({ length: 60 }, (_, i) => `ab${i.toString(16).padStart(2, "0")}00000000000f`);
-    for (const id of [...ids, "cd0000000000000f"]) runs.claimRun(newRun(id), "me");
+    await store.enqueueRuns([...ids, "cd0000000000000f"].map((id) => ({ ...newRun(id), priority: 0 })));
     const all = await store.findRunsByPrefix("AB");
     expect(all.total).toBe(60);
     expect(all.runs.map((r) => r.id)).toEqual(ids.slice(0, 10));
@@ -192,7 +196,7 @@ describe("runs", () => {
     const store = await openStore(path);
     const runs = byOwner(store);
     await store.upsertExperiment(experiment);
-    await runs.claimRun(newRun("b1", { model: "bilstm-attention" }), "me");
+    await runs.claim(newRun("b1", { model: "bilstm-attention" }), "me");
     const attention = [
       { seriesIndex: 4, label: 1 as const, window: [2, 5] as [number, number], signal: [1, 1, 2], weights: [0.2, 0.3, 0.5] },
     ];
@@ -240,7 +244,7 @@ describe("read-only SQL", () => {
     const store = await openStore(path);
     const runs = byOwner(store);
     await store.upsertExperiment(experiment);
-    await runs.claimRun(newRun("v1"), "me");
+    await runs.claim(newRun("v1"), "me");
     await runs.completeRun("v1", "me", outcome(0.75));
     await store.close();
     const out = execFileSync(

@@ -18,19 +18,17 @@ import type {
   QueueProgress,
   RunFilter,
   RunResult,
+  RunState,
   RunStatus,
   StaleRuns,
 } from "./types.js";
-
-/** A running run whose heartbeat is older than this belongs to a process that died. */
-export const DEFAULT_STALE_AFTER_MS = 60_000;
 
 const now = () => new Date().toISOString();
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 /** Every write of a run in progress names its attempt: a process that lost the run can no longer write into it. */
-const HELD = "id = ? AND attempts = ? AND status = 'running'";
-const held = (c: Claim) => [c.runId, c.attempt];
+const HELD = "id = ? AND attempts = ? AND owner = ? AND status = 'running'";
+const held = (c: Claim) => [c.runId, c.attempt, c.owner];
 
 const INSERT_EPOCH = `INSERT INTO epochs (run_id, epoch, ${EPOCH_COLUMNS.map((c) => c.column).join(", ")})
   VALUES (${placeholders(EPOCH_COLUMNS.length + 2)})
@@ -127,54 +125,9 @@ export class Store {
     ];
   }
 
-  /**
-   * Claims a run for `owner`, atomically (two sweeps can never both win). A new run is inserted; a queued,
-   * failed or interrupted one, or a running one whose heartbeat is stale, is taken over with its old rows
-   * cleared. A completed run, or one another live process is training, is refused (null) — unless
-   * `outdated` says the completed result, judged by the config it was recorded with, was made by code that
-   * would now give another result (checked under the lock).
-   */
-  async claimRun(
-    run: NewRun,
-    owner: string,
-    staleAfterMs = DEFAULT_STALE_AFTER_MS,
-    options: { outdated?: (recordedConfig: unknown) => boolean } = {},
-  ): Promise<Claim | null> {
-    this.writable();
-    return this.db.transaction(async (tx) => {
-      const [state] = await tx.all<{ status: RunStatus; heartbeat_at: number | null; config: string; now_ms: number }>(
-        this.sql(`SELECT status, heartbeat_at, config, %NOW% AS now_ms FROM runs WHERE id = ? ${this.forUpdate}`),
-        [run.id],
-      );
-      if (state === undefined) {
-        await tx.run(
-          this.sql(`INSERT INTO runs (id, experiment, model, seed, point, config, backend, kernels, git_commit, versions,
-                      status, owner, heartbeat_at, attempts, started_at)
-                    VALUES (${placeholders(10)}, 'running', ?, %NOW%, 1, ?)`),
-          [...Store.runValues(run), owner, now()],
-        );
-        return { runId: run.id, attempt: 1, owner };
-      }
-      if (state.status === "completed" && options.outdated?.(JSON.parse(state.config) as unknown) !== true) return null;
-      if (state.status === "running" && (state.heartbeat_at ?? 0) >= state.now_ms - staleAfterMs) return null;
-      return this.startAttempt(tx, run, owner);
-    });
-  }
-
   /** `FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the whole file. */
   private get forUpdate(): string {
     return this.d.name === "postgres" ? "FOR UPDATE" : "";
-  }
-
-  /** A new attempt of a run this transaction holds: its earlier rows cleared, its config as now resolved. */
-  private async startAttempt(tx: Connection, run: NewRun, owner: string): Promise<Claim> {
-    for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [run.id]);
-    const [row] = await tx.all<{ attempts: number }>(
-      this.sql(`UPDATE runs SET ${FRESH_ATTEMPT}, point = ?, config = ?, backend = ?, kernels = ?, git_commit = ?, versions = ?
-                WHERE id = ? RETURNING attempts`),
-      [owner, now(), ...Store.runValues(run).slice(4), run.id],
-    );
-    return { runId: run.id, attempt: row!.attempts, owner };
   }
 
   /**
@@ -196,8 +149,11 @@ export class Store {
     return added;
   }
 
-  /** Puts a completed, failed or interrupted run back in the queue (its result is outdated, or it is retried). */
-  async requeueRun(runId: string, from: RunStatus[]): Promise<boolean> {
+  /**
+   * Puts a completed, failed or interrupted run back in the queue (its result is outdated, or it is
+   * retried), with `fresh`'s config when given: what it is recorded with is what the next attempt runs.
+   */
+  async requeueRun(runId: string, from: RunStatus[], fresh?: NewRun): Promise<boolean> {
     this.writable();
     // Its attempts start again from 0, and a run queued at attempt 0 has no rows (claimNext relies on it).
     return this.db.transaction(async (tx) => {
@@ -206,9 +162,14 @@ export class Store {
          WHERE id = ? AND status IN (${placeholders(from.length)})`,
         [runId, ...from],
       );
-      if (changed === 1)
-        for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
-      return changed === 1;
+      if (changed !== 1) return false;
+      for (const table of ["epochs", "metrics", "attention"]) await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
+      if (fresh !== undefined)
+        await tx.run(`UPDATE runs SET point = ?, config = ?, backend = ?, kernels = ?, git_commit = ?, versions = ? WHERE id = ?`, [
+          ...Store.runValues(fresh).slice(4),
+          runId,
+        ]);
+      return true;
     });
   }
 
@@ -320,7 +281,8 @@ export class Store {
    */
   async releaseCrashed(claim: Claim, reason: string, maxAttempts: number): Promise<"queued" | "failed" | "lost"> {
     if (claim.attempt >= maxAttempts) {
-      return (await this.failRun(claim, `${reason}; gave up after ${claim.attempt} attempt(s)`, null)) ? "failed" : "lost";
+      const why = claim.attempt > 1 ? `${reason}; gave up after ${claim.attempt} attempt(s)` : reason;
+      return (await this.failRun(claim, why, null)) ? "failed" : "lost";
     }
     const changed = await this.db.run(`UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, error = ? WHERE ${HELD}`, [
       reason,
@@ -333,50 +295,55 @@ export class Store {
    * Running runs whose heartbeat, on the database's clock, is older than `graceMs`: each goes back to the
    * queue (the next claim is attempt + 1, which fences off the old one's writes), or is failed once it has
    * had `maxAttempts`. Any worker may call this; each stale run is handled by exactly one.
+   * On SQLite (a file on one machine) a run whose owner `isOwnerDead` says is gone is stale at once, not
+   * after the grace period; on PostgreSQL owners on other machines (or containers sharing a host name)
+   * cannot be judged that way, so heartbeats alone decide.
    */
-  async requeueStaleRuns(graceMs: number, maxAttempts: number): Promise<StaleRuns> {
+  async requeueStaleRuns(graceMs: number, maxAttempts: number, isOwnerDead?: (owner: string) => boolean): Promise<StaleRuns> {
     this.writable();
     // Judged from the later of the last heartbeat and the server's start: a restart is not everyone's death.
-    const stale = `status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < %NOW% - ?) AND ${this.d.serverStartMs} < %NOW% - ?`;
+    const late = `(heartbeat_at IS NULL OR heartbeat_at < %NOW% - ?) AND ${this.d.serverStartMs} < %NOW% - ?`;
     return this.db.transaction(async (tx) => {
+      const dead = this.d.name === "sqlite" && isOwnerDead !== undefined ? await this.deadOwnersRuns(tx, isOwnerDead) : [];
+      const stale = `status = 'running' AND (${late}${dead.length > 0 ? ` OR id IN (${placeholders(dead.length)})` : ""})`;
+      const params = [graceMs, graceMs, ...dead];
       const failed = await tx.all<{ id: string }>(
         this.sql(`UPDATE runs SET status = 'failed', finished_at = ?,
                     error = 'its worker stopped sending heartbeats ' || CAST(attempts AS TEXT) || ' time(s); gave up'
                   WHERE ${stale} AND attempts >= ? RETURNING id`),
-        [now(), graceMs, graceMs, maxAttempts],
+        [now(), ...params, maxAttempts],
       );
       const requeued = await tx.all<{ id: string }>(
         this.sql(`UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL,
                     error = 'attempt ' || CAST(attempts AS TEXT) || ': its worker stopped sending heartbeats'
                   WHERE ${stale} RETURNING id`),
-        [graceMs, graceMs],
+        params,
       );
-      return { requeued: requeued.map((r) => r.id), failed: failed.map((r) => r.id) };
+      return { requeued: requeued.map((r) => r.id).sort(), failed: failed.map((r) => r.id).sort() };
     });
   }
 
-  /**
-   * Marks running runs whose process is gone as interrupted (a sweep on one machine): their heartbeat is
-   * older than `staleAfterMs`, or `isOwnerDead(owner)` says so. Returns their ids.
-   */
-  async reapStaleRuns(staleAfterMs = DEFAULT_STALE_AFTER_MS, isOwnerDead: (owner: string) => boolean = () => false): Promise<string[]> {
-    this.writable();
-    return this.db.transaction(async (tx) => {
-      const running = await tx.all<{ id: string; owner: string | null; heartbeat_at: number | null; now_ms: number }>(
-        this.sql(`SELECT id, owner, heartbeat_at, %NOW% AS now_ms FROM runs WHERE status = 'running' ORDER BY id ${this.forUpdate}`),
-      );
-      const ids = running
-        .filter((r) => (r.heartbeat_at ?? 0) < r.now_ms - staleAfterMs || (r.owner !== null && isOwnerDead(r.owner)))
-        .map((r) => r.id);
-      for (const id of ids) {
-        await tx.run(
-          `UPDATE runs SET status = 'interrupted', error = ?, finished_at = ?, epochs_run = (SELECT COUNT(*) FROM epochs WHERE run_id = ?)
-           WHERE id = ? AND status = 'running'`,
-          ["its process stopped (no heartbeat); rerun to resume", now(), id, id],
-        );
-      }
-      return ids;
-    });
+  /** Running runs whose owner process is gone, by the caller's judgement. */
+  private async deadOwnersRuns(tx: Connection, isOwnerDead: (owner: string) => boolean): Promise<string[]> {
+    const running = await tx.all<{ id: string; owner: string | null }>("SELECT id, owner FROM runs WHERE status = 'running'");
+    return running.filter((r) => r.owner !== null && isOwnerDead(r.owner)).map((r) => r.id);
+  }
+
+  /** Where each of `ids` stands (ids the store does not hold are left out). */
+  async runStates(ids: readonly string[]): Promise<Map<string, RunState>> {
+    const states = new Map<string, RunState>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const batch = ids.slice(i, i + 500);
+      const rows = await this.db.all<{
+        id: string;
+        status: RunStatus;
+        error: string | null;
+        failed_epoch: number | null;
+        attempts: number;
+      }>(`SELECT id, status, error, failed_epoch, attempts FROM runs WHERE id IN (${placeholders(batch.length)})`, batch);
+      for (const r of rows) states.set(r.id, { status: r.status, error: r.error, failedEpoch: r.failed_epoch, attempts: r.attempts });
+    }
+    return states;
   }
 
   /** How far the queue is: runs by status, and who runs what now (of one experiment, or all). */
@@ -387,13 +354,24 @@ export class Store {
       `SELECT status, COUNT(*) AS n FROM runs ${where} GROUP BY status`,
       params,
     );
-    const running = await this.db.all<{ id: string; model: string; seed: number; owner: string | null; attempts: number }>(
-      `SELECT id, model, seed, owner, attempts FROM runs ${where === "" ? "WHERE" : `${where} AND`} status = 'running' ORDER BY owner, id`,
+    const running = await this.db.all<{
+      id: string;
+      model: string;
+      seed: number;
+      owner: string | null;
+      attempts: number;
+      silent_ms: number | null;
+    }>(
+      this.sql(`SELECT id, model, seed, owner, attempts, %NOW% - heartbeat_at AS silent_ms
+                FROM runs ${where === "" ? "WHERE" : `${where} AND`} status = 'running' ORDER BY owner, id`),
       params,
     );
     const byStatus = { queued: 0, running: 0, completed: 0, failed: 0, interrupted: 0 };
     for (const c of counts) byStatus[c.status] = c.n;
-    return { ...byStatus, inFlight: running.map((r) => ({ ...r, owner: r.owner ?? "" })) };
+    return {
+      ...byStatus,
+      inFlight: running.map(({ silent_ms, ...r }) => ({ ...r, owner: r.owner ?? "", sinceHeartbeatMs: Number(silent_ms ?? 0) })),
+    };
   }
 
   /** A run's status and the config it was recorded with (the runner tells from it whether a result is stale). */

@@ -76,10 +76,12 @@ export function byOwner(store: Store) {
   const claimOf = (id: string, owner: string): Claim => claims.get(`${id}|${owner}`) ?? { runId: id, attempt: -1, owner };
   return {
     store,
-    async claimRun(run: NewRun, owner: string, staleAfterMs?: number, options?: { outdated?: (c: unknown) => boolean }) {
-      const claim = await store.claimRun(run, owner, staleAfterMs, options);
-      if (claim !== null) claims.set(`${run.id}|${owner}`, claim);
-      return claim !== null;
+    /** Enqueues `run` (if new) and takes the next queued run for `owner`: true when that is `run`. */
+    async claim(run: NewRun, owner: string) {
+      await store.enqueueRuns([{ ...run, priority: 0 }]);
+      const claimed = await store.claimNext(owner);
+      if (claimed !== null) claims.set(`${claimed.run.id}|${owner}`, claimed.claim);
+      return claimed?.run.id === run.id;
     },
     heartbeat: (id: string, owner: string) => store.heartbeat(claimOf(id, owner)),
     recordEpoch: (id: string, owner: string, e: RunRecord["epochs"][number]) => store.recordEpoch(claimOf(id, owner), e),

@@ -3,7 +3,7 @@ import type { AttentionRow, EpochRow, MetricsRow } from "./entities.js";
 export type RunStatus = "queued" | "running" | "completed" | "failed" | "interrupted";
 export const RUN_STATUSES: readonly RunStatus[] = ["queued", "running", "completed", "failed", "interrupted"];
 
-/** What a sweep knows of a run when it claims it. */
+/** What the store keeps of a run before it trains (enqueued). */
 export interface NewRun {
   id: string;
   experiment: string;
@@ -98,6 +98,14 @@ export interface ClaimedRun {
   run: { id: string; experiment: string; model: string; seed: number; config: unknown };
 }
 
+/** Where a run stands: enough to tell whether it is settled and why it failed. */
+export interface RunState {
+  status: RunStatus;
+  error: string | null;
+  failedEpoch: number | null;
+  attempts: number;
+}
+
 /** Runs a worker found without heartbeats: back in the queue, or failed after their last attempt. */
 export interface StaleRuns {
   requeued: string[];
@@ -105,5 +113,6 @@ export interface StaleRuns {
 }
 
 export interface QueueProgress extends Record<RunStatus, number> {
-  inFlight: Array<{ id: string; model: string; seed: number; owner: string; attempts: number }>;
+  /** Running runs, with how long ago (on the database's clock) their worker last sent a heartbeat. */
+  inFlight: Array<{ id: string; model: string; seed: number; owner: string; attempts: number; sinceHeartbeatMs: number }>;
 }

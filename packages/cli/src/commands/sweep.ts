@@ -148,18 +148,14 @@ async function sweepAndReport(
   ]);
   let summary: SweepSummary;
   try {
-    summary = isDatabaseUrl(db)
-      ? await (
-          await import("../queue-sweep.js")
-        ).queueSweep(experiment, { db, file: argv.file, concurrency: argv.concurrency, backend: argv.backend, signal: controller.signal })
-      : await runSweep(experiment, {
-          dbPath: db,
-          file: argv.file,
-          ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
-          backend: argv.backend,
-          signal: controller.signal,
-          onEvent: (event) => progress.onEvent(event),
-        });
+    summary = await runSweep(experiment, {
+      dbPath: db,
+      file: argv.file,
+      ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
+      backend: argv.backend,
+      signal: controller.signal,
+      onEvent: (event) => progress.onEvent(event),
+    });
   } finally {
     progress.stop();
   }

@@ -55,7 +55,7 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
     // A misspelt --experiment would find no work and exit 0 as if all were done; --wait may await one not yet enqueued.
     if (argv.experiment !== undefined && !argv.wait) await requireExperiment(db, argv.experiment);
     const { runQueue } = await import("@tsa/runner");
-    const { queueEventLine } = await import("../queue-progress.js");
+    const { engineEventLine } = await import("../queue-progress.js");
     const controller = new AbortController();
     const onSigint = () => {
       process.stderr.write("Interrupted: no new run will start; runs in flight go back to the queue.\n");
@@ -72,7 +72,7 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
         backend: argv.backend,
         signal: controller.signal,
         onEvent: (event) => {
-          const line = queueEventLine(event);
+          const line = engineEventLine(event);
           if (line !== "") process.stderr.write(`${line}\n`);
         },
       });

@@ -1,11 +1,12 @@
 import { GENERATOR_VERSION, canonicalJson, resolveDataConfig, type DataConfig } from "@tsa/data";
 import {
-  ModelSpecSchema,
   isPresetName,
+  parseModelSpec,
   modelCodeVersion,
   presetSpec,
   resolveTrainConfig,
   type ModelSpec,
+  type ModelSpecProblem,
   type TrainConfig,
 } from "@tsa/models/config";
 import { createHash } from "node:crypto";
@@ -77,8 +78,11 @@ export function identityConfig(plan: Omit<RunPlan, "id" | "point">): Record<stri
   return isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
 }
 
-/** What the store keeps of a planned run before it trains: its identity and its resolved config. */
-export function runRecord(plan: RunPlan) {
+/**
+ * What the store keeps of a planned run before it trains (its `NewRun`, without the environment): its
+ * identity and its resolved config. (`execute/record.ts`'s `runRecord` is a trained run's result.)
+ */
+export function newRun(plan: RunPlan) {
   return { id: plan.id, experiment: plan.experiment, model: plan.model, seed: plan.seed, point: plan.point, config: resolvedConfig(plan) };
 }
 
@@ -99,22 +103,49 @@ export function isOutdated(plan: RunPlan, recorded: unknown): boolean {
   return !isDeepStrictEqual(parts, plan.spec) || code.generator !== GENERATOR_VERSION || code.model !== modelCodeVersion(plan.spec);
 }
 
+/** A model of the file at one point: its parts parsed, or why they cannot build. */
+export type PointModel = { entry: ModelEntry; index: number } & ({ spec: ModelSpec } | { problem: ModelSpecProblem });
+
+const parsedModels = new WeakMap<Experiment, Array<{ point: Record<string, unknown>; models: PointModel[] }>>();
+
+/**
+ * Every point of the grid with each model's parts at it, parsed once per experiment: loading validates
+ * with these, and expanding the runs reuses them (a model part is parsed in one place, at the edge).
+ */
+export function modelsAtPoints(experiment: Experiment): Array<{ point: Record<string, unknown>; models: PointModel[] }> {
+  let parsed = parsedModels.get(experiment);
+  if (parsed === undefined) {
+    parsed = sweepPoints(experiment).map((point) => ({
+      point,
+      models: experiment.models.map((entry, index) => ({
+        entry,
+        index,
+        ...parseModelSpec(modelSpecInput(entry, point, experiment.model)),
+      })),
+    }));
+    parsedModels.set(experiment, parsed);
+  }
+  return parsed;
+}
+
 /**
  * Every run of an experiment: sweep points (outer), then models, then seeds, so a sweep fills in the
  * picture point by point. Ids are content hashes: running the same file again finds the same runs.
  * The file must have been validated (loadExperiment): parts that cannot build throw here.
  */
 export function expandRuns(experiment: Experiment): RunPlan[] {
-  return sweepPoints(experiment).flatMap((point) => {
+  return modelsAtPoints(experiment).flatMap(({ point, models }) => {
     const data = resolveDataConfig({ ...experiment.data, ...pointSection(point, "data") });
-    return experiment.models.flatMap((entry) => {
+    return models.flatMap((resolved) => {
+      const { entry } = resolved;
+      const model = modelEntryName(entry);
+      if ("problem" in resolved) throw new Error(`model '${model}': ${resolved.problem.path}: expected ${resolved.problem.expected}`);
+      const spec = resolved.spec;
       const train = resolveTrainConfig({
         ...experiment.train,
         ...(typeof entry === "string" ? {} : entry.train),
         ...pointSection(point, "train"),
       });
-      const spec = ModelSpecSchema.parse(modelSpecInput(entry, point, experiment.model));
-      const model = modelEntryName(entry);
       return experiment.seeds.map((seed) => {
         const config = identityConfig({ experiment: experiment.name, model, spec, seed, data, train });
         const id = createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 16);

@@ -2,5 +2,5 @@ export { ExperimentSchema, AXIS_PATTERN, VariantSchema, ModelEntrySchema, modelE
 export type { Experiment, ModelEntry, Variant } from "./schema.js";
 export { loadExperiment, parseExperiment, DEFAULT_MAX_RUNS } from "./load.js";
 export type { LoadOptions } from "./load.js";
-export { expandRuns, sweepPoints, resolvedConfig, runRecord, identityConfig, isOutdated, modelSpecInput, pointSection } from "./expand.js";
+export { expandRuns, sweepPoints, resolvedConfig, newRun, identityConfig, isOutdated, modelSpecInput, pointSection } from "./expand.js";
 export type { CodeVersions, RunPlan } from "./expand.js";

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { GENERATOR_VERSION } from "@tsa/data";
 import { presetSpec } from "@tsa/models/config";
-import { expandRuns, isOutdated, resolvedConfig } from "./expand.js";
+import { expandRuns, isOutdated, modelsAtPoints, resolvedConfig } from "./expand.js";
 import { loadExperiment, parseExperiment } from "./load.js";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/bad/", import.meta.url));
@@ -62,6 +62,7 @@ const BAD: Record<string, [keyPath: string, expected: string]> = {
   "sweep-duplicate-value": ["sweep.data.noise", "each value once"],
   "sweep-numpoints-too-small": ["sweep.data.numPoints", "numPoints >= 16 for model 'cnn'"],
   "huge-grid": ["sweep", "pass --yes"],
+  "variant-part-also-swept": ["models[1].pooling", "no pooling in a variant of a file that sweeps model.pooling"],
   "epochs-zero": ["train.epochs", ">= 1"],
   "batch-size-float": ["train.batchSize", "an int"],
 };
@@ -239,14 +240,12 @@ sweep:
 models:
   - bilstm
   - { name: bilstm-z, preset: bilstm, normalize: zscore }
-  - { name: cnn-attention, encoder: cnn, pooling: attention }
+  - { name: cnn-attention, encoder: cnn }
 seeds: [1]
 `;
 
   it("resolves preset < variant < point, and a preset at its own parts keeps its preset id", () => {
-    const runs = expandRuns(
-      parseExperiment(text.replace("  - { name: cnn-attention, encoder: cnn, pooling: attention }\n", ""), "parts.yaml"),
-    );
+    const runs = expandRuns(parseExperiment(text.replace("  - { name: cnn-attention, encoder: cnn }\n", ""), "parts.yaml"));
     const at = (model: string, pooling: string) => runs.find((r) => r.model === model && r.point["model.pooling"] === pooling)!;
     expect(at("bilstm", "last").spec).toEqual({ ...presetSpec("bilstm"), pooling: "last" });
     expect(at("bilstm-z", "attention").spec).toEqual({ ...presetSpec("bilstm"), normalize: "zscore", pooling: "attention" });
@@ -272,11 +271,19 @@ seeds: [1]
     // Another value of a part is another run.
     const wider = expandRuns(
       parseExperiment(
-        text.replace("[mean, last, attention]", "[mean, max, attention]").replace("encoder: cnn,", "encoder: cnn, filters: [8, 16, 24],"),
+        text.replace("[mean, last, attention]", "[mean, max, attention]").replace("encoder: cnn }", "encoder: cnn, filters: [8, 16, 24] }"),
         "parts.yaml",
       ),
     );
     expect(wider.find((r) => r.model === "cnn-attention" && r.point["model.pooling"] === "attention")!.id).not.toBe(variant.id);
+  });
+
+  it("parses a model's parts once: the runs carry the very specs loading validated (issue 21 item 3)", () => {
+    const experiment = parseExperiment(text.replace("[mean, last, attention]", "[mean, max, attention]"), "parts.yaml");
+    const parsed = modelsAtPoints(experiment).flatMap(({ models }) => models.map((m) => ("spec" in m ? m.spec : null)));
+    const runs = expandRuns(experiment);
+    expect(runs).toHaveLength(parsed.length);
+    runs.forEach((run, i) => expect(run.spec).toBe(parsed[i]));
   });
 
   it("counts a completed run as outdated when its parts or the generator or model code differ", () => {

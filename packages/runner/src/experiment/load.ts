@@ -1,19 +1,12 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
 import { ExperimentSpecError, ExperimentSpecProblems, nearest, UserInputError } from "@tsa/errors";
-import {
-  ModelSpecSchema,
-  PRESET_NAMES,
-  TrainConfigSchema,
-  TRAIN_CONFIG_FIELDS,
-  minimumNumPoints,
-  parseModelSpec,
-} from "@tsa/models/config";
+import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints } from "@tsa/models/config";
 import { z } from "zod";
 import { readFileSync } from "node:fs";
 import { parseDocument, type YAMLError } from "yaml";
 import { describeValue, keyPath, specErrorFromIssue, specErrorsFromIssue } from "./errors.js";
 import { AXIS_PATTERN, CompareSchema, ExperimentSchema, VariantSchema, modelEntryName, type Experiment } from "./schema.js";
-import { modelSpecInput, pointSection, sweepPoints } from "./expand.js";
+import { modelsAtPoints, pointSection, sweepPoints } from "./expand.js";
 
 const MODEL_FIELDS = Object.keys(ModelSpecSchema.shape);
 
@@ -67,6 +60,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   if (!parsed.success && problems.length === 0) problems.push(specErrorFromIssue(file, raw, parsed.error.issues[0]!));
   if (problems.length > 0 || !parsed.success) throw oneOrAll(problems);
   const experiment = parsed.data;
+  checkPartsNotSwept(file, experiment);
   checkResolvedPoints(file, experiment);
   checkCompare(file, experiment);
   checkGridSize(file, experiment, options);
@@ -143,9 +137,30 @@ function sweepAxisProblems(file: string, raw: unknown, sweep: Record<string, unk
   });
 }
 
+/**
+ * A part a variant writes itself that a `model.<part>` axis also sets would be replaced at every point,
+ * silently (issue 25 item 5): refused. A preset's own parts, and the file's `model:` (documented as below
+ * the point), are what an axis is for.
+ */
+function checkPartsNotSwept(file: string, experiment: Experiment): void {
+  for (const axis of Object.keys(experiment.sweep)) {
+    if (!axis.startsWith("model.")) continue;
+    const part = axis.slice("model.".length);
+    experiment.models.forEach((entry, i) => {
+      if (typeof entry === "string" || !(part in entry)) return;
+      throw new ExperimentSpecError(
+        file,
+        keyPath(["models", i, part]),
+        `no ${part} in a variant of a file that sweeps ${axis} (the axis sets it at every point; drop the axis or the variant's ${part})`,
+        describeValue((entry as Record<string, unknown>)[part]),
+      );
+    });
+  }
+}
+
 /** Resolves every point's data config (defaults + data + point) and checks it as a whole. */
 function checkResolvedPoints(file: string, experiment: Experiment): void {
-  sweepPoints(experiment).forEach((point) => {
+  modelsAtPoints(experiment).forEach(({ point, models }) => {
     const result = DataConfigSchema.safeParse({ ...experiment.data, ...pointSection(point, "data") });
     if (!result.success) {
       const issue = result.error.issues[0]!;
@@ -162,9 +177,9 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
         describeValue(point[axis] ?? experiment.data[field as keyof DataConfig]),
       );
     }
-    experiment.models.forEach((entry, i) => {
+    models.forEach((parsed) => {
+      const { entry, index: i } = parsed;
       const model = modelEntryName(entry);
-      const parsed = parseModelSpec(modelSpecInput(entry, point, experiment.model));
       if ("problem" in parsed) {
         const { path, expected, found } = parsed.problem;
         const axis = `model.${String(path)}`;
