@@ -41,7 +41,7 @@ async function generate(db: string, runs: number, epochsPerRun: number): Promise
   const insertEpoch = sql.prepare(
     "INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_accuracy, val_accuracy, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
-  const insertMetrics = sql.prepare(`INSERT INTO metrics (run_id, split, n, accuracy, precision, recall, f1, roc_auc, roc_auc_thresholded,
+  const insertMetrics = sql.prepare(`INSERT INTO metrics (run_id, split, n, accuracy, precision, recall, f1, roc_auc, balanced_accuracy,
     tp, fp, tn, fn) VALUES (?, ?, 800, ?, ?, ?, ?, ?, ?, 390, 10, 390, 10)`);
   const now = new Date().toISOString();
   const batch = sql.transaction((from: number, to: number) => {
@@ -127,7 +127,7 @@ async function generatePostgres(adminUrl: string, runs: number, epochsPerRun: nu
       FROM generate_series(0, ${runs - 1}) AS i;
       INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_accuracy, val_accuracy, duration_ms)
       SELECT r.id, e, 0.7 / e, 0.69 / e + 0.01, 1 - 0.5 / e, 1 - 0.55 / e, 1200 FROM runs r CROSS JOIN generate_series(1, ${epochsPerRun}) AS e;
-      INSERT INTO metrics (run_id, split, n, accuracy, precision, recall, f1, roc_auc, roc_auc_thresholded, tp, fp, tn, fn)
+      INSERT INTO metrics (run_id, split, n, accuracy, precision, recall, f1, roc_auc, balanced_accuracy, tp, fp, tn, fn)
       SELECT r.id, s.split, 800, r.f, r.f, r.f, r.f, r.f, r.f, 390, 10, 390, 10
       FROM (SELECT id, 0.5 + 0.5 * random() AS f FROM runs WHERE status = 'completed' OFFSET 0) AS r CROSS JOIN (VALUES ('val'), ('test')) AS s(split);
       ANALYZE runs, epochs, metrics;`;
