@@ -14,10 +14,10 @@ async function fill(location: string): Promise<void> {
   await store.upsertExperiment(experiment);
   for (let i = 0; i < 5; i++) {
     const run = newRun(`r${i}`, { seed: i, config: { data: { noise: i / 10, length: [0.1, 0.2] }, parts: { pooling: "attention" } } });
-    await s.claimRun(run, "me");
+    await s.claim(run, "me");
     await s.completeRun(run.id, "me", outcome(0.5 + i / 10));
   }
-  await s.claimRun(newRun("live", { model: "cnn" }), "me");
+  await s.claim(newRun("live", { model: "cnn" }), "me");
   await s.recordEpoch("live", "me", { epoch: 1, trainLoss: 0.7, valLoss: 0.69, trainAccuracy: 0.5, valAccuracy: 0.5, durationMs: 10 });
   await store.close();
 }

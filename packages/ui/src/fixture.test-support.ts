@@ -88,21 +88,27 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
+/** Enqueues a run and claims it for `owner`, as a worker would: its claim fences the writes. */
+async function claimRun(store: Store, run: ReturnType<typeof newRun>, owner: string) {
+  await store.enqueueRuns([{ ...run, priority: 0 }]);
+  const claimed = await store.claimNext(owner);
+  if (claimed === null || claimed.run.id !== run.id) throw new Error(`fixture: ${owner} did not get run ${run.id}`);
+  return claimed.claim;
+}
+
 export async function makeFixture(location = join(mkdtempSync(join(tmpdir(), "tsa-ui-")), "runs.sqlite")): Promise<Fixture> {
   const store: Store = await openStore(location);
   await store.upsertExperiment(EXPERIMENT);
   for (const model of ["cnn", "bilstm-attention"]) {
     for (const [p, length] of LENGTHS.entries()) {
       for (const seed of [1, 2]) {
-        const claim = await store.claimRun(newRun(model, p, seed, length), "fixture");
-        if (claim === null) throw new Error("fixture: claim refused");
+        const claim = await claimRun(store, newRun(model, p, seed, length), "fixture");
         await store.completeRun(claim, record(model, (model === "cnn" ? 0.8 : 0.9) + p * 0.05 + seed * 0.01, 4 + seed));
       }
     }
   }
   const live = newRun("bilstm-attention", 9, 7, [0.3, 0.5]);
-  const claim = await store.claimRun(live, "trainer");
-  if (claim === null) throw new Error("fixture: claim refused");
+  const claim = await claimRun(store, live, "trainer");
   await store.recordEpoch(claim, epochRow(1));
   return {
     location,
