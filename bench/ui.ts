@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { launchChromium } from "@tsa/report/testing";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MODELS = ["ffn", "cnn", "bilstm", "bilstm-attention"];
@@ -222,18 +222,7 @@ async function measureStore(store: string, db: string, runs: number, screenshot:
 
 /** Time from navigation to the 50th row of the runs table, and from a filter's submit to its rows shown. */
 async function inChromium(url: string, runs: number, screenshot: string | undefined): Promise<{ showMs: number; filterShowMs: number }> {
-  const browser = await chromium.launch({
-    executablePath: process.env.TSA_CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     // The browser's own start-up (first page of a fresh profile) is not the UI's: warm it on the page's assets.

@@ -66,7 +66,8 @@ describe("an ablation sweep, end to end", () => {
     const listed = JSON.parse(runs.stdout) as Array<{ id: string; model: string }>;
     expect(listed.map((r) => r.model)).toEqual(["bilstm-z", "bilstm-z"]);
     const show = await runCli(["show", listed[0]!.id, "--db", ws.db]);
-    expect(show.stdout).toContain("model bilstm-z (zscore→bilstm→last)");
+    expect(show.stdout).toContain("model bilstm-z · seed");
+    expect(show.stdout).toMatch(/\nparts zscore→bilstm→last\n/);
   });
 
   it("exports each run's parts as model.<part> columns, the keys runs --where takes", async () => {

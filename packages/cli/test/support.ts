@@ -80,7 +80,7 @@ export function fileHash(path: string): string {
  */
 export function tinyExperimentYaml(
   name: string,
-  options: { models?: string[]; seeds?: number[]; epochs?: number; size?: number; extra?: string } = {},
+  options: { models?: string[]; seeds?: number[]; epochs?: number; patience?: number; size?: number; extra?: string } = {},
 ): string {
   const models = options.models ?? ["ffn", "bilstm-attention"];
   const seeds = options.seeds ?? [1, 2];
@@ -92,7 +92,7 @@ export function tinyExperimentYaml(
     `  numPoints: 32`,
     `models: [${models.join(", ")}]`,
     `seeds: [${seeds.join(", ")}]`,
-    `train: { epochs: ${options.epochs ?? 2}, patience: 5, batchSize: 32, lr: 0.01 }`,
+    `train: { epochs: ${options.epochs ?? 2}, patience: ${options.patience ?? 5}, batchSize: 32, lr: 0.01 }`,
     options.extra ?? "",
     "",
   ].join("\n");

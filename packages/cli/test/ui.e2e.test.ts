@@ -1,18 +1,8 @@
 // `./tsa ui` end to end: a real sweep trains while the UI serves its database; a browser on the page of a
 // running run sees the epochs the training writes appear without a reload.
-import { chromium } from "playwright-core";
+import { launchChromium } from "@tsa/report/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeWorkspace, queryDb, startCli, tinyExperimentYaml, waitFor } from "./support.js";
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const children: Array<ReturnType<typeof startCli>> = [];
 afterAll(() => {
@@ -22,8 +12,12 @@ afterAll(() => {
 describe("./tsa ui, end to end", () => {
   it("serves a sweep in flight: a running run's new epochs appear in the open page; Ctrl-C stops it with 0", async () => {
     const ws = makeWorkspace("tsa-ui-e2e-");
-    // Enough epochs that a run is still training when the page opens; one worker so runs go one by one.
-    const file = ws.experiment("live", tinyExperimentYaml("live", { models: ["bilstm-attention"], seeds: [1, 2], epochs: 40, size: 320 }));
+    // Enough epochs that a run is still training when the page opens, and a patience no run can exhaust (an
+    // early stop right after the page opens would leave it nothing new to show); one worker, runs one by one.
+    const file = ws.experiment(
+      "live",
+      tinyExperimentYaml("live", { models: ["bilstm-attention"], seeds: [1, 2], epochs: 40, patience: 40, size: 320 }),
+    );
     const sweep = startCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"]);
     children.push(sweep);
     // The UI needs the database to exist: wait for the sweep to create it.
@@ -45,7 +39,7 @@ describe("./tsa ui, end to end", () => {
     }
     expect(id, sweep.output()).not.toBeNull();
 
-    const browser = await chromium.launch({ executablePath: process.env.TSA_CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
+    const browser = await launchChromium();
     const errors: string[] = [];
     try {
       const page = await browser.newPage();

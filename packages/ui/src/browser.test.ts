@@ -1,21 +1,11 @@
 // The UI in a real browser (Debian's chromium through playwright-core): filter the runs table, open a run
 // that is training and watch a new epoch appear without a reload, compare runs; no console error, and no
 // request anywhere but this server.
-import { chromium, type Browser, type Page } from "playwright-core";
+import { launchChromium } from "@tsa/report/testing";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeFixture, runId, type Fixture } from "./fixture.test-support.js";
 import { startUi, type UiServer } from "./server.js";
-
-const CHROMIUM = process.env.TSA_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let fixture: Fixture;
 let ui: UiServer;
@@ -27,7 +17,7 @@ const elsewhere: string[] = [];
 beforeAll(async () => {
   fixture = await makeFixture();
   ui = await startUi({ db: fixture.location, port: 0, keys: ["f1", "model", "seed", "data.length", "data.noise"] });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());

@@ -1,5 +1,5 @@
 // Test helpers for reports, shared by this package's tests and the CLI's end-to-end tests.
-import { chromium } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
 import { pathToFileURL } from "node:url";
 
 export interface BrowserCheck {
@@ -23,6 +23,11 @@ const ARGS = [
   "--disable-quic",
 ];
 
+/** Debian's chromium, headless and off the network: every browser test and benchmark starts it this way. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ["--headless", ...ARGS] });
+}
+
 /**
  * Opens a report from disk in a real browser, waits until every chart has been drawn by vega-embed,
  * and returns what a person would notice: how many charts, console errors and warnings, network requests.
@@ -31,7 +36,7 @@ export async function checkReportInBrowser(
   htmlFile: string,
   options: { screenshot?: string; timeoutMs?: number } = {},
 ): Promise<BrowserCheck> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const consoleErrors: string[] = [];
@@ -64,7 +69,7 @@ export async function checkReportInBrowser(
  * edge (a table wider than the window hides its last columns behind a horizontal scroll).
  */
 export async function layoutWidths(htmlFile: string, width = 1280): Promise<{ page: number; tables: number[] }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     await page.goto(pathToFileURL(htmlFile).href);
@@ -98,7 +103,7 @@ export async function checkLayout(
   htmlFile: string,
   options: { width: number; height: number; screenshot?: string; screenshotHeight?: number; timeoutMs?: number },
 ): Promise<LayoutCheck> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: options.width, height: options.height } });
     const consoleErrors: string[] = [];
@@ -136,7 +141,7 @@ export async function checkLayout(
 
 /** The visible text of chart `index` (its labels and titles, one a line) after choosing `option` in its first menu (a vega binding), as a reader would. */
 export async function chartTextAfterChoosing(htmlFile: string, index: number, option: string): Promise<string> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(htmlFile).href);
