@@ -16,7 +16,10 @@ export const NOT_RUNNABLE: Array<[RegExp, string]> = [
     "creates a role and a database as PostgreSQL's superuser; the tests create their own (test/postgres.ts)",
   ],
   [/^cd "\$HOME\/tsa-lab"$/, "the checkout on a SLURM cluster's machines"],
-  [/^\.\/tsa ui( |$)/, "a server that runs until stopped; packages/cli/test/ui.e2e.test.ts starts it over a sweep in flight and drives it in chromium"],
+  [
+    /^\.\/tsa ui( |$)/,
+    "a server that runs until stopped; packages/cli/test/ui.e2e.test.ts starts it over a sweep in flight and drives it in chromium",
+  ],
 ];
 
 /** Commands checked with --dry-run (file, flags, environment) instead of run, and why. */
