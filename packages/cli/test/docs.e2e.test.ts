@@ -47,7 +47,8 @@ describe("the commands README.md and docs/ show", () => {
       [tiny("paper"), ws.db],
       [join(ws.dir, "length.yaml"), pg.url],
     ] as const) {
-      const seeded = await runCli(["sweep", file, "--db", db, "-j", "1"]);
+      // As a user in their own folder: a PostgreSQL database's reports go to ./reports/<database>.postgres/ there.
+      const seeded = await runCli(["sweep", file, "--db", db, "-j", "1"], { env: { INIT_CWD: ws.dir } });
       expect(seeded.code, seeded.stderr).toBe(0);
     }
     runId = queryDb<{ id: string }>(ws.db, "SELECT id FROM runs ORDER BY id LIMIT 1")![0]!.id;
@@ -96,5 +97,7 @@ describe("the commands README.md and docs/ show", () => {
     // What the commands wrote went where the user was (INIT_CWD), not into the repository.
     expect(existsSync(join(ws.dir, "paper", "length.tex"))).toBe(true);
     expect(existsSync(join(REPO_ROOT, "paper"))).toBe(false);
+    const database = new URL(pg.url).pathname.slice(1);
+    expect(existsSync(join(REPO_ROOT, "reports", `${database}.postgres`))).toBe(false);
   }, 600_000);
 });
