@@ -54,7 +54,7 @@ export async function measureThroughput(experiment: Experiment, workers: number,
   const cpuBefore = cpuSecondsWithChildren();
   try {
     const summary = await runSweep(experiment, {
-      dbPath: join(dir, "bench.sqlite"),
+      location: join(dir, "bench.sqlite"),
       file: SMOKE,
       concurrency: workers,
       onEvent: (e) => {

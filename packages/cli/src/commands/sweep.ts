@@ -149,7 +149,7 @@ async function sweepAndReport(
   let summary: SweepSummary;
   try {
     summary = await runSweep(experiment, {
-      dbPath: db,
+      location: db,
       file: argv.file,
       ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
       backend: argv.backend,

@@ -65,7 +65,7 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
     process.on("SIGTERM", onSigint);
     try {
       const summary = await runQueue({
-        dbPath: db,
+        location: db,
         ...(argv.experiment === undefined ? {} : { experiment: argv.experiment }),
         ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
         wait: argv.wait,

@@ -22,13 +22,13 @@ const experiment = parseExperiment(
 
 describe("the engine", () => {
   it("takes runs added while it works, waits for any set of them, and trains each exactly once", async () => {
-    const dbPath = join(mkdtempSync(join(tmpdir(), "tsa-engine-")), "runs.sqlite");
+    const location = join(mkdtempSync(join(tmpdir(), "tsa-engine-")), "runs.sqlite");
     const plans = expandRuns(experiment);
     const [first, later] = [plans.slice(0, 2), plans.slice(2)];
     const events: EngineEvent[] = [];
     let added: Promise<unknown> | null = null;
     const engine = await Engine.open({
-      dbPath,
+      location,
       concurrency: 2,
       pollMs: 50,
       onEvent: (event) => {
@@ -53,7 +53,7 @@ describe("the engine", () => {
     // The later runs really were added while the engine was working: after a run had ended.
     const firstEnd = events.findIndex((e) => e.type === "run-end");
     for (const plan of later) expect(events.findIndex((e) => e.type === "run-start" && e.plan.id === plan.id)).toBeGreaterThan(firstEnd);
-    const store = await openStore(dbPath, { readonly: true });
+    const store = await openStore(location, { readonly: true });
     try {
       const runs = await store.listRuns({ experiment: "grows" });
       expect(runs.map((r) => [r.status, r.epochs.length])).toEqual(plans.map(() => ["completed", 2]));

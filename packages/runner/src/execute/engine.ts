@@ -33,7 +33,8 @@ export type EngineEvent =
   | { type: "watch"; progress: QueueProgress };
 
 export interface EngineOptions extends Partial<QueueTimings> {
-  dbPath: string;
+  /** The run store: a SQLite file path or a postgres:// URL (the same value as every command's --db). */
+  location: string;
   /** Only this experiment's runs (default: any). */
   experiment?: string;
   /** Local worker processes, each training one run at a time (default: the machine's cores; 0: none, watch only). */
@@ -136,7 +137,7 @@ export class Engine {
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    return new Engine(await openStore(options.dbPath), options);
+    return new Engine(await openStore(options.location), options);
   }
 
   /**
@@ -301,7 +302,7 @@ export class Engine {
         type: "run",
         plan,
         claim,
-        dbPath: this.options.dbPath,
+        location: this.options.location,
         backend: this.options.backend ?? "auto",
         heartbeatMs: this.timings.heartbeatMs,
       },

@@ -4,7 +4,7 @@ import type { RunPlan } from "../experiment/index.js";
 
 /** Parent → worker. */
 export type ToWorker =
-  { type: "run"; plan: RunPlan; claim: Claim; dbPath: string; backend: BackendName | "auto"; heartbeatMs: number } | { type: "stop" };
+  { type: "run"; plan: RunPlan; claim: Claim; location: string; backend: BackendName | "auto"; heartbeatMs: number } | { type: "stop" };
 
 export type RunEndStatus = "completed" | "failed" | "interrupted";
 

@@ -3,7 +3,8 @@ import { Engine, type EngineEvent, type QueueSummary } from "./engine.js";
 import type { QueueTimings } from "./timings.js";
 
 export interface QueueOptions extends Partial<QueueTimings> {
-  dbPath: string;
+  /** The run store: a SQLite file path or a postgres:// URL (the same value as every command's --db). */
+  location: string;
   /** Only this experiment's runs (default: any). */
   experiment?: string;
   /** Runs at once, each in its own worker process. */

@@ -6,7 +6,8 @@ import { expectedCost } from "./schedule.js";
 import type { QueueTimings } from "./timings.js";
 
 export interface SweepOptions extends Partial<QueueTimings> {
-  dbPath: string;
+  /** The run store: a SQLite file path or a postgres:// URL (the same value as every command's --db). */
+  location: string;
   /** The experiment file, recorded with the experiment. */
   file: string;
   /** Runs at once on this machine, each in its own worker process (default: the machine's cores; 0: none). */

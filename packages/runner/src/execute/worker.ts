@@ -27,7 +27,7 @@ function stopCurrent(): void {
   if (!inLastEpoch) current?.abort();
 }
 
-async function runOne({ plan, claim, dbPath, backend: requested, heartbeatMs }: Extract<ToWorker, { type: "run" }>): Promise<void> {
+async function runOne({ plan, claim, location, backend: requested, heartbeatMs }: Extract<ToWorker, { type: "run" }>): Promise<void> {
   const controller = new AbortController();
   current = controller;
   let epochNow = 1;
@@ -48,7 +48,7 @@ async function runOne({ plan, claim, dbPath, backend: requested, heartbeatMs }: 
     });
   try {
     // The heartbeat starts before the backend loads (seconds, the first time): the claim is only as old as its last beat.
-    store ??= await openStore(dbPath);
+    store ??= await openStore(location);
     const db = store;
     // A run this process no longer holds (requeued, then retaken elsewhere) is abandoned, not written.
     let lost = false;
