@@ -1,11 +1,10 @@
 import { UserInputError } from "@tsa/errors";
 import { columnFor, conditionSql } from "./columns.js";
+import { connect } from "./connect.js";
 import type { Connection } from "./connection.js";
 import { EPOCH_COLUMNS, type EpochRow } from "./entities.js";
 import { isPostgresUrl } from "./location.js";
-import { PostgresConnection } from "./postgres-connection.js";
 import { readRuns, type RunRow } from "./rows.js";
-import { SqliteConnection } from "./sqlite-connection.js";
 import type { ExperimentInfo, RunResult, RunStatus, WhereCondition } from "./types.js";
 
 /** One page of the runs table: which runs, in which order, and which extra columns (config or metric keys). */
@@ -82,10 +81,8 @@ export class RunBrowser {
   private constructor(private readonly db: Connection) {}
 
   static async open(location: string): Promise<RunBrowser> {
-    const db = isPostgresUrl(location)
-      ? await PostgresConnection.open(readOnlySessions(location), { readonly: true, poolSize: 4 })
-      : new SqliteConnection(location, { readonly: true });
-    return new RunBrowser(db);
+    const url = isPostgresUrl(location) ? readOnlySessions(location) : location;
+    return new RunBrowser(await connect(url, { readonly: true, poolSize: 4 }));
   }
 
   get engine(): "sqlite" | "postgres" {

@@ -1,13 +1,12 @@
 import { StoreError } from "@tsa/errors";
 import { columnFor, conditionSql } from "./columns.js";
 import type { Connection } from "./connection.js";
-import { isPostgresUrl, LOCATION_KINDS, unknownScheme } from "./location.js";
+import { connect } from "./connect.js";
 import { METRIC_CATALOGUE, type MetricsRow } from "./catalogue.js";
 import { EPOCH_COLUMNS, type EpochRow, type RunRecord } from "./entities.js";
 import type { OpenOptions } from "./open.js";
 import { PostgresConnection } from "./postgres-connection.js";
 import { readRuns, type RunRow } from "./rows.js";
-import { SqliteConnection } from "./sqlite-connection.js";
 import type {
   Claim,
   ClaimedRun,
@@ -62,12 +61,7 @@ export class Store {
   ) {}
 
   static async open(location: string, options: OpenOptions = {}): Promise<Store> {
-    const scheme = unknownScheme(location);
-    if (scheme !== null) throw new StoreError(`${location}: unknown database scheme '${scheme}' (${LOCATION_KINDS})`);
-    const db = isPostgresUrl(location)
-      ? await PostgresConnection.open(location, { readonly: options.readonly ?? false })
-      : new SqliteConnection(location, options);
-    return new Store(db, options.readonly ?? false);
+    return new Store(await connect(location, options), options.readonly ?? false);
   }
 
   /** "sqlite" or "postgres". */
