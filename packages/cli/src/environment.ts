@@ -1,31 +1,11 @@
-// The environment variables that tune the shared queue, checked as flags are: a value that is not one
-// (`TSA_GRACE_MS=abc`) stops the command with one line (exit 2) instead of silently becoming the default.
+// The environment variables that tune the shared queue, checked as flags are, before anything is opened:
+// the runner's own reading of them (`queueTimings`, tfjs-free) is the check.
+import { queueTimings } from "@tsa/runner/timings";
 import { UserInputError } from "@tsa/errors";
 
-const POSITIVE_MS = ["TSA_HEARTBEAT_MS", "TSA_GRACE_MS", "TSA_POLL_MS"] as const;
-
-/** A set variable's value as a number > 0, else a UserInputError naming it; undefined when unset. */
-function positive(env: NodeJS.ProcessEnv, name: string, what: string): number | undefined {
-  const text = env[name];
-  if (text === undefined || text === "") return undefined;
-  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value > 0)) throw new UserInputError(`${name}: expected ${what}, got '${text}'`);
-  return value;
-}
-
-/** Checks the queue's timings before anything is opened; a grace period must outlast a heartbeat. */
+/** Throws the UserInputError (exit 2) that a bad `TSA_*` timing would give the engine, before anything is opened. */
 export function checkQueueEnvironment(env: NodeJS.ProcessEnv = process.env): void {
-  const [heartbeatMs, graceMs] = POSITIVE_MS.map((name) => positive(env, name, "a number of milliseconds > 0"));
-  const attempts = positive(env, "TSA_MAX_ATTEMPTS", "an integer >= 1");
-  if (attempts !== undefined && !Number.isInteger(attempts))
-    throw new UserInputError(`TSA_MAX_ATTEMPTS: expected an integer >= 1, got '${env.TSA_MAX_ATTEMPTS}'`);
-  // A run whose heartbeat is older than the grace period is taken from its worker: a grace no longer than
-  // one heartbeat would take runs from workers that are alive.
-  const heartbeat = heartbeatMs ?? 5_000;
-  if (graceMs !== undefined && graceMs <= heartbeat)
-    throw new UserInputError(
-      `TSA_GRACE_MS: expected more than TSA_HEARTBEAT_MS (${heartbeat} ms: a run would be taken from its living worker), got ${graceMs}`,
-    );
+  queueTimings(env);
 }
 
 /**
