@@ -3,7 +3,19 @@ import { formatPoint } from "@tsa/report/tables";
 import cliProgress from "cli-progress";
 import { engineEventLine, queueProgressText } from "./queue-progress.js";
 
-const describe = (plan: RunPlan) => `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}`;
+const describe = (plan: RunPlan) =>
+  `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}${plan.tuning?.role === "trial" ? ` (trial ${plan.tuning.trial + 1})` : ""}`;
+
+/** `bilstm at data.noise=0.2: model.normalize=diff, train.patienceFrom=learning (val_loss 0.1234)` */
+export function chosenLines(event: Extract<SweepEvent, { type: "chosen" }>): string[] {
+  const lines = event.choices.map(
+    (c) =>
+      `  ${c.model}${c.point === null ? "" : ` at ${formatPoint(c.point) || "-"}`}: ${Object.entries(c.choice)
+        .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+        .join(", ")} (validation score ${c.score.toFixed(4)})`,
+  );
+  return [`chosen on validation, ${event.evaluations} evaluation run(s) enqueued:`, ...lines];
+}
 
 /** `42s`, `3m05s`, `1h02m`. */
 export function duration(ms: number): string {
@@ -119,6 +131,9 @@ class LineProgress implements Progress {
       case "stale":
       case "unplannable":
         this.log(engineEventLine(event));
+        break;
+      case "chosen":
+        for (const line of chosenLines(event)) this.log(line);
         break;
       case "watch":
         this.log(queueProgressText(event.progress));
@@ -264,6 +279,9 @@ class BarProgress implements Progress {
       case "stale":
       case "unplannable":
         this.log(engineEventLine(event));
+        break;
+      case "chosen":
+        for (const line of chosenLines(event)) this.log(line);
         break;
       case "watch":
         this.log(queueProgressText(event.progress));

@@ -1,7 +1,7 @@
 import { EXIT_INTERRUPTED, UserInputError, exitCodeOf } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
-import { expandRuns, loadExperiment, sweepPoints, type Experiment } from "@tsa/runner/experiment";
+import { loadExperiment, plannedRunCount, sweepPoints, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fileURLToPath } from "node:url";
 import { checkBackend, checkQueueEnvironment } from "../environment.js";
@@ -21,15 +21,17 @@ interface SweepArgs extends GlobalOptions {
 
 const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
-/** What a sweep would run, for --dry-run: the grid's size by its factors. */
+/** What a sweep would run, for --dry-run: the grid's size by its factors (a tuned file's trials, then evaluations). */
 export function dryRunText(argv: { file: string }, experiment: Experiment): string {
-  const runs = expandRuns(experiment).length;
-  const factors = [
-    counted(experiment.models.length, "model"),
-    counted(sweepPoints(experiment).length, "point"),
-    counted(experiment.seeds.length, "seed"),
-  ];
-  return `${argv.file}: experiment '${experiment.name}', ${counted(runs, "run")} (${factors.join(" × ")}); dry run: nothing trained or written`;
+  const { trials, evaluations } = plannedRunCount(experiment);
+  const grid = [counted(experiment.models.length, "model"), counted(sweepPoints(experiment).length, "point")];
+  const tune = experiment.tune;
+  const factors =
+    tune === undefined
+      ? [...grid, counted(experiment.seeds.length, "seed")].join(" × ")
+      : `${counted(trials, "trial")}: ${[...grid, counted(trials / (experiment.models.length * sweepPoints(experiment).length * tune.seeds.length), "configuration"), counted(tune.seeds.length, "tuning seed")].join(" × ")}; ` +
+        `then ${counted(evaluations, "evaluation")} of each model's choice: ${[...grid, counted(experiment.seeds.length, "seed")].join(" × ")}`;
+  return `${argv.file}: experiment '${experiment.name}', ${counted(trials + evaluations, "run")} (${factors}); dry run: nothing trained or written`;
 }
 
 const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
@@ -186,11 +188,13 @@ async function sweepAndReport(
     console.error(`\n${summary.failed.length} run(s) failed (recorded in the database; the next sweep retries them):`);
     for (const f of summary.failed) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
   }
+  for (const { model, point } of summary.unchosen)
+    console.error(`${model}${Object.keys(point).length > 0 ? ` at ${JSON.stringify(point)}` : ""}: no trial finished with a validation score, so nothing was evaluated`);
   if (controller.signal.aborted) {
-    const left = summary.interrupted.length + summary.notStarted.length;
+    const left = summary.interrupted.length + summary.notStarted.length + summary.unplanned;
     console.error(`\nInterrupted: ${left} run(s) not finished. Resume with: ${resumeCommand(argv, db)}`);
     process.exitCode = EXIT_INTERRUPTED;
-  } else if (summary.failed.length > 0) {
+  } else if (summary.failed.length > 0 || summary.unchosen.length > 0) {
     process.exitCode = 1;
   } else if (reportError !== null) {
     process.exitCode = exitCodeOf(reportError);

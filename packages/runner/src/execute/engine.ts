@@ -1,6 +1,6 @@
 import { kernelImplementation } from "@tsa/kernels";
 import type { BackendName, EpochRecord } from "@tsa/models";
-import { openStore, type Claim, type ClaimedRun, type QueueProgress, type RunState, type Store } from "@tsa/tracker";
+import { openStore, type Claim, type ClaimedRun, type QueueProgress, type RunResult, type RunState, type Store } from "@tsa/tracker";
 import { availableParallelism } from "node:os";
 import { newRun, isOutdated, type Experiment, type RunPlan } from "../experiment/index.js";
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
@@ -177,6 +177,11 @@ export class Engine {
     }
     this.wakeup.wake();
     return result;
+  }
+
+  /** The stored results of the runs of `ids` that completed: what a strategy decides its next runs from. */
+  async completedRuns(experiment: string, ids: ReadonlySet<string>): Promise<RunResult[]> {
+    return (await this.store.listRuns({ experiment, status: "completed" })).filter((run) => ids.has(run.id));
   }
 
   /** Starts the local workers (once). */

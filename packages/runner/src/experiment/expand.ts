@@ -26,7 +26,27 @@ export interface RunPlan {
   point: Record<string, unknown>;
   data: DataConfig;
   train: TrainConfig;
+  /** In a tuned experiment (`tune:`), what the run is for: a trial of a configuration, or an evaluation of the chosen one. */
+  tuning?: TuningRecord;
 }
+
+/**
+ * A tuned experiment's runs say what they are for, in their recorded config: a trial (of trial `trial`, whose
+ * tuned keys are `choice`), or an evaluation of the configuration chosen on validation (with the metric, its
+ * score and every trial's, so `show` and the report need not redo the choice).
+ */
+export type TuningRecord =
+  | { role: "trial"; trial: number; choice: Record<string, unknown> }
+  | {
+      role: "evaluation";
+      trial: number;
+      choice: Record<string, unknown>;
+      select: string;
+      score: number;
+      /** Every trial's mean validation score (null: none of its runs finished with one), by trial index. */
+      scores: (number | null)[];
+      budget: number;
+    };
 
 /** The versions of the code that turns a run's config into its result; a change makes old results stale. */
 export interface CodeVersions {
@@ -75,7 +95,9 @@ export function modelSpecInput(
  */
 export function identityConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
   const config = { experiment: plan.experiment, model: plan.model, seed: plan.seed, data: plan.data, train: plan.train };
-  return isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
+  const identity = isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
+  // A tuned run's role is part of what it is (never the same run as an untuned one), its scores are not.
+  return plan.tuning === undefined ? identity : { ...identity, role: plan.tuning.role };
 }
 
 /**
@@ -89,7 +111,7 @@ export function newRun(plan: RunPlan) {
 /** The config a run is recorded with: its identity, its parts, and the code versions that made its result. */
 export function resolvedConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
   const code: CodeVersions = { generator: GENERATOR_VERSION, model: modelCodeVersion(plan.spec) };
-  return { ...identityConfig(plan), parts: plan.spec, code };
+  return { ...identityConfig(plan), parts: plan.spec, code, ...(plan.tuning === undefined ? {} : { tuning: plan.tuning }) };
 }
 
 /**
@@ -131,26 +153,46 @@ export function modelsAtPoints(experiment: Experiment): Array<{ point: Record<st
 /**
  * Every run of an experiment: sweep points (outer), then models, then seeds, so a sweep fills in the
  * picture point by point. Ids are content hashes: running the same file again finds the same runs.
- * The file must have been validated (loadExperiment): parts that cannot build throw here.
+ * The file must have been validated (loadExperiment): parts that cannot build throw here. (A tuned
+ * experiment's runs are its trials and evaluations: `tuned.ts`.)
  */
 export function expandRuns(experiment: Experiment): RunPlan[] {
-  return modelsAtPoints(experiment).flatMap(({ point, models }) => {
-    const data = resolveDataConfig({ ...experiment.data, ...pointSection(point, "data") });
-    return models.flatMap((resolved) => {
-      const { entry } = resolved;
-      const model = modelEntryName(entry);
-      if ("problem" in resolved) throw new Error(`model '${model}': ${resolved.problem.path}: expected ${resolved.problem.expected}`);
-      const spec = resolved.spec;
-      const train = resolveTrainConfig({
-        ...experiment.train,
-        ...(typeof entry === "string" ? {} : entry.train),
-        ...pointSection(point, "train"),
-      });
-      return experiment.seeds.map((seed) => {
-        const config = identityConfig({ experiment: experiment.name, model, spec, seed, data, train });
-        const id = createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 16);
-        return { id, experiment: experiment.name, model, spec, seed, point, data, train };
-      });
-    });
+  return modelsAtPoints(experiment).flatMap(({ point, models }) =>
+    models.flatMap((resolved) => {
+      if ("problem" in resolved) throw unbuildable(resolved.entry, resolved.problem);
+      return plansOf(experiment, resolved.entry, resolved.spec, point, {}, experiment.seeds);
+    }),
+  );
+}
+
+/**
+ * The runs of one model at one point over `seeds`, with `overrides` (a trial's tuned `model.*` and `train.*`
+ * values) over the point's, and the run's tuning role if any. The recorded point stays the sweep's.
+ */
+export function plansOf(
+  experiment: Experiment,
+  entry: ModelEntry,
+  spec: ModelSpec,
+  point: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+  seeds: readonly number[],
+  tuning?: (seed: number) => TuningRecord,
+): RunPlan[] {
+  const model = modelEntryName(entry);
+  const data = resolveDataConfig({ ...experiment.data, ...pointSection(point, "data") });
+  const train = resolveTrainConfig({
+    ...experiment.train,
+    ...(typeof entry === "string" ? {} : entry.train),
+    ...pointSection(point, "train"),
+    ...pointSection(overrides, "train"),
   });
+  return seeds.map((seed) => {
+    const plan = { experiment: experiment.name, model, spec, seed, point, data, train, ...(tuning === undefined ? {} : { tuning: tuning(seed) }) };
+    const id = createHash("sha256").update(canonicalJson(identityConfig(plan))).digest("hex").slice(0, 16);
+    return { id, ...plan };
+  });
+}
+
+export function unbuildable(entry: ModelEntry, problem: ModelSpecProblem): Error {
+  return new Error(`model '${modelEntryName(entry)}': ${problem.path}: expected ${problem.expected}`);
 }

@@ -1,12 +1,15 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
 import { ExperimentSpecError, ExperimentSpecProblems, nearest, UserInputError } from "@tsa/errors";
-import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints } from "@tsa/models/config";
+import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints, parseModelSpec } from "@tsa/models/config";
 import { z } from "zod";
 import { readFileSync } from "node:fs";
 import { parseDocument, type YAMLError } from "yaml";
 import { describeValue, keyPath, specErrorFromIssue, specErrorsFromIssue } from "./errors.js";
+import { TuneSchema } from "../tune/space.js";
 import { AXIS_PATTERN, CompareSchema, ExperimentSchema, VariantSchema, modelEntryName, type Experiment } from "./schema.js";
-import { modelsAtPoints, pointSection, sweepPoints } from "./expand.js";
+import { modelSpecInput, modelsAtPoints, pointSection, sweepPoints } from "./expand.js";
+import { isTuned, plannedRunCount, trialsOf } from "./tuned.js";
+import { tuneProblems } from "../tune/space.js";
 
 const MODEL_FIELDS = Object.keys(ModelSpecSchema.shape);
 
@@ -63,6 +66,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   checkPartsNotSwept(file, experiment);
   checkResolvedPoints(file, experiment);
   checkCompare(file, experiment);
+  checkTune(file, experiment);
   checkGridSize(file, experiment, options);
   return experiment;
 }
@@ -86,6 +90,7 @@ function knownKeysAt(path: ReadonlyArray<PropertyKey>): readonly string[] {
   if (first === "train") return TRAIN_CONFIG_FIELDS;
   if (first === "model") return MODEL_FIELDS;
   if (first === "compare") return Object.keys(CompareSchema.shape);
+  if (first === "tune" && path.length === 1) return Object.keys(TuneSchema.shape);
   if (first === "models" && typeof second === "number") return third === "train" ? TRAIN_CONFIG_FIELDS : Object.keys(VariantSchema.shape);
   return [];
 }
@@ -264,9 +269,44 @@ function checkCompare(file: string, experiment: Experiment): void {
   }
 }
 
+/**
+ * A `tune:` block: its values valid for their keys, tuning seeds disjoint from the evaluation seeds, no key
+ * both tuned and swept (the axis would overwrite the trial), and every trial buildable for every model at
+ * every point. Every problem at once, each naming its key below `tune`.
+ */
+function checkTune(file: string, experiment: Experiment): void {
+  if (!isTuned(experiment)) return;
+  const problems = tuneProblems(experiment.tune, experiment.seeds).map(
+    (p) => new ExperimentSpecError(file, `tune.${p.path}`, p.expected, p.found),
+  );
+  for (const key of Object.keys(experiment.tune.space)) {
+    if (key in experiment.sweep)
+      problems.push(new ExperimentSpecError(file, `tune.space.${key}`, `a key the sweep does not also set (sweep.${key} is an axis)`, `'${key}'`));
+  }
+  if (problems.length > 0) throw oneOrAll(problems);
+  for (const [t, trial] of trialsOf(experiment).entries()) {
+    for (const point of sweepPoints(experiment)) {
+      for (const entry of experiment.models) {
+        const parsed = parseModelSpec(modelSpecInput(entry, { ...point, ...trial }, experiment.model));
+        if (!("problem" in parsed)) continue;
+        const { path, expected, found } = parsed.problem;
+        const key = `model.${String(path)}`;
+        const where = key in trial ? `tune.space.${key}` : "tune.space";
+        throw new ExperimentSpecError(
+          file,
+          where,
+          `${expected} (model '${modelEntryName(entry)}' in trial ${t + 1}, ${describeValue(trial)})`,
+          found,
+        );
+      }
+    }
+  }
+}
+
 function checkGridSize(file: string, experiment: Experiment, options: LoadOptions): void {
   const max = options.maxRuns ?? DEFAULT_MAX_RUNS;
-  const runs = sweepPoints(experiment).length * experiment.models.length * experiment.seeds.length;
+  const { trials, evaluations } = plannedRunCount(experiment);
+  const runs = trials + evaluations;
   if (runs > max && options.allowHugeGrid !== true) {
     throw new ExperimentSpecError(file, "sweep", `at most ${max} runs (pass --yes to run a larger grid)`, `${runs} runs`);
   }

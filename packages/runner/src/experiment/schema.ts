@@ -1,6 +1,7 @@
 import { DataConfigFields } from "@tsa/data";
 import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema } from "@tsa/models/config";
 import { z } from "zod";
+import { TuneSchema } from "../tune/space.js";
 
 const unique = <T>(values: readonly T[]) => new Set(values.map((v) => JSON.stringify(v))).size === values.length;
 
@@ -70,6 +71,8 @@ export const ExperimentSchema = z
     /** Parts every model of the file takes over its preset's (a variant's own parts and the point's win). */
     model: z.object(optionalWithoutDefaults(ModelSpecSchema.shape)).strict().default({}),
     compare: CompareSchema.optional(),
+    /** Every model tuned over the same space and budget on the tuning seeds, chosen on validation, evaluated on `seeds`. */
+    tune: TuneSchema.optional(),
   })
   .strict();
 
