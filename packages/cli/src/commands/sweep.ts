@@ -189,7 +189,9 @@ async function sweepAndReport(
     for (const f of summary.failed) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
   }
   for (const { model, point } of summary.unchosen)
-    console.error(`${model}${Object.keys(point).length > 0 ? ` at ${JSON.stringify(point)}` : ""}: no trial finished with a validation score, so nothing was evaluated`);
+    console.error(
+      `${model}${Object.keys(point).length > 0 ? ` at ${JSON.stringify(point)}` : ""}: no trial finished with a validation score, so nothing was evaluated`,
+    );
   if (controller.signal.aborted) {
     const left = summary.interrupted.length + summary.notStarted.length + summary.unplanned;
     console.error(`\nInterrupted: ${left} run(s) not finished. Resume with: ${resumeCommand(argv, db)}`);

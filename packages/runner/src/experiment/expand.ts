@@ -95,7 +95,8 @@ export function modelSpecInput(
  */
 export function identityConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
   const config = { experiment: plan.experiment, model: plan.model, seed: plan.seed, data: plan.data, train: plan.train };
-  const identity = isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
+  const identity =
+    isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
   // A tuned run's role is part of what it is (never the same run as an untuned one), its scores are not.
   return plan.tuning === undefined ? identity : { ...identity, role: plan.tuning.role };
 }
@@ -187,8 +188,20 @@ export function plansOf(
     ...pointSection(overrides, "train"),
   });
   return seeds.map((seed) => {
-    const plan = { experiment: experiment.name, model, spec, seed, point, data, train, ...(tuning === undefined ? {} : { tuning: tuning(seed) }) };
-    const id = createHash("sha256").update(canonicalJson(identityConfig(plan))).digest("hex").slice(0, 16);
+    const plan = {
+      experiment: experiment.name,
+      model,
+      spec,
+      seed,
+      point,
+      data,
+      train,
+      ...(tuning === undefined ? {} : { tuning: tuning(seed) }),
+    };
+    const id = createHash("sha256")
+      .update(canonicalJson(identityConfig(plan)))
+      .digest("hex")
+      .slice(0, 16);
     return { id, ...plan };
   });
 }

@@ -65,6 +65,13 @@ const BAD: Record<string, [keyPath: string, expected: string]> = {
   "variant-part-also-swept": ["models[1].pooling", "no pooling in a variant of a file that sweeps model.pooling"],
   "epochs-zero": ["train.epochs", ">= 1"],
   "batch-size-float": ["train.batchSize", "an int"],
+  "tune-seeds-overlap": ["tune.seeds", "tuning seeds disjoint from the evaluation seeds"],
+  "tune-bad-value": ["tune.space.model.normalize[1]", "a valid model.normalize"],
+  "tune-unknown-key": ["tune.trials", "no such key"],
+  "tune-key-also-swept": ["tune.space.train.lr", "a key the sweep does not also set"],
+  "tune-trial-cannot-build": ["tune.space.model.pooling", "model 'cnn' in trial 2"],
+  "tune-empty-log-range": ["tune.space.train.lr", "low < high"],
+  "tune-budget-zero": ["tune.budget", ">= 1"],
 };
 
 describe("malformed experiment files", () => {

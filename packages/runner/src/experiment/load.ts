@@ -1,6 +1,13 @@
 import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
 import { ExperimentSpecError, ExperimentSpecProblems, nearest, UserInputError } from "@tsa/errors";
-import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema, TRAIN_CONFIG_FIELDS, minimumNumPoints, parseModelSpec } from "@tsa/models/config";
+import {
+  ModelSpecSchema,
+  PRESET_NAMES,
+  TrainConfigSchema,
+  TRAIN_CONFIG_FIELDS,
+  minimumNumPoints,
+  parseModelSpec,
+} from "@tsa/models/config";
 import { z } from "zod";
 import { readFileSync } from "node:fs";
 import { parseDocument, type YAMLError } from "yaml";
@@ -281,7 +288,9 @@ function checkTune(file: string, experiment: Experiment): void {
   );
   for (const key of Object.keys(experiment.tune.space)) {
     if (key in experiment.sweep)
-      problems.push(new ExperimentSpecError(file, `tune.space.${key}`, `a key the sweep does not also set (sweep.${key} is an axis)`, `'${key}'`));
+      problems.push(
+        new ExperimentSpecError(file, `tune.space.${key}`, `a key the sweep does not also set (sweep.${key} is an axis)`, `'${key}'`),
+      );
   }
   if (problems.length > 0) throw oneOrAll(problems);
   for (const [t, trial] of trialsOf(experiment).entries()) {

@@ -86,7 +86,10 @@ export function possibleRuns(experiment: Tuned): RunPlan[] {
     experiment.models.map((entry) => selectionKey(experiment, modelEntryName(entry), point)),
   );
   const everyKeyChooses = (trial: number) => new Map(keys.map((key): [string, Choice] => [key, { trial, score: 0, scores: [] }]));
-  return [...expandTrials(experiment), ...trialsOf(experiment).flatMap((_, trial) => expandEvaluations(experiment, everyKeyChooses(trial)))];
+  return [
+    ...expandTrials(experiment),
+    ...trialsOf(experiment).flatMap((_, trial) => expandEvaluations(experiment, everyKeyChooses(trial))),
+  ];
 }
 
 /** How many runs the file asks for: trials, then one evaluation per model, point and seed. */
