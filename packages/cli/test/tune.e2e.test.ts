@@ -108,6 +108,7 @@ describe("a tuned sweep", () => {
     // Not started, and not yet planned: the evaluations are counted among the runs left.
     const left = TRIALS + EVALUATIONS - before.length;
     expect(stopped.stderr).toContain(`Interrupted: ${left} run(s) not finished.`);
+    expect(stopped.stdout).toContain(`, of ${TRIALS + EVALUATIONS}, in `);
 
     const resumed = await runCli(sweepArgs(ws, file));
     expect(resumed.code, resumed.stderr).toBe(0);

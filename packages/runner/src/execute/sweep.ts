@@ -125,7 +125,8 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
     await engine.close();
   }
   const unplanned = isTuned(experiment) && evaluations === null ? plannedRunCount(experiment).evaluations : 0;
-  return { ...summarize(plans, done, states, Date.now() - started), unplanned, unchosen: evaluations?.unchosen ?? [] };
+  const summary = summarize(plans, done, states, Date.now() - started);
+  return { ...summary, total: summary.total + unplanned, unplanned, unchosen: evaluations?.unchosen ?? [] };
 }
 
 interface Evaluations {
