@@ -1,7 +1,8 @@
 // A tuned sweep through the real CLI: every model tries the same configurations on a tuning seed, the best by
 // validation loss is trained on the evaluation seeds, and the database says which was chosen and why; a
 // sweep stopped with Ctrl-C among its trials resumes without redoing anything completed.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { createDatabase, type TestDatabase } from "./postgres.js";
 import { makeWorkspace, queryDb, runCli, startCli, tinyExperimentYaml, waitFor, type Workspace } from "./support.js";
 
 const TUNE = [
@@ -116,5 +117,41 @@ describe("a tuned sweep", () => {
     const after = runsOf(ws.db);
     for (const run of before) expect(after.find((r) => r.id === run.id)).toEqual(run);
     expect(after.filter((r) => r.tuning.role === "evaluation")).toHaveLength(EVALUATIONS);
+  });
+});
+
+describe("a tuned sweep on PostgreSQL", () => {
+  let db: TestDatabase | null = null;
+  const started: Array<ReturnType<typeof startCli>> = [];
+  afterEach(async () => {
+    for (const p of started.splice(0)) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+    await db?.drop();
+    db = null;
+  });
+
+  it("is worked by two workers, trials and evaluations alike, while the sweep only enqueues and chooses", async () => {
+    db = await createDatabase();
+    const ws = makeWorkspace("tsa-tune-pg-");
+    const file = ws.experiment("tuned-pg", yaml("tuned-pg"));
+    const env = { TSA_POLL_MS: "200", INIT_CWD: ws.dir };
+    const sweep = startCli(["sweep", file, "--db", db.url, "-j", "0"], { env });
+    started.push(sweep);
+    const workers = ["a", "b"].map(() => startCli(["worker", "--db", db!.url, "-j", "1", "--wait"], { env }));
+    started.push(...workers);
+    const result = await sweep.result;
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    for (const w of workers) w.child.kill("SIGINT");
+    await Promise.all(workers.map((w) => w.result));
+
+    const rows = await db.query<{ owner: string; status: string; role: string; seed: number }>(
+      "SELECT owner, status, config::json->'tuning'->>'role' AS role, seed FROM runs",
+    );
+    expect(rows.map((r) => r.status)).toEqual(rows.map(() => "completed"));
+    const byRole = (role: string) => rows.filter((r) => r.role === role);
+    expect([byRole("trial").length, byRole("evaluation").length]).toEqual([TRIALS, EVALUATIONS]);
+    // Both workers trained, and evaluations were taken from the queue like trials (the sweep has no workers).
+    const ownersOf = (role: string) => new Set(byRole(role).map((r) => r.owner.split(":").slice(0, 2).join(":")));
+    expect(new Set([...ownersOf("trial"), ...ownersOf("evaluation")]).size).toBe(2);
+    expect(ownersOf("evaluation").size).toBeGreaterThanOrEqual(1);
   });
 });
