@@ -7,6 +7,12 @@ const describe = (plan: RunPlan) =>
   `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}${plan.tuning?.role === "trial" ? ` (trial ${plan.tuning.trial + 1})` : ""}`;
 
 /** `bilstm at data.noise=0.2: model.normalize=diff, train.patienceFrom=learning (val_loss 0.1234)` */
+/** `2 comparison(s) still open: their next look's seeds (+8 runs, 48 in all)` */
+export function moreLine(event: Extract<SweepEvent, { type: "more" }>): string {
+  const open = (event.comparisons ?? []).filter((c) => c.verdict === null).length;
+  return `${open} comparison(s) still open: their next look's seeds enqueued (+${event.added} run(s), ${event.total} in all)`;
+}
+
 export function chosenLines(event: Extract<SweepEvent, { type: "chosen" }>): string[] {
   const lines = event.choices.map(
     (c) =>
@@ -134,6 +140,10 @@ class LineProgress implements Progress {
         break;
       case "chosen":
         for (const line of chosenLines(event)) this.log(line);
+        break;
+      case "more":
+        this.clock.total = event.total;
+        this.log(moreLine(event));
         break;
       case "watch":
         this.log(queueProgressText(event.progress));
@@ -282,6 +292,11 @@ class BarProgress implements Progress {
         break;
       case "chosen":
         for (const line of chosenLines(event)) this.log(line);
+        break;
+      case "more":
+        this.clock.total = event.total;
+        this.overall?.setTotal(event.total);
+        this.log(moreLine(event));
         break;
       case "watch":
         this.log(queueProgressText(event.progress));

@@ -1,17 +1,8 @@
 import type { BackendName } from "@tsa/models";
 import type { RunState } from "@tsa/tracker";
-import {
-  expandEvaluations,
-  expandRuns,
-  expandTrials,
-  isTuned,
-  plannedRunCount,
-  selectionKey,
-  trialsOf,
-  type Experiment,
-  type RunPlan,
-} from "../experiment/index.js";
-import { chooseConfigurations } from "../tune/choose.js";
+import { plannedRunCount, type Experiment, type RunPlan } from "../experiment/index.js";
+import type { SequentialComparison } from "../sequential/comparisons.js";
+import { wantedRuns, type ChosenConfiguration, type Wanted } from "./strategy.js";
 import { Engine, type EngineEvent, type EngineOptions } from "./engine.js";
 import { expectedCost } from "./schedule.js";
 import type { QueueTimings } from "./timings.js";
@@ -43,15 +34,11 @@ export type SweepEvent =
     }
   /** A tuned sweep chose each model's configuration from its trials and enqueued their evaluations. */
   | { type: "chosen"; choices: ChosenConfiguration[]; evaluations: number }
+  /** Sequential seeds: the comparisons still open after a look got their next look's seeds. */
+  | { type: "more"; total: number; added: number; comparisons: SequentialComparison[] | null }
   | EngineEvent;
 
-/** A model's chosen configuration (at a point, or null: across the sweep) and its mean validation score. */
-export interface ChosenConfiguration {
-  model: string;
-  point: Record<string, unknown> | null;
-  choice: Record<string, unknown>;
-  score: number;
-}
+export type { ChosenConfiguration };
 
 export interface RunFailure {
   plan: RunPlan;
@@ -71,15 +58,18 @@ export interface SweepSummary {
   unplanned: number;
   /** A tuned sweep's models (at points) with no trial that finished with a validation score: not evaluated. */
   unchosen: Array<{ model: string; point: Record<string, unknown> }>;
+  /** Sequential seeds: where each comparison stands (null for a file without them). */
+  comparisons: SequentialComparison[] | null;
   durationMs: number;
 }
 
 /**
- * Runs (or resumes) an experiment, on any store: its grid is enqueued (idempotently: completed runs stand,
- * failed, interrupted and outdated ones are redone) and worked by `concurrency` local workers together with
- * any other sweep or worker on the same store, longest expected runs first; returns once every run of the
- * grid is settled (or, when stopped, once the local runs in flight have stopped). A tuned experiment runs
- * its trials first, chooses each model's configuration from their validation scores, then evaluates it.
+ * Runs (or resumes) an experiment, on any store: the runs it wants are enqueued (idempotently: completed
+ * runs stand, failed, interrupted and outdated ones are redone) and worked by `concurrency` local workers
+ * together with any other sweep or worker on the same store, longest expected runs first. What it wants is
+ * decided from the stored runs, again each time they have settled (strategy.ts): the grid; a tuned file's
+ * trials, then each model's choice; sequential seeds look by look. Returns once it wants nothing more (or,
+ * when stopped, once the local runs in flight have stopped).
  */
 export async function runSweep(experiment: Experiment, options: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
@@ -87,79 +77,72 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   const engineOptions: EngineOptions = { ...options, experiment: experiment.name, stopped: "interrupted" };
   const engine = await Engine.open(engineOptions);
   const source = { experiment, file: options.file };
-  const stopped = () => options.signal?.aborted === true;
-  const first = isTuned(experiment) ? expandTrials(experiment) : expandRuns(experiment);
-  let plans = first;
-  let states: Map<string, RunState>;
+  const known = new Map<string, RunPlan>();
   const done = new Set<string>();
-  let evaluations: Evaluations | null = null;
+  let states = new Map<string, RunState>();
+  let wanted: Wanted | null = null;
+  let total = 0;
   try {
     const requeued = await engine.requeueStale();
-    const queued = await engine.enqueue(first, source);
-    queued.completed.forEach((id) => done.add(id));
-    // A resumed tuned sweep whose trials all stand chooses at once, so the start says what is already done.
-    if (isTuned(experiment) && done.size === first.length) evaluations = await evaluate(engine, experiment, first, source, done);
-    plans = [...first, ...(evaluations?.plans ?? [])];
-    const total = first.length + (isTuned(experiment) ? plannedRunCount(experiment).evaluations : 0);
-    const toRun = plans.filter((p) => !done.has(p.id));
-    emit({
-      type: "start",
-      total,
-      alreadyCompleted: done.size,
-      toRun: total - done.size,
-      requeued,
-      outdated: queued.outdated,
-      concurrency: engine.concurrency,
-      // Expected costs (arbitrary units, see schedule.ts) let a progress display turn elapsed time into an ETA.
-      expectedCost: toRun.reduce((sum, plan) => sum + expectedCost(plan), 0),
-    });
-    engine.work();
-    states = await engine.settled(first.map((p) => p.id));
-    if (isTuned(experiment) && evaluations === null && !stopped()) {
-      evaluations = await evaluate(engine, experiment, first, source, done);
-      plans = [...first, ...evaluations.plans];
-      emit({ type: "chosen", choices: evaluations.choices, evaluations: evaluations.plans.length });
+    let outdated = 0;
+    for (let step = 0; ; step++) {
+      const stored = { states, completed: (ids: ReadonlySet<string>) => engine.completedRuns(experiment.name, ids) };
+      const before = wanted;
+      wanted = await wantedRuns(experiment, stored);
+      const added = wanted.plans.filter((p) => !known.has(p.id));
+      if (added.length > 0) {
+        const queued = await engine.enqueue(added, source);
+        queued.completed.forEach((id) => done.add(id));
+        outdated += queued.outdated;
+        for (const plan of added) known.set(plan.id, plan);
+      }
+      if (wanted.choices !== null && before?.choices == null)
+        emit({ type: "chosen", choices: wanted.choices, evaluations: wanted.plans.length - expandedTrials(experiment) });
+      if (step === 0) {
+        total = Math.max(known.size, leastTotal(experiment));
+        const toRun = [...known.values()].filter((p) => !done.has(p.id));
+        emit({
+          type: "start",
+          total,
+          alreadyCompleted: done.size,
+          toRun: total - done.size,
+          requeued,
+          outdated,
+          concurrency: engine.concurrency,
+          // Expected costs (arbitrary units, see schedule.ts) let a progress display turn elapsed time into an ETA.
+          expectedCost: toRun.reduce((sum, plan) => sum + expectedCost(plan), 0),
+        });
+        engine.work();
+      } else if (known.size > total) {
+        total = known.size;
+        emit({ type: "more", total, added: added.length, comparisons: wanted.comparisons });
+      }
+      if (step > 0 && added.length === 0) break;
+      states = await engine.settled([...known.keys()]);
+      if (options.signal?.aborted === true) break;
     }
-    if (evaluations !== null) states = await engine.settled(plans.map((p) => p.id));
   } finally {
     await engine.close();
   }
-  const unplanned = isTuned(experiment) && evaluations === null ? plannedRunCount(experiment).evaluations : 0;
-  const summary = summarize(plans, done, states, Date.now() - started);
-  return { ...summary, total: summary.total + unplanned, unplanned, unchosen: evaluations?.unchosen ?? [] };
+  const summary = summarize([...known.values()], done, states, Date.now() - started);
+  const unplanned = Math.max(0, total - known.size);
+  return {
+    ...summary,
+    total: summary.total + unplanned,
+    unplanned,
+    unchosen: wanted?.unchosen ?? [],
+    comparisons: wanted?.comparisons ?? null,
+  };
 }
 
-interface Evaluations {
-  plans: RunPlan[];
-  choices: ChosenConfiguration[];
-  /** Models (at points) none of whose trials finished with a validation score: nothing to evaluate. */
-  unchosen: Array<{ model: string; point: Record<string, unknown> }>;
+/** Runs the sweep will want at least: the grid, or the trials and every evaluation of the first look. */
+function leastTotal(experiment: Experiment): number {
+  const { trials, evaluations } = plannedRunCount(experiment);
+  const firstLook = experiment.sequential === undefined ? 1 : experiment.sequential.looks[0]! / experiment.seeds.length;
+  return trials + Math.round(evaluations * firstLook);
 }
 
-/** Each model's configuration, chosen from the finished trials' validation scores, enqueued on the evaluation seeds. */
-async function evaluate(
-  engine: Engine,
-  experiment: Experiment & { tune: NonNullable<Experiment["tune"]> },
-  trialPlans: readonly RunPlan[],
-  source: { experiment: Experiment; file: string },
-  done: Set<string>,
-): Promise<Evaluations> {
-  const finished = await engine.completedRuns(experiment.name, new Set(trialPlans.map((p) => p.id)));
-  const trials = trialsOf(experiment);
-  const keyOf = (plan: RunPlan) => selectionKey(experiment, plan.model, plan.point);
-  const choices = chooseConfigurations(trials, trialPlans, finished, experiment.tune.select, keyOf);
-  const plans = expandEvaluations(experiment, choices);
-  const queued = await engine.enqueue(plans, source);
-  queued.completed.forEach((id) => done.add(id));
-  const groups = new Map(trialPlans.map((p) => [keyOf(p), p]));
-  const chosen = [...groups].flatMap(([key, plan]) => {
-    const choice = choices.get(key);
-    const point = experiment.tune.per === "experiment" ? null : plan.point;
-    return choice === undefined ? [] : [{ model: plan.model, point, choice: trials[choice.trial]!, score: choice.score }];
-  });
-  const unchosen = [...groups].filter(([key]) => !choices.has(key)).map(([, plan]) => ({ model: plan.model, point: plan.point }));
-  return { plans, choices: chosen, unchosen };
-}
+const expandedTrials = (experiment: Experiment) => plannedRunCount(experiment).trials;
 
 /** The sweep's runs by where they stand now (one summary, whoever trained them). */
 function summarize(
@@ -167,7 +150,7 @@ function summarize(
   alreadyDone: Set<string>,
   states: Map<string, RunState>,
   durationMs: number,
-): Omit<SweepSummary, "unplanned" | "unchosen"> {
+): Omit<SweepSummary, "unplanned" | "unchosen" | "comparisons"> {
   const status = (plan: RunPlan) => states.get(plan.id)?.status ?? "queued";
   return {
     total: plans.length,

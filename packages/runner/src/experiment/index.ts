@@ -1,3 +1,7 @@
+export { comparedPairs } from "./compared.js";
+export type { ComparedPair } from "./compared.js";
+export { SequentialSchema, SEQUENTIAL_METRICS } from "./schema.js";
+export type { Sequential } from "./schema.js";
 export { ExperimentSchema, AXIS_PATTERN, VariantSchema, ModelEntrySchema, modelEntryName } from "./schema.js";
 export type { Experiment, ModelEntry, Variant } from "./schema.js";
 export { loadExperiment, parseExperiment, DEFAULT_MAX_RUNS } from "./load.js";

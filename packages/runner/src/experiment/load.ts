@@ -13,9 +13,19 @@ import { readFileSync } from "node:fs";
 import { parseDocument, type YAMLError } from "yaml";
 import { describeValue, keyPath, specErrorFromIssue, specErrorsFromIssue } from "./errors.js";
 import { TuneSchema } from "../tune/space.js";
-import { AXIS_PATTERN, CompareSchema, ExperimentSchema, VariantSchema, modelEntryName, type Experiment } from "./schema.js";
+import {
+  AXIS_PATTERN,
+  CompareSchema,
+  SequentialSchema,
+  SequentialSeedsSchema,
+  ExperimentSchema,
+  VariantSchema,
+  modelEntryName,
+  type Experiment,
+} from "./schema.js";
 import { modelSpecInput, modelsAtPoints, pointSection, sweepPoints } from "./expand.js";
 import { isTuned, plannedRunCount, trialsOf } from "./tuned.js";
+import { comparedPairs } from "./compared.js";
 import { tuneProblems } from "../tune/space.js";
 
 const MODEL_FIELDS = Object.keys(ModelSpecSchema.shape);
@@ -59,8 +69,9 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
     throw new ExperimentSpecError(file, "", "a mapping with name, models, seeds (and data, sweep, train)", describeValue(raw));
   }
   // Every problem of the file at once: each entry of models, the schema, each sweep axis and value.
-  const problems = modelEntryProblems(file, raw);
-  const parsed = ExperimentSchema.safeParse(raw);
+  const seeds = sequentialSeeds(file, raw);
+  const problems = [...seeds.problems, ...modelEntryProblems(file, raw)];
+  const parsed = ExperimentSchema.safeParse(seeds.raw);
   if (!parsed.success) {
     // An entry of models was checked on its own above, in words that name the entry.
     const rest = parsed.error.issues.filter((i) => !(i.path[0] === "models" && typeof i.path[1] === "number"));
@@ -74,8 +85,64 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   checkResolvedPoints(file, experiment);
   checkCompare(file, experiment);
   checkTune(file, experiment);
+  checkSequential(file, experiment);
   checkGridSize(file, experiment, options);
   return experiment;
+}
+
+/**
+ * `seeds: { looks: [5, 10, 20], … }` becomes every seed the last look may use (`first` on) and a `sequential`
+ * block, which is how the validated experiment (and the stored spec) says it. Problems are named under `seeds`.
+ */
+function sequentialSeeds(file: string, raw: object): { raw: object; problems: ExperimentSpecError[] } {
+  const seeds = (raw as { seeds?: unknown }).seeds;
+  if (seeds === null || typeof seeds !== "object" || Array.isArray(seeds)) return { raw, problems: [] };
+  const parsed = SequentialSeedsSchema.safeParse(seeds);
+  // With the block's own problems said, the rest of the file is checked as if it had one seed.
+  if (!parsed.success)
+    return {
+      raw: { ...raw, seeds: [1] },
+      problems: parsed.error.issues.flatMap((i) => specErrorsFromIssue(file, raw, i, ["seeds"], knownKeysAt)),
+    };
+  if ("sequential" in raw)
+    return {
+      raw: { ...raw, seeds: [1] },
+      problems: [new ExperimentSpecError(file, "sequential", "no sequential: block beside seeds: { looks } (one is enough)", "both")],
+    };
+  const { first, ...sequential } = parsed.data;
+  const last = sequential.looks.at(-1)!;
+  return { raw: { ...raw, seeds: Array.from({ length: last }, (_, i) => first + i), sequential }, problems: [] };
+}
+
+/**
+ * Sequential seeds need comparisons to decide: the file's `compare:` between two of its models, or an
+ * attention model against the best baseline at each point; and the last look cannot ask for more seeds than
+ * the file lists.
+ */
+function checkSequential(file: string, experiment: Experiment): void {
+  const sequential = experiment.sequential;
+  if (sequential === undefined) return;
+  if (sequential.looks.at(-1)! > experiment.seeds.length)
+    throw new ExperimentSpecError(
+      file,
+      "sequential.looks",
+      `at most ${experiment.seeds.length} seeds (the seeds listed)`,
+      describeValue(sequential.looks),
+    );
+  if (experiment.compare?.axis !== undefined)
+    throw new ExperimentSpecError(
+      file,
+      "compare.axis",
+      "no axis with sequential seeds (they compare two models of the file)",
+      describeValue(experiment.compare.axis),
+    );
+  if (experiment.compare === undefined && comparedPairs(experiment).length === 0)
+    throw new ExperimentSpecError(
+      file,
+      "seeds",
+      "a comparison to decide: compare: { treatment, control } or an attention model beside a baseline",
+      "no attention model and no compare:",
+    );
 }
 
 /** One problem as it is; several as one error holding each. */
@@ -98,6 +165,8 @@ function knownKeysAt(path: ReadonlyArray<PropertyKey>): readonly string[] {
   if (first === "model") return MODEL_FIELDS;
   if (first === "compare") return Object.keys(CompareSchema.shape);
   if (first === "tune" && path.length === 1) return Object.keys(TuneSchema.shape);
+  if (first === "seeds" && path.length === 1) return Object.keys(SequentialSeedsSchema.shape);
+  if (first === "sequential" && path.length === 1) return Object.keys(SequentialSchema.shape);
   if (first === "models" && typeof second === "number") return third === "train" ? TRAIN_CONFIG_FIELDS : Object.keys(VariantSchema.shape);
   return [];
 }

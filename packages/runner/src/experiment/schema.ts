@@ -2,6 +2,7 @@ import { DataConfigFields } from "@tsa/data";
 import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema } from "@tsa/models/config";
 import { z } from "zod";
 import { TuneSchema } from "../tune/space.js";
+import { BOUNDARIES } from "../sequential/spending.js";
 
 const unique = <T>(values: readonly T[]) => new Set(values.map((v) => JSON.stringify(v))).size === values.length;
 
@@ -55,6 +56,32 @@ export const CompareSchema = z
   })
   .strict();
 
+/** Metrics a sequential comparison may test (the report's headline metrics, higher is better). */
+export const SEQUENTIAL_METRICS = ["f1", "accuracy", "roc_auc", "balanced_accuracy"] as const;
+
+/**
+ * Seeds until decided (`seeds: { looks: [5, 10, 20], … }` in a file): the evaluation seeds come in looks, and
+ * after each look every comparison is tested against its share of `alpha`, spent over the looks by
+ * `boundary`; decided comparisons stop, the others get the next look's seeds. `margin`: a difference within
+ * ±margin is "level" (0: never). The seeds are `first`, `first + 1`, … up to the last look's count.
+ */
+export const SequentialSchema = z
+  .object({
+    looks: z
+      .array(z.number().int().min(2))
+      .min(1)
+      .refine((looks) => looks.every((n, i) => i === 0 || n > looks[i - 1]!), { message: "increasing seed counts, e.g. [5, 10, 20]" }),
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    boundary: z.enum(BOUNDARIES).default("obrien-fleming"),
+    margin: z.number().min(0).default(0),
+    metric: z.enum(SEQUENTIAL_METRICS).default("f1"),
+  })
+  .strict();
+export type Sequential = z.output<typeof SequentialSchema>;
+
+/** `seeds:` as a file may write it for sequential seeds: the looks, and where the seeds start. */
+export const SequentialSeedsSchema = SequentialSchema.extend({ first: z.number().int().min(0).default(1) }).strict();
+
 /** The experiment file (DESIGN.md, "Experiment files"). Unknown keys anywhere are errors. */
 export const ExperimentSchema = z
   .object({
@@ -73,6 +100,8 @@ export const ExperimentSchema = z
     compare: CompareSchema.optional(),
     /** Every model tuned over the same space and budget on the tuning seeds, chosen on validation, evaluated on `seeds`. */
     tune: TuneSchema.optional(),
+    /** Sequential evaluation seeds: `seeds` are then every seed the last look may use (load writes both from `seeds: { looks }`). */
+    sequential: SequentialSchema.optional(),
   })
   .strict();
 

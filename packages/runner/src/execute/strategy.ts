@@ -1,0 +1,125 @@
+import { canonicalJson } from "@tsa/data";
+import type { RunResult, RunState } from "@tsa/tracker";
+import {
+  comparedPairs,
+  expandEvaluations,
+  expandRuns,
+  expandTrials,
+  isTuned,
+  selectionKey,
+  sweepPoints,
+  trialsOf,
+  type Experiment,
+  type RunPlan,
+} from "../experiment/index.js";
+import { sequentialComparisons, type ComparedRun, type SequentialComparison } from "../sequential/comparisons.js";
+import { chooseConfigurations } from "../tune/choose.js";
+
+/** A model's chosen configuration (at a point, or null: across the sweep) and its mean validation score. */
+export interface ChosenConfiguration {
+  model: string;
+  point: Record<string, unknown> | null;
+  choice: Record<string, unknown>;
+  score: number;
+}
+
+/** What the sweep wants now, given what is stored. */
+export interface Wanted {
+  /** Every run wanted so far (a superset of what was wanted before). */
+  plans: RunPlan[];
+  /** A tuned sweep's choices, once its trials have settled. */
+  choices: ChosenConfiguration[] | null;
+  /** Models (at points) with no trial that finished with a validation score: not evaluated. */
+  unchosen: Array<{ model: string; point: Record<string, unknown> }>;
+  /** Sequential seeds: where each comparison stands. */
+  comparisons: SequentialComparison[] | null;
+}
+
+/** What the strategy may look at: the settled states of the runs wanted so far, and the stored results. */
+export interface Stored {
+  states: ReadonlyMap<string, RunState>;
+  completed(ids: ReadonlySet<string>): Promise<RunResult[]>;
+}
+
+const SETTLED = new Set(["completed", "failed"]);
+
+/**
+ * The runs a sweep wants, decided from the stored runs alone: the grid; or a tuned file's trials, then (once
+ * they have settled) each model's chosen configuration on the evaluation seeds; with sequential seeds, the
+ * first look's seeds, then the next look's for each comparison still open. Called again after every
+ * settling until it wants nothing new; a resumed sweep calls it on the same stored runs and wants the same.
+ */
+export async function wantedRuns(experiment: Experiment, stored: Stored): Promise<Wanted> {
+  const wanted: Wanted = { plans: [], choices: null, unchosen: [], comparisons: null };
+  let evaluations: RunPlan[];
+  if (isTuned(experiment)) {
+    const trials = expandTrials(experiment);
+    wanted.plans.push(...trials);
+    if (!trials.every((p) => SETTLED.has(stored.states.get(p.id)?.status ?? ""))) return wanted;
+    const finished = await stored.completed(new Set(trials.map((p) => p.id)));
+    const options = trialsOf(experiment);
+    const keyOf = (plan: RunPlan) => selectionKey(experiment, plan.model, plan.point);
+    const choices = chooseConfigurations(options, trials, finished, experiment.tune.select, keyOf);
+    const groups = new Map(trials.map((p) => [keyOf(p), p]));
+    wanted.choices = [...groups].flatMap(([key, plan]) => {
+      const chosen = choices.get(key);
+      const point = experiment.tune.per === "experiment" ? null : plan.point;
+      return chosen === undefined ? [] : [{ model: plan.model, point, choice: options[chosen.trial]!, score: chosen.score }];
+    });
+    wanted.unchosen = [...groups].filter(([key]) => !choices.has(key)).map(([, plan]) => ({ model: plan.model, point: plan.point }));
+    evaluations = expandEvaluations(experiment, choices);
+  } else {
+    evaluations = expandRuns(experiment);
+  }
+  if (experiment.sequential === undefined) {
+    wanted.plans.push(...evaluations);
+    return wanted;
+  }
+  const { plans, comparisons } = await sequentialRuns(experiment, evaluations, stored);
+  wanted.plans.push(...plans);
+  wanted.comparisons = comparisons;
+  return wanted;
+}
+
+/** The evaluation runs sequential seeds want: every model at the first look, then each open comparison's pair at the next. */
+async function sequentialRuns(
+  experiment: Experiment,
+  evaluations: readonly RunPlan[],
+  stored: Stored,
+): Promise<{ plans: RunPlan[]; comparisons: SequentialComparison[] }> {
+  const sequential = experiment.sequential!;
+  const seeds = experiment.seeds;
+  const wantedSeeds = new Map<string, number>();
+  const cell = (model: string, point: Record<string, unknown>) => canonicalJson({ model, point });
+  for (const plan of evaluations) wantedSeeds.set(cell(plan.model, plan.point), sequential.looks[0]!);
+  const comparisons = sequentialComparisons(
+    sequential,
+    comparedPairs(experiment),
+    sweepPoints(experiment),
+    seeds,
+    await comparedRuns(experiment, evaluations, stored),
+  );
+  for (const c of comparisons) {
+    if (c.next === null) continue;
+    for (const model of [c.treatment, c.control]) {
+      const key = cell(model, c.point);
+      wantedSeeds.set(key, Math.max(wantedSeeds.get(key) ?? 0, c.next));
+    }
+  }
+  const plans = evaluations.filter((p) => seeds.indexOf(p.seed) < (wantedSeeds.get(cell(p.model, p.point)) ?? 0));
+  return { plans, comparisons };
+}
+
+/** The settled evaluation runs with the sequential metric on test and validation (null for a failed run). */
+async function comparedRuns(experiment: Experiment, evaluations: readonly RunPlan[], stored: Stored): Promise<ComparedRun[]> {
+  const field = METRIC_FIELDS[experiment.sequential!.metric];
+  const settled = evaluations.filter((p) => SETTLED.has(stored.states.get(p.id)?.status ?? ""));
+  const results = new Map((await stored.completed(new Set(settled.map((p) => p.id)))).map((r) => [r.id, r]));
+  return settled.map((plan) => {
+    const run = results.get(plan.id);
+    const value = (split: "test" | "val") => (run?.[split]?.[field] as number | null | undefined) ?? null;
+    return { model: plan.model, point: plan.point, seed: plan.seed, test: value("test"), val: value("val") };
+  });
+}
+
+const METRIC_FIELDS = { f1: "f1", accuracy: "accuracy", roc_auc: "rocAuc", balanced_accuracy: "balancedAccuracy" } as const;
