@@ -40,11 +40,14 @@ describe("the commands README.md and docs/ show", () => {
       epochs: 1,
       extra: "sweep:\n  data.length: [[0.1, 0.2], [0.2, 0.3]]",
     });
-    const tiny = (name: string) => ws.experiment(name, tinyExperimentYaml(name, { models: ["ffn"], seeds: [1], epochs: 1 }));
+    const tiny = (name: string, extra = "") =>
+      ws.experiment(name, tinyExperimentYaml(name, { models: ["ffn"], seeds: [1], epochs: 1, extra }));
+    const tuned = "tune:\n  space:\n    model.normalize: [none, diff]\n  budget: 2\n  seeds: [100]";
     for (const [file, db] of [
       [ws.experiment("length", length), ws.db],
       [tiny("smoke"), ws.db],
       [tiny("paper"), ws.db],
+      [tiny("fair-noise", tuned), ws.db],
       [join(ws.dir, "length.yaml"), pg.url],
     ] as const) {
       // As a user in their own folder: a PostgreSQL database's reports go to ./reports/<database>.postgres/ there.
