@@ -6,3 +6,7 @@ export { testLook, replayComparison, seedsNeeded } from "./decide.js";
 export type { SequentialPlan, Verdict, LookResult } from "./decide.js";
 export { simulateFamilies } from "./simulate.js";
 export type { DifferenceSampler, OperatingCharacteristics } from "./simulate.js";
+export { recordedNullSamplers, recordedEffectSamplers } from "./recorded.js";
+export type { RecordedRun } from "./recorded.js";
+export { sequentialComparisons } from "./comparisons.js";
+export type { ComparedRun, ComparisonPair, SequentialComparison } from "./comparisons.js";

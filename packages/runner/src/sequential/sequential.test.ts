@@ -4,6 +4,12 @@ import { replayComparison, seedsNeeded, testLook, type SequentialPlan } from "./
 import { signedRank } from "./signed-rank.js";
 import { simulateFamilies, type DifferenceSampler } from "./simulate.js";
 import { alphaSpent, lookLevels } from "./spending.js";
+import { recordedEffectSamplers, recordedNullSamplers, type RecordedRun } from "./recorded.js";
+import { readFileSync } from "node:fs";
+
+// Completed runs of experiments/fair/noise.yaml as recorded on the project's machine (test F1, learned or not):
+// fixtures/README.md says how they were read out of the store.
+const RECORDED = JSON.parse(readFileSync(new URL("./fixtures/recorded-runs.json", import.meta.url), "utf8")) as RecordedRun[];
 
 describe("signedRank (exact, ties included)", () => {
   it("counts sign patterns exactly on hand-checked cases", () => {
@@ -85,6 +91,11 @@ const learnedOrChance: DifferenceSampler = (rng) => {
   return f1() - f1();
 };
 const nullFamily = (sampler: DifferenceSampler) => Array.from({ length: 5 }, () => ({ sampler, trueDifference: 0 }));
+/** Five null comparisons (and more when the runs cover more noise levels), each resampling one level's recorded runs. */
+const recordedFamily = () => {
+  const samplers = recordedNullSamplers(RECORDED);
+  return Array.from({ length: Math.max(5, samplers.length) }, (_, i) => ({ sampler: samplers[i % samplers.length]!, trueDifference: 0 }));
+};
 
 describe("the family-wise error rate holds over points and looks", () => {
   for (const [shape, sampler] of [
@@ -98,6 +109,33 @@ describe("the family-wise error rate holds over points and looks", () => {
       });
     }
   }
+
+  for (const boundary of ["obrien-fleming", "pocock"] as const) {
+    it(`recorded runs, resampled, ${boundary}: at most alpha within three Monte Carlo standard errors`, () => {
+      expect(RECORDED.some((r) => r.didNotLearn === 1) && RECORDED.some((r) => r.didNotLearn === 0)).toBe(true);
+      const result = simulateFamilies({ ...plan, looks: [5, 10, 20], boundary }, recordedFamily(), FAMILIES, 14);
+      expect(result.familyWiseError).toBeLessThanOrEqual(allowed(0.05));
+    });
+  }
+
+  it("recorded runs: naive repeated testing exceeds alpha where the spending holds it", () => {
+    const many: SequentialPlan = { ...plan, looks: [8, 10, 12, 14, 16, 18, 20, 22, 24], margin: 0 };
+    // Fewer families than above: exact tests on many tied values are slower; the bounds use this count.
+    const families = 800;
+    const bound = 0.05 + 3 * Math.sqrt((0.05 * 0.95) / families);
+    const naive = simulateFamilies(many, recordedFamily(), families, 15, { spend: false });
+    expect(naive.familyWiseError).toBeGreaterThan(bound);
+    expect(simulateFamilies(many, recordedFamily(), families, 15).familyWiseError).toBeLessThanOrEqual(bound);
+  });
+
+  it("recorded runs: a learned-against-all effect is found, with fewer seeds than the fixed design", () => {
+    const effects = recordedEffectSamplers(RECORDED);
+    expect(effects.length).toBeGreaterThan(0);
+    const result = simulateFamilies({ ...plan, looks: [5, 10, 20], boundary: "pocock", margin: 0 }, effects, 500, 16);
+    // Far more often than a false verdict under the null, and on average before the last look.
+    expect(result.power).toBeGreaterThan(5 * 0.05);
+    expect(result.meanSeeds).toBeLessThan(result.fixedSeeds);
+  });
 
   it("fails without the spending: testing every look at the whole alpha exceeds it", () => {
     const many: SequentialPlan = { ...plan, looks: [8, 10, 12, 14, 16, 18, 20, 22, 24], margin: 0 };
