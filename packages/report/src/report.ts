@@ -1,3 +1,4 @@
+import { gridSize, type Tune } from "@tsa/runner/tune";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { ablationHeadline, ablationOfView, buildAblationTable, experimentHeadline, experimentHeadlineParts } from "./ablation.js";
 import { ablationLevelsSpec } from "./ablation-specs.js";
@@ -31,6 +32,10 @@ import {
   trainingCurvesSpec,
 } from "./specs.js";
 import { metricTables, paperTable, toHtml } from "./tables.js";
+import { SELECT_TEXT, tuningRecord } from "./run-tuning.js";
+import { tuningSummaryOf } from "./tuning.js";
+import { expectedBestSpec } from "./tuning-specs.js";
+import { choiceTable, trialGridTables } from "./tuning-tables.js";
 import { viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 
 const e = escapeHtml;
@@ -298,7 +303,64 @@ function learnedSection(view: ResultsView, twoViews: boolean): Section {
   };
 }
 
-function runsSection({ results }: ResultsView): Section {
+/** `model.normalize ∈ {none, zscore, diff} × train.lr log-uniform in [0.0001, 0.01]`: the space every model was tuned over. */
+function spaceText(space: Tune["space"]): string {
+  return Object.entries(space)
+    .map(([key, values]) =>
+      Array.isArray(values)
+        ? `${key} ∈ {${values.map(formatValue).join(", ")}}`
+        : "log" in values
+          ? `${key} log-uniform in [${values.log.map(formatValue).join(", ")}]`
+          : `${key} uniform in [${values.range.map(formatValue).join(", ")}]`,
+    )
+    .join(" × ");
+}
+
+/**
+ * How each model was brought to its best (a tuned experiment only): the chosen configuration per point, the
+ * expected best validation score against the number of trials, and the whole model × trial grid.
+ */
+function tuningSection(view: ResultsView): Section | null {
+  const summary = tuningSummaryOf(view);
+  const chosen = choiceTable(view);
+  if (summary === null || chosen === null) return null;
+  const tune = view.tuning!.tune;
+  const curve = expectedBestSpec(view);
+  const evaluationSeeds = view.experiment.seeds === undefined ? "" : ` (${view.experiment.seeds.map(formatValue).join(", ")})`;
+  return {
+    id: "tuning",
+    title: "Tuning: every model at its best",
+    intro:
+      `Every model was tuned over the same space, <code>${e(spaceText(tune.space))}</code>, with the same budget of ${tune.budget} trials ` +
+      `(${summary.trials.length} tried: ${gridSize(tune.space) <= tune.budget ? "the whole grid" : "a seeded draw, the same for every model"}), ` +
+      `${summary.pooled ? "once across the whole sweep" : "at each sweep point"}, on tuning seeds ${tune.seeds.map(formatValue).join(", ")}. ` +
+      `The trial with the best mean ${e(SELECT_TEXT[summary.select])} was chosen (validation data only; a tie goes to the trial listed first) and trained again on the evaluation seeds${e(evaluationSeeds)}: ` +
+      `those runs alone are the evidence of every number above. The ${view.tuning!.trials.length} tuning runs appear only here and in the runs table.`,
+    blocks: [
+      { html: toHtml(chosen, e) },
+      ...(curve === null
+        ? []
+        : [
+            {
+              chart: curve,
+              caption:
+                `Expected best ${e(SELECT_TEXT[summary.select])} of n trials drawn from those each model tried (Dodge et al. 2019, "Show Your Work"), ` +
+                "one line per model: a line still improving at the last trial says more budget could change the choice; a flat end says it would not.",
+            },
+          ]),
+      ...trialGridTables(view).map((t) => ({ html: toHtml(t, e) })),
+    ],
+  };
+}
+
+/** A tuned run's part: `trial 3` (tuning seeds) or `chosen 3` (the chosen trial on an evaluation seed). */
+function roleText(run: RunResult): string {
+  const record = tuningRecord(run);
+  return record === null ? "–" : `${record.role === "trial" ? "trial" : "chosen"} ${record.trial}`;
+}
+
+/** Every run of the experiment, a tuned one's trial runs too (with their role), though only its evaluation runs count elsewhere. */
+function runsSection(results: ExperimentResults, tuned: boolean): Section {
   // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
   // (the whole id on hover, as `./tsa show` takes any unambiguous prefix), epochs and seconds paired.
   const rows = results.runs.map((r) => [
@@ -306,6 +368,7 @@ function runsSection({ results }: ResultsView): Section {
     `<span class="nowrap">${e(r.model)}</span>`,
     `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`,
     String(r.seed),
+    ...(tuned ? [`<span class="nowrap">${e(roleText(r))}</span>`] : []),
     r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
     r.test === null ? "–" : r.test.f1.toFixed(4),
     `${r.epochsRun ?? "–"} (${r.bestEpoch ?? "–"})${r.stoppedEarly ? " early" : ""}`,
@@ -328,11 +391,26 @@ function runsSection({ results }: ResultsView): Section {
     title: "Runs",
     intro:
       "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training; hover for all of it); " +
+      (tuned
+        ? "role: <i>trial t</i> is tuning run of trial t (a tuning seed; left out of every number above but the tuning section's), <i>chosen t</i> a run of the chosen trial t on an evaluation seed; "
+        : "") +
       "epochs trained, the best one in brackets, <i>early</i> when early stopping ended the run; seconds of the whole run and of training alone; commit + = uncommitted changes.",
     blocks: [
       {
         html: table(
-          ["id", "model", "point", "seed", "status", "test F1", "epochs (best)", "run / train (s)", "backend/kernels", "commit"],
+          [
+            "id",
+            "model",
+            "point",
+            "seed",
+            ...(tuned ? ["role"] : []),
+            "status",
+            "test F1",
+            "epochs (best)",
+            "run / train (s)",
+            "backend/kernels",
+            "commit",
+          ],
           rows,
         ),
       },
@@ -401,6 +479,12 @@ const databaseText = (database: string | undefined) => (database === undefined ?
 const headlineHtml = ({ verdict, detail }: Headline) =>
   `<p class="lead">${e(verdict)}</p>${detail === "" ? "" : `\n<p class="lead-detail">${e(detail)}</p>`}`;
 
+/** ` · 96 tuning runs and 24 evaluation runs (see Tuning)`: how a tuned experiment's runs divide; "" for an untuned one. */
+const tunedText = ({ tuning }: ResultsView) =>
+  tuning === null
+    ? ""
+    : ` · ${tuning.trials.length} tuning runs and ${tuning.evaluations.length} evaluation runs (<a href="#tuning">how each model was tuned</a>)`;
+
 /** The experiment's report: one self-contained HTML page that opens from disk with no network. */
 export async function renderExperimentReport(results: ExperimentResults, options: ReportOptions = {}): Promise<string> {
   const { experiment, runs } = results;
@@ -419,7 +503,7 @@ export async function renderExperimentReport(results: ExperimentResults, options
 <p>${e(experiment.description)}</p>
 ${headlineHtml(experimentHeadlineParts(views))}
 ${switcher}
-<p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
+<p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn)${tunedText(views.all)} ·
 models ${views.all.models.map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
 ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>${databaseText(options.database)} · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
   // With no run that failed to learn both views are the same page: show it once.
@@ -429,12 +513,13 @@ ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>$
     inViews(ablationSection),
     inViews(advantageSection),
     inViews(rankingSection),
+    tuningSection(views.all),
     learnedSection(views.all, twoViews),
     curvesSection(views.all),
     attentionSection(views.all),
     inViews(tablesSection),
     confusionSection(views.all),
-    runsSection(views.all),
+    runsSection(results, views.all.tuning !== null),
   ].filter((s): s is Section => s !== null);
   return renderPage(`${experiment.name} — tsa-lab`, header, sections);
 }

@@ -5,7 +5,8 @@ import { experimentHeadline } from "./ablation.js";
 import { attentionAdvantage, criticalDifference, summarize } from "./analysis.js";
 import { sweepResults, tunedResults } from "./fixture.test-support.js";
 import { tuningRecord } from "./run-tuning.js";
-import { buildMetricTable, buildPaperTable } from "./tables.js";
+import { buildMetricTable, buildPaperTable, toCsv, toMarkdown } from "./tables.js";
+import { buildTuningTables } from "./tuning-tables.js";
 import { tuningClause, tuningSummaryOf } from "./tuning.js";
 import { readExperiment, viewOf } from "./view.js";
 
@@ -146,5 +147,63 @@ describe("reading what the runner stored", () => {
     expect(() => readExperiment(experiment)).toThrow(
       /experiments\/demo.yaml \(experiment 'demo' as stored\): tune.budget: expected .*, got 0/,
     );
+  });
+});
+
+describe("the tuning tables", () => {
+  it("give the chosen configuration per model and point, and each point's trial grid with the choice in bold and Dodge's curve below", () => {
+    const [chosen, ...grids] = buildTuningTables(tunedResults());
+    expect(chosen!.rows.map((r) => [r.label, ...r.cells.map((c) => c.text)])).toEqual([
+      [
+        "0.02–0.05",
+        "normalize=zscore, patienceFrom=start (0.2000)",
+        "normalize=none, patienceFrom=start (0.2000)",
+        "normalize=diff, patienceFrom=learning (0.2000)",
+        "normalize=diff, patienceFrom=learning (0.2000)",
+      ],
+      [
+        "0.3–0.5",
+        "normalize=zscore, patienceFrom=start (0.2000)",
+        "normalize=none, patienceFrom=start (0.2000)",
+        "normalize=zscore, patienceFrom=learning (0.2000)",
+        "normalize=diff, patienceFrom=learning (0.2000)",
+      ],
+    ]);
+    expect(grids.map((g) => g.title)).toEqual([
+      "demo: mean validation loss of every trial at length 0.02–0.05",
+      "demo: mean validation loss of every trial at length 0.3–0.5",
+    ]);
+    const late = grids[1]!;
+    expect(late.rows.map((r) => r.label)[4]).toBe("4: normalize=diff, patienceFrom=start");
+    // ffn's trial 4 failed there: no score; the bold cells are the runner's choices.
+    expect(late.rows[4]!.cells[0]).toMatchObject({ text: "–", mean: null, n: 0 });
+    expect(late.rows.map((r) => r.cells.map((c) => c.bold))).toEqual([
+      [false, true, false, false],
+      [false, false, false, false],
+      [true, false, false, false],
+      [false, false, true, false],
+      [false, false, false, false],
+      [false, false, false, true],
+    ]);
+    // Dodge's curve per model: n = 1 is the mean of the trials with a score; ffn has 5 of them there.
+    expect(late.footer.map((f) => f.label)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `expected best of ${n}`));
+    expect(late.footer[0]!.values[0]).toBeCloseTo((0.6 + 0.61 + 0.2 + 0.63 + 0.65) / 5, 12);
+    expect(late.footer[5]!.cells[0]).toBe("–");
+    expect(toMarkdown(late)).toContain("| 2: normalize=zscore, patienceFrom=start | **0.2000** | 0.6200 | 0.6200 | 0.6200 |");
+    expect(toCsv(chosen!).split("\n")[1]).toBe(
+      'demo: the configuration chosen for each model (validation loss in brackets),0.02–0.05,ffn,0.2,,2,,,"normalize=zscore, patienceFrom=start (0.2000)"',
+    );
+  });
+
+  it("give one row and one grid, over every point, when the models were tuned once across the sweep", () => {
+    const [chosen, ...grids] = buildTuningTables(tunedResults({ per: "experiment" }));
+    expect(chosen!.rows.map((r) => r.label)).toEqual(["every sweep point"]);
+    expect(grids.map((g) => g.title)).toEqual(["demo: mean validation loss of every trial"]);
+    // Each cell pools the two points' tuning runs: 2 seeds × 2 points.
+    expect(grids[0]!.rows[0]!.cells.map((c) => c.n)).toEqual([4, 4, 4, 4]);
+  });
+
+  it("are none for an experiment without tune:", () => {
+    expect(buildTuningTables(sweepResults())).toEqual([]);
   });
 });
