@@ -18,7 +18,7 @@ export function expectedBestSpec(view: ResultsView): TopLevelSpec | null {
   const values = summary.cells.flatMap((c) =>
     c.curve.map((value, k) => ({
       model: c.model,
-      panel: c.point?.label ?? "every sweep point",
+      panel: c.point?.label ?? "the whole experiment",
       panelOrder: c.point?.order ?? 0,
       trials: k + 1,
       value,

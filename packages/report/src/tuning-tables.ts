@@ -20,20 +20,23 @@ const cell = (text: string, value: number | null, n: number, bold = false): Tabl
 });
 
 /** How the choice was made, in a note every tuning table carries. */
-function selectionNote(summary: TuningSummary): string {
+function selectionNote(summary: TuningSummary, view: ResultsView): string {
   const better = higherIsBetter(summary.select) ? "highest" : "lowest";
   return (
-    `each model tried the same ${summary.trials.length} trials on tuning seeds ${summary.seeds.join(", ")}${summary.pooled ? ", pooled over every sweep point" : " at each sweep point"}; ` +
+    `each model tried the same ${summary.trials.length} trials on tuning seeds ${summary.seeds.join(", ")}${summary.pooled ? ", pooled over every sweep point" : once(summary, view) ? "" : " at each sweep point"}; ` +
     `the ${better} mean ${SELECT_TEXT[summary.select]} wins, a tie goes to the trial listed first; test data plays no part`
   );
 }
+
+/** Tuned once for the whole experiment: across its sweep (`per: experiment`), or it has no sweep. */
+const once = (summary: TuningSummary, view: ResultsView) => summary.pooled || view.axes.length === 0;
 
 /** The rows a summary has: one per sweep point, or one for the whole sweep when the models were tuned once. */
 function rowsOf(summary: TuningSummary, view: ResultsView): Array<{ label: string; cells: TuningCell[] }> {
   const models = view.tuning!.models;
   const groups = summary.pooled ? [null] : view.tuning!.points;
   return groups.map((point) => ({
-    label: point === null ? "every sweep point" : point.label,
+    label: point === null || view.axes.length === 0 ? "the whole experiment" : point.label,
     cells: models.map((model) => summary.cells.find((c) => c.model === model && c.point?.key === point?.key)!),
   }));
 }
@@ -55,13 +58,13 @@ export function choiceTable(view: ResultsView, digits = 4): TableModel | null {
   }));
   return {
     title: `${view.results.experiment.name}: the configuration chosen for each model (${SELECT_TEXT[summary.select]} in brackets)`,
-    corner: summary.pooled || view.axes.length === 0 ? "tuned over" : pointTitle(view.axes),
+    corner: once(summary, view) ? "tuned over" : pointTitle(view.axes),
     rowKey: "point",
     columns: [...view.tuning!.models],
     rows,
     footer: [],
     notes: [
-      selectionNote(summary),
+      selectionNote(summary, view),
       `the chosen configuration is then trained on the evaluation seeds; those runs alone are the verdict's evidence`,
       "–: not chosen yet (no evaluation run)",
     ],
@@ -90,7 +93,7 @@ export function trialGridTables(view: ResultsView, digits = 4): TableModel[] {
       values: cells.map((c) => c.curve[k] ?? Number.NaN),
     }));
     return {
-      title: `${view.results.experiment.name}: mean ${SELECT_TEXT[summary.select]} of every trial${summary.pooled || view.axes.length === 0 ? "" : ` at ${view.axes.length === 1 ? `${axisLabel(view.axes[0]!)} ` : ""}${label}`}`,
+      title: `${view.results.experiment.name}: mean ${SELECT_TEXT[summary.select]} of every trial${once(summary, view) ? "" : ` at ${view.axes.length === 1 ? `${axisLabel(view.axes[0]!)} ` : ""}${label}`}`,
       corner: "trial",
       rowKey: "trial",
       columns: [...models],
@@ -98,7 +101,7 @@ export function trialGridTables(view: ResultsView, digits = 4): TableModel[] {
       footer,
       notes: [
         `mean over the finished tuning runs (seeds${summary.pooled ? " and sweep points" : ""}); the chosen trial in bold; –: no tuning run finished`,
-        selectionNote(summary),
+        selectionNote(summary, view),
         "expected best of n: the expected best validation score of n trials drawn from these (Dodge et al. 2019); a value still improving at the last n says more budget could change the choice",
       ],
     };

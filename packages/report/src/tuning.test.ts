@@ -197,7 +197,7 @@ describe("the tuning tables", () => {
 
   it("give one row and one grid, over every point, when the models were tuned once across the sweep", () => {
     const [chosen, ...grids] = buildTuningTables(tunedResults({ per: "experiment" }));
-    expect(chosen!.rows.map((r) => r.label)).toEqual(["every sweep point"]);
+    expect(chosen!.rows.map((r) => r.label)).toEqual(["the whole experiment"]);
     expect(grids.map((g) => g.title)).toEqual(["demo: mean validation loss of every trial"]);
     // Each cell pools the two points' tuning runs: 2 seeds × 2 points.
     expect(grids[0]!.rows[0]!.cells.map((c) => c.n)).toEqual([4, 4, 4, 4]);
