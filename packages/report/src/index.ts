@@ -30,5 +30,5 @@ export { runCurvesSpec, groupCurvesSpec, parallelCoordinatesSpec } from "./live-
 export { attentionOverlaySpec, runAttentionSpec } from "./specs.js";
 export { renderSvg } from "./svg.js";
 export { buildTuningTables } from "./tuning-tables.js";
-export { SELECT_TEXT, choiceText, tuningRecord } from "./run-tuning.js";
+export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
 export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";

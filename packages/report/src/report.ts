@@ -32,7 +32,7 @@ import {
   trainingCurvesSpec,
 } from "./specs.js";
 import { metricTables, paperTable, toHtml } from "./tables.js";
-import { SELECT_TEXT, tuningRecord } from "./run-tuning.js";
+import { SELECT_TEXT, roleText } from "./run-tuning.js";
 import { tuningSummaryOf } from "./tuning.js";
 import { expectedBestSpec } from "./tuning-specs.js";
 import { choiceTable, trialGridTables } from "./tuning-tables.js";
@@ -351,12 +351,6 @@ function tuningSection(view: ResultsView): Section | null {
       ...trialGridTables(view).map((t) => ({ html: toHtml(t, e) })),
     ],
   };
-}
-
-/** A tuned run's part: `trial 3` (tuning seeds) or `chosen 3` (the chosen trial on an evaluation seed). */
-function roleText(run: RunResult): string {
-  const record = tuningRecord(run);
-  return record === null ? "–" : `${record.role === "trial" ? "trial" : "chosen"} ${record.trial}`;
 }
 
 /** Every run of the experiment, a tuned one's trial runs too (with their role), though only its evaluation runs count elsewhere. */

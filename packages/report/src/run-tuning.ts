@@ -70,6 +70,12 @@ export function tuningRecord(run: Pick<RunResult, "id" | "config">): TuningRecor
 /** A trial run: tuning evidence, left out of the verdict. Runs of an untuned experiment are none. */
 export const isTrial = (run: Pick<RunResult, "id" | "config">): boolean => tuningRecord(run)?.role === "trial";
 
+/** A tuned run's part in a listing: `trial 3` (trial 3 on a tuning seed) or `chosen 3` (chosen trial 3 on an evaluation seed); `–` untuned. */
+export function roleText(run: Pick<RunResult, "id" | "config">): string {
+  const record = tuningRecord(run);
+  return record === null ? "–" : `${record.role === "trial" ? "trial" : "chosen"} ${record.trial}`;
+}
+
 /** What selection looked at, in a reader's words. */
 export const SELECT_TEXT: Record<SelectMetric, string> = {
   val_loss: "validation loss",

@@ -1,5 +1,5 @@
 import { UserInputError } from "@tsa/errors";
-import { formatPoint, tuningRecord } from "@tsa/report/tables";
+import { formatPoint, roleText, tuningRecord } from "@tsa/report/tables";
 import {
   openStore,
   parseWhere,
@@ -104,10 +104,7 @@ export const TUNING_COLUMNS: Array<Column<RunResult>> = [
   {
     header: "role",
     raw: (r) => tuningRecord(r)?.role ?? null,
-    text: (r) => {
-      const record = tuningRecord(r);
-      return record === null ? "–" : `${record.role === "trial" ? "trial" : "chosen"} ${record.trial}`;
-    },
+    text: roleText,
   },
   { header: "trial", raw: (r) => tuningRecord(r)?.trial ?? null, rawOnly: true },
 ];
