@@ -212,6 +212,7 @@ describe("the HTML report", () => {
     );
     expect(html).toContain("<code>model.normalize ∈ {none, zscore, diff} × train.patienceFrom ∈ {start, learning}</code>");
     expect(html).toContain("96 tuning runs and 24 evaluation runs");
+    expect(html).toContain("evaluation seeds 1, 2, 3 · tuning seeds 100, 101");
     expect(html).toContain("demo: mean validation loss of every trial at length 0.3–0.5");
     // The runs table lists the trial runs with their role; the verdict's tables do not count them.
     expect(html).toContain("<th>role</th>");
@@ -227,6 +228,18 @@ describe("the HTML report", () => {
     const plain = await renderExperimentReport(sweepResults());
     expect(plain).not.toContain('id="tuning"');
     expect(plain).not.toContain("<th>role</th>");
+  });
+
+  it("shows only the tuning and the runs while a tuned experiment has no evaluation run yet", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsa-report-"));
+    const tuned = tunedResults();
+    const html = await renderExperimentReport({ ...tuned, runs: tuned.runs.filter((r) => r.seed >= 100) });
+    expect(html).toContain("No comparison yet");
+    expect(html.match(/<section id="[a-z]+"/g)).toEqual(['<section id="tuning"', '<section id="runs"']);
+    const file = join(dir, "trials.html");
+    writeFileSync(file, html);
+    // The expected-best curve alone, drawn without a warning (empty verdict charts would warn of infinite extents).
+    expect(await checkReportInBrowser(file)).toEqual({ chartCount: 1, renderedCharts: 1, consoleErrors: [], networkRequests: [] });
   });
 
   it("draws heatmaps for a two-axis sweep and counts the runs that did not learn per model and point", async () => {

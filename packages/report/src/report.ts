@@ -416,7 +416,7 @@ function runsSection(results: ExperimentResults, tuned: boolean): Section {
 }
 
 /** `data: size 600, numPoints 32 · train: epochs 12, …`: what the experiment overrides, in one line. */
-function setupText({ data, train, seeds, sweep }: ResultsView["experiment"]): string {
+function setupText({ data, train, seeds, sweep, tune }: ResultsView["experiment"]): string {
   // A swept key's value in `data`/`train` is only the default the sweep overrides: say it is swept instead.
   const swept = new Set(Object.keys(sweep ?? {}));
   const value = (v: unknown, path: string): string =>
@@ -432,7 +432,8 @@ function setupText({ data, train, seeds, sweep }: ResultsView["experiment"]): st
   return [
     data === undefined ? "" : `data: ${kv(data, "data")}`,
     train === undefined ? "" : `train: ${kv(train, "train")}`,
-    seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`,
+    seeds === undefined ? "" : `${tune === undefined ? "" : "evaluation "}seeds ${seeds.map(formatValue).join(", ")}`,
+    tune === undefined ? "" : `tuning seeds ${tune.seeds.map(formatValue).join(", ")}`,
   ]
     .filter((x) => x !== "")
     .join(" · ");
@@ -502,17 +503,24 @@ models ${views.all.models.map(e).join(", ")} · metrics: ${Object.values(METRICS
 ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>${databaseText(options.database)} · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
   // With no run that failed to learn both views are the same page: show it once.
   const inViews = (build: (view: ResultsView) => Section | null) => (twoViews ? inBothViews(views, build) : build(views.all));
+  // While a tuned experiment has only trial runs, the verdict's sections would be empty charts: show the tuning alone.
+  const verdict =
+    views.all.tuning !== null && views.all.points.length === 0
+      ? []
+      : [
+          inViews(sweepSection),
+          inViews(ablationSection),
+          inViews(advantageSection),
+          inViews(rankingSection),
+          tuningSection(views.all),
+          learnedSection(views.all, twoViews),
+          curvesSection(views.all),
+          attentionSection(views.all),
+          inViews(tablesSection),
+          confusionSection(views.all),
+        ];
   const sections = [
-    inViews(sweepSection),
-    inViews(ablationSection),
-    inViews(advantageSection),
-    inViews(rankingSection),
-    tuningSection(views.all),
-    learnedSection(views.all, twoViews),
-    curvesSection(views.all),
-    attentionSection(views.all),
-    inViews(tablesSection),
-    confusionSection(views.all),
+    ...(verdict.length === 0 ? [tuningSection(views.all)] : verdict),
     runsSection(results, views.all.tuning !== null),
   ].filter((s): s is Section => s !== null);
   return renderPage(`${experiment.name} — tsa-lab`, header, sections);
