@@ -1,4 +1,4 @@
-import { sweepPoints, summarize } from "@tsa/report/tables";
+import { sweepPoints, summarize, tuningRecord } from "@tsa/report/tables";
 import type { ExperimentResults } from "@tsa/tracker";
 import { textTable } from "./format/text-table.js";
 
@@ -10,7 +10,10 @@ export function summaryTable(results: ExperimentResults): string {
     cells
       .filter((c) => c.point.key === p.key)
       .map((c) => {
-        const all = results.runs.filter((r) => r.model === c.model && JSON.stringify(r.point) === JSON.stringify(p.point)).length;
+        // A tuned experiment's trial runs are not the verdict's: the cells (summarize) leave them out, and so does the count.
+        const all = results.runs.filter(
+          (r) => r.model === c.model && JSON.stringify(r.point) === JSON.stringify(p.point) && tuningRecord(r)?.role !== "trial",
+        ).length;
         return [
           p.label,
           c.model,

@@ -3,6 +3,7 @@
 import { METRIC_CATALOGUE, type ExperimentResults, type MetricsRow, type RunResult } from "@tsa/tracker";
 import { describe, expect, it } from "vitest";
 import { formatRows } from "../format/output.js";
+import { summaryTable } from "../summary.js";
 import { exportRecord } from "./export.js";
 import { RUN_COLUMNS, runColumns } from "./runs.js";
 import { showRunJson, showRunText } from "./show.js";
@@ -157,5 +158,11 @@ describe("the query commands on a tuned experiment", () => {
       "error",
       "data.size",
     ]);
+  });
+
+  it("the end-of-sweep summary counts the verdict's runs: 2 of 2 evaluation runs a model, not of the 4 with its trials", () => {
+    const lines = summaryTable(results).split("\n");
+    expect(lines[2]).toMatch(/^all runs +ffn +2\/2 +0\.7150 /);
+    expect(lines[3]).toMatch(/^all runs +bilstm-attention +2\/2 +0\.9150 /);
   });
 });
