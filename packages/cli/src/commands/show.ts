@@ -102,12 +102,12 @@ function tuningLines(run: RunResult): string[] {
   const record = tuningRecord(run);
   if (record === null) return [];
   const choice = choiceText(record.choice) || "(no tuned key)";
-  if (record.role === "trial") return [`tuning trial ${record.trial} (a tuning seed): ${choice}`];
+  if (record.role === "trial") return [`tuning trial ${record.trial} on a tuning seed: ${choice}`];
   const scored = record.scores.filter((s) => s !== null).length;
+  const trials = `${record.scores.length} trials${scored < record.scores.length ? `, ${scored} scored` : ""}`;
   return [
-    `tuning evaluation of the chosen trial ${record.trial}: ${choice}`,
-    `chosen on ${SELECT_TEXT[record.select]} ${f4(record.score)}, the best of ${record.scores.length} trials` +
-      `${scored < record.scores.length ? ` (${scored} with a score)` : ""}, budget ${record.budget}`,
+    `tuning chosen trial ${record.trial} on an evaluation seed: ${choice}`,
+    `chosen on ${SELECT_TEXT[record.select]} ${f4(record.score)} (the best of ${trials}; budget ${record.budget})`,
   ];
 }
 

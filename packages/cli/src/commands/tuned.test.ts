@@ -121,10 +121,12 @@ describe("the query commands on a tuned experiment", () => {
   });
 
   it("show: the trial, or the chosen trial with its validation score and the number of trials", () => {
-    expect(showRunText(trial!)).toContain("\ntuning trial 0 (a tuning seed): normalize=none\n");
+    expect(showRunText(trial!)).toContain("\ntuning trial 0 on a tuning seed: normalize=none\n");
     expect(showRunText(evaluation!)).toContain(
-      "\ntuning evaluation of the chosen trial 1: normalize=zscore\nchosen on validation loss 0.3000, the best of 2 trials, budget 2\n",
+      "\ntuning chosen trial 1 on an evaluation seed: normalize=zscore\nchosen on validation loss 0.3000 (the best of 2 trials; budget 2)\n",
     );
+    const partly = { ...evaluation!, config: { tuning: { ...(evaluation!.config as { tuning: object }).tuning, scores: [null, 0.3] } } };
+    expect(showRunText(partly)).toContain("(the best of 2 trials, 1 scored; budget 2)");
     expect(showRunJson(evaluation!).tuning).toEqual({
       role: "evaluation",
       trial: 1,
