@@ -1,19 +1,18 @@
-import { sweepPoints, summarize, tuningRecord } from "@tsa/report/tables";
+import { sweepPoints, summarize } from "@tsa/report/tables";
 import type { ExperimentResults } from "@tsa/tracker";
 import { textTable } from "./format/text-table.js";
 
 /** The end-of-sweep table: per point and model, completed runs over all runs, mean test F1 over them, and how many learned. */
-export function summaryTable(results: ExperimentResults): string {
+export function summaryTable(all: ExperimentResults): string {
+  // A tuned sweep's trials are how each model's configuration was chosen, not its result.
+  const results = { ...all, runs: all.runs.filter((r) => (r.config as { tuning?: { role?: string } } | null)?.tuning?.role !== "trial") };
   const cells = summarize(results, "f1");
   const points = sweepPoints(results);
   const rows = points.flatMap((p) =>
     cells
       .filter((c) => c.point.key === p.key)
       .map((c) => {
-        // A tuned experiment's trial runs are not the verdict's: the cells (summarize) leave them out, and so does the count.
-        const all = results.runs.filter(
-          (r) => r.model === c.model && JSON.stringify(r.point) === JSON.stringify(p.point) && tuningRecord(r)?.role !== "trial",
-        ).length;
+        const all = results.runs.filter((r) => r.model === c.model && JSON.stringify(r.point) === JSON.stringify(p.point)).length;
         return [
           p.label,
           c.model,
