@@ -32,7 +32,7 @@ import {
   trainingCurvesSpec,
 } from "./specs.js";
 import { metricTables, paperTable, toHtml } from "./tables.js";
-import { SELECT_TEXT, roleText } from "./run-tuning.js";
+import { SELECT_TEXT, roleText, seedsText } from "./run-tuning.js";
 import { tuningSummaryOf } from "./tuning.js";
 import { expectedBestSpec } from "./tuning-specs.js";
 import { choiceTable, trialGridTables } from "./tuning-tables.js";
@@ -333,7 +333,7 @@ function tuningSection(view: ResultsView): Section | null {
     intro:
       `Every model was tuned over the same space, <code>${e(spaceText(tune.space))}</code>, with the same budget of ${tune.budget} trials ` +
       `(${summary.trials.length} tried: ${gridSize(tune.space) <= tune.budget ? "the whole grid" : "a seeded draw, the same for every model"}), ` +
-      `${summary.pooled ? "once across the whole sweep" : "at each sweep point"}, on tuning seeds ${tune.seeds.map(formatValue).join(", ")}. ` +
+      `${summary.pooled ? "once across the whole sweep, " : view.axes.length === 0 ? "" : "at each sweep point, "}on tuning ${seedsText(tune.seeds)}. ` +
       `The trial with the best mean ${e(SELECT_TEXT[summary.select])} was chosen (validation data only; a tie goes to the trial listed first) and trained again on the evaluation seeds${e(evaluationSeeds)}: ` +
       `those runs alone are the evidence of every number above. The ${view.tuning!.trials.length} tuning runs appear only here and in the runs table.`,
     blocks: [
@@ -433,7 +433,7 @@ function setupText({ data, train, seeds, sweep, tune }: ResultsView["experiment"
     data === undefined ? "" : `data: ${kv(data, "data")}`,
     train === undefined ? "" : `train: ${kv(train, "train")}`,
     seeds === undefined ? "" : `${tune === undefined ? "" : "evaluation "}seeds ${seeds.map(formatValue).join(", ")}`,
-    tune === undefined ? "" : `tuning seeds ${tune.seeds.map(formatValue).join(", ")}`,
+    tune === undefined ? "" : `tuning ${seedsText(tune.seeds)}`,
   ]
     .filter((x) => x !== "")
     .join(" · ");

@@ -76,6 +76,9 @@ export function roleText(run: Pick<RunResult, "id" | "config">): string {
   return record === null ? "–" : `${record.role === "trial" ? "trial" : "chosen"} ${record.trial}`;
 }
 
+/** `seed 100` or `seeds 100, 101`. */
+export const seedsText = (seeds: readonly number[]) => `${seeds.length === 1 ? "seed" : "seeds"} ${seeds.map(formatValue).join(", ")}`;
+
 /** What selection looked at, in a reader's words. */
 export const SELECT_TEXT: Record<SelectMetric, string> = {
   val_loss: "validation loss",

@@ -1,7 +1,7 @@
 import { higherIsBetter } from "@tsa/runner/tune";
 import type { ExperimentResults } from "@tsa/tracker";
 import { axisLabel, pointTitle } from "./results.js";
-import { SELECT_TEXT, choiceText } from "./run-tuning.js";
+import { SELECT_TEXT, choiceText, seedsText } from "./run-tuning.js";
 import type { TableCell, TableModel } from "./tables.js";
 import { tuningSummaryOf, type TuningCell, type TuningSummary } from "./tuning.js";
 import { viewOf, type ResultsView } from "./view.js";
@@ -23,7 +23,7 @@ const cell = (text: string, value: number | null, n: number, bold = false): Tabl
 function selectionNote(summary: TuningSummary, view: ResultsView): string {
   const better = higherIsBetter(summary.select) ? "highest" : "lowest";
   return (
-    `each model tried the same ${summary.trials.length} trials on tuning seeds ${summary.seeds.join(", ")}${summary.pooled ? ", pooled over every sweep point" : once(summary, view) ? "" : " at each sweep point"}; ` +
+    `each model tried the same ${summary.trials.length} trials on tuning ${seedsText(summary.seeds)}${summary.pooled ? ", pooled over every sweep point" : once(summary, view) ? "" : " at each sweep point"}; ` +
     `the ${better} mean ${SELECT_TEXT[summary.select]} wins, a tie goes to the trial listed first; test data plays no part`
   );
 }
