@@ -157,7 +157,9 @@ export function viewsOf(results: ExperimentResults): ResultsViews {
   const cells = new Map<string, RunResult[]>();
   for (const run of verdict.runs) {
     const key = cellKey(pointKey(run.point), run.model);
-    cells.set(key, [...(cells.get(key) ?? []), run]);
+    const at = cells.get(key) ?? [];
+    at.push(run);
+    cells.set(key, at);
   }
   const models = modelsOf(verdict.runs);
   const attending = new Set(verdict.runs.filter(attends).map((r) => r.model));
