@@ -1,4 +1,3 @@
-import { gridSize, type Tune } from "@tsa/runner/tune";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { ablationHeadline, ablationOfView, buildAblationTable, experimentHeadline, experimentHeadlineParts } from "./ablation.js";
 import { ablationLevelsSpec } from "./ablation-specs.js";
@@ -32,10 +31,8 @@ import {
   trainingCurvesSpec,
 } from "./specs.js";
 import { metricTables, paperTable, toHtml } from "./tables.js";
-import { SELECT_TEXT, roleText, seedsText } from "./run-tuning.js";
-import { tuningSummaryOf } from "./tuning.js";
-import { expectedBestSpec } from "./tuning-specs.js";
-import { choiceTable, trialGridTables } from "./tuning-tables.js";
+import { roleText, seedsText } from "./run-tuning.js";
+import { tuningSection } from "./tuning-section.js";
 import { viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 
 const e = escapeHtml;
@@ -303,56 +300,6 @@ function learnedSection(view: ResultsView, twoViews: boolean): Section {
   };
 }
 
-/** `model.normalize ∈ {none, zscore, diff} × train.lr log-uniform in [0.0001, 0.01]`: the space every model was tuned over. */
-function spaceText(space: Tune["space"]): string {
-  return Object.entries(space)
-    .map(([key, values]) =>
-      Array.isArray(values)
-        ? `${key} ∈ {${values.map(formatValue).join(", ")}}`
-        : "log" in values
-          ? `${key} log-uniform in [${values.log.map(formatValue).join(", ")}]`
-          : `${key} uniform in [${values.range.map(formatValue).join(", ")}]`,
-    )
-    .join(" × ");
-}
-
-/**
- * How each model was brought to its best (a tuned experiment only): the chosen configuration per point, the
- * expected best validation score against the number of trials, and the whole model × trial grid.
- */
-function tuningSection(view: ResultsView): Section | null {
-  const summary = tuningSummaryOf(view);
-  const chosen = choiceTable(view);
-  if (summary === null || chosen === null) return null;
-  const tune = view.tuning!.tune;
-  const curve = expectedBestSpec(view);
-  const evaluationSeeds = view.experiment.seeds === undefined ? "" : ` (${view.experiment.seeds.map(formatValue).join(", ")})`;
-  return {
-    id: "tuning",
-    title: "Tuning: every model at its best",
-    intro:
-      `Every model was tuned over the same space, <code>${e(spaceText(tune.space))}</code>, with the same budget of ${tune.budget} trials ` +
-      `(${summary.trials.length} tried: ${gridSize(tune.space) <= tune.budget ? "the whole grid" : "a seeded draw, the same for every model"}), ` +
-      `${summary.pooled ? "once across the whole sweep, " : view.axes.length === 0 ? "" : "at each sweep point, "}on tuning ${seedsText(tune.seeds)}. ` +
-      `The trial with the best mean ${e(SELECT_TEXT[summary.select])} was chosen (validation data only; a tie goes to the trial listed first) and trained again on the evaluation seeds${e(evaluationSeeds)}: ` +
-      `those runs alone are the evidence of every number above. The ${view.tuning!.trials.length} tuning runs appear only here and in the runs table.`,
-    blocks: [
-      { html: toHtml(chosen, e) },
-      ...(curve === null
-        ? []
-        : [
-            {
-              chart: curve,
-              caption:
-                `Expected best ${e(SELECT_TEXT[summary.select])} of n trials drawn from those each model tried (Dodge et al. 2019, "Show Your Work"), ` +
-                "one line per model: a line still improving at the last trial says more budget could change the choice; a flat end says it would not.",
-            },
-          ]),
-      ...trialGridTables(view).map((t) => ({ html: toHtml(t, e) })),
-    ],
-  };
-}
-
 /** Every run of the experiment, a tuned one's trial runs too (with their role), though only its evaluation runs count elsewhere. */
 function runsSection(results: ExperimentResults, tuned: boolean): Section {
   // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
@@ -386,7 +333,7 @@ function runsSection(results: ExperimentResults, tuned: boolean): Section {
     intro:
       "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training; hover for all of it); " +
       (tuned
-        ? "role: <i>trial t</i> is tuning run of trial t (a tuning seed; left out of every number above but the tuning section's), <i>chosen t</i> a run of the chosen trial t on an evaluation seed; "
+        ? "role: <i>trial t</i> is a tuning run of trial t (on a tuning seed; counted only in the tuning section), <i>chosen t</i> a run of the chosen trial t on an evaluation seed; "
         : "") +
       "epochs trained, the best one in brackets, <i>early</i> when early stopping ended the run; seconds of the whole run and of training alone; commit + = uncommitted changes.",
     blocks: [
