@@ -20,6 +20,7 @@ import {
 } from "./results.js";
 import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Verdict } from "./stats.js";
 import { cellText, type TableCell, type TableModel } from "./tables.js";
+import { tuningClause } from "./tuning.js";
 
 /**
  * An ablation: the levels of one model part (a `model.*` sweep axis) or of the models themselves (named
@@ -339,7 +340,11 @@ export function experimentHeadline(results: ExperimentResults, metric: MetricNam
 
 export function experimentHeadlineParts(views: ResultsViews, metric: MetricName = "f1"): Headline {
   const ablation = ablationOfView(views.all, metric);
-  if (ablation !== null && (views.all.experiment.compare !== undefined || !views.all.models.includes(ATTENTION_MODEL)))
-    return ablationHeadlineParts(ablation);
-  return headlineOf(views, metric);
+  const headline =
+    ablation !== null && (views.all.experiment.compare !== undefined || !views.all.models.includes(ATTENTION_MODEL))
+      ? ablationHeadlineParts(ablation)
+      : headlineOf(views, metric);
+  // A tuned experiment's verdict says which configuration each model was judged at.
+  const tuned = tuningClause(views.all);
+  return tuned === null ? headline : { ...headline, verdict: headline.verdict.replace(/\.$/, `, ${tuned}.`) };
 }

@@ -29,3 +29,6 @@ export type { Ablation, AblationContext, LevelResult } from "./ablation.js";
 export { runCurvesSpec, groupCurvesSpec, parallelCoordinatesSpec } from "./live-specs.js";
 export { attentionOverlaySpec, runAttentionSpec } from "./specs.js";
 export { renderSvg } from "./svg.js";
+export { buildTuningTables } from "./tuning-tables.js";
+export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
+export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { attentionAdvantage, criticalDifference, headline, summarize } from "./analysis.js";
-import { locationResults, sweepResults, twoAxisResults } from "./fixture.test-support.js";
+import { locationResults, sweepResults, tunedResults, twoAxisResults } from "./fixture.test-support.js";
 import { renderExperimentReport, renderIndex, indexEntry } from "./report.js";
 import { advantageHeatmapSpec, advantageSpec, heatmapSpec, learnedRateSpec, localisationSpec, metricBySweepSpec } from "./specs.js";
 import { viewOf } from "./view.js";
@@ -201,6 +201,45 @@ describe("the HTML report", () => {
     writeFileSync(file, html);
     const check = await checkReportInBrowser(file, { screenshot: join(dir, "demo.png") });
     expect(check).toEqual({ chartCount: 7, renderedCharts: 7, consoleErrors: [], networkRequests: [] });
+  });
+
+  it("shows a tuned experiment's tuning: the choices, Dodge's curve in a real browser, the trial grid, and every run with its role", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsa-report-"));
+    const html = await renderExperimentReport(tunedResults());
+    expect(html).toContain(`<section id="tuning"><h2>Tuning: every model at its best</h2>`);
+    expect(html).toContain(
+      "with every model at its best (chosen on validation loss from 6 trials at each sweep point: ffn normalize=zscore, patienceFrom=start;",
+    );
+    expect(html).toContain("<code>model.normalize ∈ {none, zscore, diff} × train.patienceFrom ∈ {start, learning}</code>");
+    expect(html).toContain("96 tuning runs and 24 evaluation runs");
+    expect(html).toContain("evaluation seeds 1, 2, 3 · tuning seeds 100, 101");
+    expect(html).toContain("demo: mean validation loss of every trial at length 0.3–0.5");
+    // The runs table lists the trial runs with their role; the verdict's tables do not count them.
+    expect(html).toContain("<th>role</th>");
+    expect(html.match(/<span class="nowrap">trial \d<\/span>/g)).toHaveLength(96);
+    expect(html.match(/<span class="nowrap">chosen \d<\/span>/g)).toHaveLength(24);
+    // The seven charts of the untuned page, and the expected-best curve.
+    expect(html.match(/<div class="chart" data-chart="\d+" id="chart-\d+"><svg/g)).toHaveLength(8);
+    const file = join(dir, "tuned.html");
+    writeFileSync(file, html);
+    const check = await checkReportInBrowser(file, { screenshot: join(dir, "tuned.png") });
+    expect(check).toEqual({ chartCount: 8, renderedCharts: 8, consoleErrors: [], networkRequests: [] });
+    // An untuned page has neither section nor role column.
+    const plain = await renderExperimentReport(sweepResults());
+    expect(plain).not.toContain('id="tuning"');
+    expect(plain).not.toContain("<th>role</th>");
+  });
+
+  it("shows only the tuning and the runs while a tuned experiment has no evaluation run yet", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsa-report-"));
+    const tuned = tunedResults();
+    const html = await renderExperimentReport({ ...tuned, runs: tuned.runs.filter((r) => r.seed >= 100) });
+    expect(html).toContain("No comparison yet");
+    expect(html.match(/<section id="[a-z]+"/g)).toEqual(['<section id="tuning"', '<section id="runs"']);
+    const file = join(dir, "trials.html");
+    writeFileSync(file, html);
+    // The expected-best curve alone, drawn without a warning (empty verdict charts would warn of infinite extents).
+    expect(await checkReportInBrowser(file)).toEqual({ chartCount: 1, renderedCharts: 1, consoleErrors: [], networkRequests: [] });
   });
 
   it("draws heatmaps for a two-axis sweep and counts the runs that did not learn per model and point", async () => {

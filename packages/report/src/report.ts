@@ -31,6 +31,8 @@ import {
   trainingCurvesSpec,
 } from "./specs.js";
 import { metricTables, paperTable, toHtml } from "./tables.js";
+import { roleText, seedsText } from "./run-tuning.js";
+import { tuningSection } from "./tuning-section.js";
 import { viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 
 const e = escapeHtml;
@@ -298,7 +300,8 @@ function learnedSection(view: ResultsView, twoViews: boolean): Section {
   };
 }
 
-function runsSection({ results }: ResultsView): Section {
+/** Every run of the experiment, a tuned one's trial runs too (with their role), though only its evaluation runs count elsewhere. */
+function runsSection(results: ExperimentResults, tuned: boolean): Section {
   // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
   // (the whole id on hover, as `./tsa show` takes any unambiguous prefix), epochs and seconds paired.
   const rows = results.runs.map((r) => [
@@ -306,6 +309,7 @@ function runsSection({ results }: ResultsView): Section {
     `<span class="nowrap">${e(r.model)}</span>`,
     `<span class="nowrap">${e(pointText(r.point) || "–")}</span>`,
     String(r.seed),
+    ...(tuned ? [`<span class="nowrap">${e(roleText(r))}</span>`] : []),
     r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
     r.test === null ? "–" : r.test.f1.toFixed(4),
     `${r.epochsRun ?? "–"} (${r.bestEpoch ?? "–"})${r.stoppedEarly ? " early" : ""}`,
@@ -328,11 +332,26 @@ function runsSection({ results }: ResultsView): Section {
     title: "Runs",
     intro:
       "Every run of the experiment. The id is the hash of the run's resolved config (model, seed, data, training; hover for all of it); " +
+      (tuned
+        ? "role: <i>trial t</i> is a tuning run of trial t (on a tuning seed; counted only in the tuning section), <i>chosen t</i> a run of the chosen trial t on an evaluation seed; "
+        : "") +
       "epochs trained, the best one in brackets, <i>early</i> when early stopping ended the run; seconds of the whole run and of training alone; commit + = uncommitted changes.",
     blocks: [
       {
         html: table(
-          ["id", "model", "point", "seed", "status", "test F1", "epochs (best)", "run / train (s)", "backend/kernels", "commit"],
+          [
+            "id",
+            "model",
+            "point",
+            "seed",
+            ...(tuned ? ["role"] : []),
+            "status",
+            "test F1",
+            "epochs (best)",
+            "run / train (s)",
+            "backend/kernels",
+            "commit",
+          ],
           rows,
         ),
       },
@@ -344,7 +363,7 @@ function runsSection({ results }: ResultsView): Section {
 }
 
 /** `data: size 600, numPoints 32 · train: epochs 12, …`: what the experiment overrides, in one line. */
-function setupText({ data, train, seeds, sweep }: ResultsView["experiment"]): string {
+function setupText({ data, train, seeds, sweep, tune }: ResultsView["experiment"]): string {
   // A swept key's value in `data`/`train` is only the default the sweep overrides: say it is swept instead.
   const swept = new Set(Object.keys(sweep ?? {}));
   const value = (v: unknown, path: string): string =>
@@ -360,7 +379,8 @@ function setupText({ data, train, seeds, sweep }: ResultsView["experiment"]): st
   return [
     data === undefined ? "" : `data: ${kv(data, "data")}`,
     train === undefined ? "" : `train: ${kv(train, "train")}`,
-    seeds === undefined ? "" : `seeds ${seeds.map(formatValue).join(", ")}`,
+    seeds === undefined ? "" : `${tune === undefined ? "" : "evaluation "}seeds ${seeds.map(formatValue).join(", ")}`,
+    tune === undefined ? "" : `tuning ${seedsText(tune.seeds)}`,
   ]
     .filter((x) => x !== "")
     .join(" · ");
@@ -401,6 +421,12 @@ const databaseText = (database: string | undefined) => (database === undefined ?
 const headlineHtml = ({ verdict, detail }: Headline) =>
   `<p class="lead">${e(verdict)}</p>${detail === "" ? "" : `\n<p class="lead-detail">${e(detail)}</p>`}`;
 
+/** ` · 96 tuning runs and 24 evaluation runs (see Tuning)`: how a tuned experiment's runs divide; "" for an untuned one. */
+const tunedText = ({ tuning }: ResultsView) =>
+  tuning === null
+    ? ""
+    : ` · ${tuning.trials.length} tuning runs and ${tuning.evaluations.length} evaluation runs (<a href="#tuning">how each model was tuned</a>)`;
+
 /** The experiment's report: one self-contained HTML page that opens from disk with no network. */
 export async function renderExperimentReport(results: ExperimentResults, options: ReportOptions = {}): Promise<string> {
   const { experiment, runs } = results;
@@ -419,22 +445,30 @@ export async function renderExperimentReport(results: ExperimentResults, options
 <p>${e(experiment.description)}</p>
 ${headlineHtml(experimentHeadlineParts(views))}
 ${switcher}
-<p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn) ·
+<p class="muted">${runs.length} runs (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}; ${runs.filter((r) => r.didNotLearn).length} did not learn)${tunedText(views.all)} ·
 models ${views.all.models.map(e).join(", ")} · metrics: ${Object.values(METRICS).join(", ")} on the test split ·
 ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>${databaseText(options.database)} · generated ${(options.generatedAt ?? new Date()).toISOString()}</p>`;
   // With no run that failed to learn both views are the same page: show it once.
   const inViews = (build: (view: ResultsView) => Section | null) => (twoViews ? inBothViews(views, build) : build(views.all));
+  // While a tuned experiment has only trial runs, the verdict's sections would be empty charts: show the tuning alone.
+  const verdict =
+    views.all.tuning !== null && views.all.points.length === 0
+      ? []
+      : [
+          inViews(sweepSection),
+          inViews(ablationSection),
+          inViews(advantageSection),
+          inViews(rankingSection),
+          tuningSection(views.all),
+          learnedSection(views.all, twoViews),
+          curvesSection(views.all),
+          attentionSection(views.all),
+          inViews(tablesSection),
+          confusionSection(views.all),
+        ];
   const sections = [
-    inViews(sweepSection),
-    inViews(ablationSection),
-    inViews(advantageSection),
-    inViews(rankingSection),
-    learnedSection(views.all, twoViews),
-    curvesSection(views.all),
-    attentionSection(views.all),
-    inViews(tablesSection),
-    confusionSection(views.all),
-    runsSection(views.all),
+    ...(verdict.length === 0 ? [tuningSection(views.all)] : verdict),
+    runsSection(results, views.all.tuning !== null),
   ].filter((s): s is Section => s !== null);
   return renderPage(`${experiment.name} — tsa-lab`, header, sections);
 }

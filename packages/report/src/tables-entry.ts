@@ -8,3 +8,6 @@ export { axesOf, sweepPoints } from "./view.js";
 export type { MetricName, RunView, SweepPoint } from "./results.js";
 export { ablationOf, buildAblationTable } from "./ablation.js";
 export type { Ablation } from "./ablation.js";
+export { buildTuningTables } from "./tuning-tables.js";
+export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
+export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";

@@ -1,6 +1,8 @@
 import { ExperimentSpecError } from "@tsa/errors";
+import { TuneSchema, type Tune } from "@tsa/runner/tune";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { MODEL_ORDER, attends, pointKey, pointLabel, type MetricName, type RunView, type SweepPoint } from "./results.js";
+import { isTrial } from "./run-tuning.js";
 
 /**
  * What the report reads of an experiment file, as the runner validated and stored it: the runner's
@@ -16,6 +18,8 @@ export interface ReportedExperiment {
   data?: Record<string, unknown> | undefined;
   train?: Record<string, unknown> | undefined;
   seeds?: readonly number[] | undefined;
+  /** Tuning per model (the runner's `tune:` block, defaults applied); the file's `seeds` are then the evaluation seeds. */
+  tune?: Tune | undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -52,6 +56,15 @@ export function readExperiment(experiment: ExperimentResults["experiment"]): Rep
   for (const key of ["data", "train"] as const) if (spec[key] !== undefined && !isRecord(spec[key])) fail(key, "an object", spec[key]);
   const seeds = spec.seeds;
   if (seeds !== undefined && !(Array.isArray(seeds) && seeds.every((s) => typeof s === "number"))) fail("seeds", "a list of seeds", seeds);
+  const tune = spec.tune === undefined ? undefined : TuneSchema.safeParse(spec.tune);
+  if (tune !== undefined && !tune.success) {
+    const issue = tune.error.issues[0]!;
+    const found = issue.path.reduce<unknown>(
+      (at, key) => (isRecord(at) || Array.isArray(at) ? (at as Record<PropertyKey, unknown>)[key] : undefined),
+      spec.tune,
+    );
+    fail(["tune", ...issue.path.map(String)].join("."), issue.message, found);
+  }
   return {
     sweep: sweep as Record<string, unknown[]>,
     models: models as ReportedExperiment["models"],
@@ -59,6 +72,7 @@ export function readExperiment(experiment: ExperimentResults["experiment"]): Rep
     data: spec.data as ReportedExperiment["data"],
     train: spec.train as ReportedExperiment["train"],
     seeds: seeds as number[] | undefined,
+    ...(tune === undefined ? {} : { tune: tune.data }),
   };
 }
 
@@ -69,6 +83,7 @@ export function readExperiment(experiment: ExperimentResults["experiment"]): Rep
  * once per view on first use (`summaryOf` in analysis.ts).
  */
 export interface ResultsView extends RunView {
+  /** The verdict's runs: every run, but a tuned experiment's trial runs (tuning evidence, in `tuning`). */
   readonly results: ExperimentResults;
   readonly experiment: ReportedExperiment;
   /** Sweep axes in the file's order (else those the runs' points have). */
@@ -80,10 +95,25 @@ export interface ResultsView extends RunView {
   /** The models with a run that has attention pooling, in drawing order. */
   readonly attentionModels: readonly string[];
   readonly learnedOnly: boolean;
+  /** A tuned experiment's tuning runs and how to draw them; null without `tune:`. */
+  readonly tuning: TunedRuns | null;
   /** Position of a value in the file's list for that axis (the order to draw it in); −1 when absent. */
   order(axis: string, value: unknown): number;
   /** Every run (any status) of one model at one point. */
   runsAt(point: SweepPoint, model: string): readonly RunResult[];
+}
+
+/** A tuned experiment's runs as the tuning section reads them: the trials apart from the verdict's runs. */
+export interface TunedRuns {
+  tune: Tune;
+  /** The trial runs (tuning seeds). */
+  trials: readonly RunResult[];
+  /** The evaluation runs (evaluation seeds): the verdict's runs, each with how its configuration was chosen. */
+  evaluations: readonly RunResult[];
+  /** The sweep points of either kind of run, in the file's order. */
+  points: readonly SweepPoint[];
+  /** The models of either kind of run, in drawing order. */
+  models: readonly string[];
 }
 
 /** Both views of one experiment, sharing everything but which runs count. */
@@ -94,21 +124,9 @@ export interface ResultsViews {
 
 const cellKey = (point: string, model: string) => `${point}\u0000${model}`;
 
-export function viewsOf(results: ExperimentResults): ResultsViews {
-  const experiment = readExperiment(results.experiment);
-  const fromSpec = Object.keys(experiment.sweep);
-  const axes = fromSpec.length > 0 ? fromSpec : [...new Set(results.runs.flatMap((r) => Object.keys(r.point)))];
-  const positions = new Map(Object.entries(experiment.sweep).map(([axis, values]) => [axis, values.map((v) => JSON.stringify(v))]));
-  const order = (axis: string, value: unknown) => positions.get(axis)?.indexOf(JSON.stringify(value)) ?? -1;
-  const cells = new Map<string, RunResult[]>();
-  const seen = new Map<string, Record<string, unknown>>();
-  for (const run of results.runs) {
-    const key = pointKey(run.point);
-    seen.set(key, run.point);
-    const at = cells.get(cellKey(key, run.model)) ?? [];
-    at.push(run);
-    cells.set(cellKey(key, run.model), at);
-  }
+/** The distinct sweep points of `runs`, sorted in the file's order of each axis. */
+function pointsOf(runs: readonly RunResult[], axes: readonly string[], order: (axis: string, value: unknown) => number): SweepPoint[] {
+  const seen = new Map(runs.map((run) => [pointKey(run.point), run.point]));
   const points = [...seen.entries()].map(([key, point]) => ({ key, point, label: pointLabel(point, axes), order: 0 }));
   points.sort((a, b) => {
     for (const axis of axes) {
@@ -118,16 +136,51 @@ export function viewsOf(results: ExperimentResults): ResultsViews {
     return 0;
   });
   points.forEach((p, i) => (p.order = i));
-  const present = new Set(results.runs.map((r) => r.model));
-  const models = [...MODEL_ORDER.filter((m) => present.has(m)), ...[...present].filter((m) => !MODEL_ORDER.includes(m)).sort()];
-  const attending = new Set(results.runs.filter(attends).map((r) => r.model));
+  return points;
+}
+
+/** The models of `runs`: the catalogue's order, then the others by name. */
+function modelsOf(runs: readonly RunResult[]): string[] {
+  const present = new Set(runs.map((r) => r.model));
+  return [...MODEL_ORDER.filter((m) => present.has(m)), ...[...present].filter((m) => !MODEL_ORDER.includes(m)).sort()];
+}
+
+export function viewsOf(results: ExperimentResults): ResultsViews {
+  const experiment = readExperiment(results.experiment);
+  // Trial runs are the tuning's evidence, not the verdict's: every table, chart and headline counts the rest.
+  const trials = results.runs.filter(isTrial);
+  const verdict = trials.length === 0 ? results : { ...results, runs: results.runs.filter((r) => !isTrial(r)) };
+  const fromSpec = Object.keys(experiment.sweep);
+  const axes = fromSpec.length > 0 ? fromSpec : [...new Set(results.runs.flatMap((r) => Object.keys(r.point)))];
+  const positions = new Map(Object.entries(experiment.sweep).map(([axis, values]) => [axis, values.map((v) => JSON.stringify(v))]));
+  const order = (axis: string, value: unknown) => positions.get(axis)?.indexOf(JSON.stringify(value)) ?? -1;
+  const cells = new Map<string, RunResult[]>();
+  for (const run of verdict.runs) {
+    const key = cellKey(pointKey(run.point), run.model);
+    const at = cells.get(key) ?? [];
+    at.push(run);
+    cells.set(key, at);
+  }
+  const models = modelsOf(verdict.runs);
+  const attending = new Set(verdict.runs.filter(attends).map((r) => r.model));
+  const tuning =
+    experiment.tune === undefined
+      ? null
+      : {
+          tune: experiment.tune,
+          trials,
+          evaluations: verdict.runs,
+          points: pointsOf(results.runs, axes, order),
+          models: modelsOf(results.runs),
+        };
   const facts = {
-    results,
+    results: verdict,
     experiment,
     axes,
-    points,
+    points: pointsOf(verdict.runs, axes, order),
     models,
     attentionModels: models.filter((m) => attending.has(m)),
+    tuning,
     order,
     runsAt: (point: SweepPoint, model: string) => cells.get(cellKey(point.key, model)) ?? [],
   };

@@ -92,6 +92,34 @@ function behaves(name: string, setUp: () => Promise<{ location: string; done(): 
       });
     });
 
+    it("filters a tuned experiment's runs by role (config.tuning.role), in the store's listing and the browser alike", async () => {
+      await withBrowser(async (b, location) => {
+        const store = await openStore(location);
+        const s = byOwner(store);
+        const tuned = (id: string, role: string) =>
+          newRun(id, { config: { data: { noise: 0 }, tuning: { role, trial: 1, choice: { "model.normalize": "zscore" } } } });
+        for (const [id, role] of [
+          ["t1", "trial"],
+          ["t2", "trial"],
+          ["e1", "evaluation"],
+        ] as const) {
+          await s.claim(tuned(id, role), "me");
+          await s.completeRun(id, "me", outcome(0.8));
+        }
+        const ids = (runs: Array<{ id: string }>) => runs.map((r) => r.id);
+        expect(ids(await store.listRuns({ where: [parseWhere("role=trial")] }))).toEqual(["t1", "t2"]);
+        expect(ids(await store.listRuns({ where: [parseWhere("role=evaluation")] }))).toEqual(["e1"]);
+        // Runs of an untuned experiment have no role: they match neither.
+        expect(ids(await store.listRuns({ where: [parseWhere("role!=trial")] }))).toEqual(["e1"]);
+        await store.close();
+        const page = await b.runsPage({ where: [parseWhere("role=trial")], columns: ["role"] });
+        expect(page.rows.map((r) => [r.id, r.values])).toEqual([
+          ["t1", { role: "trial" }],
+          ["t2", { role: "trial" }],
+        ]);
+      });
+    });
+
     it("refuses writes: the store is opened read-only", async () => {
       await withBrowser(async (b) => {
         // The connection itself is the read-only one; a statement that writes is refused by the engine.

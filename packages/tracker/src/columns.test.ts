@@ -13,6 +13,14 @@ describe("query keys", () => {
     expect(conditionSql(parseWhere("f1>=0.9"), POSTGRES)).toEqual({ sql: "m.f1 >= ?", param: 0.9 });
   });
 
+  it("reads a tuned run's role from its recorded tuning", () => {
+    expect(columnFor("role", SQLITE)).toBe("json_extract(r.config, '$.tuning.role')");
+    expect(conditionSql(parseWhere("role=trial"), POSTGRES)).toEqual({
+      sql: "(CAST(r.config AS jsonb) #> '{tuning,role}') = CAST(? AS jsonb)",
+      param: '"trial"',
+    });
+  });
+
   it("names the valid keys when one is unknown", () => {
     expect(() => columnFor("colour", SQLITE)).toThrow(/unknown key 'colour'; valid keys: id, .*data\.\*/);
   });

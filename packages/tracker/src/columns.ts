@@ -20,9 +20,17 @@ const RUN_KEYS: Record<string, string> = {
   ...Object.fromEntries(METRIC_CATALOGUE.filter((m) => m.kind === "score").map((m) => [m.name, `m.${m.column}`])),
 };
 
+/**
+ * Keys read from a run's resolved config rather than a column: `role` is a tuned experiment's `trial` or
+ * `evaluation` run (`config.tuning.role`, written by the runner); a run of an untuned experiment has none.
+ */
+const RECORDED_KEYS: Record<string, string[]> = {
+  role: ["tuning", "role"],
+};
+
 /** The run and metric keys; config keys (`data.*`, `train.*`, `model.*`) are the caller's to list. */
 export function runKeys(): string[] {
-  return Object.keys(RUN_KEYS);
+  return [...Object.keys(RUN_KEYS), ...Object.keys(RECORDED_KEYS)];
 }
 
 /**
@@ -40,7 +48,7 @@ function configPath(key: string): string[] | null {
 export function columnFor(key: string, d: SqlDialect): string {
   const run = RUN_KEYS[key];
   if (run !== undefined) return run;
-  const path = configPath(key);
+  const path = RECORDED_KEYS[key] ?? configPath(key);
   if (path !== null) return d.jsonValue("r.config", path);
   throw new UserInputError(`unknown key '${key}'; valid keys: ${runKeys().join(", ")}, data.*, train.*, model.*`);
 }

@@ -1,3 +1,4 @@
+import { tuningRecord } from "@tsa/report/tables";
 import { openStore, type MetricField, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { formatRows, OUT_OPTION, ROWS_FORMAT_OPTIONS, type OutputFormat, writeOutput } from "../format/output.js";
@@ -20,6 +21,18 @@ function flatten(value: unknown, prefix: string, out: Record<string, unknown>): 
   return out;
 }
 
+/**
+ * A tuned experiment's run: `role` (trial or evaluation, as `runs --where role=` takes it) and `trial`; an
+ * evaluation run adds how its trial was chosen (`selected_on`, `selection_score`, `budget`). The trial's values
+ * are the config columns. None for an untuned experiment's run, so its export is as it always was.
+ */
+function tuningColumns(run: RunResult): Record<string, unknown> {
+  const record = tuningRecord(run);
+  if (record === null) return {};
+  const chosen = record.role === "evaluation" ? { selected_on: record.select, selection_score: record.score, budget: record.budget } : {};
+  return { role: record.role, trial: record.trial, ...chosen };
+}
+
 /** One flat record per run: identity, status, every resolved config key, val and test metrics, timings. */
 export function exportRecord(run: RunResult): Record<string, unknown> {
   const { data, train, parts } = (run.config ?? {}) as { data?: unknown; train?: unknown; parts?: unknown };
@@ -31,6 +44,7 @@ export function exportRecord(run: RunResult): Record<string, unknown> {
     status: run.status,
     did_not_learn: flag(run.didNotLearn),
     error: run.error,
+    ...tuningColumns(run),
   };
   // Parts as `model.pooling` etc., the keys `runs --where` takes (absent for runs recorded before parts).
   flatten({ data, train, ...(parts === undefined ? {} : { model: parts }) }, "", record);

@@ -1,5 +1,5 @@
 import { UserInputError } from "@tsa/errors";
-import { formatPoint } from "@tsa/report/tables";
+import { formatPoint, roleText, tuningRecord } from "@tsa/report/tables";
 import {
   openStore,
   parseWhere,
@@ -53,8 +53,9 @@ const DROPPED_FIRST = ["test_accuracy", "duration_s", "epochs", "experiment", "s
  */
 function columnsFor(runs: RunResult[], picked: Array<Column<RunResult>> | undefined, toTerminal: boolean, format: OutputFormat) {
   if (picked !== undefined) return picked;
-  if (format !== "table" || !toTerminal) return RUN_COLUMNS;
-  return fitColumns(runs, RUN_COLUMNS, process.stdout.columns, DROPPED_FIRST);
+  const columns = runColumns(runs);
+  if (format !== "table" || !toTerminal) return columns;
+  return fitColumns(runs, columns, process.stdout.columns, DROPPED_FIRST);
 }
 
 /** A key as the store knows it: metric aliases (`test_f1`, `rocAuc`) become `f1`, `roc_auc`; unknown → error with the nearest. */
@@ -95,6 +96,26 @@ async function rangeHint(store: Store, filter: RunFilter): Promise<string | null
   return null;
 }
 
+/**
+ * A tuned experiment's run: `trial 3` (trial 3 on a tuning seed) or `chosen 3` (the chosen trial 3 on an
+ * evaluation seed); as data, the role (`trial`, `evaluation`, the values `--where role=` takes) and the trial.
+ */
+export const TUNING_COLUMNS: Array<Column<RunResult>> = [
+  {
+    header: "role",
+    raw: (r) => tuningRecord(r)?.role ?? null,
+    text: roleText,
+  },
+  { header: "trial", raw: (r) => tuningRecord(r)?.trial ?? null, rawOnly: true },
+];
+
+/** The columns of a listing: the role columns after the seed when a listed run is a tuned experiment's, else as ever. */
+export function runColumns(runs: readonly RunResult[]): Array<Column<RunResult>> {
+  if (!runs.some((r) => tuningRecord(r) !== null)) return RUN_COLUMNS;
+  const seed = RUN_COLUMNS.findIndex((c) => c.header === "seed");
+  return [...RUN_COLUMNS.slice(0, seed + 1), ...TUNING_COLUMNS, ...RUN_COLUMNS.slice(seed + 1)];
+}
+
 export const RUN_COLUMNS: Array<Column<RunResult>> = [
   { header: "id", raw: (r) => r.id, text: (r) => r.id.slice(0, 10) },
   { header: "experiment", raw: (r) => r.experiment },
@@ -133,7 +154,7 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
         array: true,
         requiresArg: true,
         describe:
-          "key=value (or !=, <, <=, >, >=) on a config key, sweep key or metric, e.g. data.length=[0.1,0.2] or roc_auc>=0.9; repeatable, all must hold",
+          "key=value (or !=, <, <=, >, >=) on a config key, sweep key or metric, e.g. data.length=[0.1,0.2], roc_auc>=0.9 or role=trial (a tuned experiment's trial runs; role=evaluation its verdict's); repeatable, all must hold",
       })
       .option("sort", { type: "string", requiresArg: true, describe: "key to sort by, e.g. f1 or data.noise" })
       .option("desc", { type: "boolean", default: false, describe: "sort in descending order" })
@@ -143,13 +164,13 @@ export const runsCommand: CommandModule<GlobalOptions, RunsArgs> = {
       .option("columns", {
         type: "string",
         requiresArg: true,
-        describe: `columns to print, comma-separated (default: those that fit the terminal; all when piped): ${RUN_COLUMNS.map((c) => c.header).join(", ")}`,
+        describe: `columns to print, comma-separated (default: those that fit the terminal; all when piped): ${[...RUN_COLUMNS, ...TUNING_COLUMNS].map((c) => c.header).join(", ")} (role, trial: a tuned experiment's runs)`,
       }) as Argv<RunsArgs>,
   handler: async (argv: ArgumentsCamelCase<RunsArgs>) => {
     // Every flag is checked before the database is opened.
     const where = (argv.where ?? []).map(parseCondition);
     const sort = argv.sort === undefined ? undefined : storeKey("sort", argv.sort);
-    const picked = argv.columns === undefined ? undefined : pickColumns(RUN_COLUMNS, argv.columns);
+    const picked = argv.columns === undefined ? undefined : pickColumns([...RUN_COLUMNS, ...TUNING_COLUMNS], argv.columns);
     const store = await openStore(storeLocation(argv), { readonly: true });
     try {
       if (argv.experiment !== undefined && !(await store.listExperiments()).some((x) => x.name === argv.experiment))

@@ -1,6 +1,6 @@
 import { UserInputError } from "@tsa/errors";
 import { ModelSpecSchema, describeSpec } from "@tsa/models/config";
-import { formatPoint } from "@tsa/report/tables";
+import { SELECT_TEXT, choiceText, formatPoint, tuningRecord } from "@tsa/report/tables";
 import { METRIC_CATALOGUE, SPLITS, openStore, type RunResult, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { OUT_OPTION, writeOutput } from "../format/output.js";
@@ -94,6 +94,23 @@ function metricTables(run: RunResult): string {
     .join("\n\n");
 }
 
+/**
+ * A tuned experiment's run: which trial it is, or for an evaluation run which trial was chosen, on what
+ * validation score, out of how many trials; nothing for an untuned experiment's run.
+ */
+function tuningLines(run: RunResult): string[] {
+  const record = tuningRecord(run);
+  if (record === null) return [];
+  const choice = choiceText(record.choice) || "(no tuned key)";
+  if (record.role === "trial") return [`tuning trial ${record.trial} on a tuning seed: ${choice}`];
+  const scored = record.scores.filter((s) => s !== null).length;
+  const trials = `${record.scores.length} trials${scored < record.scores.length ? `, ${scored} scored` : ""}`;
+  return [
+    `tuning chosen trial ${record.trial} on an evaluation seed: ${choice}`,
+    `chosen on ${SELECT_TEXT[record.select]} ${f4(record.score)} (the best of ${trials}; budget ${record.budget})`,
+  ];
+}
+
 export function showRunText(run: RunResult): string {
   const point = pointText(run);
   const epochs = run.epochs.map((e) => [
@@ -117,6 +134,7 @@ export function showRunText(run: RunResult): string {
             .replace(/^\((.*)\)$/, "$1")}`,
         ]),
     `point ${point}`,
+    ...tuningLines(run),
     `status ${run.status}${run.didNotLearn ? " (did not learn)" : ""}${run.error ? `: ${run.error}${run.failedEpoch !== null ? ` (epoch ${run.failedEpoch})` : ""}` : ""}`,
     `epochs ${run.epochsRun ?? "–"} (best ${run.bestEpoch ?? "–"}${run.stoppedEarly ? ", stopped early" : ""}) · duration ${run.durationMs === null ? "–" : `${(run.durationMs / 1000).toFixed(1)} s`}` +
       `${run.trainDurationMs === null ? "" : ` (training ${(run.trainDurationMs / 1000).toFixed(1)} s)`}`,
@@ -162,6 +180,8 @@ export function showRunJson(run: RunResult): Record<string, unknown> {
     kernels: run.kernels,
     git_commit: run.gitCommit,
     versions: run.versions,
+    // A tuned experiment's run only: its role, trial and choice (and for an evaluation how it was chosen).
+    ...(tuningRecord(run) === null ? {} : { tuning: tuningRecord(run) }),
     ...Object.fromEntries(SPLITS.map((split) => [split, run[split] === null ? null : metricsByName(run[split])])),
     epochs: run.epochs.map((e) => ({
       epoch: e.epoch,

@@ -5,6 +5,7 @@ import {
   buildAblationTable,
   buildMetricTable,
   buildPaperTable,
+  buildTuningTables,
   formatValue,
   toCsv,
   toLatex,
@@ -78,17 +79,29 @@ export interface TableRequest {
 export async function tableText(store: Store, request: TableRequest): Promise<string> {
   const results = await store.experimentResults(request.experiment);
   if (results === null) throw await noExperimentError(store, request.experiment);
+  return renderTables(results, request);
+}
+
+/**
+ * The tables of stored results: the metric tables (or the reference's), the ablation's, and for a tuned
+ * experiment the configuration chosen for each model and the grid of trials (its evaluation runs alone make
+ * the other tables; the trial runs only these).
+ */
+export function renderTables(results: ExperimentResults, request: Omit<TableRequest, "experiment">): string {
   const learnedOnly = request.learnedOnly ?? false;
-  const tables: TableModel[] = request.paper
-    ? [paperTable(results, learnedOnly)]
-    : [
-        ...buildMetricTable(results, { metrics: request.metrics, markSignificant: request.markSignificant, learnedOnly }),
-        // An ablation (a model.* axis or named variants): each level against the reference, per metric.
-        ...request.metrics.flatMap((metric) => {
-          const ablation = ablationOf(results, metric, { learnedOnly });
-          return ablation === null ? [] : [buildAblationTable(ablation)];
-        }),
-      ];
+  const tables: TableModel[] = [
+    ...(request.paper
+      ? [paperTable(results, learnedOnly)]
+      : [
+          ...buildMetricTable(results, { metrics: request.metrics, markSignificant: request.markSignificant, learnedOnly }),
+          // An ablation (a model.* axis or named variants): each level against the reference, per metric.
+          ...request.metrics.flatMap((metric) => {
+            const ablation = ablationOf(results, metric, { learnedOnly });
+            return ablation === null ? [] : [buildAblationTable(ablation)];
+          }),
+        ]),
+    ...buildTuningTables(results),
+  ];
   const render = { md: toMarkdown, latex: (t: TableModel) => toLatex(t, { resize: request.latexResize ?? false }), csv: toCsv }[
     request.format
   ];
