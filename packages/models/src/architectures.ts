@@ -9,6 +9,10 @@ import { ZScore } from "./layers/zscore.js";
 
 export interface ModelOptions {
   numPoints: number;
+  /** Channels of each step of the input (1, the default: a univariate series). */
+  numChannels?: number;
+  /** Classes (2, the default: one logit for sigmoid + binary cross-entropy; K > 2: K logits for softmax). */
+  numClasses?: number;
   /** Seeds every initializer, so the same seed gives the same initial weights. */
   seed: number;
 }
@@ -21,20 +25,26 @@ type Symbolic = tf.SymbolicTensor;
 type Seeds = () => number;
 
 /**
- * Builds the classifier a spec describes: normalize → encoder → pooling → [dense ReLU] → one logit,
- * from [batch, numPoints, 1]. The loss is binary cross-entropy on logits, the reference's Sigmoid +
- * BCELoss fused for stability. Initializer seeds are drawn from the run seed in that order (encoder,
- * pooling, hidden, logit), so each preset is exactly the fixed architecture it was, weights included.
+ * Builds the classifier a spec describes: normalize → encoder → pooling → [dense ReLU] → logits, from
+ * [batch, numPoints, numChannels]. Two classes get one logit (binary cross-entropy on logits, the
+ * reference's Sigmoid + BCELoss fused for stability); K > 2 get K logits (softmax cross-entropy).
+ * Initializer seeds are drawn from the run seed in that order (encoder, pooling, hidden, logits), so each
+ * preset is exactly the fixed architecture it was, weights included.
  */
 export function buildModel(spec: ModelSpec, options: ModelOptions): tf.LayersModel {
-  const input = tf.input({ shape: [options.numPoints, 1], name: "series" });
+  const input = tf.input({ shape: [options.numPoints, options.numChannels ?? 1], name: "series" });
   const seeds = seedSequence(options.seed);
   const series = normalizeInput(input, spec.normalize);
   const states = ENCODERS[spec.encoder](series, spec, seeds);
   const pooled = POOLINGS[spec.pooling](states, spec, seeds);
   const hidden = spec.hidden > 0 ? dense(spec.hidden, pooled, seeds(), spec.init, "relu") : pooled;
-  const logit = dense(1, hidden, seeds(), spec.init);
-  return tf.model({ inputs: input, outputs: logit, name: `${spec.encoder}_${spec.pooling}`.replaceAll("-", "_") });
+  const logits = dense(logitCount(options.numClasses ?? 2), hidden, seeds(), spec.init);
+  return tf.model({ inputs: input, outputs: logits, name: `${spec.encoder}_${spec.pooling}`.replaceAll("-", "_") });
+}
+
+/** Outputs of the head: one logit for two classes (sigmoid), one per class otherwise (softmax). */
+export function logitCount(numClasses: number): number {
+  return numClasses === 2 ? 1 : numClasses;
 }
 
 function normalizeInput(input: Symbolic, normalize: ModelSpec["normalize"]): Symbolic {

@@ -107,7 +107,16 @@ describe("trainAndEvaluate", () => {
     const numPoints = request.data.numPoints;
     const split = (name: "train" | "val" | "test") => {
       const n = read[name].labels.length;
-      return { ...read[name], n, numPoints, windows: new Int32Array(2 * n).fill(-1), indices: new Int32Array(n) };
+      return {
+        x: read[name].x,
+        labels: Int32Array.from(read[name].labels),
+        n,
+        numPoints,
+        numChannels: 1,
+        numClasses: 2,
+        windows: new Int32Array(2 * n).fill(-1),
+        indices: new Int32Array(n),
+      };
     };
     const given = await trainAndEvaluateOn({ train: split("train"), val: split("val"), test: split("test") }, request, backend);
     const generated = await trainAndEvaluate(request, backend);

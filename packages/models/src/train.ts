@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { makeRng, type SplitArrays } from "@tsa/data";
+import { makeRng, type LabelledSplit } from "@tsa/data";
 import { RunFailedError } from "@tsa/errors";
 import type { TrainConfig } from "./config.js";
 import { EarlyStopping } from "./early-stopping.js";
@@ -7,21 +7,30 @@ import { logitLoss, predictLogits } from "./predict.js";
 import { learningRateAt } from "./schedule.js";
 import type { EpochRecord } from "./types.js";
 
-/** A split as tensors: x [n, T, 1], y [n, 1] with 0/1 labels. */
+/**
+ * A split as tensors: x [n, T, C]; y the targets of the head, [n, 1] with 0/1 labels for two classes, one-hot
+ * [n, K] for K > 2; labels the class indices.
+ */
 export interface SplitTensors {
   x: tf.Tensor3D;
   y: tf.Tensor2D;
-  labels: Uint8Array;
+  labels: Int32Array;
+  numClasses: number;
 }
 
 /** The first `rows` series of a split (all of them by default) as tensors; free with disposeSplitTensors. */
-export function splitTensors(split: SplitArrays, rows = split.n): SplitTensors {
+export function splitTensors(split: LabelledSplit, rows = split.n): SplitTensors {
   const n = Math.min(rows, split.n);
   const labels = n === split.n ? split.labels : split.labels.slice(0, n);
+  const K = split.numClasses;
   return {
-    x: tf.tensor3d(split.x.subarray(0, n * split.numPoints), [n, split.numPoints, 1]),
-    y: tf.tensor2d(Float32Array.from(labels), [n, 1]),
+    x: tf.tensor3d(split.x.subarray(0, n * split.numPoints * split.numChannels), [n, split.numPoints, split.numChannels]),
+    y:
+      K === 2
+        ? tf.tensor2d(Float32Array.from(labels), [n, 1])
+        : tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), K).toFloat() as tf.Tensor2D),
     labels,
+    numClasses: K,
   };
 }
 
@@ -56,6 +65,8 @@ export async function trainWithEarlyStopping(
   config: TrainConfig,
   seed: number,
   hooks: TrainHooks = {},
+  /** The validation loss of a model that learned only the class prior (`patienceFrom: learning` waits for it). */
+  chanceLoss = Math.LN2,
 ): Promise<TrainResult> {
   // beta1, beta2: tfjs' and PyTorch's defaults; epsilon only when the config sets it (PyTorch: 1e-8).
   const optimizer = tf.train.adam(config.lr, 0.9, 0.999, config.adamEpsilon);
@@ -65,7 +76,7 @@ export async function trainWithEarlyStopping(
   const n = train.labels.length;
   const batches = Math.ceil(n / config.batchSize);
   const epochs: EpochRecord[] = [];
-  const stopping = new EarlyStopping(config);
+  const stopping = new EarlyStopping(config, chanceLoss);
   let best: { epoch: number; weights: tf.Tensor[] } | null = null;
   let stoppedEarly = false;
 
@@ -91,7 +102,7 @@ export async function trainWithEarlyStopping(
       }
       const durationMs = performance.now() - started;
       const valLogits = predictLogits(model, val.x);
-      const valStats = logitLoss(valLogits, val.labels);
+      const valStats = logitLoss(valLogits, val.labels, val.numClasses);
       if (!Number.isFinite(valStats.loss)) {
         throw new RunFailedError(`validation loss became ${valStats.loss} at epoch ${epoch}`, epoch);
       }
@@ -140,8 +151,8 @@ function trainBatch(
     let hits: tf.Scalar | null = null;
     const lossOf = () => {
       const logits = model.apply(xb, { training: true }) as tf.Tensor2D;
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(yb, 0.5)), "float32"))) as tf.Scalar;
-      return tf.losses.sigmoidCrossEntropy(yb, logits) as tf.Scalar;
+      hits = tf.keep(batchHits(logits, yb, data.numClasses));
+      return (data.numClasses === 2 ? tf.losses.sigmoidCrossEntropy(yb, logits) : tf.losses.softmaxCrossEntropy(yb, logits)) as tf.Scalar;
     };
     let loss: tf.Scalar;
     if (clipNorm === undefined) {
@@ -155,6 +166,13 @@ function trainBatch(
     (hits as tf.Scalar | null)?.dispose();
     return result;
   });
+}
+
+/** Cases of the batch whose predicted class is their label: logit > 0 against 0/1 targets, or argmax against one-hot. */
+function batchHits(logits: tf.Tensor2D, targets: tf.Tensor2D, numClasses: number): tf.Scalar {
+  const same =
+    numClasses === 2 ? tf.equal(tf.greater(logits, 0), tf.greater(targets, 0.5)) : tf.equal(tf.argMax(logits, 1), tf.argMax(targets, 1));
+  return tf.sum(tf.cast(same, "float32"));
 }
 
 /** The gradients scaled by min(1, maxNorm / ‖g‖) over all of them together, as PyTorch's clip_grad_norm_. */
