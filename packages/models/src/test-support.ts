@@ -1,7 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { makeRng, resolveDataConfig, type DataConfig, type LabelledSplit, type SplitName } from "@tsa/data";
 import { selectBackend, type BackendInfo } from "./backend.js";
-import { ENCODERS, INITS, ModelSpecSchema, NORMALIZATIONS, POOLINGS, type ModelSpec } from "./config.js";
+import { ENCODERS, INITS, ModelSpecSchema, NORMALIZATIONS, POOLINGS, type ModelSpec, type PresetName } from "./config.js";
+
+/** The four presets of the ablation (the archive's fcn and resnet are tested on their own: they are large). */
+export const ABLATION_PRESETS = ["ffn", "cnn", "bilstm", "bilstm-attention"] as const satisfies readonly PresetName[];
 
 /** Every models test runs on wasm, the default backend of a machine without tfjs-node. */
 export async function wasm(): Promise<BackendInfo> {
