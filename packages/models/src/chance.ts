@@ -12,6 +12,7 @@ export function isBelowChance(valLoss: number, chanceLoss = Math.LN2): boolean {
   return valLoss < chanceLoss - CHANCE_LOSS_MARGIN;
 }
 
-export function didNotLearn(epochs: readonly EpochRecord[], chanceLoss = Math.LN2): boolean {
-  return !epochs.some((e) => isBelowChance(e.valLoss, chanceLoss));
+/** No epoch's validation loss (or, for a run without a validation split, training loss) went clearly below chance. */
+export function didNotLearn(epochs: readonly EpochRecord[], chanceLoss = Math.LN2, loss: "valLoss" | "trainLoss" = "valLoss"): boolean {
+  return !epochs.some((e) => isBelowChance(e[loss], chanceLoss));
 }

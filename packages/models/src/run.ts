@@ -35,6 +35,13 @@ export interface RunOutcome {
   trainDurationMs: number;
 }
 
+/** The metrics of a split with no series (fawaz2019 trained on the whole train file): NaN, as an undefined rate. */
+function emptySplitMetrics(): ClassificationMetrics {
+  const nan = Number.NaN;
+  const rates = { accuracy: nan, precision: nan, recall: nan, f1: nan, rocAuc: nan, balancedAccuracy: nan, logLoss: nan };
+  return { n: 0, ...rates, tp: 0, fp: 0, tn: 0, fn: 0, attentionMassInWindow: null, attentionPeakInWindow: null };
+}
+
 /**
  * One run: the dataset of (data config, seed), the model initialised from the seed, trained under the
  * protocol, evaluated on validation and test, with attention maps for models that have them.
@@ -79,13 +86,13 @@ export async function trainAndEvaluateOn(
           : multiclassClassificationMetrics(split.labels, softmaxRows(logits, numClasses), numClasses, localisation);
       return { metrics, alpha };
     };
-    const val = evaluate(splits.val, tensors.val);
+    const val = splits.val.n > 0 ? evaluate(splits.val, tensors.val) : { metrics: emptySplitMetrics(), alpha: null };
     const test = evaluate(splits.test, tensors.test);
     return {
       epochs: result.epochs,
       bestEpoch: result.bestEpoch,
       stoppedEarly: result.stoppedEarly,
-      didNotLearn: didNotLearn(result.epochs, chanceLoss),
+      didNotLearn: didNotLearn(result.epochs, chanceLoss, splits.val.n > 0 ? "valLoss" : "trainLoss"),
       chanceLoss,
       metrics: { val: val.metrics, test: test.metrics },
       attention: test.alpha === null ? [] : attentionSamples(test.alpha, splits.test),

@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { makeRng, type LabelledSplit } from "@tsa/data";
-import { RunFailedError } from "@tsa/errors";
+import { RunFailedError, UserInputError } from "@tsa/errors";
 import type { TrainConfig } from "./config.js";
 import { EarlyStopping } from "./early-stopping.js";
 import { logitLoss, predictLogits } from "./predict.js";
+import { fawaz2019BatchSize, isFawaz2019, LowestTrainingLoss, ReduceLrOnPlateau } from "./protocol.js";
 import { learningRateAt } from "./schedule.js";
 import type { EpochRecord } from "./types.js";
 
@@ -47,16 +48,17 @@ export interface TrainHooks {
 
 export interface TrainResult {
   epochs: EpochRecord[];
-  /** The epoch whose weights the model holds at the end (lowest validation loss). */
+  /** The epoch whose weights the model holds at the end (lowest validation loss; fawaz2019: lowest training loss). */
   bestEpoch: number;
   stoppedEarly: boolean;
 }
 
 /**
- * The reference's protocol: Adam, binary cross-entropy, shuffled mini-batches, early stopping when the
- * validation loss has not improved for `patience` epochs, and the best epoch's weights restored.
- * Shuffling comes from the run seed (model.fit would use Math.random), so a run is reproducible.
- * The trainability levers (clipNorm, warmupEpochs, lrSchedule, patienceFrom) change it only when set.
+ * The reference's protocol: Adam, cross-entropy (binary, or softmax for K > 2), shuffled mini-batches,
+ * early stopping when the validation loss has not improved for `patience` epochs, and the best epoch's
+ * weights restored. Shuffling comes from the run seed (model.fit would use Math.random), so a run is
+ * reproducible. The trainability levers (clipNorm, warmupEpochs, lrSchedule, patienceFrom) change it only
+ * when set. `protocol: fawaz2019` trains under the archive's published protocol instead (`protocol.ts`).
  */
 export async function trainWithEarlyStopping(
   model: tf.LayersModel,
@@ -74,9 +76,15 @@ export async function trainWithEarlyStopping(
   const schedulable = optimizer as unknown as { learningRate: number };
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const n = train.labels.length;
-  const batches = Math.ceil(n / config.batchSize);
+  const published = isFawaz2019(config);
+  if (!published && val.labels.length === 0) {
+    throw new UserInputError("train.protocol: expected a validation split to stop early on, got none (or use protocol 'fawaz2019')");
+  }
+  const batchSize = published ? fawaz2019BatchSize(config.batchSize, n) : config.batchSize;
+  const batches = Math.ceil(n / batchSize);
   const epochs: EpochRecord[] = [];
-  const stopping = new EarlyStopping(config, chanceLoss);
+  const stopping = published ? new LowestTrainingLoss() : new EarlyStopping(config, chanceLoss);
+  const plateau = published ? new ReduceLrOnPlateau(config.lr) : null;
   let best: { epoch: number; weights: tf.Tensor[] } | null = null;
   let stoppedEarly = false;
 
@@ -88,8 +96,8 @@ export async function trainWithEarlyStopping(
       let correct = 0;
       for (let b = 0; b < batches; b++) {
         throwIfAborted(hooks.signal);
-        const indices = order.subarray(b * config.batchSize, Math.min(n, (b + 1) * config.batchSize));
-        schedulable.learningRate = learningRateAt(config, (epoch - 1) * batches + b, batches);
+        const indices = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+        schedulable.learningRate = plateau?.learningRate ?? learningRateAt(config, (epoch - 1) * batches + b, batches);
         const { loss, hits } = trainBatch(model, optimizer, variables, train, indices, config.clipNorm);
         if (!Number.isFinite(loss)) {
           throw new RunFailedError(`loss became ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches}`, epoch);
@@ -101,9 +109,12 @@ export async function trainWithEarlyStopping(
         await new Promise((resolve) => setImmediate(resolve));
       }
       const durationMs = performance.now() - started;
-      const valLogits = predictLogits(model, val.x);
-      const valStats = logitLoss(valLogits, val.labels, val.numClasses);
-      if (!Number.isFinite(valStats.loss)) {
+      // An empty validation split (fawaz2019 on the whole train file) records NaN.
+      const valStats =
+        val.labels.length === 0
+          ? { loss: Number.NaN, accuracy: Number.NaN }
+          : logitLoss(predictLogits(model, val.x), val.labels, val.numClasses);
+      if (val.labels.length > 0 && !Number.isFinite(valStats.loss)) {
         throw new RunFailedError(`validation loss became ${valStats.loss} at epoch ${epoch}`, epoch);
       }
       const record: EpochRecord = {
@@ -117,7 +128,8 @@ export async function trainWithEarlyStopping(
       epochs.push(record);
       hooks.onEpoch?.(record);
 
-      const verdict = stopping.observe(epoch, record.valLoss);
+      plateau?.observe(record.trainLoss);
+      const verdict = stopping instanceof EarlyStopping ? stopping.observe(epoch, record.valLoss) : stopping.observe(record.trainLoss);
       if (verdict.improved) {
         best?.weights.forEach((w) => w.dispose());
         // Clones share data with the variables until Adam assigns new values, so this copy is cheap.
