@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classificationMetrics, logLoss, multiclassClassificationMetrics, rocAuc } from "./metrics.js";
+import { classificationMetrics, logLoss, rocAuc } from "./metrics.js";
 
 describe("classificationMetrics", () => {
   it("matches a hand-computed case", () => {
@@ -57,30 +57,5 @@ describe("rocAuc", () => {
   });
   it("is NaN when a class is missing", () => {
     expect(rocAuc([1, 1], [0.1, 0.2])).toBeNaN();
-  });
-});
-
-describe("multiclassClassificationMetrics", () => {
-  it("gives K > 2 classes the binary record's keys: macro averages, one-vs-rest AUC, no binary confusion cells", () => {
-    // True 0,0,1,1,2,2; predicted 0,1,1,1,2,0 (multiclass-metrics.test.ts' case).
-    const probabilities = [
-      [0.7, 0.2, 0.1],
-      [0.3, 0.6, 0.1],
-      [0.1, 0.8, 0.1],
-      [0.2, 0.5, 0.3],
-      [0.1, 0.1, 0.8],
-      [0.5, 0.1, 0.4],
-    ].flat();
-    const m = multiclassClassificationMetrics([0, 0, 1, 1, 2, 2], probabilities, 3);
-    expect(m.accuracy).toBeCloseTo(4 / 6, 12);
-    // Precisions 1/2, 2/3, 1; recalls 1/2, 1, 1/2; F1 1/2, 4/5, 2/3.
-    expect(m.precision).toBeCloseTo(13 / 18, 12);
-    expect(m.recall).toBeCloseTo(2 / 3, 12);
-    expect(m.f1).toBeCloseTo((1 / 2 + 4 / 5 + 2 / 3) / 3, 12);
-    expect(m.balancedAccuracy).toBeCloseTo(2 / 3, 12);
-    // Each class against the rest by its own probability: 7 of 8, 7 of 8 and 8 of 8 pairs ordered right.
-    expect(m.rocAuc).toBeCloseTo((7 / 8 + 7 / 8 + 1) / 3, 12);
-    expect([m.tp, m.fp, m.tn, m.fn].every(Number.isNaN)).toBe(true);
-    expect(m.attentionMassInWindow).toBeNull();
   });
 });
