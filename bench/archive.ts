@@ -3,7 +3,7 @@
 // time the paper's 2,000 epochs would take, and test accuracy. How the runner feeds an archive problem to
 // the models, end to end: parseTsFile → archiveProblem → archiveLabelledSplits → trainAndEvaluateOn.
 import { archiveLabelledSplits, archiveProblem, parseTsFile } from "@tsa/data";
-import { PRESET_NAMES, isPresetName, presetSpec, resolveTrainConfig, selectBackend, trainAndEvaluateOn } from "@tsa/models";
+import { PRESET_NAMES, TrainConfigSchema, isPresetName, presetSpec, selectBackend, trainAndEvaluateOn } from "@tsa/models";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
@@ -30,11 +30,21 @@ export async function archiveBench(argv: string[]): Promise<void> {
       "validation-share": { type: "string", default: "0" },
     },
   });
-  if (!isPresetName(values.model)) {
-    console.error(`bench archive: expected a model among ${PRESET_NAMES.join(", ")}, got '${values.model}'\n${ARCHIVE_USAGE}`);
+  const parsed = TrainConfigSchema.safeParse({
+    epochs: Number(values.epochs),
+    batchSize: Number(values["batch-size"]),
+    protocol: values.protocol,
+  });
+  if (!isPresetName(values.model) || !parsed.success) {
+    const issue = parsed.success ? null : parsed.error.issues[0]!;
+    const why =
+      issue === null
+        ? `expected a model among ${PRESET_NAMES.join(", ")}, got '${values.model}'`
+        : `--${String(issue.path[0])}: ${issue.message}`;
+    console.error(`bench archive: ${why}\n${ARCHIVE_USAGE}`);
     process.exit(2);
   }
-  const train = resolveTrainConfig({ epochs: Number(values.epochs), batchSize: Number(values["batch-size"]), protocol: values.protocol });
+  const train = parsed.data;
   const seed = Number(values.seed);
   const backend = await selectBackend("auto");
   const problem = archiveProblem(values.problem, readTs(values.problem, "TRAIN"), readTs(values.problem, "TEST"));
