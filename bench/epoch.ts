@@ -3,6 +3,7 @@
 // then runs the full validation pass (1,000 series). The epoch is extrapolated as
 //   (train time / batches measured) × 219 + measured validation-pass time,
 // after one warm-up epoch that is not counted. The median over `epochs` epochs is reported.
+import { labelledSplit } from "@tsa/data";
 import { buildModel, disposeSplitTensors, presetSpec, splitTensors, trainWithEarlyStopping } from "@tsa/models";
 import { RECIPE_PARTS, benchPreset, type BenchModel } from "./args.js";
 import { REFERENCE, median, type ReferenceSplits } from "./scale.js";
@@ -16,8 +17,8 @@ export interface EpochMeasurement {
 }
 
 export async function measureEpoch(model: BenchModel, splits: ReferenceSplits, batches: number, epochs: number): Promise<EpochMeasurement> {
-  const train = splitTensors(splits.train, batches * REFERENCE.batchSize);
-  const val = splitTensors(splits.val);
+  const train = splitTensors(labelledSplit(splits.train), batches * REFERENCE.batchSize);
+  const val = splitTensors(labelledSplit(splits.val));
   const preset = presetSpec(benchPreset(model));
   const spec = model.endsWith("+recipe") ? { ...preset, ...RECIPE_PARTS } : preset;
   const net = buildModel(spec, { numPoints: REFERENCE.numPoints, seed: 1 });

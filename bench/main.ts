@@ -49,6 +49,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === "conv") return (await import("./conv.js")).convBench(process.argv.slice(3));
   // `yarn bench sequential`: sequential seeds' error rates, power and seeds spent, by simulation (bench/sequential.ts).
   if (process.argv[2] === "sequential") return (await import("./sequential.js")).sequentialBench();
+  // `yarn bench archive`: a preset on an archive problem under the published protocol (bench/archive.ts).
+  if (process.argv[2] === "archive") return (await import("./archive.js")).archiveBench(process.argv.slice(3));
   const options = parseBenchArgs(process.argv.slice(2));
   const backend = await selectBackend("auto");
   // The native LSTM uses one thread per direction, so at most 2 threads; PyTorch gets the same count.

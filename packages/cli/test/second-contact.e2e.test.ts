@@ -134,7 +134,7 @@ describe("second contact", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       [
-        `error: ${typos}: models[1]: expected one of "ffn", "cnn", "bilstm", "bilstm-attention" (did you mean "bilstm-attention"?), got "bilstm-atention"`,
+        `error: ${typos}: models[1]: expected one of "ffn", "cnn", "bilstm", "bilstm-attention", "fcn", "resnet" (did you mean "bilstm-attention"?), got "bilstm-atention"`,
         `error: ${typos}: data.nosie: expected no such key here (did you mean 'noise'?), got key 'nosie'`,
         "",
       ].join("\n"),

@@ -11,3 +11,5 @@ export { parseTsFile, parseUcrTsv } from "./archive-file.js";
 export type { ArchiveFile } from "./archive-file.js";
 export { archiveProblem, validationSplit, zNormalizeSeries, DEFAULT_VALIDATION_SHARE } from "./archive-problem.js";
 export type { ArchiveProblem, ArchiveSplit } from "./archive-problem.js";
+export { archiveLabelledSplits, labelledSplit } from "./labelled.js";
+export type { ArchiveSplitOptions, LabelledSplit } from "./labelled.js";

@@ -196,6 +196,112 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
     });
   });
 
+  // Archive problems (issue 24): the fused ops under a K = 3-class softmax head on C = 6-channel series, every
+  // gradient of the categorical cross-entropy against tfjs autodiff of the tf-ops references.
+  describe("with C = 6 input channels under a K = 3-class softmax cross-entropy", () => {
+    const [B, T, C, K] = [4, 9, 6, 3];
+    const param = (shape: number[], seed: number) => tf.variable(tf.randomUniform(shape, -0.5, 0.5, "float32", seed));
+    const targets = () => tf.oneHot(tf.tensor1d([0, 2, 1, 2], "int32"), K);
+    const crossEntropy = (logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(targets(), logits) as tf.Scalar;
+    const attentionParams = (D: number, A: number, seed: number) => ({
+      w1: param([D, A], seed) as tf.Tensor as tf.Tensor2D,
+      b1: param([A], seed + 1) as tf.Tensor as tf.Tensor1D,
+      w2: param([A, 1], seed + 2) as tf.Tensor as tf.Tensor2D,
+      b2: param([1], seed + 3) as tf.Tensor as tf.Tensor1D,
+    });
+    const compare = (vars: tf.Variable[], fused: () => tf.Scalar, reference: () => tf.Scalar) => {
+      const expected = tf.variableGrads(reference, vars);
+      const actual = tf.variableGrads(fused, vars);
+      expect(Math.abs(actual.value.dataSync()[0]! - expected.value.dataSync()[0]!)).toBeLessThan(1e-5);
+      for (const v of vars) {
+        expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
+      }
+      tf.dispose([actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+    };
+
+    it("BiLSTM over 6 channels → attention → 3 logits", () => {
+      withKernels(implementation(), () => {
+        const H = 5;
+        const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, C], 0, 1, "float32", 71));
+        const dirs = [0, 1].map((d) => ({
+          kernel: param([C, 4 * H], 72 + d) as tf.Tensor as tf.Tensor2D,
+          recurrentKernel: param([H, 4 * H], 74 + d) as tf.Tensor as tf.Tensor2D,
+          bias: param([4 * H], 76 + d) as tf.Tensor as tf.Tensor1D,
+        }));
+        const att = attentionParams(2 * H, 7, 80);
+        const head = param([2 * H, K], 85) as tf.Tensor as tf.Tensor2D;
+        const vars = [
+          x,
+          ...dirs.flatMap((w) => [w.kernel, w.recurrentKernel, w.bias]),
+          att.w1,
+          att.b1,
+          att.w2,
+          att.b2,
+          head,
+        ] as tf.Variable[];
+        compare(
+          vars,
+          () => crossEntropy(tf.matMul(attentionPooling(bidirectionalLstm(x, dirs[0]!, dirs[1]!), att), head)),
+          () => crossEntropy(tf.matMul(attentionReference(lstmReference(x, dirs), att).context, head)),
+        );
+        tf.dispose(vars);
+      });
+    });
+
+    it("LSTM over 6 channels → last state → 3 logits", () => {
+      withKernels(implementation(), () => {
+        const H = 4;
+        const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, C], 0, 1, "float32", 91));
+        const w = {
+          kernel: param([C, 4 * H], 92) as tf.Tensor as tf.Tensor2D,
+          recurrentKernel: param([H, 4 * H], 93) as tf.Tensor as tf.Tensor2D,
+          bias: param([4 * H], 94) as tf.Tensor as tf.Tensor1D,
+        };
+        const head = param([H, K], 95) as tf.Tensor as tf.Tensor2D;
+        const last = (states: tf.Tensor3D) => tf.slice(states, [0, T - 1, 0], [B, 1, H]).reshape([B, H]);
+        const vars = [x, w.kernel, w.recurrentKernel, w.bias, head] as tf.Variable[];
+        compare(
+          vars,
+          () => crossEntropy(tf.matMul(last(lstm(x, w)), head)),
+          () => crossEntropy(tf.matMul(last(lstmReference(x, [w])), head)),
+        );
+        tf.dispose(vars);
+      });
+    });
+
+    it("attention straight over the 6 channels of the series → 3 logits", () => {
+      withKernels(implementation(), () => {
+        const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, C], 0, 1, "float32", 101));
+        const att = attentionParams(C, 8, 102);
+        const head = param([C, K], 107) as tf.Tensor as tf.Tensor2D;
+        const vars = [x, att.w1, att.b1, att.w2, att.b2, head] as tf.Variable[];
+        compare(
+          vars,
+          () => crossEntropy(tf.matMul(attentionPooling(x, att), head)),
+          () => crossEntropy(tf.matMul(attentionReference(x, att).context, head)),
+        );
+        tf.dispose(vars);
+      });
+    });
+
+    it("a convolution over 6 channels → global mean → 3 logits", () => {
+      withKernels(implementation(), () => {
+        const [F, k] = [8, 5];
+        const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, C], 0, 1, "float32", 111));
+        const kernel = param([k * C, F], 112) as tf.Tensor as tf.Tensor2D;
+        const bias = param([F], 113) as tf.Tensor as tf.Tensor1D;
+        const head = param([F, K], 114) as tf.Tensor as tf.Tensor2D;
+        const vars = [x, kernel, bias, head] as tf.Variable[];
+        compare(
+          vars,
+          () => crossEntropy(tf.matMul(tf.mean(tf.relu(conv1dSame(x, kernel, bias, k)), 1), head)),
+          () => crossEntropy(tf.matMul(tf.mean(tf.relu(conv1dReference(x, kernel, bias, k)), 1), head)),
+        );
+        tf.dispose(vars);
+      });
+    });
+  });
+
   it("does not leak tensors across forward and backward passes", () => {
     withKernels(implementation(), () => {
       const x = tf.randomNormal([2, 6, 1]) as tf.Tensor3D;

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { AttentionPooling, FusedBidirectionalLSTM, FusedLSTM, torchUniform } from "@tsa/kernels";
 import type { Encoder, ModelSpec, Pooling } from "./model-spec.js";
-import { Conv1DIm2col } from "./layers/conv1d-im2col.js";
+import { BIAS_SEED_OFFSET, convolution, batchNormalization, residualBlock, width, type Seeds } from "./convolutions.js";
 import { LastState } from "./layers/last-state.js";
 import { GlobalMaxPooling1DMasked, MaxPooling1DMasked } from "./layers/max-pooling.js";
 import { Difference } from "./layers/difference.js";
@@ -9,6 +9,10 @@ import { ZScore } from "./layers/zscore.js";
 
 export interface ModelOptions {
   numPoints: number;
+  /** Channels of each step of the input (1, the default: a univariate series). */
+  numChannels?: number;
+  /** Classes (2, the default: one logit for sigmoid + binary cross-entropy; K > 2: K logits for softmax). */
+  numClasses?: number;
   /** Seeds every initializer, so the same seed gives the same initial weights. */
   seed: number;
 }
@@ -18,23 +22,28 @@ export const ENCODER_LAYER = "encoder";
 export const ATTENTION_LAYER = "attention";
 
 type Symbolic = tf.SymbolicTensor;
-type Seeds = () => number;
 
 /**
- * Builds the classifier a spec describes: normalize → encoder → pooling → [dense ReLU] → one logit,
- * from [batch, numPoints, 1]. The loss is binary cross-entropy on logits, the reference's Sigmoid +
- * BCELoss fused for stability. Initializer seeds are drawn from the run seed in that order (encoder,
- * pooling, hidden, logit), so each preset is exactly the fixed architecture it was, weights included.
+ * Builds the classifier a spec describes: normalize → encoder → pooling → [dense ReLU] → logits, from
+ * [batch, numPoints, numChannels]. Two classes get one logit (binary cross-entropy on logits, the
+ * reference's Sigmoid + BCELoss fused for stability); K > 2 get K logits (softmax cross-entropy).
+ * Initializer seeds are drawn from the run seed in that order (encoder, pooling, hidden, logits), so each
+ * preset is exactly the fixed architecture it was, weights included.
  */
 export function buildModel(spec: ModelSpec, options: ModelOptions): tf.LayersModel {
-  const input = tf.input({ shape: [options.numPoints, 1], name: "series" });
+  const input = tf.input({ shape: [options.numPoints, options.numChannels ?? 1], name: "series" });
   const seeds = seedSequence(options.seed);
   const series = normalizeInput(input, spec.normalize);
   const states = ENCODERS[spec.encoder](series, spec, seeds);
   const pooled = POOLINGS[spec.pooling](states, spec, seeds);
   const hidden = spec.hidden > 0 ? dense(spec.hidden, pooled, seeds(), spec.init, "relu") : pooled;
-  const logit = dense(1, hidden, seeds(), spec.init);
-  return tf.model({ inputs: input, outputs: logit, name: `${spec.encoder}_${spec.pooling}`.replaceAll("-", "_") });
+  const logits = dense(logitCount(options.numClasses ?? 2), hidden, seeds(), spec.init);
+  return tf.model({ inputs: input, outputs: logits, name: `${spec.encoder}_${spec.pooling}`.replaceAll("-", "_") });
+}
+
+/** Outputs of the head: one logit for two classes (sigmoid), one per class otherwise (softmax). */
+export function logitCount(numClasses: number): number {
+  return numClasses === 2 ? 1 : numClasses;
 }
 
 function normalizeInput(input: Symbolic, normalize: ModelSpec["normalize"]): Symbolic {
@@ -54,14 +63,6 @@ function seedSequence(seed: number): Seeds {
   return () => next++;
 }
 
-/**
- * With PyTorch's initialisation a bias gets its own draw; its seed is the layer's plus this, which no
- * other layer of the run draws (a run's sequence uses seed·1000 + a few).
- */
-const BIAS_SEED_OFFSET = 500;
-
-const width = (x: Symbolic): number => x.shape[x.shape.length - 1] as number;
-
 /** Dense layer: Glorot-uniform kernel and zero bias (keras), or both uniform ±1/√fan_in (nn.Linear). */
 function dense(units: number, x: Symbolic, seed: number, init: ModelSpec["init"], activation?: "relu"): Symbolic {
   const fanIn = width(x);
@@ -76,23 +77,15 @@ type Part = (x: Symbolic, spec: ModelSpec, seeds: Seeds) => Symbolic;
 
 const ENCODERS: Record<Encoder, Part> = {
   none: (x) => x,
-  // 'same' convolutions with ReLU, max pooling between blocks: position-free detectors.
-  cnn: (input, spec, seeds) => {
-    let x = input;
-    spec.filters.forEach((filters, i) => {
-      const kernelSize = spec.kernelSizes[i]!;
-      const seed = seeds();
-      const fanIn = kernelSize * width(x);
-      const init =
-        spec.init === "keras"
-          ? {}
-          : { kernelInitializer: torchUniform(fanIn, seed), biasInitializer: torchUniform(fanIn, seed + BIAS_SEED_OFFSET) };
-      x = new Conv1DIm2col({ filters, kernelSize, seed, ...init }).apply(x) as Symbolic;
-      x = tf.layers.activation({ activation: "relu" }).apply(x) as Symbolic;
-      if (i < spec.filters.length - 1 && spec.poolSize > 1) x = new MaxPooling1DMasked({ poolSize: spec.poolSize }).apply(x) as Symbolic;
-    });
-    return x;
-  },
+  // 'same' convolutions (with batch normalisation if asked) and ReLU, max pooling between blocks:
+  // position-free detectors.
+  cnn: (input, spec, seeds) =>
+    blocks(input, spec, (x, filters, i) => {
+      const convolved = convolution(x, filters, spec.kernelSizes[i]!, seeds(), spec.init);
+      const normalised = spec.batchNorm === true ? batchNormalization(convolved, spec.init) : convolved;
+      return tf.layers.activation({ activation: "relu" }).apply(normalised) as Symbolic;
+    }),
+  resnet: (input, spec, seeds) => blocks(input, spec, (x, filters) => residualBlock(x, filters, spec.kernelSizes, seeds, spec.init)),
   lstm: (x, spec, seeds) =>
     new FusedLSTM({ units: spec.units, seed: seeds(), biasVectors: lstmBiasVectors(spec), name: ENCODER_LAYER }).apply(x) as Symbolic,
   bilstm: (x, spec, seeds) =>
@@ -100,6 +93,16 @@ const ENCODERS: Record<Encoder, Part> = {
       x,
     ) as Symbolic,
 };
+
+/** One block per entry of `filters`, max pooling (poolSize > 1) between consecutive blocks. */
+function blocks(input: Symbolic, spec: ModelSpec, block: (x: Symbolic, filters: number, i: number) => Symbolic): Symbolic {
+  let x = input;
+  spec.filters.forEach((filters, i) => {
+    x = block(x, filters, i);
+    if (i < spec.filters.length - 1 && spec.poolSize > 1) x = new MaxPooling1DMasked({ poolSize: spec.poolSize }).apply(x) as Symbolic;
+  });
+  return x;
+}
 
 /** nn.LSTM's two bias vectors are drawn and summed under PyTorch's initialisation; today's draws one. */
 const lstmBiasVectors = (spec: ModelSpec): 1 | 2 => (spec.init === "pytorch" ? 2 : 1);

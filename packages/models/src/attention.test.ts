@@ -1,16 +1,18 @@
-import type { SplitArrays } from "@tsa/data";
+import type { LabelledSplit } from "@tsa/data";
 import { describe, expect, it } from "vitest";
 import { attentionLocalisation } from "./attention.js";
 
 /** Three series of 4 steps: one normal, two anomalous with windows [1, 3) and [0, 1). */
-function split(windows: number[]): SplitArrays {
+function split(windows: number[]): LabelledSplit {
   const n = windows.length / 2;
   return {
     x: new Float32Array(n * 4),
-    labels: Uint8Array.from({ length: n }, (_, i) => (windows[2 * i]! >= 0 ? 1 : 0)),
+    labels: Int32Array.from({ length: n }, (_, i) => (windows[2 * i]! >= 0 ? 1 : 0)),
     windows: Int32Array.from(windows),
     n,
     numPoints: 4,
+    numChannels: 1,
+    numClasses: 2,
     indices: Int32Array.from({ length: n }, (_, i) => i),
   };
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { SplitArrays } from "@tsa/data";
+import type { LabelledSplit } from "@tsa/data";
 import { ATTENTION_LAYER } from "./architectures.js";
 import { AttentionPooling } from "@tsa/kernels";
 import { MaxPooling1DMasked } from "./layers/max-pooling.js";
@@ -13,7 +13,7 @@ export function modelHasAttention(model: tf.LayersModel): boolean {
 }
 
 /**
- * The attention weights α [n, T] the model gives each series of x [n, T, 1]: whatever feeds the
+ * The attention weights α [n, T] the model gives each series of x [n, T, C]: whatever feeds the
  * attention layer (encoder states, CNN features or the series itself) through its score function.
  * Where the encoder pools over time (the CNN), a step's weight is spread evenly over the series steps it
  * covers, so α still sums to 1 over the series. Throws for models without attention.
@@ -51,18 +51,21 @@ function spreadOverSteps(alpha: ArrayLike<number>, n: number, stride: number, ou
 /**
  * Where attention looks, over the anomalous series: the mean share of α inside the true window, and the
  * share of series whose α peaks inside it. A model that found the flat segment scores near 1 on both.
+ * Null for splits without known windows (archive problems) or without anomalous series.
  */
 export function attentionLocalisation(
   alpha: Float32Array,
-  split: SplitArrays,
+  split: LabelledSplit,
 ): Pick<ClassificationMetrics, "attentionMassInWindow" | "attentionPeakInWindow"> {
   const T = split.numPoints;
+  const windows = split.windows;
+  if (windows === null) return { attentionMassInWindow: null, attentionPeakInWindow: null };
   let anomalous = 0;
   let mass = 0;
   let peaks = 0;
   for (let i = 0; i < split.n; i++) {
-    const start = split.windows[2 * i] as number;
-    const end = split.windows[2 * i + 1] as number;
+    const start = windows[2 * i] as number;
+    const end = windows[2 * i + 1] as number;
     if (start < 0) continue;
     anomalous++;
     let peak = 0;
@@ -78,21 +81,25 @@ export function attentionLocalisation(
     : { attentionMassInWindow: mass / anomalous, attentionPeakInWindow: peaks / anomalous };
 }
 
-/** The first `perClass` normal and anomalous series of the split, with their weights, for the report. */
-export function attentionSamples(alpha: Float32Array, split: SplitArrays, perClass = 3): AttentionSample[] {
+/**
+ * The first `perClass` series of each class of the split (normal, then anomalous, for the anomaly task), with
+ * their weights, for the report. A multichannel series shows its first channel.
+ */
+export function attentionSamples(alpha: Float32Array, split: LabelledSplit, perClass = 3): AttentionSample[] {
   const T = split.numPoints;
+  const C = split.numChannels;
   const samples: AttentionSample[] = [];
-  const taken = [0, 0];
-  for (let i = 0; i < split.n && (taken[0]! < perClass || taken[1]! < perClass); i++) {
-    const label = split.labels[i] === 1 ? 1 : 0;
+  const taken = new Array<number>(split.numClasses).fill(0);
+  for (let i = 0; i < split.n && taken.some((count) => count < perClass); i++) {
+    const label = split.labels[i]!;
     if (taken[label]! >= perClass) continue;
     taken[label]!++;
-    const start = split.windows[2 * i] as number;
+    const start = split.windows?.[2 * i] ?? -1;
     samples.push({
       seriesIndex: split.indices[i] as number,
       label,
-      window: start < 0 ? null : [start, split.windows[2 * i + 1] as number],
-      signal: Array.from(split.x.subarray(i * T, (i + 1) * T)),
+      window: start < 0 ? null : [start, split.windows![2 * i + 1] as number],
+      signal: Array.from({ length: T }, (_, t) => split.x[(i * T + t) * C] as number),
       weights: Array.from(alpha.subarray(i * T, (i + 1) * T)),
     });
   }

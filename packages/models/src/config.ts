@@ -10,6 +10,7 @@ export const isModelName = isPresetName;
 
 export const LR_SCHEDULES = ["constant", "cosine"] as const;
 export const PATIENCE_FROM = ["start", "learning"] as const;
+export const PROTOCOLS = ["early-stopping", "fawaz2019"] as const;
 
 /** The reference's training protocol: Adam 1e-3, batch 32, at most 50 epochs, patience 5 on val loss. */
 export const TrainConfigSchema = z
@@ -38,6 +39,16 @@ export const TrainConfigSchema = z
      * plateau at ln 2 keeps trying up to `epochs` instead of stopping after `patience`.
      */
     patienceFrom: z.enum(PATIENCE_FROM).optional(),
+    /**
+     * early-stopping (absent: the reference's): stop after `patience` epochs without a lower validation
+     * loss, keep the weights of the lowest. fawaz2019 (the archive's deep baselines, Fawaz et al. 2019): run
+     * every one of `epochs` (the paper: 2,000) in batches of min(batchSize, ⌊n/10⌋) (the paper: batchSize
+     * 16), halve the learning rate after 50 epochs without a lower training loss (down to 1e-4), and keep
+     * the weights of the lowest training loss; patience, patienceFrom, startFromEpoch, warmupEpochs and
+     * lrSchedule are not used, and the validation split (which may be empty) is only recorded. No default,
+     * as startFromEpoch, so that the run ids of configs that do not set it stay what they were.
+     */
+    protocol: z.enum(PROTOCOLS).optional(),
   })
   .strict();
 

@@ -18,12 +18,16 @@ export class EarlyStopping {
   private sinceBest = 0;
   private counting: boolean;
 
-  constructor(private readonly config: Pick<TrainConfig, "patience" | "startFromEpoch" | "patienceFrom">) {
+  constructor(
+    private readonly config: Pick<TrainConfig, "patience" | "startFromEpoch" | "patienceFrom">,
+    /** The validation loss of a model that learned only the class prior (ln 2: balanced binary classes). */
+    private readonly chanceLoss = Math.LN2,
+  ) {
     this.counting = config.patienceFrom !== "learning";
   }
 
   observe(epoch: number, valLoss: number): EpochVerdict {
-    if (isBelowChance(valLoss)) this.counting = true;
+    if (isBelowChance(valLoss, this.chanceLoss)) this.counting = true;
     if (valLoss < this.bestLoss) {
       this.bestLoss = valLoss;
       this.sinceBest = 0;

@@ -36,9 +36,11 @@ export type {
 } from "./config.js";
 export { installedBackends, selectBackend, TENSORFLOW_MISSING } from "./backend.js";
 export type { BackendInfo, BackendName, KernelImplementation } from "./backend.js";
-export { buildModel, parameterCount, ATTENTION_LAYER, ENCODER_LAYER } from "./architectures.js";
+export { buildModel, logitCount, parameterCount, ATTENTION_LAYER, ENCODER_LAYER } from "./architectures.js";
 export type { ModelOptions } from "./architectures.js";
-export { classificationMetrics, logLoss, rocAuc } from "./metrics.js";
+export { classificationMetrics, multiclassClassificationMetrics, logLoss, rocAuc } from "./metrics.js";
+export { argmaxRows, multiclassMetrics, priorEntropy } from "./multiclass-metrics.js";
+export type { MulticlassMetrics } from "./multiclass-metrics.js";
 export { attentionWeights, attentionLocalisation, modelHasAttention } from "./attention.js";
 export { disposeSplitTensors, splitTensors, trainWithEarlyStopping } from "./train.js";
 export type { SplitTensors, TrainHooks, TrainResult } from "./train.js";

@@ -1,4 +1,11 @@
-/** One split's classification metrics; their names, labels and storage are the store's metric catalogue's. */
+import { multiclassMetrics } from "./multiclass-metrics.js";
+
+/**
+ * One split's classification metrics; their names, labels and storage are the store's metric catalogue's.
+ * Two classes: of the positive class (label 1). K > 2 (`multiclassClassificationMetrics`): precision, recall
+ * and F1 are macro averages over the classes, ROC AUC the macro one-vs-rest mean, and the binary confusion
+ * cells NaN.
+ */
 export interface ClassificationMetrics {
   n: number;
   accuracy: number;
@@ -106,4 +113,46 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
   const negatives = labels.length - positives;
   if (positives === 0 || negatives === 0) return Number.NaN;
   return (rankSumPositives - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/**
+ * The metrics of a K-class classifier (K > 2) from its class probabilities (n × K, row-major), in the binary
+ * record's keys: accuracy, balanced accuracy and log-loss as `multiclassMetrics`; precision, recall and F1
+ * their macro averages (scikit-learn's average='macro'); ROC AUC the mean over classes of each class's AUC
+ * against the rest (scikit-learn's multi_class='ovr', average='macro', NaN if a class is absent); the binary
+ * confusion cells (tp, fp, tn, fn) have no meaning here and are NaN.
+ */
+export function multiclassClassificationMetrics(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  classes: number,
+  localisation: Localisation = { attentionMassInWindow: null, attentionPeakInWindow: null },
+): ClassificationMetrics {
+  const m = multiclassMetrics(labels, probabilities, classes);
+  return {
+    n: m.n,
+    accuracy: m.accuracy,
+    precision: m.macroPrecision,
+    recall: m.macroRecall,
+    f1: m.macroF1,
+    rocAuc: oneVsRestRocAuc(labels, probabilities, classes),
+    balancedAccuracy: m.balancedAccuracy,
+    logLoss: m.logLoss,
+    tp: Number.NaN,
+    fp: Number.NaN,
+    tn: Number.NaN,
+    fn: Number.NaN,
+    ...localisation,
+  };
+}
+
+/** The mean over classes of the ROC AUC of "class k" against the rest, scored by p(k). */
+function oneVsRestRocAuc(labels: ArrayLike<number>, probabilities: ArrayLike<number>, classes: number): number {
+  let sum = 0;
+  for (let k = 0; k < classes; k++) {
+    const isClass = Array.from(labels, (y) => (y === k ? 1 : 0));
+    const scores = Array.from(labels, (_, i) => probabilities[i * classes + k] as number);
+    sum += rocAuc(isClass, scores);
+  }
+  return sum / classes;
 }

@@ -63,7 +63,7 @@ describe("modelSpecProblem (combinations that cannot build or mean nothing)", ()
   const spec = (input: Record<string, unknown>) => ModelSpecSchema.parse(input);
   const unchecked = (input: Record<string, unknown>) => ({ ...spec({ encoder: "lstm", pooling: "last" }), ...input }) as ModelSpec;
 
-  it.each(["none", "cnn"])("rejects 'last' over encoder '%s', naming the pooling and why", (encoder) => {
+  it.each(["none", "cnn", "resnet"])("rejects 'last' over encoder '%s', naming the pooling and why", (encoder) => {
     const problem = modelSpecProblem(unchecked({ encoder, pooling: "last" }));
     expect(problem).toEqual({ path: "pooling", expected: expect.stringContaining("recurrent encoder"), found: "'last'" });
     // The schema reports the same problem at the same key.
@@ -96,15 +96,23 @@ describe("modelSpecProblem (combinations that cannot build or mean nothing)", ()
     expect(modelSpecProblem(spec({ encoder, pooling }))).toBeNull();
   });
 
-  it("allows 120 of the 144 combinations of encoder × pooling × normalize × init", () => {
-    // Rejected: last over none and cnn (2), mean/max/max-mean over none (3): 5 of 24 pairs, × 3 normalize × 2 init.
-    expect(allCombinations()).toHaveLength(144 - 5 * 6);
+  it("allows 144 of the 180 combinations of encoder × pooling × normalize × init", () => {
+    // Rejected: last over none, cnn and resnet (3), mean/max/max-mean over none (3): 6 of 30 pairs, × 3 normalize × 2 init.
+    expect(allCombinations()).toHaveLength(180 - 6 * 6);
+  });
+
+  it("takes batchNorm for a cnn only, and leaves it out of a spec that does not set it", () => {
+    expect(modelSpecProblem(spec({ encoder: "cnn", pooling: "mean", batchNorm: true }))).toBeNull();
+    expect(parseModelSpec({ encoder: "bilstm", pooling: "mean", batchNorm: true })).toEqual({
+      problem: { path: "batchNorm", expected: expect.stringContaining("no batchNorm for encoder 'bilstm'"), found: "true" },
+    });
+    expect(Object.keys(spec({ encoder: "cnn", pooling: "mean" }))).not.toContain("batchNorm");
   });
 });
 
 describe("the catalogue", () => {
-  it("names the four presets in YAML order, bilstm-attention the subject", () => {
-    expect(PRESET_NAMES).toEqual(["ffn", "cnn", "bilstm", "bilstm-attention"]);
+  it("names the presets in YAML order, the ablation's four first, bilstm-attention the subject", () => {
+    expect(PRESET_NAMES).toEqual(["ffn", "cnn", "bilstm", "bilstm-attention", "fcn", "resnet"]);
     expect(PRESET_NAMES.filter((n) => PRESETS[n].role === "subject")).toEqual(["bilstm-attention"]);
     expect(isPresetName("cnn")).toBe(true);
     expect(isPresetName("toString")).toBe(false);
@@ -121,7 +129,17 @@ describe("the catalogue", () => {
 
   it("gives the scheduler's measured epoch costs for the presets, and sizes scale the parts", () => {
     const seconds = Object.fromEntries(PRESET_NAMES.map((n) => [n, expectedEpochSeconds(presetSpec(n))]));
-    expect(seconds).toEqual({ ffn: 0.5, cnn: 3.8, bilstm: 6.0, "bilstm-attention": 6.5 });
+    expect({ ...seconds, fcn: undefined, resnet: undefined }).toEqual({
+      ffn: 0.5,
+      cnn: 3.8,
+      bilstm: 6.0,
+      "bilstm-attention": 6.5,
+      fcn: undefined,
+      resnet: undefined,
+    });
+    // The archive's baselines do far more work a step than the ablation's CNN.
+    expect(seconds.fcn).toBeGreaterThan(50 * seconds.cnn!);
+    expect(seconds.resnet).toBeGreaterThan(seconds.fcn!);
     const lstm = expectedEpochSeconds(ModelSpecSchema.parse({ encoder: "lstm", pooling: "last" }));
     expect(lstm).toBeGreaterThan(seconds.ffn!);
     expect(lstm).toBeLessThan(seconds.bilstm!);
@@ -130,7 +148,7 @@ describe("the catalogue", () => {
   });
 
   it("keeps today's minimum lengths and follows the CNN's pooling", () => {
-    expect(PRESET_NAMES.map((n) => minimumNumPoints(presetSpec(n)))).toEqual([8, 16, 8, 8]);
+    expect(PRESET_NAMES.map((n) => minimumNumPoints(presetSpec(n)))).toEqual([8, 16, 8, 8, 8, 8]);
     expect(minimumNumPoints({ ...presetSpec("cnn"), filters: [8, 8, 8, 8], kernelSizes: [3, 3, 3, 3] })).toBe(32);
     expect(minimumNumPoints({ ...presetSpec("cnn"), poolSize: 1 })).toBe(8);
   });
@@ -145,12 +163,16 @@ describe("the catalogue", () => {
     expect(describeSpec({ ...presetSpec("cnn"), filters: [8, 16], kernelSizes: [5, 5] })).toBe("cnn(8,16/k5,5)→max-mean");
     expect(describeSpec({ ...presetSpec("cnn"), poolSize: 3 })).toBe("cnn(16,32,48/k7,5,5/pool3)→max-mean");
     expect(describeSpec({ ...presetSpec("ffn"), units: 64 })).toBe("none→flatten→dense24");
+    expect(describeSpec(presetSpec("fcn"))).toBe("cnn(128,256,128/k8,5,3/pool1)+bn→mean");
+    expect(describeSpec(presetSpec("resnet"))).toBe("resnet(64,128,128/k8,5,3/pool1)→mean");
     expect(PRESET_NAMES.filter((n) => hasAttention(presetSpec(n)))).toEqual(["bilstm-attention"]);
     // Every part at its first version, but an LSTM under init: pytorch, whose second bias vector became trained.
     for (const spec of allCombinations()) {
       const recurrent = spec.encoder === "lstm" || spec.encoder === "bilstm";
       expect(modelCodeVersion(spec), describeSpec(spec)).toBe(spec.init === "pytorch" && recurrent ? 2 : 1);
     }
+    expect(modelCodeVersion(presetSpec("resnet"))).toBe(1);
+    expect(modelCodeVersion(presetSpec("fcn"))).toBe(1);
   });
 });
 

@@ -3,8 +3,11 @@ import { z } from "zod";
 // A model is a composition of parts: normalize → encoder → pooling → [hidden] → one logit. This module
 // holds everything known about a spec without building it (no tfjs): the runner's validator imports it.
 
-/** What turns the series [T, 1] into states [T', C]: none (the raw series), 1-D CNN, LSTM, BiLSTM. */
-export const ENCODERS = ["none", "cnn", "lstm", "bilstm"] as const;
+/**
+ * What turns the series [T, C] into states [T', C']: none (the raw series), 1-D CNN, LSTM, BiLSTM, or
+ * residual blocks of convolutions (resnet, Wang et al. 2017).
+ */
+export const ENCODERS = ["none", "cnn", "lstm", "bilstm", "resnet"] as const;
 /** How states [T', C] become one vector. */
 export const POOLINGS = ["flatten", "mean", "max", "last", "attention", "max-mean"] as const;
 export const NORMALIZATIONS = ["none", "zscore", "diff"] as const;
@@ -25,19 +28,22 @@ export const ModelSpecSchema = z
     attentionUnits: size(1024).default(64),
     /** A dense ReLU layer of this many units before the logit; 0 = none (the ffn preset has 24). */
     hidden: z.number().int().min(0).max(4096).default(0),
-    /** cnn: filters of each convolution block ('same' padding, ReLU); one block per entry. */
+    /**
+     * cnn: filters of each convolution block ('same' padding, ReLU); one block per entry. resnet: filters of
+     * each residual block (every convolution of the block has them).
+     */
     filters: z
       .array(size(1024))
       .min(1)
       .max(8)
       .default(() => [16, 32, 48]),
-    /** cnn: kernel size of each block, as many as `filters`. */
+    /** cnn: kernel size of each block, as many as `filters`. resnet: the kernel sizes of one block's convolutions, in order. */
     kernelSizes: z
       .array(size(255))
       .min(1)
       .max(8)
       .default(() => [7, 5, 5]),
-    /** cnn: max pooling window (and stride) between consecutive blocks; 1 = no pooling. */
+    /** cnn, resnet: max pooling window (and stride) between consecutive blocks; 1 = no pooling. */
     poolSize: size(16).default(2),
     /**
      * What the encoder sees, inside the model (no weights): the series itself (none), each series
@@ -50,6 +56,12 @@ export const ModelSpecSchema = z
      * trained bias vectors per direction (the reference model's 13,250 parameters).
      */
     init: z.enum(INITS).default("keras"),
+    /**
+     * cnn: batch normalisation after each convolution, before its ReLU (the FCN of Wang et al. 2017). Absent
+     * means none; it has no default so that the run ids of specs that do not set it stay what they were.
+     * (resnet's blocks always normalise.)
+     */
+    batchNorm: z.boolean().optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -69,6 +81,7 @@ export interface ModelSpecProblem {
 }
 
 const isRecurrent = (encoder: Encoder) => encoder === "lstm" || encoder === "bilstm";
+const isConvolutional = (encoder: Encoder) => encoder === "cnn" || encoder === "resnet";
 
 /**
  * The cross-field check, null when the spec builds. Rejected: `last` over the raw series or a CNN (the
@@ -78,6 +91,13 @@ const isRecurrent = (encoder: Encoder) => encoder === "lstm" || encoder === "bil
  * anomaly). `flatten` and `attention` go with any encoder.
  */
 export function modelSpecProblem(spec: ModelSpec): ModelSpecProblem | null {
+  if (spec.batchNorm !== undefined && spec.encoder !== "cnn") {
+    return {
+      path: "batchNorm",
+      expected: `no batchNorm for encoder '${spec.encoder}' (it normalises a cnn's convolutions; resnet's blocks always do)`,
+      found: String(spec.batchNorm),
+    };
+  }
   if (spec.pooling === "last" && !isRecurrent(spec.encoder)) {
     return {
       path: "pooling",
@@ -147,7 +167,10 @@ const preset = (spec: ModelSpecInput, role: PresetRole, description: string): Pr
   description,
 });
 
-/** The four models of the ablation, by the names users type in YAML: named points of the spec space. */
+/**
+ * The models by the names users type in YAML: named points of the spec space. The ablation's four, then the
+ * archive's standard baselines (Wang et al. 2017, as Fawaz et al. 2019 ran them).
+ */
 export const PRESETS = {
   ffn: preset(
     { encoder: "none", pooling: "flatten", hidden: 24 },
@@ -168,6 +191,16 @@ export const PRESETS = {
     { encoder: "bilstm", pooling: "attention" },
     "subject",
     "the reference: BiLSTM 32/direction → score MLP 64 → softmax over time → Σ α·h → logit",
+  ),
+  fcn: preset(
+    { encoder: "cnn", pooling: "mean", filters: [128, 256, 128], kernelSizes: [8, 5, 3], poolSize: 1, batchNorm: true },
+    "baseline",
+    "the FCN of Wang et al. 2017: convolutions 128/k8, 256/k5, 128/k3, each + batch norm + ReLU → global mean → head",
+  ),
+  resnet: preset(
+    { encoder: "resnet", pooling: "mean", filters: [64, 128, 128], kernelSizes: [8, 5, 3], poolSize: 1 },
+    "baseline",
+    "the ResNet of Wang et al. 2017: three residual blocks (64, 128, 128) of convolutions k8, k5, k3 with batch norm → global mean → head",
   ),
 } as const satisfies Record<string, Preset>;
 
@@ -190,17 +223,17 @@ export function hasAttention(spec: ModelSpec): boolean {
 }
 
 /**
- * The shortest series a spec can take: the CNN pools between blocks (today's three blocks halve the
- * series twice: 16) and keeps at least 4 steps for its last convolution; others need a few steps to mean
- * anything.
+ * The shortest series a spec can take: the CNN (and resnet) pools between blocks (today's three blocks
+ * halve the series twice: 16) and keeps at least 4 steps for its last convolution; others need a few steps
+ * to mean anything.
  */
 export function minimumNumPoints(spec: ModelSpec): number {
-  return spec.encoder === "cnn" ? Math.max(8, 4 * spec.poolSize ** (spec.filters.length - 1)) : 8;
+  return isConvolutional(spec.encoder) ? Math.max(8, 4 * spec.poolSize ** (spec.filters.length - 1)) : 8;
 }
 
 /**
  * A short label: `bilstm→last`, `zscore→none→attention→dense24`; sizes that differ from the defaults in
- * brackets (`bilstm(64)→attention(32)`, `cnn(8,16/k5,5)`), then `, pytorch init`.
+ * brackets (`bilstm(64)→attention(32)`, `cnn(8,16/k5,5)`), `+bn` for batch normalisation, then `, pytorch init`.
  */
 export function describeSpec(spec: ModelSpec): string {
   const defaults = ModelSpecSchema.parse({ encoder: spec.encoder, pooling: spec.pooling });
@@ -210,24 +243,24 @@ export function describeSpec(spec: ModelSpec): string {
     `k${spec.kernelSizes.join(",")}`,
     ...(spec.poolSize === defaults.poolSize ? [] : [`pool${spec.poolSize}`]),
   ].join("/");
-  const encoder =
-    spec.encoder === "cnn"
-      ? sized(
-          "cnn",
-          cnnSizes,
-          JSON.stringify([spec.filters, spec.kernelSizes, spec.poolSize]) ===
-            JSON.stringify([defaults.filters, defaults.kernelSizes, defaults.poolSize]),
-        )
-      : spec.encoder === "none"
-        ? "none"
-        : sized(spec.encoder, String(spec.units), spec.units === defaults.units);
+  const encoder = isConvolutional(spec.encoder)
+    ? sized(
+        spec.encoder,
+        cnnSizes,
+        JSON.stringify([spec.filters, spec.kernelSizes, spec.poolSize]) ===
+          JSON.stringify([defaults.filters, defaults.kernelSizes, defaults.poolSize]),
+      )
+    : spec.encoder === "none"
+      ? "none"
+      : sized(spec.encoder, String(spec.units), spec.units === defaults.units);
+  const normalised = spec.batchNorm === true ? `${encoder}+bn` : encoder;
   const pooling =
     spec.pooling === "attention"
       ? sized("attention", String(spec.attentionUnits), spec.attentionUnits === defaults.attentionUnits)
       : spec.pooling;
   const parts = [
     ...(spec.normalize === "none" ? [] : [spec.normalize]),
-    encoder,
+    normalised,
     pooling,
     ...(spec.hidden > 0 ? [`dense${spec.hidden}`] : []),
   ];
@@ -240,7 +273,9 @@ export function describeSpec(spec: ModelSpec): string {
  * its completed runs.
  */
 const PART_VERSIONS = {
-  encoder: { none: 1, cnn: 1, lstm: 1, bilstm: 1 },
+  encoder: { none: 1, cnn: 1, lstm: 1, bilstm: 1, resnet: 1 },
+  /** A cnn's batch normalisation (batchNorm: true). */
+  batchNorm: 1,
   pooling: { flatten: 1, mean: 1, max: 1, last: 1, attention: 1, "max-mean": 1 },
   normalize: { none: 1, zscore: 1, diff: 1 },
   init: { keras: 1, pytorch: 1 },
@@ -258,6 +293,7 @@ export function modelCodeVersion(spec: ModelSpec): number {
     PART_VERSIONS.normalize[spec.normalize],
     PART_VERSIONS.init[spec.init],
     ...(spec.init === "pytorch" && isRecurrent(spec.encoder) ? [PART_VERSIONS.pytorchLstmBiases] : []),
+    ...(spec.batchNorm === true ? [PART_VERSIONS.batchNorm] : []),
     PART_VERSIONS.head,
   ];
   return 1 + used.reduce((sum: number, v) => sum + v - 1, 0);
@@ -287,6 +323,17 @@ function cnnWork(filters: readonly number[], kernelSizes: readonly number[], poo
   }, 0);
 }
 
+/** Multiply-adds per series step of each residual block: its convolutions and, where widths differ, its 1×1 shortcut. */
+function resnetWork(filters: readonly number[], kernelSizes: readonly number[], poolSize: number): number {
+  let channels = 1;
+  return filters.reduce((sum, f, i) => {
+    const convolutions = kernelSizes.reduce((s, k, j) => s + k * (j === 0 ? channels : f) * f, 0);
+    const shortcut = channels === f ? 0 : channels * f;
+    channels = f;
+    return sum + (convolutions + shortcut) / poolSize ** i;
+  }, 0);
+}
+
 const lstmWork = (units: number) => units * (units + 1);
 const REFERENCE = PRESETS["bilstm-attention"].spec;
 
@@ -298,6 +345,11 @@ function encoderSeconds(spec: ModelSpec): number {
       return (
         CNN_SECONDS *
         (cnnWork(spec.filters, spec.kernelSizes, spec.poolSize) / cnnWork(REFERENCE.filters, REFERENCE.kernelSizes, REFERENCE.poolSize))
+      );
+    case "resnet":
+      return (
+        CNN_SECONDS *
+        (resnetWork(spec.filters, spec.kernelSizes, spec.poolSize) / cnnWork(REFERENCE.filters, REFERENCE.kernelSizes, REFERENCE.poolSize))
       );
     case "lstm":
     case "bilstm":
@@ -311,6 +363,7 @@ export function encoderChannels(spec: ModelSpec): number {
     case "none":
       return 1;
     case "cnn":
+    case "resnet":
       return spec.filters[spec.filters.length - 1]!;
     case "lstm":
       return spec.units;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { multiclassClassificationMetrics } from "./metrics.js";
 import { argmaxRows, multiclassMetrics, priorEntropy } from "./multiclass-metrics.js";
 
 describe("multiclassMetrics", () => {
@@ -28,6 +29,20 @@ describe("multiclassMetrics", () => {
     // The true class's probabilities: 0.7, 0.3, 0.8, 0.5, 0.8, 0.4.
     const logLoss = -[0.7, 0.3, 0.8, 0.5, 0.8, 0.4].reduce((s, p) => s + Math.log(p), 0) / 6;
     expect(m.logLoss).toBeCloseTo(logLoss, 12);
+  });
+
+  it("fills the binary record's keys for K > 2: macro averages, one-vs-rest AUC, no binary confusion cells", () => {
+    const m = multiclassClassificationMetrics(labels, probabilities, 3);
+    expect(m.accuracy).toBeCloseTo(4 / 6, 12);
+    // Precisions 1/2, 2/3, 1; recalls 1/2, 1, 1/2; F1 1/2, 4/5, 2/3.
+    expect(m.precision).toBeCloseTo(13 / 18, 12);
+    expect(m.recall).toBeCloseTo(2 / 3, 12);
+    expect(m.f1).toBeCloseTo((1 / 2 + 4 / 5 + 2 / 3) / 3, 12);
+    expect(m.balancedAccuracy).toBeCloseTo(2 / 3, 12);
+    // Each class against the rest by its own probability: 7 of 8, 7 of 8 and 8 of 8 pairs ordered right.
+    expect(m.rocAuc).toBeCloseTo((7 / 8 + 7 / 8 + 1) / 3, 12);
+    expect([m.tp, m.fp, m.tn, m.fn].every(Number.isNaN)).toBe(true);
+    expect(m.attentionMassInWindow).toBeNull();
   });
 
   it("clips a probability of zero for the true class instead of an infinite log-loss", () => {

@@ -9,6 +9,9 @@ export interface MulticlassMetrics {
   accuracy: number;
   balancedAccuracy: number;
   macroF1: number;
+  /** Unweighted means of per-class precision and recall over all K classes (0 for a class never predicted or absent). */
+  macroPrecision: number;
+  macroRecall: number;
   logLoss: number;
   /** confusion[true][predicted] counts. */
   confusion: number[][];
@@ -44,7 +47,7 @@ export function multiclassMetrics(labels: ArrayLike<number>, probabilities: Arra
     const predictedAs = confusion.reduce((sum, r) => sum + r[k]!, 0);
     const recall = actual > 0 ? row[k]! / actual : 0;
     const precision = predictedAs > 0 ? row[k]! / predictedAs : 0;
-    return { present: actual > 0, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+    return { present: actual > 0, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
   });
   const present = perClass.filter((c) => c.present);
   return {
@@ -53,6 +56,8 @@ export function multiclassMetrics(labels: ArrayLike<number>, probabilities: Arra
     // Over the classes present in the labels, as scikit-learn's balanced_accuracy_score.
     balancedAccuracy: present.length > 0 ? present.reduce((s, c) => s + c.recall, 0) / present.length : 0,
     macroF1: perClass.reduce((s, c) => s + c.f1, 0) / classes,
+    macroPrecision: perClass.reduce((s, c) => s + c.precision, 0) / classes,
+    macroRecall: perClass.reduce((s, c) => s + c.recall, 0) / classes,
     logLoss: n > 0 ? logLoss / n : 0,
     confusion,
   };

@@ -3,10 +3,10 @@ import { RunFailedError } from "@tsa/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildModel, parameterCount } from "./architectures.js";
 import type { BackendInfo } from "./backend.js";
-import { ModelSpecSchema, PRESET_NAMES, presetSpec, resolveTrainConfig, type PresetName } from "./config.js";
+import { ModelSpecSchema, presetSpec, resolveTrainConfig, type PresetName } from "./config.js";
 import { datasetFiles, makeDataset, readDatasetFiles } from "@tsa/data";
 import { trainAndEvaluate, trainAndEvaluateOn } from "./run.js";
-import { easyData, tensorCount, wasm } from "./test-support.js";
+import { ABLATION_PRESETS, easyData, tensorCount, wasm } from "./test-support.js";
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 describe("buildModel", () => {
-  it.each(PRESET_NAMES)("%s has a budget within the ablation's range and one logit per series", (name) => {
+  it.each(ABLATION_PRESETS)("%s has a budget within the ablation's range and one logit per series", (name) => {
     const model = buildModel(presetSpec(name), { numPoints: 250, seed: 1 });
     expect(parameterCount(model)).toBeGreaterThan(5_000);
     expect(parameterCount(model)).toBeLessThan(15_000);
@@ -37,7 +37,7 @@ describe("buildModel", () => {
 });
 
 describe("trainAndEvaluate", () => {
-  it.each(PRESET_NAMES)("%s learns the easy task well above chance", async (model) => {
+  it.each(ABLATION_PRESETS)("%s learns the easy task well above chance", async (model) => {
     const outcome = await trainAndEvaluate(
       { model: presetSpec(model), data: easyData(), train: resolveTrainConfig({ epochs: 12, patience: 12, lr: 0.01 }), seed: 1 },
       backend,
@@ -107,7 +107,16 @@ describe("trainAndEvaluate", () => {
     const numPoints = request.data.numPoints;
     const split = (name: "train" | "val" | "test") => {
       const n = read[name].labels.length;
-      return { ...read[name], n, numPoints, windows: new Int32Array(2 * n).fill(-1), indices: new Int32Array(n) };
+      return {
+        x: read[name].x,
+        labels: Int32Array.from(read[name].labels),
+        n,
+        numPoints,
+        numChannels: 1,
+        numClasses: 2,
+        windows: new Int32Array(2 * n).fill(-1),
+        indices: new Int32Array(n),
+      };
     };
     const given = await trainAndEvaluateOn({ train: split("train"), val: split("val"), test: split("test") }, request, backend);
     const generated = await trainAndEvaluate(request, backend);
@@ -181,9 +190,9 @@ describe("trainAndEvaluate", () => {
         { model: presetSpec(model), data: easyData({ size: 60 }), train: resolveTrainConfig({ epochs: 1 }), seed: 1 },
         backend,
       );
-    for (const model of PRESET_NAMES) await run(model);
+    for (const model of ABLATION_PRESETS) await run(model);
     const before = tensorCount();
-    for (const model of PRESET_NAMES) await run(model);
+    for (const model of ABLATION_PRESETS) await run(model);
     expect(tensorCount()).toBe(before);
   });
 

@@ -1,11 +1,12 @@
-import { makeDataset, takeSplit, type DataConfig, type SplitArrays, type SplitName } from "@tsa/data";
+import { labelledSplit, makeDataset, takeSplit, type DataConfig, type LabelledSplit, type SplitName } from "@tsa/data";
 import { buildModel } from "./architectures.js";
 import { didNotLearn } from "./chance.js";
 import { attentionLocalisation, attentionSamples, attentionWeights } from "./attention.js";
 import type { BackendInfo } from "./backend.js";
 import { hasAttention, type ModelSpec, type TrainConfig } from "./config.js";
-import { classificationMetrics } from "./metrics.js";
-import { predictLogits, sigmoid } from "./predict.js";
+import { classificationMetrics, multiclassClassificationMetrics } from "./metrics.js";
+import { priorEntropy } from "./multiclass-metrics.js";
+import { predictLogits, sigmoid, softmaxRows } from "./predict.js";
 import { disposeSplitTensors, splitTensors, trainWithEarlyStopping, type SplitTensors, type TrainHooks } from "./train.js";
 import type { AttentionSample, ClassificationMetrics, EpochRecord } from "./types.js";
 
@@ -26,10 +27,19 @@ export interface RunOutcome {
   bestEpoch: number;
   stoppedEarly: boolean;
   didNotLearn: boolean;
+  /** The validation loss "learned" was measured against: the entropy of the training class prior. */
+  chanceLoss: number;
   metrics: { val: ClassificationMetrics; test: ClassificationMetrics };
   attention: AttentionSample[];
   backend: BackendInfo;
   trainDurationMs: number;
+}
+
+/** The metrics of a split with no series (fawaz2019 trained on the whole train file): NaN, as an undefined rate. */
+function emptySplitMetrics(): ClassificationMetrics {
+  const nan = Number.NaN;
+  const rates = { accuracy: nan, precision: nan, recall: nan, f1: nan, rocAuc: nan, balancedAccuracy: nan, logLoss: nan };
+  return { n: 0, ...rates, tp: 0, fp: 0, tn: 0, fn: 0, attentionMassInWindow: null, attentionPeakInWindow: null };
 }
 
 /**
@@ -39,41 +49,51 @@ export interface RunOutcome {
  */
 export async function trainAndEvaluate(req: RunRequest, backend: BackendInfo, hooks: RunHooks = {}): Promise<RunOutcome> {
   const dataset = makeDataset(req.data, req.seed);
-  const splits = { train: takeSplit(dataset, "train"), val: takeSplit(dataset, "val"), test: takeSplit(dataset, "test") };
-  return trainAndEvaluateOn(splits, req, backend, hooks);
+  const split = (name: SplitName) => labelledSplit(takeSplit(dataset, name));
+  // The generator's classes are balanced by design (a split's share differs by a few series): the
+  // reference's chance line, ln 2, as every run recorded before archive problems.
+  return trainAndEvaluateOn({ train: split("train"), val: split("val"), test: split("test") }, req, backend, hooks, Math.LN2);
 }
 
 /**
- * The same run on splits given by the caller instead of generated from (req.data, req.seed): how another
- * framework's exact series (a dataset written to files and read back) are trained on. The seed still
- * initialises the model and orders the batches.
+ * The same run on splits given by the caller instead of generated from (req.data, req.seed): an archive
+ * problem (`archiveLabelledSplits` of @tsa/data), or another framework's exact series read back from files.
+ * The seed still initialises the model and orders the batches. Channels and classes come from the splits;
+ * "learned" is measured against `chanceLoss`, by default the entropy of the train split's class prior.
  */
 export async function trainAndEvaluateOn(
-  splits: Record<SplitName, SplitArrays>,
+  splits: Record<SplitName, LabelledSplit>,
   req: Omit<RunRequest, "data">,
   backend: BackendInfo,
   hooks: RunHooks = {},
+  chanceLoss = priorEntropy(splits.train.labels, splits.train.numClasses),
 ): Promise<RunOutcome> {
   const tensors = { train: splitTensors(splits.train), val: splitTensors(splits.val), test: splitTensors(splits.test) };
-  const model = buildModel(req.model, { numPoints: splits.train.numPoints, seed: req.seed });
+  const { numPoints, numChannels, numClasses } = splits.train;
+  const model = buildModel(req.model, { numPoints, numChannels, numClasses, seed: req.seed });
   try {
     const started = performance.now();
-    const result = await trainWithEarlyStopping(model, tensors.train, tensors.val, req.train, req.seed, hooks);
+    const result = await trainWithEarlyStopping(model, tensors.train, tensors.val, req.train, req.seed, hooks, chanceLoss);
     const trainDurationMs = performance.now() - started;
     const withAttention = hasAttention(req.model);
-    const evaluate = (split: SplitArrays, data: SplitTensors): { metrics: ClassificationMetrics; alpha: Float32Array | null } => {
-      const scores = predictLogits(model, data.x).map(sigmoid);
+    const evaluate = (split: LabelledSplit, data: SplitTensors): { metrics: ClassificationMetrics; alpha: Float32Array | null } => {
+      const logits = predictLogits(model, data.x);
       const alpha = withAttention ? attentionWeights(model, data.x) : null;
       const localisation = alpha === null ? undefined : attentionLocalisation(alpha, split);
-      return { metrics: classificationMetrics(split.labels, scores, localisation), alpha };
+      const metrics =
+        numClasses === 2
+          ? classificationMetrics(split.labels, logits.map(sigmoid), localisation)
+          : multiclassClassificationMetrics(split.labels, softmaxRows(logits, numClasses), numClasses, localisation);
+      return { metrics, alpha };
     };
-    const val = evaluate(splits.val, tensors.val);
+    const val = splits.val.n > 0 ? evaluate(splits.val, tensors.val) : { metrics: emptySplitMetrics(), alpha: null };
     const test = evaluate(splits.test, tensors.test);
     return {
       epochs: result.epochs,
       bestEpoch: result.bestEpoch,
       stoppedEarly: result.stoppedEarly,
-      didNotLearn: didNotLearn(result.epochs),
+      didNotLearn: didNotLearn(result.epochs, chanceLoss, splits.val.n > 0 ? "valLoss" : "trainLoss"),
+      chanceLoss,
       metrics: { val: val.metrics, test: test.metrics },
       attention: test.alpha === null ? [] : attentionSamples(test.alpha, splits.test),
       backend,

@@ -1,7 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { resolveDataConfig, type DataConfig } from "@tsa/data";
+import { makeRng, resolveDataConfig, type DataConfig, type LabelledSplit, type SplitName } from "@tsa/data";
 import { selectBackend, type BackendInfo } from "./backend.js";
-import { ENCODERS, INITS, ModelSpecSchema, NORMALIZATIONS, POOLINGS, type ModelSpec } from "./config.js";
+import { ENCODERS, INITS, ModelSpecSchema, NORMALIZATIONS, POOLINGS, type ModelSpec, type PresetName } from "./config.js";
+
+/** The four presets of the ablation (the archive's fcn and resnet are tested on their own: they are large). */
+export const ABLATION_PRESETS = ["ffn", "cnn", "bilstm", "bilstm-attention"] as const satisfies readonly PresetName[];
 
 /** Every models test runs on wasm, the default backend of a machine without tfjs-node. */
 export async function wasm(): Promise<BackendInfo> {
@@ -26,4 +29,42 @@ export function allCombinations(): ModelSpec[] {
   )
     .filter((r) => r.success)
     .map((r) => r.data!);
+}
+
+/**
+ * A small K-class, C-channel problem as labelled splits: class k is a sine of frequency k + 1 on channel
+ * k mod C, the other channels noise; every split has the classes in turn (balanced).
+ */
+export function toyMulticlass(
+  sizes: Record<SplitName, number>,
+  shape: { numPoints: number; numChannels: number; numClasses: number },
+  seed = 1,
+): Record<SplitName, LabelledSplit> {
+  const rng = makeRng(seed, "toy-multiclass");
+  const { numPoints: T, numChannels: C, numClasses: K } = shape;
+  const split = (n: number): LabelledSplit => {
+    const x = new Float32Array(n * T * C);
+    const labels = Int32Array.from({ length: n }, (_, i) => i % K);
+    for (let i = 0; i < n; i++) {
+      const k = labels[i]!;
+      const phase = rng.uniform() * 2 * Math.PI;
+      for (let t = 0; t < T; t++) {
+        for (let c = 0; c < C; c++) {
+          const signal = c === k % C ? Math.sin(((k + 1) * 2 * Math.PI * t) / T + phase) : 0;
+          x[(i * T + t) * C + c] = signal + 0.2 * rng.gaussian();
+        }
+      }
+    }
+    return {
+      x,
+      labels,
+      n,
+      numPoints: T,
+      numChannels: C,
+      numClasses: K,
+      windows: null,
+      indices: Int32Array.from({ length: n }, (_, i) => i),
+    };
+  };
+  return { train: split(sizes.train), val: split(sizes.val), test: split(sizes.test) };
 }

@@ -1,27 +1,37 @@
 import * as tf from "@tensorflow/tfjs";
-import { makeRng, type SplitArrays } from "@tsa/data";
-import { RunFailedError } from "@tsa/errors";
+import { makeRng, type LabelledSplit } from "@tsa/data";
+import { RunFailedError, UserInputError } from "@tsa/errors";
 import type { TrainConfig } from "./config.js";
 import { EarlyStopping } from "./early-stopping.js";
 import { logitLoss, predictLogits } from "./predict.js";
+import { fawaz2019BatchSize, isFawaz2019, LowestTrainingLoss, ReduceLrOnPlateau } from "./protocol.js";
 import { learningRateAt } from "./schedule.js";
 import type { EpochRecord } from "./types.js";
 
-/** A split as tensors: x [n, T, 1], y [n, 1] with 0/1 labels. */
+/**
+ * A split as tensors: x [n, T, C]; y the targets of the head, [n, 1] with 0/1 labels for two classes, one-hot
+ * [n, K] for K > 2; labels the class indices.
+ */
 export interface SplitTensors {
   x: tf.Tensor3D;
   y: tf.Tensor2D;
-  labels: Uint8Array;
+  labels: Int32Array;
+  numClasses: number;
 }
 
 /** The first `rows` series of a split (all of them by default) as tensors; free with disposeSplitTensors. */
-export function splitTensors(split: SplitArrays, rows = split.n): SplitTensors {
+export function splitTensors(split: LabelledSplit, rows = split.n): SplitTensors {
   const n = Math.min(rows, split.n);
   const labels = n === split.n ? split.labels : split.labels.slice(0, n);
+  const K = split.numClasses;
   return {
-    x: tf.tensor3d(split.x.subarray(0, n * split.numPoints), [n, split.numPoints, 1]),
-    y: tf.tensor2d(Float32Array.from(labels), [n, 1]),
+    x: tf.tensor3d(split.x.subarray(0, n * split.numPoints * split.numChannels), [n, split.numPoints, split.numChannels]),
+    y:
+      K === 2
+        ? tf.tensor2d(Float32Array.from(labels), [n, 1])
+        : tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), K).toFloat() as tf.Tensor2D),
     labels,
+    numClasses: K,
   };
 }
 
@@ -38,16 +48,17 @@ export interface TrainHooks {
 
 export interface TrainResult {
   epochs: EpochRecord[];
-  /** The epoch whose weights the model holds at the end (lowest validation loss). */
+  /** The epoch whose weights the model holds at the end (lowest validation loss; fawaz2019: lowest training loss). */
   bestEpoch: number;
   stoppedEarly: boolean;
 }
 
 /**
- * The reference's protocol: Adam, binary cross-entropy, shuffled mini-batches, early stopping when the
- * validation loss has not improved for `patience` epochs, and the best epoch's weights restored.
- * Shuffling comes from the run seed (model.fit would use Math.random), so a run is reproducible.
- * The trainability levers (clipNorm, warmupEpochs, lrSchedule, patienceFrom) change it only when set.
+ * The reference's protocol: Adam, cross-entropy (binary, or softmax for K > 2), shuffled mini-batches,
+ * early stopping when the validation loss has not improved for `patience` epochs, and the best epoch's
+ * weights restored. Shuffling comes from the run seed (model.fit would use Math.random), so a run is
+ * reproducible. The trainability levers (clipNorm, warmupEpochs, lrSchedule, patienceFrom) change it only
+ * when set. `protocol: fawaz2019` trains under the archive's published protocol instead (`protocol.ts`).
  */
 export async function trainWithEarlyStopping(
   model: tf.LayersModel,
@@ -56,6 +67,8 @@ export async function trainWithEarlyStopping(
   config: TrainConfig,
   seed: number,
   hooks: TrainHooks = {},
+  /** The validation loss of a model that learned only the class prior (`patienceFrom: learning` waits for it). */
+  chanceLoss = Math.LN2,
 ): Promise<TrainResult> {
   // beta1, beta2: tfjs' and PyTorch's defaults; epsilon only when the config sets it (PyTorch: 1e-8).
   const optimizer = tf.train.adam(config.lr, 0.9, 0.999, config.adamEpsilon);
@@ -63,9 +76,15 @@ export async function trainWithEarlyStopping(
   const schedulable = optimizer as unknown as { learningRate: number };
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const n = train.labels.length;
-  const batches = Math.ceil(n / config.batchSize);
+  const published = isFawaz2019(config);
+  if (!published && val.labels.length === 0) {
+    throw new UserInputError("train.protocol: expected a validation split to stop early on, got none (or use protocol 'fawaz2019')");
+  }
+  const batchSize = published ? fawaz2019BatchSize(config.batchSize, n) : config.batchSize;
+  const batches = Math.ceil(n / batchSize);
   const epochs: EpochRecord[] = [];
-  const stopping = new EarlyStopping(config);
+  const stopping = published ? new LowestTrainingLoss() : new EarlyStopping(config, chanceLoss);
+  const plateau = published ? new ReduceLrOnPlateau(config.lr) : null;
   let best: { epoch: number; weights: tf.Tensor[] } | null = null;
   let stoppedEarly = false;
 
@@ -77,8 +96,8 @@ export async function trainWithEarlyStopping(
       let correct = 0;
       for (let b = 0; b < batches; b++) {
         throwIfAborted(hooks.signal);
-        const indices = order.subarray(b * config.batchSize, Math.min(n, (b + 1) * config.batchSize));
-        schedulable.learningRate = learningRateAt(config, (epoch - 1) * batches + b, batches);
+        const indices = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+        schedulable.learningRate = plateau?.learningRate ?? learningRateAt(config, (epoch - 1) * batches + b, batches);
         const { loss, hits } = trainBatch(model, optimizer, variables, train, indices, config.clipNorm);
         if (!Number.isFinite(loss)) {
           throw new RunFailedError(`loss became ${loss} at epoch ${epoch}, batch ${b + 1} of ${batches}`, epoch);
@@ -90,9 +109,12 @@ export async function trainWithEarlyStopping(
         await new Promise((resolve) => setImmediate(resolve));
       }
       const durationMs = performance.now() - started;
-      const valLogits = predictLogits(model, val.x);
-      const valStats = logitLoss(valLogits, val.labels);
-      if (!Number.isFinite(valStats.loss)) {
+      // An empty validation split (fawaz2019 on the whole train file) records NaN.
+      const valStats =
+        val.labels.length === 0
+          ? { loss: Number.NaN, accuracy: Number.NaN }
+          : logitLoss(predictLogits(model, val.x), val.labels, val.numClasses);
+      if (val.labels.length > 0 && !Number.isFinite(valStats.loss)) {
         throw new RunFailedError(`validation loss became ${valStats.loss} at epoch ${epoch}`, epoch);
       }
       const record: EpochRecord = {
@@ -106,7 +128,8 @@ export async function trainWithEarlyStopping(
       epochs.push(record);
       hooks.onEpoch?.(record);
 
-      const verdict = stopping.observe(epoch, record.valLoss);
+      plateau?.observe(record.trainLoss);
+      const verdict = stopping instanceof EarlyStopping ? stopping.observe(epoch, record.valLoss) : stopping.observe(record.trainLoss);
       if (verdict.improved) {
         best?.weights.forEach((w) => w.dispose());
         // Clones share data with the variables until Adam assigns new values, so this copy is cheap.
@@ -140,8 +163,8 @@ function trainBatch(
     let hits: tf.Scalar | null = null;
     const lossOf = () => {
       const logits = model.apply(xb, { training: true }) as tf.Tensor2D;
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(yb, 0.5)), "float32"))) as tf.Scalar;
-      return tf.losses.sigmoidCrossEntropy(yb, logits) as tf.Scalar;
+      hits = tf.keep(batchHits(logits, yb, data.numClasses));
+      return (data.numClasses === 2 ? tf.losses.sigmoidCrossEntropy(yb, logits) : tf.losses.softmaxCrossEntropy(yb, logits)) as tf.Scalar;
     };
     let loss: tf.Scalar;
     if (clipNorm === undefined) {
@@ -155,6 +178,13 @@ function trainBatch(
     (hits as tf.Scalar | null)?.dispose();
     return result;
   });
+}
+
+/** Cases of the batch whose predicted class is their label: logit > 0 against 0/1 targets, or argmax against one-hot. */
+function batchHits(logits: tf.Tensor2D, targets: tf.Tensor2D, numClasses: number): tf.Scalar {
+  const same =
+    numClasses === 2 ? tf.equal(tf.greater(logits, 0), tf.greater(targets, 0.5)) : tf.equal(tf.argMax(logits, 1), tf.argMax(targets, 1));
+  return tf.sum(tf.cast(same, "float32"));
 }
 
 /** The gradients scaled by min(1, maxNorm / ‖g‖) over all of them together, as PyTorch's clip_grad_norm_. */

@@ -12,10 +12,11 @@ export interface EpochRecord {
 /** Declared beside its computation, so a new metric is one file in this package. */
 export type { ClassificationMetrics } from "./metrics.js";
 
-/** One test series with the attention weights the model gave it. */
+/** One test series with the attention weights the model gave it (a multichannel series: its first channel). */
 export interface AttentionSample {
   seriesIndex: number;
-  label: 0 | 1;
+  /** Its class index (the anomaly task: 1 = anomalous). */
+  label: number;
   window: [number, number] | null;
   signal: number[];
   weights: number[];

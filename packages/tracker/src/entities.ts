@@ -20,7 +20,8 @@ export interface EpochRow {
 /** One test series with the attention weights a model gave it, and where its anomaly truly was. */
 export interface AttentionRow {
   seriesIndex: number;
-  label: 0 | 1;
+  /** Its class index (the anomaly task: 1 = anomalous, 0 = normal). */
+  label: number;
   window: [number, number] | null;
   signal: number[];
   weights: number[];

@@ -95,7 +95,7 @@ export async function readRuns(db: Connection, rows: RunRow[]): Promise<RunResul
       epochs: (epochs.get(r.id) ?? []).map(epoch),
       attention: (attention.get(r.id) ?? []).map((a): AttentionRow => ({
         seriesIndex: a.series_index as number,
-        label: a.label === 1 ? 1 : 0,
+        label: Number(a.label),
         window: a.window_start === null ? null : [a.window_start as number, a.window_end as number],
         signal: JSON.parse(a.signal as string) as number[],
         weights: JSON.parse(a.weights as string) as number[],

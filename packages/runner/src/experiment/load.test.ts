@@ -333,7 +333,7 @@ describe("every problem at once, with the nearest name", () => {
   it("reports a misspelt key and a misspelt model together, each with the name meant", () => {
     const problems = problemsOf("name: typos\ndata: { size: 100, nosie: 0.1 }\nmodels: [ffn, bilstm-atention]\nseeds: [1]\n");
     expect(problems).toEqual([
-      `${file}: models[1]: expected one of "ffn", "cnn", "bilstm", "bilstm-attention" (did you mean "bilstm-attention"?), got "bilstm-atention"`,
+      `${file}: models[1]: expected one of "ffn", "cnn", "bilstm", "bilstm-attention", "fcn", "resnet" (did you mean "bilstm-attention"?), got "bilstm-atention"`,
       `${file}: data.nosie: expected no such key here (did you mean 'noise'?), got key 'nosie'`,
     ]);
   });
