@@ -25,7 +25,7 @@ export interface LearningDynamics {
 
 export function learningDynamics(runs: readonly SeedResult[]): LearningDynamics {
   const phases = runs.flatMap((r) => {
-    const start = r.valLoss.findIndex(isBelowChance);
+    const start = r.valLoss.findIndex((loss) => isBelowChance(loss));
     return start < 0 ? [] : [{ start, steps: logSteps(r.valLoss.slice(start)) }];
   });
   const withSteps = phases.filter((p) => p.steps.length > 0);

@@ -155,7 +155,7 @@ describe("second contact", () => {
     expect(picked.stdout.split("\n")[0]!.split(/ +/)).toEqual(["id", "model", "test_f1"]);
     const bad = await runCli(["runs", "--db", ws.db, "--columns", "id,modl"]);
     expect(bad.code).toBe(2);
-    const every = [...RUN_HEADERS.slice(0, 6), "did_not_learn", ...RUN_HEADERS.slice(6)];
+    const every = [...RUN_HEADERS.slice(0, 6), "did_not_learn", ...RUN_HEADERS.slice(6), "role", "trial"];
     expect(bad.stderr).toBe(`error: --columns: unknown column 'modl'; did you mean 'model'? (columns: ${every.join(", ")})\n`);
   });
 
