@@ -20,6 +20,7 @@ import {
 } from "./results.js";
 import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Verdict } from "./stats.js";
 import { cellText, type TableCell, type TableModel } from "./tables.js";
+import { sequentialHeadline } from "./sequential.js";
 import { tuningClause } from "./tuning.js";
 
 /**
@@ -339,11 +340,14 @@ export function experimentHeadline(results: ExperimentResults, metric: MetricNam
 }
 
 export function experimentHeadlineParts(views: ResultsViews, metric: MetricName = "f1"): Headline {
-  const ablation = ablationOfView(views.all, metric);
+  // Sequential seeds decide the experiment's comparisons: their verdicts lead, not a fixed-design test's.
+  const sequential = sequentialHeadline(views.all);
+  const ablation = sequential === null ? ablationOfView(views.all, metric) : null;
   const headline =
-    ablation !== null && (views.all.experiment.compare !== undefined || !views.all.models.includes(ATTENTION_MODEL))
+    sequential ??
+    (ablation !== null && (views.all.experiment.compare !== undefined || !views.all.models.includes(ATTENTION_MODEL))
       ? ablationHeadlineParts(ablation)
-      : headlineOf(views, metric);
+      : headlineOf(views, metric));
   // A tuned experiment's verdict says which configuration each model was judged at.
   const tuned = tuningClause(views.all);
   return tuned === null ? headline : { ...headline, verdict: headline.verdict.replace(/\.$/, `, ${tuned}.`) };
