@@ -19,7 +19,7 @@ import {
   type RunView,
 } from "./results.js";
 import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Verdict } from "./stats.js";
-import { cellText, type TableCell, type TableModel } from "./tables.js";
+import { cellText, textCell, type TableModel } from "./tables.js";
 import { sequentialHeadline } from "./sequential.js";
 import { tuningClause } from "./tuning.js";
 
@@ -271,17 +271,7 @@ export function ablationHeadlineParts(ablation: Ablation): Headline {
   };
 }
 
-const cell = (text: string, value: number | null = null, n = 0, extra: Partial<TableCell> = {}): TableCell => ({
-  text,
-  mean: value,
-  std: null,
-  n,
-  bold: false,
-  underline: false,
-  marked: false,
-  learned: null,
-  ...extra,
-});
+const cell = textCell;
 
 /** Every level but the reference, the one `compare:` names first. */
 function comparedLevels(ablation: Ablation): unknown[] {

@@ -1,19 +1,10 @@
 import type { ExperimentResults } from "@tsa/tracker";
 import { pointTitle } from "./results.js";
 import { differenceText, methodText, sequentialOf, spentText, verdictText, type SequentialSummary } from "./sequential.js";
-import type { TableCell, TableModel } from "./tables.js";
+import { textCell, type TableModel } from "./tables.js";
 import { viewOf, type ResultsView } from "./view.js";
 
-const cell = (text: string, value: number | null = null, n = 0): TableCell => ({
-  text,
-  mean: value,
-  std: null,
-  n,
-  bold: false,
-  underline: false,
-  marked: false,
-  learned: null,
-});
+const cell = textCell;
 
 /**
  * The comparisons of a sequential experiment: point, treatment, control, verdict, look / n, mean difference [95%

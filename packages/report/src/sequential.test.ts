@@ -62,6 +62,19 @@ describe("sequential seeds in the report", () => {
     expect(experimentHeadline(open)).toContain("bilstm-attention vs cnn at noise=0.4: open after look 1, next at n = 12, mean difference");
   });
 
+  it("says so before the first look has settled, and draws no looks chart yet", async () => {
+    const results = sequentialResults();
+    const early = { ...results, runs: results.runs.filter((r) => r.seed <= 5) };
+    const summary = sequentialOf(viewOf(early))!;
+    expect(summary.rows.every((r) => r.verdict === null && r.looks.length === 0)).toBe(true);
+    expect(experimentHeadline(early)).toContain(
+      "bilstm-attention vs the best baseline (chosen at the first look) at noise=0: open: the first look's 8 seeds are not all settled, mean difference –",
+    );
+    const html = await renderExperimentReport(early);
+    expect(html).toContain('<section id="sequential"');
+    expect(html).not.toContain("against the level spent at that look");
+  });
+
   it("tables the comparisons in Markdown, LaTeX and CSV, with the method and the seeds spent", () => {
     const [table] = buildSequentialTables(sequentialResults());
     const md = toMarkdown(table!);

@@ -12,6 +12,7 @@ import type { ResultsView } from "./view.js";
 export interface SequentialRow {
   point: SweepPoint;
   treatment: string;
+  /** The control, or before the first look has settled, where the best of several baselines is not chosen yet, what it will be. */
   control: string;
   /** Each look tested, in order; the last one's `decided` is the verdict. */
   looks: LookResult[];
@@ -69,14 +70,17 @@ function summarize(view: ResultsView): SequentialSummary | null {
   // The family is every pair at every point of the file, as the runner counts it, whether or not a point has runs yet.
   const experiment = runnerExperiment(view);
   const filePoints = sweepPoints(experiment);
-  const comparisons = sequentialComparisons(plan, comparedPairs(experiment), filePoints, seeds, runs);
+  const pairs = comparedPairs(experiment);
+  const comparisons = sequentialComparisons(plan, pairs, filePoints, seeds, runs);
+  // Before the first look the runner names the first baseline; the best of several is chosen only there.
+  const undecidedControl = (treatment: string) => (pairs.find((p) => p.treatment === treatment)?.controls.length ?? 1) > 1;
   const byKey = new Map(view.points.map((p) => [p.key, p]));
   const sweepPoint = (point: Record<string, unknown>): SweepPoint =>
     byKey.get(pointKey(point)) ?? { key: pointKey(point), point, label: pointLabel(point, view.axes), order: view.points.length };
   const rows = comparisons.map((c) => ({
     point: sweepPoint(c.point),
     treatment: c.treatment,
-    control: c.control,
+    control: c.looks.length === 0 && undecidedControl(c.treatment) ? "the best baseline (chosen at the first look)" : c.control,
     looks: c.looks,
     verdict: c.verdict,
     difference: tInterval(c.differences),
@@ -125,7 +129,12 @@ function runnerExperiment(view: ResultsView): Experiment {
   return parsed.data;
 }
 
-const signed = (v: number, digits = 3) => (Number.isNaN(v) ? "–" : `${v >= 0 ? "+" : "-"}${Math.abs(v).toFixed(digits)}`);
+/** `+0.381`, `-0.017`; a value that rounds to zero is `+0.000` whatever its sign. */
+function signed(v: number, digits = 3): string {
+  if (Number.isNaN(v)) return "–";
+  const text = Math.abs(v).toFixed(digits);
+  return `${v < 0 && Number(text) !== 0 ? "-" : "+"}${text}`;
+}
 
 /** `+0.381 [+0.290, +0.472]`: the paired mean difference with its 95% interval (the mean alone for one pair). */
 export function differenceText(d: Interval): string {
