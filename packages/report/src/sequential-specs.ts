@@ -61,7 +61,7 @@ export function sequentialLooksSpec(summary: SequentialSummary): TopLevelSpec {
             type: "nominal",
             title: "test",
             sort: [TWO_SIDED, LEVEL],
-            legend: { symbolType: "stroke", symbolStrokeColor: "#555", labelLimit: 360 },
+            legend: null,
           },
           detail: { field: "test" },
           tooltip: [
