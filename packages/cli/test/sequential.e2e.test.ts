@@ -1,6 +1,8 @@
 // Seeds until decided, through the real CLI: a comparison decided at the first look gets no more seeds, an
 // open one gets the next look's; stopped between looks, the sweep resumes to the same decisions without a
 // duplicate run; on PostgreSQL two workers run every look while the sweep only decides.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDatabase, type TestDatabase } from "./postgres.js";
 import { makeWorkspace, queryDb, runCli, startCli, waitFor, type Workspace } from "./support.js";
@@ -51,6 +53,23 @@ describe("sequential seeds", () => {
     expect(result.stderr).toContain("1 comparison(s) still open: their next look's seeds enqueued (+4 run(s), 32 in all)");
     for (const line of VERDICTS) expect(result.stdout).toContain(line);
     expect(result.stdout).toContain(`${TOTAL} run(s) done now, 0 already done, of ${TOTAL}`);
+
+    // The report and `./tsa table` state the same verdicts, with the seeds spent against the fixed design.
+    const html = readFileSync(join(ws.reports, "seq.html"), "utf8");
+    expect(html).toContain('<p class="lead">cnn vs ffn-frozen at noise=0: ahead, decided at n = 7 (look 1 of 2), mean difference +');
+    expect(html).toMatch(
+      /cnn vs ffn-frozen at noise=3: (undecided at n = 9 \(the most allowed\)|(ahead|behind|level), decided at n = 9 \(look 2 of 2\))/,
+    );
+    expect(html).toContain('<section id="sequential"');
+    expect(html).toContain("32 runs spent of the 36 a fixed design with 9 seeds for every model and point would have spent (89%)");
+    const table = await runCli(["table", "seq", "--db", ws.db, "--format", "md"]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain("**Seeds until decided: each comparison's verdict (test accuracy)**");
+    expect(table.stdout).toMatch(
+      /\| 0 \| cnn \| ffn-frozen \| ahead, decided at n = 7 \(look 1 of 2\) \| 1 \/ 7 \| \+0\.\d{3} \[\+0\.\d{3}, \+0\.\d{3}\] \|/,
+    );
+    expect(table.stdout).toMatch(/\| 3 \| cnn \| ffn-frozen \| [a-z]+[^|]* at n = 9 [^|]*\| 2 \/ 9 \|/);
+    expect(table.stdout).toContain("cnn 16 of 18, ffn-frozen 16 of 18");
   });
 
   it("stopped between looks, resume to the same decisions without a duplicate run", async () => {

@@ -19,7 +19,8 @@ import {
   type RunView,
 } from "./results.js";
 import { holm, minimumDetectableDifference, pairedDifference, std, tInterval, verdict, wilson, type Verdict } from "./stats.js";
-import { cellText, type TableCell, type TableModel } from "./tables.js";
+import { cellText, textCell, type TableModel } from "./tables.js";
+import { sequentialHeadline } from "./sequential.js";
 import { tuningClause } from "./tuning.js";
 
 /**
@@ -270,17 +271,7 @@ export function ablationHeadlineParts(ablation: Ablation): Headline {
   };
 }
 
-const cell = (text: string, value: number | null = null, n = 0, extra: Partial<TableCell> = {}): TableCell => ({
-  text,
-  mean: value,
-  std: null,
-  n,
-  bold: false,
-  underline: false,
-  marked: false,
-  learned: null,
-  ...extra,
-});
+const cell = textCell;
 
 /** Every level but the reference, the one `compare:` names first. */
 function comparedLevels(ablation: Ablation): unknown[] {
@@ -339,11 +330,14 @@ export function experimentHeadline(results: ExperimentResults, metric: MetricNam
 }
 
 export function experimentHeadlineParts(views: ResultsViews, metric: MetricName = "f1"): Headline {
-  const ablation = ablationOfView(views.all, metric);
+  // Sequential seeds decide the experiment's comparisons: their verdicts lead, not a fixed-design test's.
+  const sequential = sequentialHeadline(views.all);
+  const ablation = sequential === null ? ablationOfView(views.all, metric) : null;
   const headline =
-    ablation !== null && (views.all.experiment.compare !== undefined || !views.all.models.includes(ATTENTION_MODEL))
+    sequential ??
+    (ablation !== null && (views.all.experiment.compare !== undefined || !views.all.models.includes(ATTENTION_MODEL))
       ? ablationHeadlineParts(ablation)
-      : headlineOf(views, metric);
+      : headlineOf(views, metric));
   // A tuned experiment's verdict says which configuration each model was judged at.
   const tuned = tuningClause(views.all);
   return tuned === null ? headline : { ...headline, verdict: headline.verdict.replace(/\.$/, `, ${tuned}.`) };

@@ -249,3 +249,54 @@ export function tunedResults(options: { per?: "point" | "experiment" } = {}): Ex
     runs: [...trialRuns, ...evaluations],
   };
 }
+
+/** The looks of `sequentialResults`: Pocock spending over 8 then 12 seeds, margin 0.02 for "level", on F1. */
+export const SEQUENTIAL = { looks: [8, 12], alpha: 0.05, boundary: "pocock" as const, margin: 0.02, metric: "f1" as const };
+
+/**
+ * A sequential experiment as the runner stores it (`seeds: { looks: [8, 12] }` on three noise levels, attention
+ * against the best baseline) with known verdicts: 3 comparisons, each at α/3, of which Pocock spends 0.0127 at
+ * the first look, where an exact signed-rank test of 8 pairs goes as low as 2/2⁸ = 0.0078. At noise 0 attention
+ * beats cnn (the best baseline, on validation too) by 0.1 on every seed: ahead at n = 8. At noise 0.2 it is
+ * within ±0.005 of cnn: level at n = 8. At noise 0.4 it is 0.1 ahead on odd seeds and 0.1 behind on even ones:
+ * open at the first look, so only it and cnn get seeds 9–12 there, and undecided at n = 12.
+ */
+export function sequentialResults(): ExperimentResults {
+  const noises = [0, 0.2, 0.4];
+  const models = ["ffn", "cnn", "bilstm-attention"];
+  const noise = (seed: number) => 0.01 * (((seed * 7) % 5) - 2);
+  const f1 = (model: string, p: number, seed: number) => {
+    if (model === "ffn") return 0.5 + noise(seed);
+    const cnn = 0.7 + noise(seed);
+    if (model === "cnn") return cnn;
+    const odd = seed % 2 === 1;
+    return cnn + [0.1, odd ? 0.005 : -0.005, odd ? 0.1 : -0.1][p]!;
+  };
+  const runs = noises.flatMap((value, p) =>
+    models.flatMap((model) => {
+      const seeds = p === 2 && model !== "ffn" ? 12 : 8;
+      return Array.from({ length: seeds }, (_, i) => makeRun(model, i + 1, { "data.noise": value }, `s${p}`, f1(model, p, i + 1)));
+    }),
+  );
+  const spec = {
+    name: "seq-demo",
+    description: "",
+    data: {},
+    sweep: { "data.noise": noises },
+    models,
+    seeds: Array.from({ length: 12 }, (_, i) => i + 1),
+    train: {},
+    model: {},
+    sequential: SEQUENTIAL,
+  };
+  return {
+    experiment: {
+      name: "seq-demo",
+      description: "Seeds until decided.",
+      file: "experiments/seq-demo.yaml",
+      createdAt: "2026-11-24T10:00:00Z",
+      spec,
+    },
+    runs: runs.map((r) => ({ ...r, experiment: "seq-demo" })),
+  };
+}

@@ -30,5 +30,9 @@ export { runCurvesSpec, groupCurvesSpec, parallelCoordinatesSpec } from "./live-
 export { attentionOverlaySpec, runAttentionSpec } from "./specs.js";
 export { renderSvg } from "./svg.js";
 export { buildTuningTables } from "./tuning-tables.js";
+export { buildSequentialTables } from "./sequential-tables.js";
+export { sequentialLooksSpec } from "./sequential-specs.js";
+export { sequentialOf } from "./sequential.js";
+export type { SeedsSpent, SequentialRow, SequentialSummary } from "./sequential.js";
 export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
 export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";

@@ -32,6 +32,7 @@ import {
 } from "./specs.js";
 import { metricTables, paperTable, toHtml } from "./tables.js";
 import { roleText, seedsText } from "./run-tuning.js";
+import { sequentialSection } from "./sequential-section.js";
 import { tuningSection } from "./tuning-section.js";
 import { viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 
@@ -40,6 +41,12 @@ const table = (head: string[], rows: string[][]) =>
   `<table><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</table>`;
 const fixed = (v: number, digits = 4, sign = false) => (Number.isNaN(v) ? "–" : `${sign && v >= 0 ? "+" : ""}${v.toFixed(digits)}`);
 const pValue = (p: number) => (Number.isNaN(p) ? "–" : p.toPrecision(3));
+
+/** For a sequential experiment, the fixed-design verdicts below are not its verdicts: say where those are. */
+const fixedDesignNote = (view: ResultsView) =>
+  view.experiment.sequential === undefined
+    ? ""
+    : ` <b>This experiment added seeds where a comparison was open (sequential seeds): its verdicts are those of <a href="#sequential">Seeds until decided</a>; the Holm verdicts here treat the seeds as a fixed design and are shown for reference.</b>`;
 
 /** Which runs a view's numbers count, in the words of a caption. */
 const countedRuns = (view: RunView) =>
@@ -114,7 +121,8 @@ function advantageSection(view: ResultsView): Section | null {
       "every model sees the same data for a given seed. The interval is the 95% t interval of the paired differences. " +
       `A point is <b>clearly ahead</b> (or <b>clearly behind</b>) when the paired t test stays significant at α = 0.05 after <b>Holm's correction for multiple comparisons</b> ` +
       `over the ${tested} tested point(s) of this sweep; ${countedRuns(view)}. ` +
-      `With few seeds a large difference can still come out as no clear difference: the headline says where the test could not have seen a difference of ${LARGE_DIFFERENCE}.`,
+      `With few seeds a large difference can still come out as no clear difference: the headline says where the test could not have seen a difference of ${LARGE_DIFFERENCE}.` +
+      fixedDesignNote(view),
     blocks,
   };
 }
@@ -130,7 +138,8 @@ function ablationSection(view: ResultsView): Section | null {
     intro:
       `${e(ablationHeadline(ablation))} — Each ${what} at each context (the same model and the same values of the other axes, so the same data for a seed), ` +
       `against the reference level <b>${e(String(ablation.reference))}</b>: the difference is paired by seed, with its 95% t interval and Holm's correction over ` +
-      `${ablation.treatment === null ? "every comparison shown" : "the comparisons the headline makes and, separately, over the other levels' (exploratory)"}; ${countedRuns(view)}.`,
+      `${ablation.treatment === null ? "every comparison shown" : "the comparisons the headline makes and, separately, over the other levels' (exploratory)"}; ${countedRuns(view)}.` +
+      fixedDesignNote(view),
     blocks: [
       {
         chart: ablationLevelsSpec(ablation),
@@ -456,6 +465,7 @@ ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>$
       ? []
       : [
           inViews(sweepSection),
+          sequentialSection(views.all),
           inViews(ablationSection),
           inViews(advantageSection),
           inViews(rankingSection),

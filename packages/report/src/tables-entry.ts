@@ -9,5 +9,6 @@ export type { MetricName, RunView, SweepPoint } from "./results.js";
 export { ablationOf, buildAblationTable } from "./ablation.js";
 export type { Ablation } from "./ablation.js";
 export { buildTuningTables } from "./tuning-tables.js";
+export { buildSequentialTables } from "./sequential-tables.js";
 export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
 export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";

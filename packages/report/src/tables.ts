@@ -53,6 +53,19 @@ export interface MetricTableOptions {
 
 const fmt = (v: number, digits: number) => (Number.isNaN(v) ? "–" : v.toFixed(digits));
 
+/** A cell that is not a model's summary (a difference, a verdict, a name): its text, and its number for CSV. */
+export const textCell = (text: string, value: number | null = null, n = 0, extra: Partial<TableCell> = {}): TableCell => ({
+  text,
+  mean: value,
+  std: null,
+  n,
+  bold: false,
+  underline: false,
+  marked: false,
+  learned: null,
+  ...extra,
+});
+
 /** ` (1/3 learned)` after a cell where not every completed run learned; "" otherwise. */
 function learnedNote(learned: TableCell["learned"]): string {
   return learned !== null && learned.k < learned.n ? ` (${learned.k}/${learned.n} learned)` : "";

@@ -1,4 +1,5 @@
 import { ExperimentSpecError } from "@tsa/errors";
+import { SequentialSchema, type Sequential } from "@tsa/runner/experiment";
 import { TuneSchema, type Tune } from "@tsa/runner/tune";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { MODEL_ORDER, attends, pointKey, pointLabel, type MetricName, type RunView, type SweepPoint } from "./results.js";
@@ -20,6 +21,8 @@ export interface ReportedExperiment {
   seeds?: readonly number[] | undefined;
   /** Tuning per model (the runner's `tune:` block, defaults applied); the file's `seeds` are then the evaluation seeds. */
   tune?: Tune | undefined;
+  /** Sequential seeds (the runner's `sequential` block, defaults applied): `seeds` are then every seed the last look may use. */
+  sequential?: Sequential | undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -56,15 +59,8 @@ export function readExperiment(experiment: ExperimentResults["experiment"]): Rep
   for (const key of ["data", "train"] as const) if (spec[key] !== undefined && !isRecord(spec[key])) fail(key, "an object", spec[key]);
   const seeds = spec.seeds;
   if (seeds !== undefined && !(Array.isArray(seeds) && seeds.every((s) => typeof s === "number"))) fail("seeds", "a list of seeds", seeds);
-  const tune = spec.tune === undefined ? undefined : TuneSchema.safeParse(spec.tune);
-  if (tune !== undefined && !tune.success) {
-    const issue = tune.error.issues[0]!;
-    const found = issue.path.reduce<unknown>(
-      (at, key) => (isRecord(at) || Array.isArray(at) ? (at as Record<PropertyKey, unknown>)[key] : undefined),
-      spec.tune,
-    );
-    fail(["tune", ...issue.path.map(String)].join("."), issue.message, found);
-  }
+  const tune = parsedBlock(spec, "tune", TuneSchema, fail);
+  const sequential = parsedBlock(spec, "sequential", SequentialSchema, fail);
   return {
     sweep: sweep as Record<string, unknown[]>,
     models: models as ReportedExperiment["models"],
@@ -72,8 +68,31 @@ export function readExperiment(experiment: ExperimentResults["experiment"]): Rep
     data: spec.data as ReportedExperiment["data"],
     train: spec.train as ReportedExperiment["train"],
     seeds: seeds as number[] | undefined,
-    ...(tune === undefined ? {} : { tune: tune.data }),
+    ...(tune === undefined ? {} : { tune }),
+    ...(sequential === undefined ? {} : { sequential }),
   };
+}
+
+/** A block of the spec the runner validates with its own schema (`tune`, `sequential`), read with that schema; a bad one fails naming its first wrong key. */
+function parsedBlock<T>(
+  spec: Record<string, unknown>,
+  key: string,
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> } };
+  },
+  fail: (key: string, expected: string, found: unknown) => never,
+): T | undefined {
+  if (spec[key] === undefined) return undefined;
+  const parsed = schema.safeParse(spec[key]);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const found = issue.path.reduce<unknown>(
+    (at, k) => (isRecord(at) || Array.isArray(at) ? (at as Record<PropertyKey, unknown>)[k] : undefined),
+    spec[key],
+  );
+  return fail([key, ...issue.path.map(String)].join("."), issue.message, found);
 }
 
 /**

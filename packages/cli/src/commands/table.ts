@@ -5,6 +5,7 @@ import {
   buildAblationTable,
   buildMetricTable,
   buildPaperTable,
+  buildSequentialTables,
   buildTuningTables,
   formatValue,
   toCsv,
@@ -83,7 +84,8 @@ export async function tableText(store: Store, request: TableRequest): Promise<st
 }
 
 /**
- * The tables of stored results: the metric tables (or the reference's), the ablation's, and for a tuned
+ * The tables of stored results: the metric tables (or the reference's), the ablation's, a sequential
+ * experiment's comparisons (verdict, look, mean difference), and for a tuned
  * experiment the configuration chosen for each model and the grid of trials (its evaluation runs alone make
  * the other tables; the trial runs only these).
  */
@@ -100,6 +102,8 @@ export function renderTables(results: ExperimentResults, request: Omit<TableRequ
             return ablation === null ? [] : [buildAblationTable(ablation)];
           }),
         ]),
+    // A sequential experiment's verdicts: each comparison as its looks decided it.
+    ...buildSequentialTables(results),
     ...buildTuningTables(results),
   ];
   const render = { md: toMarkdown, latex: (t: TableModel) => toLatex(t, { resize: request.latexResize ?? false }), csv: toCsv }[
