@@ -39,7 +39,7 @@ const expectedCells = [
   { model: "ffn-frozen", noise: 3, runs: 9, seeds: "1,2,3,4,5,6,7,8,9" },
 ];
 
-const VERDICTS = ["cnn vs ffn-frozen at noise=0: ahead, decided at n = 7 (look 1)", "cnn vs ffn-frozen at noise=3: "];
+const VERDICTS = ["cnn vs ffn-frozen at noise=0: ahead, decided at n = 7 (look 1 of 2)", "cnn vs ffn-frozen at noise=3: "];
 
 const sweepArgs = (ws: Workspace, file: string, jobs = "2") => ["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "-j", jobs];
 

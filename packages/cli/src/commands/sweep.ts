@@ -35,8 +35,8 @@ export function dryRunText(argv: { file: string }, experiment: Experiment): stri
   return `${argv.file}: experiment '${experiment.name}', ${counted(trials + evaluations, "run")} (${factors}); dry run: nothing trained or written`;
 }
 
-/** `cnn vs ffn at noise=0: ahead, decided at n = 7 (look 1 of 2), mean difference +0.312` */
-export function sequentialLines(comparisons: NonNullable<SweepSummary["comparisons"]>): string[] {
+/** `cnn vs ffn at noise=0: ahead, decided at n = 7 (look 1 of 2), mean difference +0.312`, as the report says it */
+export function sequentialLines(comparisons: NonNullable<SweepSummary["comparisons"]>, lookCount: number): string[] {
   return comparisons.map((c) => {
     const where = formatPoint(c.point);
     const last = c.looks.at(-1);
@@ -46,7 +46,7 @@ export function sequentialLines(comparisons: NonNullable<SweepSummary["compariso
         ? `open after ${c.looks.length} look(s), next at n = ${c.next}`
         : c.verdict === "undecided"
           ? `undecided at n = ${last?.n ?? 0} (the most allowed)`
-          : `${c.verdict}, decided at n = ${last?.n ?? 0} (look ${c.looks.length})`;
+          : `${c.verdict}, decided at n = ${last?.n ?? 0} (look ${c.looks.length} of ${lookCount})`;
     return `${c.treatment} vs ${c.control}${where === "" ? "" : ` at ${where}`}: ${state}${mean === null ? "" : `, mean difference ${mean >= 0 ? "+" : ""}${mean.toFixed(3)}`}`;
   });
 }
@@ -192,7 +192,8 @@ async function sweepAndReport(
   } finally {
     await store.close();
   }
-  if (summary.comparisons !== null) for (const line of sequentialLines(summary.comparisons)) console.log(line);
+  if (summary.comparisons !== null)
+    for (const line of sequentialLines(summary.comparisons, experiment.sequential?.looks.length ?? 0)) console.log(line);
   console.log(
     `${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`,
   );
