@@ -26,13 +26,26 @@ const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`
 export function dryRunText(argv: { file: string }, experiment: Experiment): string {
   const { trials, evaluations } = plannedRunCount(experiment);
   const grid = [counted(experiment.models.length, "model"), counted(sweepPoints(experiment).length, "point")];
+  const looks = experiment.sequential?.looks;
+  const seeds =
+    looks === undefined
+      ? counted(experiment.seeds.length, "seed")
+      : `${looks[0]} seeds, up to ${looks.at(-1)} where a comparison stays open`;
+  const least = looks === undefined ? evaluations : (evaluations / looks.at(-1)!) * looks[0]!;
+  const evaluated = looks === undefined ? counted(evaluations, "run") : `${least} to ${evaluations} runs`;
   const tune = experiment.tune;
   const factors =
     tune === undefined
-      ? [...grid, counted(experiment.seeds.length, "seed")].join(" × ")
+      ? [...grid, seeds].join(" × ")
       : `${counted(trials, "trial")}: ${[...grid, counted(trials / (experiment.models.length * sweepPoints(experiment).length * tune.seeds.length), "configuration"), counted(tune.seeds.length, "tuning seed")].join(" × ")}; ` +
-        `then ${counted(evaluations, "evaluation")} of each model's choice: ${[...grid, counted(experiment.seeds.length, "seed")].join(" × ")}`;
-  return `${argv.file}: experiment '${experiment.name}', ${counted(trials + evaluations, "run")} (${factors}); dry run: nothing trained or written`;
+        `then ${looks === undefined ? counted(evaluations, "evaluation") : `${least} to ${evaluations} evaluations`} of each model's choice: ${[...grid, seeds].join(" × ")}`;
+  const total =
+    tune === undefined
+      ? evaluated
+      : looks === undefined
+        ? counted(trials + evaluations, "run")
+        : `${trials + least} to ${trials + evaluations} runs`;
+  return `${argv.file}: experiment '${experiment.name}', ${total} (${factors}); dry run: nothing trained or written`;
 }
 
 /** `cnn vs ffn at noise=0: ahead, decided at n = 7 (look 1 of 2), mean difference +0.312`, as the report says it */
