@@ -2,6 +2,7 @@
 // skipped when the server is missing: the test fails and says how to get one.
 import pg from "pg";
 import { execFileSync } from "node:child_process";
+import { startCli, type CliResult } from "./support.js";
 
 /** The server's maintenance database, as the role setup.sh creates (it may create and drop databases). */
 export const ADMIN_URL = process.env.TSA_TEST_PG_URL ?? "postgres://tsa:tsa@localhost:5432/postgres";
@@ -57,4 +58,21 @@ export function restartServer(): void {
     .find((fields) => fields[2] === port);
   if (cluster === undefined) throw new Error(`no local PostgreSQL cluster on port ${port} to restart (pg_lsclusters)`);
   execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", cluster[0]!, cluster[1]!, "restart"], { stdio: "ignore" });
+}
+
+/**
+ * A sweep that only enqueues and decides (`-j 0`) on a fresh database, worked to its end by two
+ * `tsa worker --wait` processes, which are then stopped; the database is the caller's to query and drop.
+ */
+export async function sweepWithTwoWorkers(file: string, env: Record<string, string>): Promise<{ db: TestDatabase; result: CliResult }> {
+  const db = await createDatabase();
+  const sweep = startCli(["sweep", file, "--db", db.url, "-j", "0"], { env });
+  const workers = ["a", "b"].map(() => startCli(["worker", "--db", db.url, "-j", "1", "--wait"], { env }));
+  try {
+    const result = await sweep.result;
+    return { db, result };
+  } finally {
+    for (const w of workers) w.child.kill("SIGINT");
+    await Promise.all(workers.map((w) => w.result));
+  }
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDatabase, type TestDatabase } from "./postgres.js";
+import { sweepWithTwoWorkers, type TestDatabase } from "./postgres.js";
 import { makeWorkspace, queryDb, runCli, startCli, waitFor, type Workspace } from "./support.js";
 
 // At noise 0 the CNN learns and a frozen FFN (lr 1e-6) cannot: the CNN is ahead on all 7 seeds of the first
@@ -99,26 +99,18 @@ describe("sequential seeds", () => {
 
 describe("sequential seeds on PostgreSQL", () => {
   let db: TestDatabase | null = null;
-  const started: Array<ReturnType<typeof startCli>> = [];
   afterEach(async () => {
-    for (const p of started.splice(0)) if (p.child.exitCode === null) p.child.kill("SIGKILL");
     await db?.drop();
     db = null;
   });
 
   it("runs every look with two workers while the sweep only decides", async () => {
-    db = await createDatabase();
     const ws = makeWorkspace("tsa-seq-pg-");
     const file = ws.experiment("seq-pg", YAML("seq-pg"));
-    const env = { TSA_POLL_MS: "200", INIT_CWD: ws.dir };
-    const sweep = startCli(["sweep", file, "--db", db.url, "-j", "0"], { env });
-    started.push(sweep);
-    const workers = ["a", "b"].map(() => startCli(["worker", "--db", db!.url, "-j", "1", "--wait"], { env }));
-    started.push(...workers);
-    const result = await sweep.result;
+    const worked = await sweepWithTwoWorkers(file, { TSA_POLL_MS: "200", INIT_CWD: ws.dir });
+    db = worked.db;
+    const result = worked.result;
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    for (const w of workers) w.child.kill("SIGINT");
-    await Promise.all(workers.map((w) => w.result));
     for (const line of VERDICTS) expect(result.stdout).toContain(line);
     const rows = await db.query<{ model: string; noise: string; runs: number }>(
       `SELECT model, point::json->>'data.noise' AS noise, COUNT(*)::int AS runs FROM runs WHERE status = 'completed' GROUP BY 1, 2 ORDER BY 1, 2`,

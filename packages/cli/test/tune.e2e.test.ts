@@ -2,7 +2,7 @@
 // validation loss is trained on the evaluation seeds, and the database says which was chosen and why; a
 // sweep stopped with Ctrl-C among its trials resumes without redoing anything completed.
 import { afterEach, describe, expect, it } from "vitest";
-import { createDatabase, type TestDatabase } from "./postgres.js";
+import { sweepWithTwoWorkers, type TestDatabase } from "./postgres.js";
 import { makeWorkspace, queryDb, runCli, startCli, tinyExperimentYaml, waitFor, type Workspace } from "./support.js";
 
 const TUNE = [
@@ -122,26 +122,18 @@ describe("a tuned sweep", () => {
 
 describe("a tuned sweep on PostgreSQL", () => {
   let db: TestDatabase | null = null;
-  const started: Array<ReturnType<typeof startCli>> = [];
   afterEach(async () => {
-    for (const p of started.splice(0)) if (p.child.exitCode === null) p.child.kill("SIGKILL");
     await db?.drop();
     db = null;
   });
 
   it("is worked by two workers, trials and evaluations alike, while the sweep only enqueues and chooses", async () => {
-    db = await createDatabase();
     const ws = makeWorkspace("tsa-tune-pg-");
     const file = ws.experiment("tuned-pg", yaml("tuned-pg"));
-    const env = { TSA_POLL_MS: "200", INIT_CWD: ws.dir };
-    const sweep = startCli(["sweep", file, "--db", db.url, "-j", "0"], { env });
-    started.push(sweep);
-    const workers = ["a", "b"].map(() => startCli(["worker", "--db", db!.url, "-j", "1", "--wait"], { env }));
-    started.push(...workers);
-    const result = await sweep.result;
+    const worked = await sweepWithTwoWorkers(file, { TSA_POLL_MS: "200", INIT_CWD: ws.dir });
+    db = worked.db;
+    const result = worked.result;
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    for (const w of workers) w.child.kill("SIGINT");
-    await Promise.all(workers.map((w) => w.result));
 
     const rows = await db.query<{ owner: string; status: string; role: string; seed: number }>(
       "SELECT owner, status, config::json->'tuning'->>'role' AS role, seed FROM runs",
