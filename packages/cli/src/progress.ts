@@ -7,10 +7,12 @@ const describe = (plan: RunPlan) =>
   `${plan.model.padEnd(16)} ${formatPoint(plan.point) || "-"} seed ${plan.seed}${plan.tuning?.role === "trial" ? ` (trial ${plan.tuning.trial + 1})` : ""}`;
 
 /** `bilstm at data.noise=0.2: model.normalize=diff, train.patienceFrom=learning (val_loss 0.1234)` */
-/** `2 comparison(s) still open: their next look's seeds (+8 runs, 48 in all)` */
-export function moreLine(event: Extract<SweepEvent, { type: "more" }>): string {
-  const open = (event.comparisons ?? []).filter((c) => c.verdict === null).length;
-  return `${open} comparison(s) still open: their next look's seeds enqueued (+${event.added} run(s), ${event.total} in all)`;
+/** `2 comparison(s) still open: their next look's seeds enqueued (+8 run(s), 48 in all)`; null for a tuned sweep's evaluations (the chosen lines said it). */
+export function moreLine(event: Extract<SweepEvent, { type: "more" }>): string | null {
+  if (event.comparisons === null) return null;
+  const open = event.comparisons.filter((c) => c.verdict === null).length;
+  const done = event.alreadyCompleted > 0 ? `, ${event.alreadyCompleted} of them already completed` : "";
+  return `${open} comparison(s) still open: their next look's seeds enqueued (+${event.added} run(s)${done}, ${event.total} in all)`;
 }
 
 export function chosenLines(event: Extract<SweepEvent, { type: "chosen" }>): string[] {
@@ -48,6 +50,12 @@ export class SweepClock {
     this.total = event.total;
     this.done = event.alreadyCompleted;
     this.pendingCost = event.expectedCost;
+  }
+
+  /** Runs added after the start (evaluations, a next look): the total grows, those completed before count as done. */
+  more(event: Extract<SweepEvent, { type: "more" }>): void {
+    this.total = event.total;
+    this.done += event.alreadyCompleted;
   }
 
   /** A run that ended: completed and failed runs count as done; an interrupted, requeued or lost one is still to do. */
@@ -141,10 +149,12 @@ class LineProgress implements Progress {
       case "chosen":
         for (const line of chosenLines(event)) this.log(line);
         break;
-      case "more":
-        this.clock.total = event.total;
-        this.log(moreLine(event));
+      case "more": {
+        this.clock.more(event);
+        const line = moreLine(event);
+        if (line !== null) this.log(line);
         break;
+      }
       case "watch":
         this.log(queueProgressText(event.progress));
         break;
@@ -293,11 +303,14 @@ class BarProgress implements Progress {
       case "chosen":
         for (const line of chosenLines(event)) this.log(line);
         break;
-      case "more":
-        this.clock.total = event.total;
+      case "more": {
+        this.clock.more(event);
         this.overall?.setTotal(event.total);
-        this.log(moreLine(event));
+        this.overall?.update(this.clock.done);
+        const line = moreLine(event);
+        if (line !== null) this.log(line);
         break;
+      }
       case "watch":
         this.log(queueProgressText(event.progress));
         break;

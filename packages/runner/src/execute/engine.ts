@@ -184,6 +184,11 @@ export class Engine {
     return (await this.store.listRuns({ experiment, status: "completed" })).filter((run) => ids.has(run.id));
   }
 
+  /** Every stored run of an experiment, whatever its status. */
+  async experimentRuns(experiment: string): Promise<RunResult[]> {
+    return this.store.listRuns({ experiment });
+  }
+
   /** Starts the local workers (once). */
   work(): void {
     if (this.working !== null) return;

@@ -9,8 +9,10 @@ import {
   selectionKey,
   sweepPoints,
   trialsOf,
+  type Choice,
   type Experiment,
   type RunPlan,
+  type TuningRecord,
 } from "../experiment/index.js";
 import { sequentialComparisons, type ComparedRun, type SequentialComparison } from "../sequential/comparisons.js";
 import { chooseConfigurations } from "../tune/choose.js";
@@ -39,6 +41,8 @@ export interface Wanted {
 export interface Stored {
   states: ReadonlyMap<string, RunState>;
   completed(ids: ReadonlySet<string>): Promise<RunResult[]>;
+  /** Every run of the experiment as stored, whatever its status (the choices its evaluations record). */
+  all(): Promise<RunResult[]>;
 }
 
 const SETTLED = new Set(["completed", "failed"]);
@@ -60,6 +64,9 @@ export async function wantedRuns(experiment: Experiment, stored: Stored): Promis
     const options = trialsOf(experiment);
     const keyOf = (plan: RunPlan) => selectionKey(experiment, plan.model, plan.point);
     const choices = chooseConfigurations(options, trials, finished, experiment.tune.select, keyOf);
+    // A choice once made stands: its evaluation runs record it. A trial that failed and later succeeds (a
+    // resumed sweep retries it) must not move the evaluation to another configuration half-way.
+    for (const [key, chosen] of recordedChoices(experiment, options, await stored.all())) choices.set(key, chosen);
     const groups = new Map(trials.map((p) => [keyOf(p), p]));
     wanted.choices = [...groups].flatMap(([key, plan]) => {
       const chosen = choices.get(key);
@@ -79,6 +86,23 @@ export async function wantedRuns(experiment: Experiment, stored: Stored): Promis
   wanted.plans.push(...plans);
   wanted.comparisons = comparisons;
   return wanted;
+}
+
+/** The choices a tuned experiment's stored evaluation runs record, by selection key (a run of an edited space does not count). */
+function recordedChoices(
+  experiment: Experiment & { tune: NonNullable<Experiment["tune"]> },
+  trials: readonly Record<string, unknown>[],
+  runs: readonly RunResult[],
+): Map<string, Choice> {
+  const recorded = new Map<string, Choice>();
+  for (const run of runs) {
+    const tuning = (run.config as { tuning?: Partial<TuningRecord> } | null)?.tuning;
+    if (tuning?.role !== "evaluation" || typeof tuning.trial !== "number" || trials[tuning.trial] === undefined) continue;
+    if (canonicalJson(trials[tuning.trial]) !== canonicalJson(tuning.choice ?? null)) continue;
+    const { trial, score, scores } = tuning as Extract<TuningRecord, { role: "evaluation" }>;
+    recorded.set(selectionKey(experiment, run.model, run.point), { trial, score, scores });
+  }
+  return recorded;
 }
 
 /** The evaluation runs sequential seeds want: every model at the first look, then each open comparison's pair at the next. */

@@ -34,8 +34,11 @@ export type SweepEvent =
     }
   /** A tuned sweep chose each model's configuration from its trials and enqueued their evaluations. */
   | { type: "chosen"; choices: ChosenConfiguration[]; evaluations: number }
-  /** Sequential seeds: the comparisons still open after a look got their next look's seeds. */
-  | { type: "more"; total: number; added: number; comparisons: SequentialComparison[] | null }
+  /**
+   * Runs added after the start: a tuned sweep's evaluations, or the next look's seeds for the comparisons still
+   * open; `alreadyCompleted` of them were done before (a resumed sweep), so a progress display counts them done.
+   */
+  | { type: "more"; total: number; added: number; alreadyCompleted: number; comparisons: SequentialComparison[] | null }
   | EngineEvent;
 
 export type { ChosenConfiguration };
@@ -86,12 +89,18 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
     const requeued = await engine.requeueStale();
     let outdated = 0;
     for (let step = 0; ; step++) {
-      const stored = { states, completed: (ids: ReadonlySet<string>) => engine.completedRuns(experiment.name, ids) };
+      const stored = {
+        states,
+        completed: (ids: ReadonlySet<string>) => engine.completedRuns(experiment.name, ids),
+        all: () => engine.experimentRuns(experiment.name),
+      };
       const before = wanted;
       wanted = await wantedRuns(experiment, stored);
       const added = wanted.plans.filter((p) => !known.has(p.id));
+      let addedCompleted = 0;
       if (added.length > 0) {
         const queued = await engine.enqueue(added, source);
+        addedCompleted = queued.completed.length;
         queued.completed.forEach((id) => done.add(id));
         outdated += queued.outdated;
         for (const plan of added) known.set(plan.id, plan);
@@ -113,9 +122,9 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
           expectedCost: toRun.reduce((sum, plan) => sum + expectedCost(plan), 0),
         });
         engine.work();
-      } else if (known.size > total) {
-        total = known.size;
-        emit({ type: "more", total, added: added.length, comparisons: wanted.comparisons });
+      } else if (added.length > 0) {
+        total = Math.max(total, known.size);
+        emit({ type: "more", total, added: added.length, alreadyCompleted: addedCompleted, comparisons: wanted.comparisons });
       }
       if (step > 0 && added.length === 0) break;
       states = await engine.settled([...known.keys()]);

@@ -72,6 +72,8 @@ const BAD: Record<string, [keyPath: string, expected: string]> = {
   "tune-trial-cannot-build": ["tune.space.model.pooling", "model 'cnn' in trial 2"],
   "tune-empty-log-range": ["tune.space.train.lr", "low < high"],
   "tune-budget-zero": ["tune.budget", ">= 1"],
+  "tune-duplicate-value": ["tune.space.model.normalize", "each value once"],
+  "tune-range-over-integer": ["tune.space.train.epochs", "a range draws values a valid train.epochs cannot take"],
 };
 
 describe("malformed experiment files", () => {

@@ -58,6 +58,20 @@ export function tuneProblems(tune: Tune, evaluationSeeds: readonly number[]): { 
       if (!schema.safeParse(value).success)
         problems.push({ path: `space.${key}[${i}]`, expected: `a valid ${key}`, found: JSON.stringify(value) });
     });
+    if (Array.isArray(values) && new Set(values.map((v) => JSON.stringify(v))).size !== values.length)
+      problems.push({
+        path: `space.${key}`,
+        expected: "each value once (a repeated value is the same trial twice)",
+        found: JSON.stringify(values),
+      });
+    // A drawn value must be valid too: a range over an integer setting draws fractions.
+    const [low, high] = samples as [number, number];
+    if (!Array.isArray(values) && !schema.safeParse(low + (high - low) / Math.PI).success)
+      problems.push({
+        path: `space.${key}`,
+        expected: `a list of values (a range draws values a valid ${key} cannot take)`,
+        found: JSON.stringify(values),
+      });
   }
   const shared = tune.seeds.filter((seed) => evaluationSeeds.includes(seed));
   if (shared.length > 0)
