@@ -61,3 +61,40 @@ export const DATA_CONFIG_FIELDS = Object.keys(DataConfigFields.shape) as Array<k
 export function resolveDataConfig(partial: unknown = {}): DataConfig {
   return DataConfigSchema.parse(partial ?? {});
 }
+
+/** A problem's name as the archive spells it (`GunPoint`, `ItalyPowerDemand`): its folder and its files' prefix. */
+export const PROBLEM_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/**
+ * An archive problem as a run's data (UCR/UEA: its own train and test files). `validation`: the share of each
+ * class of the train file held out, seeded, for early stopping and tuning (0 trains on the whole file, as the
+ * archive's papers do). `zNormalize`: each channel of each case to mean 0, std 1 before training (the archive's
+ * series are mostly, not all, normalised already). `folder`: where the problem's folder is, default the project's
+ * `datasets/`; where the files are is not what the run is, so a run's identity leaves it out.
+ */
+export const ArchiveDataFields = z
+  .object({
+    problem: z.string().regex(PROBLEM_NAME, { message: "a problem's name, e.g. GunPoint (letters, digits, '-' and '_')" }),
+    folder: z.string().min(1).optional(),
+    validation: z.number().min(0).max(0.5).default(0.2),
+    zNormalize: z.boolean().default(false),
+  })
+  .strict();
+
+export type ArchiveDataConfig = z.output<typeof ArchiveDataFields>;
+
+/** What a run trains on: the generated anomaly task, or an archive problem. */
+export type DataSourceConfig = DataConfig | ArchiveDataConfig;
+
+export const isArchiveData = (data: object): data is ArchiveDataConfig => "problem" in data;
+
+/** The fields of an archive problem's data, for sweep axes and query keys. */
+export const ARCHIVE_DATA_FIELDS = Object.keys(ArchiveDataFields.shape) as Array<keyof ArchiveDataConfig>;
+
+/**
+ * Parses a partial data section: an archive problem where it names one, else the generated task with the
+ * reference defaults. Throws zod's error on bad input (a generator key beside `problem` is an unknown key).
+ */
+export function resolveDataSource(partial: Record<string, unknown> = {}): DataSourceConfig {
+  return "problem" in partial ? ArchiveDataFields.parse(partial) : resolveDataConfig(partial);
+}

@@ -1,5 +1,15 @@
-export { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, resolveDataConfig } from "./config.js";
-export type { DataConfig, DataConfigInput } from "./config.js";
+export {
+  ARCHIVE_DATA_FIELDS,
+  ArchiveDataFields,
+  DataConfigFields,
+  DataConfigSchema,
+  DATA_CONFIG_FIELDS,
+  isArchiveData,
+  PROBLEM_NAME,
+  resolveDataConfig,
+  resolveDataSource,
+} from "./config.js";
+export type { ArchiveDataConfig, DataConfig, DataConfigInput, DataSourceConfig } from "./config.js";
 export { makeDataset, takeSplit, datasetHash, canonicalJson, GENERATOR_VERSION } from "./dataset.js";
 export type { Dataset, SplitArrays, SplitName } from "./dataset.js";
 export { datasetFiles, readDatasetFiles } from "./files.js";

@@ -31,12 +31,12 @@ export class ExperimentSpecError extends UserInputError {
 }
 
 /**
- * Every problem of an experiment file, found in one reading, so the user fixes them all in one go. The
- * message holds one problem a line, each in ExperimentSpecError's words. A file with one problem throws
- * that ExperimentSpecError itself.
+ * Every problem of an experiment file, found in one reading, so the user fixes them all in one go: its own
+ * (ExperimentSpecError) and those of the data files it names (DataFileError). The message holds one problem a
+ * line. A file with one problem throws that error itself.
  */
 export class ExperimentSpecProblems extends UserInputError {
-  constructor(readonly problems: readonly ExperimentSpecError[]) {
+  constructor(readonly problems: ReadonlyArray<ExperimentSpecError | DataFileError>) {
     super(problems.map((p) => p.message).join("\n"));
   }
 }

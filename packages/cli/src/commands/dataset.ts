@@ -26,6 +26,10 @@ function dataPoints(file: string): DataPoint[] {
   const seen = new Map<string, DataPoint>();
   for (const point of sweepPoints(experiment)) {
     const data = pointSection(point, "data");
+    if ("problem" in experiment.data || "problem" in data)
+      throw new UserInputError(
+        `${file} trains on archive problems: their series are their own files already (data.folder, default datasets/), nothing to generate`,
+      );
     const config = resolveDataConfig({ ...experiment.data, ...data });
     const key = canonicalJson(config);
     if (!seen.has(key)) seen.set(key, { point: Object.fromEntries(Object.entries(data).map(([k, v]) => [`data.${k}`, v])), config });

@@ -55,6 +55,8 @@ export function setupDifferences(results: ExperimentResults): string[] {
   const differing = new Map<string, Set<string>>();
   for (const run of results.runs) {
     const data = ((run.config ?? {}) as { data?: Record<string, unknown> }).data ?? {};
+    // An archive problem is no variation of the article's generated data: nothing to compare its settings with.
+    if ("problem" in data) continue;
     for (const [key, value] of Object.entries(data)) {
       if (JSON.stringify(value) === JSON.stringify(reference[key])) continue;
       differing.set(key, (differing.get(key) ?? new Set()).add(formatValue(value)));

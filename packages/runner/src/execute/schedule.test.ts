@@ -1,3 +1,4 @@
+import type { DataConfig } from "@tsa/data";
 import { describe, expect, it } from "vitest";
 import { expandRuns, parseExperiment } from "../experiment/index.js";
 import { expectedCost, longestFirst } from "./schedule.js";
@@ -17,7 +18,7 @@ train: { epochs: 3 }
 
 describe("longestFirst", () => {
   it("starts the longest expected runs first: longer series, then the slower model", () => {
-    const order = longestFirst(plans).map((p) => `${p.model}@${p.data.numPoints}/${p.seed}`);
+    const order = longestFirst(plans).map((p) => `${p.model}@${(p.data as DataConfig).numPoints}/${p.seed}`);
     expect(order).toEqual([
       "bilstm-attention@80/1",
       "bilstm-attention@80/2",
@@ -48,7 +49,8 @@ describe("longestFirst", () => {
 
   it("scales the cost with the data size and the epoch budget", () => {
     const [run] = plans;
-    const bigger = { ...run!, data: { ...run!.data, size: 2 * run!.data.size }, train: { ...run!.train, epochs: 3 * run!.train.epochs } };
+    const data = run!.data as DataConfig;
+    const bigger = { ...run!, data: { ...data, size: 2 * data.size }, train: { ...run!.train, epochs: 3 * run!.train.epochs } };
     expect(expectedCost(bigger)).toBeCloseTo(6 * expectedCost(run!));
   });
 });

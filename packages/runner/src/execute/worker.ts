@@ -3,10 +3,13 @@
 // parent never holds a run's data. It exits with its parent (IPC disconnect), and ignores Ctrl-C: the
 // parent decides what an interrupt means.
 import { RunFailedError } from "@tsa/errors";
-import { selectBackend, trainAndEvaluate, type BackendInfo } from "@tsa/models";
+import { isArchiveData } from "@tsa/data";
+import { selectBackend, trainAndEvaluate, trainAndEvaluateOn, type BackendInfo, type RunHooks } from "@tsa/models";
 import { openStore, type Store } from "@tsa/tracker";
 import type { FromWorker, ToWorker } from "./messages.js";
 import { runRecord } from "./record.js";
+import { archiveRunSplits } from "../experiment/archive.js";
+import type { RunPlan } from "../experiment/index.js";
 
 let backend: BackendInfo | null = null;
 let store: Store | null = null;
@@ -20,6 +23,14 @@ process.on("message", (message: ToWorker) => {
   if (message.type === "stop") stopCurrent();
   else void runOne(message);
 });
+
+/** A run on its data: an archive problem's files, or the series generated from its config and seed. */
+function train(plan: RunPlan, on: BackendInfo, hooks: RunHooks) {
+  const { spec: model, train, seed } = plan;
+  return isArchiveData(plan.data)
+    ? trainAndEvaluateOn(archiveRunSplits(plan.data, seed), { model, train, seed }, on, hooks)
+    : trainAndEvaluate({ model, data: plan.data, train, seed }, on, hooks);
+}
 
 /** The run in flight, when a stop arrives: in its last epoch it finishes (stopping would throw it all away). */
 let inLastEpoch = false;
@@ -70,7 +81,7 @@ async function runOne({ plan, claim, location, backend: requested, heartbeatMs }
     backend ??= await selectBackend(requested);
     // Fault injection for the tests: a run whose worker always dies mid-run (a native crash, the OOM killer).
     if (process.env.TSA_FAULT_CRASH_MODEL === plan.model) process.kill(process.pid, "SIGKILL");
-    const outcome = await trainAndEvaluate({ model: plan.spec, data: plan.data, train: plan.train, seed: plan.seed }, backend, {
+    const outcome = await train(plan, backend, {
       signal: controller.signal,
       onEpoch: (epoch) => {
         writes = writes.then(() => db.recordEpoch(claim, epoch)).then((held) => held || loseClaim());

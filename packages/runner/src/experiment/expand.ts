@@ -1,4 +1,4 @@
-import { GENERATOR_VERSION, canonicalJson, resolveDataConfig, type DataConfig } from "@tsa/data";
+import { ARCHIVE_DATA_FIELDS, GENERATOR_VERSION, canonicalJson, isArchiveData, resolveDataSource, type DataSourceConfig } from "@tsa/data";
 import {
   isPresetName,
   parseModelSpec,
@@ -24,7 +24,7 @@ export interface RunPlan {
   seed: number;
   /** The sweep point, keyed by axis: `{ "data.length": [0.02, 0.05] }`. */
   point: Record<string, unknown>;
-  data: DataConfig;
+  data: DataSourceConfig;
   train: TrainConfig;
   /** In a tuned experiment (`tune:`), what the run is for: a trial of a configuration, or an evaluation of the chosen one. */
   tuning?: TuningRecord;
@@ -76,6 +76,17 @@ export function pointSection(point: Record<string, unknown>, section: "data" | "
 }
 
 /**
+ * The data section a point asks for, unvalidated: the file's `data` under the point's `data.*` values. An
+ * archive problem's takes only its own keys (the generator's defaults the schema filled in are not the user's:
+ * load refuses a generator key a user writes beside a problem).
+ */
+export function dataSectionAt(experiment: Experiment, point: Record<string, unknown>): Record<string, unknown> {
+  const section: Record<string, unknown> = { ...experiment.data, ...pointSection(point, "data") };
+  if (!("problem" in section)) return section;
+  return Object.fromEntries(Object.entries(section).filter(([key]) => (ARCHIVE_DATA_FIELDS as string[]).includes(key)));
+}
+
+/**
  * The parts a model entry asks for at a point, unvalidated: preset (or defaults) < the file's `model`
  * < variant < the point.
  */
@@ -94,11 +105,18 @@ export function modelSpecInput(
  * seed, data, train), so databases from before model parts resume; anything else adds its parts.
  */
 export function identityConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
-  const config = { experiment: plan.experiment, model: plan.model, seed: plan.seed, data: plan.data, train: plan.train };
+  const config = { experiment: plan.experiment, model: plan.model, seed: plan.seed, data: dataIdentity(plan.data), train: plan.train };
   const identity =
     isPresetName(plan.model) && isDeepStrictEqual(plan.spec, presetSpec(plan.model)) ? config : { ...config, parts: plan.spec };
   // A tuned run's role is part of what it is (never the same run as an untuned one), its scores are not.
   return plan.tuning === undefined ? identity : { ...identity, role: plan.tuning.role };
+}
+
+/** Where an archive problem's files are is not what the run is: the same problem read from another folder is the same run. */
+function dataIdentity(data: DataSourceConfig): DataSourceConfig {
+  if (!isArchiveData(data)) return data;
+  const { folder: _folder, ...identity } = data;
+  return identity;
 }
 
 /**
@@ -180,7 +198,7 @@ export function plansOf(
   tuning?: (seed: number) => TuningRecord,
 ): RunPlan[] {
   const model = modelEntryName(entry);
-  const data = resolveDataConfig({ ...experiment.data, ...pointSection(point, "data") });
+  const data = resolveDataSource(dataSectionAt(experiment, point));
   const train = resolveTrainConfig({
     ...experiment.train,
     ...(typeof entry === "string" ? {} : entry.train),

@@ -1,5 +1,5 @@
-import { DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS, type DataConfig } from "@tsa/data";
-import { ExperimentSpecError, ExperimentSpecProblems, nearest, UserInputError } from "@tsa/errors";
+import { ARCHIVE_DATA_FIELDS, ArchiveDataFields, DataConfigFields, DataConfigSchema, DATA_CONFIG_FIELDS } from "@tsa/data";
+import { DataFileError, ExperimentSpecError, ExperimentSpecProblems, nearest, UserInputError } from "@tsa/errors";
 import {
   ModelSpecSchema,
   PRESET_NAMES,
@@ -10,10 +10,12 @@ import {
 } from "@tsa/models/config";
 import { z } from "zod";
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseDocument, type YAMLError } from "yaml";
 import { describeValue, keyPath, specErrorFromIssue, specErrorsFromIssue } from "./errors.js";
 import { TuneSchema } from "../tune/space.js";
 import {
+  ArchiveSectionSchema,
   AXIS_PATTERN,
   CompareSchema,
   SequentialSchema,
@@ -23,7 +25,8 @@ import {
   modelEntryName,
   type Experiment,
 } from "./schema.js";
-import { modelSpecInput, modelsAtPoints, pointSection, sweepPoints } from "./expand.js";
+import { dataSectionAt, modelSpecInput, modelsAtPoints, sweepPoints } from "./expand.js";
+import { archiveProblemChecks, isArchiveExperiment, resolveFolder } from "./archive-checks.js";
 import { isTuned, plannedRunCount, trialsOf } from "./tuned.js";
 import { comparedPairs } from "./compared.js";
 import { tuneProblems } from "../tune/space.js";
@@ -36,6 +39,8 @@ export interface LoadOptions {
   maxRuns?: number;
   /** How messages name the file (the path as the user typed it); defaults to the path read. */
   displayName?: string;
+  /** What a relative `data.folder` is relative to: the experiment file's folder (loadExperiment), else the working directory. */
+  baseDir?: string;
 }
 
 /** Above this many runs a sweep asks for --yes: a typo in a grid should not start a week of training. */
@@ -53,7 +58,7 @@ export function loadExperiment(path: string, options: LoadOptions = {}): Experim
       `${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not an experiment file" : (e as Error).message}`,
     );
   }
-  return parseExperiment(text, file, options);
+  return parseExperiment(text, file, { baseDir: dirname(path), ...options });
 }
 
 /**
@@ -70,19 +75,21 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   }
   // Every problem of the file at once: each entry of models, the schema, each sweep axis and value.
   const seeds = sequentialSeeds(file, raw);
-  const problems = [...seeds.problems, ...modelEntryProblems(file, raw)];
+  const problems = [...seeds.problems, ...modelEntryProblems(file, raw), ...dataSectionProblems(file, raw)];
   const parsed = ExperimentSchema.safeParse(seeds.raw);
   if (!parsed.success) {
-    // An entry of models was checked on its own above, in words that name the entry.
-    const rest = parsed.error.issues.filter((i) => !(i.path[0] === "models" && typeof i.path[1] === "number"));
+    // An entry of models, and the data section, were checked on their own above, in words that name them.
+    const rest = parsed.error.issues.filter((i) => !(i.path[0] === "models" && typeof i.path[1] === "number") && i.path[0] !== "data");
     problems.push(...rest.flatMap((i) => specErrorsFromIssue(file, raw, i, [], knownKeysAt)));
   }
   problems.push(...sweepAxisProblems(file, raw, sweepOf(raw)));
   if (!parsed.success && problems.length === 0) problems.push(specErrorFromIssue(file, raw, parsed.error.issues[0]!));
   if (problems.length > 0 || !parsed.success) throw oneOrAll(problems);
-  const experiment = parsed.data;
+  const experiment = resolveFolder(parsed.data, options.baseDir ?? process.cwd());
   checkPartsNotSwept(file, experiment);
   checkResolvedPoints(file, experiment);
+  const dataProblems = archiveProblemChecks(file, experiment);
+  if (dataProblems.length > 0) throw oneOrAll(dataProblems);
   checkCompare(file, experiment);
   checkTune(file, experiment);
   checkSequential(file, experiment);
@@ -145,8 +152,41 @@ function checkSequential(file: string, experiment: Experiment): void {
     );
 }
 
+/**
+ * The `data:` section in the words of what the file means by it: an archive problem's settings where the file
+ * names a problem (in `data` or as a `data.problem` axis), else the generator's. A generator key beside a
+ * problem is named as such rather than as a typo.
+ */
+function dataSectionProblems(file: string, raw: object): ExperimentSpecError[] {
+  const data = (raw as { data?: unknown }).data;
+  if (data === undefined || data === null || typeof data !== "object" || Array.isArray(data)) {
+    if (data === undefined) return [];
+    return [new ExperimentSpecError(file, "data", "a mapping of data settings", describeValue(data))];
+  }
+  if (!isArchiveExperiment(raw)) {
+    const result = DataConfigFields.partial().strict().safeParse(data);
+    return result.success ? [] : result.error.issues.flatMap((i) => specErrorsFromIssue(file, raw, i, ["data"], knownKeysAt));
+  }
+  const generatorKeys = Object.keys(data).filter((key) => (DATA_CONFIG_FIELDS as string[]).includes(key));
+  const result = ArchiveSectionSchema.safeParse(Object.fromEntries(Object.entries(data).filter(([key]) => !generatorKeys.includes(key))));
+  return [
+    ...generatorKeys.map(
+      (key) =>
+        new ExperimentSpecError(
+          file,
+          `data.${key}`,
+          `an archive problem's setting (${ARCHIVE_DATA_FIELDS.join(", ")}): ${key} is the generated task's, and this file names a problem`,
+          `key '${key}'`,
+        ),
+    ),
+    ...(result.success ? [] : result.error.issues.flatMap((i) => specErrorsFromIssue(file, raw, i, ["data"], knownKeysAt))),
+  ];
+}
+
 /** One problem as it is; several as one error holding each. */
-function oneOrAll(problems: ExperimentSpecError[]): ExperimentSpecError | ExperimentSpecProblems {
+function oneOrAll(
+  problems: ReadonlyArray<ExperimentSpecError | DataFileError>,
+): ExperimentSpecError | DataFileError | ExperimentSpecProblems {
   return problems.length === 1 ? problems[0]! : new ExperimentSpecProblems(problems);
 }
 
@@ -160,7 +200,7 @@ function syntaxProblem(file: string, error: YAMLError): ExperimentSpecError {
 function knownKeysAt(path: ReadonlyArray<PropertyKey>): readonly string[] {
   const [first, second, third] = path;
   if (path.length === 0) return Object.keys(ExperimentSchema.shape);
-  if (first === "data") return DATA_CONFIG_FIELDS;
+  if (first === "data") return [...DATA_CONFIG_FIELDS, ...ARCHIVE_DATA_FIELDS];
   if (first === "train") return TRAIN_CONFIG_FIELDS;
   if (first === "model") return MODEL_FIELDS;
   if (first === "compare") return Object.keys(CompareSchema.shape);
@@ -178,8 +218,11 @@ function sweepOf(raw: object): Record<string, unknown[]> {
   return Object.fromEntries(Object.entries(sweep).filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1])));
 }
 
+/** Data fields a sweep may run over: the generator's, and an archive problem's (not its folder, which is where, not what). */
+const DATA_AXIS_FIELDS: readonly string[] = [...DATA_CONFIG_FIELDS, ...ARCHIVE_DATA_FIELDS.filter((f) => f !== "folder")];
+
 const AXES = [
-  ...DATA_CONFIG_FIELDS.map((f) => `data.${f}`),
+  ...DATA_AXIS_FIELDS.map((f) => `data.${f}`),
   ...TRAIN_CONFIG_FIELDS.map((f) => `train.${f}`),
   ...MODEL_FIELDS.map((f) => `model.${f}`),
 ];
@@ -189,21 +232,32 @@ function sweepAxisProblems(file: string, raw: unknown, sweep: Record<string, unk
     const match = AXIS_PATTERN.exec(axis);
     const [section, field] = match === null ? [undefined, undefined] : [match[1], match[2]!];
     const fields: readonly string[] =
-      section === "data" ? DATA_CONFIG_FIELDS : section === "train" ? TRAIN_CONFIG_FIELDS : section === "model" ? MODEL_FIELDS : [];
+      section === "data" ? DATA_AXIS_FIELDS : section === "train" ? TRAIN_CONFIG_FIELDS : section === "model" ? MODEL_FIELDS : [];
     if (field === undefined || !fields.includes(field)) {
       const near = nearest(axis, AXES);
       return [
         new ExperimentSpecError(
           file,
           keyPath(["sweep", axis]),
-          `an axis named data.<field>, train.<field> or model.<part> (data: ${DATA_CONFIG_FIELDS.join(", ")}; train: ${TRAIN_CONFIG_FIELDS.join(", ")}; model: ${MODEL_FIELDS.join(", ")})${near === undefined ? "" : ` (did you mean '${near}'?)`}`,
+          `an axis named data.<field>, train.<field> or model.<part> (data: ${DATA_AXIS_FIELDS.join(", ")}; train: ${TRAIN_CONFIG_FIELDS.join(", ")}; model: ${MODEL_FIELDS.join(", ")})${near === undefined ? "" : ` (did you mean '${near}'?)`}`,
           `'${axis}'`,
         ),
       ];
     }
+    if (section === "data" && isArchiveExperiment(raw as object) && (DATA_CONFIG_FIELDS as string[]).includes(field))
+      return [
+        new ExperimentSpecError(
+          file,
+          keyPath(["sweep", axis]),
+          `an axis over an archive problem's settings (data.problem, data.validation, data.zNormalize): ${field} is the generated task's`,
+          `'${axis}'`,
+        ),
+      ];
     const schema: z.ZodType =
       section === "data"
-        ? DataConfigFields.shape[field as keyof typeof DataConfigFields.shape]
+        ? field in DataConfigFields.shape
+          ? DataConfigFields.shape[field as keyof typeof DataConfigFields.shape]
+          : ArchiveDataFields.shape[field as keyof typeof ArchiveDataFields.shape]
         : section === "train"
           ? TrainConfigSchema.shape[field as keyof typeof TrainConfigSchema.shape]
           : ModelSpecSchema.shape[field as keyof typeof ModelSpecSchema.shape];
@@ -242,7 +296,9 @@ function checkPartsNotSwept(file: string, experiment: Experiment): void {
 /** Resolves every point's data config (defaults + data + point) and checks it as a whole. */
 function checkResolvedPoints(file: string, experiment: Experiment): void {
   modelsAtPoints(experiment).forEach(({ point, models }) => {
-    const result = DataConfigSchema.safeParse({ ...experiment.data, ...pointSection(point, "data") });
+    const section = dataSectionAt(experiment, point);
+    const archive = "problem" in section;
+    const result = archive ? ArchiveDataFields.safeParse(section) : DataConfigSchema.safeParse(section);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const field = String(issue.path[0] ?? "");
@@ -255,7 +311,7 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
         file,
         keyPath(where),
         issue.message.replace(/^expected /, ""),
-        describeValue(point[axis] ?? experiment.data[field as keyof DataConfig]),
+        describeValue(point[axis] ?? section[field]),
       );
     }
     models.forEach((parsed) => {
@@ -279,10 +335,13 @@ function checkResolvedPoints(file: string, experiment: Experiment): void {
             : `${expected} (model '${model}'${axis in point ? ` at ${axis} ${describeValue(point[axis])}` : ""})`;
         throw new ExperimentSpecError(file, keyPath(where), why, found);
       }
+      // An archive problem's length is its files': checked once they are read (archive-checks.ts).
+      if (archive) return;
       const needed = minimumNumPoints(parsed.spec);
-      if (result.data.numPoints < needed) {
+      const numPoints = (result.data as { numPoints: number }).numPoints;
+      if (numPoints < needed) {
         const where = "data.numPoints" in point ? ["sweep", "data.numPoints"] : ["data", "numPoints"];
-        throw new ExperimentSpecError(file, keyPath(where), `numPoints >= ${needed} for model '${model}'`, String(result.data.numPoints));
+        throw new ExperimentSpecError(file, keyPath(where), `numPoints >= ${needed} for model '${model}'`, String(numPoints));
       }
     });
   });

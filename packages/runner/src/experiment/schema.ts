@@ -1,4 +1,4 @@
-import { DataConfigFields } from "@tsa/data";
+import { ArchiveDataFields, DataConfigFields } from "@tsa/data";
 import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema } from "@tsa/models/config";
 import { z } from "zod";
 import { TuneSchema } from "../tune/space.js";
@@ -40,6 +40,9 @@ function optionalWithoutDefaults<Shape extends Record<string, z.ZodType>>(shape:
   });
   return Object.fromEntries(entries) as Fields;
 }
+
+/** An archive problem's `data:` as a file writes it (the problem may come from a `data.problem` axis instead). */
+export const ArchiveSectionSchema = z.object(optionalWithoutDefaults(ArchiveDataFields.shape)).strict();
 
 export const ModelEntrySchema = z.union([z.enum(PRESET_NAMES), VariantSchema]);
 export type ModelEntry = z.output<typeof ModelEntrySchema>;
@@ -87,7 +90,11 @@ export const ExperimentSchema = z
   .object({
     name: z.string().regex(NAME, { message: "a name of letters, digits, '-' and '_' (it names the report file)" }),
     description: z.string().default(""),
-    data: DataConfigFields.partial().strict().default({}),
+    /**
+     * The generator's settings, or an archive problem's (`problem`, `folder`, `validation`, `zNormalize`). Which
+     * one a file means is checked at load, with messages in the words of the one it means (load.ts).
+     */
+    data: z.union([DataConfigFields.partial().strict(), ArchiveSectionSchema]).default({}),
     sweep: z.record(z.string(), z.array(z.unknown()).min(1, { message: "a non-empty list of values" })).default({}),
     models: z
       .array(ModelEntrySchema)

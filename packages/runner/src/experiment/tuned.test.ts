@@ -1,3 +1,4 @@
+import type { DataConfig } from "@tsa/data";
 import { describe, expect, it } from "vitest";
 import { chooseConfigurations, type FinishedTrial } from "../tune/choose.js";
 import { expandRuns, resolvedConfig } from "./expand.js";
@@ -48,7 +49,7 @@ describe("a tuned experiment's runs", () => {
     expect(plan.tuning).toEqual({ role: "trial", trial: 3, choice: { "model.normalize": "diff", "train.lr": 0.01 } });
     expect(plan.spec.normalize).toBe("diff");
     expect(plan.train.lr).toBe(0.01);
-    expect(plan.data.noise).toBe(0.2);
+    expect((plan.data as DataConfig).noise).toBe(0.2);
     expect(plan.point).toEqual({ "data.noise": 0.2 });
     expect(resolvedConfig(plan)).toMatchObject({ role: "trial", tuning: plan.tuning });
   });

@@ -1,0 +1,95 @@
+// Archive problems through the real CLI: a tiny sweep over cases cut from GunPoint (univariate, two classes)
+// and BasicMotions (six channels, four string-labelled classes) trains, records and reports every run, and
+// `runs --where data.problem=…` finds them; a sweep over malformed problems exits 2 naming every file at its
+// line before anything is written.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fileHash, makeWorkspace, queryDb, REPO_ROOT, runCli } from "./support.js";
+
+const FIXTURES = join(REPO_ROOT, "packages/runner/test/fixtures");
+
+const yaml = (name: string) =>
+  [
+    `name: ${name}`,
+    `description: Cases cut from two archive problems, for the CLI's end-to-end test.`,
+    `data: { folder: ${join(FIXTURES, "archive")} }`,
+    `sweep: { data.problem: [GunPoint, BasicMotions] }`,
+    `models: [ffn, cnn, bilstm-attention]`,
+    `seeds: [1, 2]`,
+    `train: { epochs: 2, patience: 5, batchSize: 8, lr: 0.01 }`,
+    "",
+  ].join("\n");
+
+interface Row {
+  model: string;
+  status: string;
+  config: string;
+  split: string;
+  n: number;
+  accuracy: number;
+}
+
+describe("a sweep over archive problems", () => {
+  it("trains every model on each problem's own splits, records them by problem, and reports them", async () => {
+    const ws = makeWorkspace("tsa-archive-");
+    const file = ws.experiment("tiny-archive", yaml("tiny-archive"));
+    const result = await runCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "-j", "2"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("12 run(s) done now, 0 already done, of 12");
+
+    const rows = queryDb<Row>(
+      ws.db,
+      "SELECT r.model, r.status, r.config, m.split, m.n, m.accuracy FROM runs r JOIN metrics m ON m.run_id = r.id ORDER BY r.id, m.split",
+    )!;
+    expect(rows.every((r) => r.status === "completed")).toBe(true);
+    const byProblem = (problem: string, split: string) =>
+      rows.filter((r) => (JSON.parse(r.config) as { data: { problem: string } }).data.problem === problem && r.split === split);
+    // 10 GunPoint train cases (2 held out for validation), 8 test; 12 BasicMotions (4 held out), 8 test.
+    expect(byProblem("GunPoint", "val").map((r) => r.n)).toEqual(Array(6).fill(2));
+    expect(byProblem("BasicMotions", "val").map((r) => r.n)).toEqual(Array(6).fill(4));
+    expect(byProblem("BasicMotions", "test").map((r) => r.n)).toEqual(Array(6).fill(8));
+    for (const r of rows) expect(r.accuracy).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(rows[0]!.config).data).not.toHaveProperty("folder");
+
+    const where = await runCli(["runs", "--db", ws.db, "--where", "data.problem=BasicMotions", "--format", "json"]);
+    expect(where.code, where.stderr).toBe(0);
+    const listed = JSON.parse(where.stdout) as Array<{ model: string }>;
+    expect(listed.map((r) => r.model).sort()).toEqual(["bilstm-attention", "bilstm-attention", "cnn", "cnn", "ffn", "ffn"]);
+
+    const html = readFileSync(join(ws.reports, "tiny-archive.html"), "utf8");
+    expect(html).toContain("BasicMotions");
+    expect(html).toContain("GunPoint");
+    const table = await runCli(["table", "tiny-archive", "--db", ws.db, "--format", "md"]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain("BasicMotions");
+
+    // The same file again finds every run done: the ids depend on the problem, not on where it was read.
+    const again = await runCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports]);
+    expect(again.stdout).toContain("0 run(s) done now, 12 already done, of 12");
+  });
+
+  it("refuses a sweep over malformed problems with every file at its line, before writing anything", async () => {
+    const bad = join(FIXTURES, "bad-archive");
+    const names = readdirSync(bad, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    const ws = makeWorkspace("tsa-archive-bad-");
+    const file = ws.experiment(
+      "bad",
+      `name: bad\ndata: { folder: ${bad} }\nsweep: { data.problem: [${names.join(", ")}] }\nmodels: [ffn]\nseeds: [1]\n`,
+    );
+    const result = await runCli(["sweep", file, "--db", ws.db]);
+    expect(result.code).toBe(2);
+    const errors = result.stderr.split("\n").filter((line) => line.startsWith("error: "));
+    expect(names.length).toBeGreaterThanOrEqual(20);
+    expect(errors).toHaveLength(names.length);
+    for (const name of names.filter((n) => n !== "NoTestFile"))
+      expect(
+        errors.some((line) => new RegExp(`^error: .*/${name}/${name}_T(RAIN|EST)\\.tsv?:\\d+: expected .+, got .+`).test(line)),
+        name,
+      ).toBe(true);
+    expect(errors.some((line) => /sweep\.data\.problem\[\d+\]: expected a problem with .*got "NoTestFile"/.test(line))).toBe(true);
+    expect(fileHash(ws.db)).toBe("absent");
+  });
+});

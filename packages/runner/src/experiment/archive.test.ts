@@ -1,0 +1,137 @@
+import { DataFileError, ExperimentSpecError, ExperimentSpecProblems } from "@tsa/errors";
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { archiveRunSplits, PROJECT_DATASETS, problemFiles } from "./archive.js";
+import { expandRuns, resolvedConfig } from "./expand.js";
+import { loadExperiment, parseExperiment } from "./load.js";
+
+const fixtures = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
+const tiny = join(fixtures, "archive");
+
+const parse = (text: string, options = {}) => parseExperiment(text, "archive.yaml", { baseDir: fixtures, ...options });
+
+/** The messages a file's problems give, one each, or none when it loads. */
+function problemsOf(text: string, options = {}): string[] {
+  try {
+    parse(text, options);
+    return [];
+  } catch (e) {
+    if (e instanceof ExperimentSpecProblems) return e.problems.map((p) => p.message);
+    if (e instanceof ExperimentSpecError || e instanceof DataFileError) return [e.message];
+    throw e;
+  }
+}
+
+describe("an experiment on archive problems", () => {
+  it("plans each problem's runs with its validation share and normalisation, never its folder", () => {
+    const experiment = parse(
+      `name: a\ndata: { folder: archive }\nsweep: { data.problem: [GunPoint, BasicMotions] }\nmodels: [cnn]\nseeds: [1, 2]\n`,
+    );
+    const plans = expandRuns(experiment);
+    expect(plans.map((p) => [p.point, p.seed])).toEqual([
+      [{ "data.problem": "GunPoint" }, 1],
+      [{ "data.problem": "GunPoint" }, 2],
+      [{ "data.problem": "BasicMotions" }, 1],
+      [{ "data.problem": "BasicMotions" }, 2],
+    ]);
+    expect(plans[0]!.data).toEqual({ problem: "GunPoint", folder: tiny, validation: 0.2, zNormalize: false });
+    expect((resolvedConfig(plans[0]!) as { data: unknown }).data).toEqual({ problem: "GunPoint", validation: 0.2, zNormalize: false });
+  });
+
+  it("gives a problem's runs the same ids wherever its files are", () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "tsa-archive-"));
+    cpSync(join(tiny, "GunPoint"), join(elsewhere, "GunPoint"), { recursive: true });
+    const ids = (folder: string) =>
+      expandRuns(parse(`name: a\ndata: { problem: GunPoint, folder: ${folder} }\nmodels: [cnn]\nseeds: [1]\n`)).map((p) => p.id);
+    expect(ids(elsewhere)).toEqual(ids(tiny));
+  });
+
+  it("reads a relative folder from the experiment file's own folder", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsa-archive-"));
+    cpSync(tiny, join(dir, "data"), { recursive: true });
+    writeFileSync(join(dir, "a.yaml"), "name: a\ndata: { problem: GunPoint, folder: data }\nmodels: [ffn]\nseeds: [1]\n");
+    const [plan] = expandRuns(loadExperiment(join(dir, "a.yaml")));
+    expect(plan!.data).toMatchObject({ folder: join(dir, "data") });
+  });
+
+  it("reads the project's datasets/ when the file names no folder", () => {
+    expect(readdirSync(PROJECT_DATASETS)).toEqual(expect.arrayContaining(["GunPoint", "ItalyPowerDemand", "ArrowHead", "BasicMotions"]));
+    const [plan] = expandRuns(parse(`name: a\ndata: { problem: ItalyPowerDemand }\nmodels: [ffn]\nseeds: [1]\n`));
+    expect(plan!.data).toEqual({ problem: "ItalyPowerDemand", validation: 0.2, zNormalize: false });
+    expect(problemFiles(PROJECT_DATASETS, "ItalyPowerDemand")).not.toBeNull();
+  });
+
+  it("cuts a run's validation from the train file by its seed, the test file whole, channels and classes from the files", () => {
+    const data = { problem: "BasicMotions", folder: tiny, validation: 0.34, zNormalize: false };
+    const splits = archiveRunSplits(data, 1);
+    expect([splits.train.n, splits.val.n, splits.test.n]).toEqual([8, 4, 8]);
+    expect([splits.train.numPoints, splits.train.numChannels, splits.train.numClasses]).toEqual([100, 6, 4]);
+    expect(Array.from(archiveRunSplits(data, 1).val.indices)).toEqual(Array.from(splits.val.indices));
+    expect(Array.from(archiveRunSplits(data, 2).val.indices)).not.toEqual(Array.from(splits.val.indices));
+    const normalised = archiveRunSplits({ ...data, zNormalize: true }, 1).train.x;
+    const first = Array.from({ length: 100 }, (_, t) => normalised[t * 6]!);
+    expect(first.reduce((a, b) => a + b, 0) / 100).toBeCloseTo(0, 5);
+  });
+});
+
+describe("an experiment on archive problems that cannot run", () => {
+  it("names a problem its folder lacks, and the nearest it has", () => {
+    expect(
+      problemsOf(`name: a\ndata: { folder: archive }\nsweep: { data.problem: [GunPoint, GunPiont] }\nmodels: [cnn]\nseeds: [1]\n`),
+    ).toEqual([
+      expect.stringMatching(
+        /^archive\.yaml: sweep\.data\.problem\[1\]: expected a problem with <name>_TRAIN and <name>_TEST files .* \(BasicMotions, GunPoint\) \(did you mean 'GunPoint'\?\), got "GunPiont"$/,
+      ),
+    ]);
+  });
+
+  it("refuses the generator's settings beside a problem, in data and as axes", () => {
+    expect(
+      problemsOf(
+        `name: a\ndata: { problem: GunPoint, folder: archive, noise: 0.1 }\nsweep: { data.size: [10, 20] }\nmodels: [cnn]\nseeds: [1]\n`,
+      ),
+    ).toEqual([
+      expect.stringMatching(/^archive\.yaml: data\.noise: expected an archive problem's setting .*noise is the generated task's/),
+      expect.stringMatching(/^archive\.yaml: sweep\.data\.size: expected an axis over an archive problem's settings/),
+    ]);
+  });
+
+  it("refuses a training without validation under a protocol that stops on it", () => {
+    expect(problemsOf(`name: a\ndata: { problem: GunPoint, folder: archive, validation: 0 }\nmodels: [cnn]\nseeds: [1]\n`)).toEqual([
+      expect.stringMatching(/^archive\.yaml: data\.validation: expected a validation share above 0 for model 'cnn' .*fawaz2019 needs none/),
+    ]);
+    expect(
+      problemsOf(
+        `name: a\ndata: { problem: GunPoint, folder: archive, validation: 0 }\ntrain: { protocol: fawaz2019 }\nmodels: [cnn]\nseeds: [1]\n`,
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses a problem shorter than a model can read", () => {
+    const folder = mkdtempSync(join(tmpdir(), "tsa-archive-"));
+    mkdirSync(join(folder, "Short"));
+    for (const split of ["TRAIN", "TEST"]) writeFileSync(join(folder, "Short", `Short_${split}.ts`), "@data\n1,2,3:a\n3,2,1:b\n");
+    expect(problemsOf(`name: a\ndata: { problem: Short, folder: ${folder} }\nmodels: [ffn]\nseeds: [1]\n`)).toEqual([
+      "archive.yaml: data.problem: expected series of at least 8 steps for model 'ffn', got Short, of 3",
+    ]);
+  });
+
+  it("names every malformed file of a sweep at its line, all at once", () => {
+    const names = readdirSync(join(fixtures, "bad-archive"), { withFileTypes: true }).filter((d) => d.isDirectory());
+    const problems = problemsOf(
+      `name: a\ndata: { folder: bad-archive }\nsweep: { data.problem: [${names.map((d) => d.name).join(", ")}] }\nmodels: [ffn]\nseeds: [1]\n`,
+    );
+    expect(names.length).toBeGreaterThanOrEqual(20);
+    expect(problems).toHaveLength(names.length);
+    for (const { name } of names) {
+      const own = problems.filter((p) => p.includes(`${name}_T`) || p.includes(`"${name}"`));
+      expect(own, name).toHaveLength(1);
+      expect(own[0], name).toMatch(
+        name === "NoTestFile" ? /sweep\.data\.problem\[\d+\]: expected a problem with/ : /_T(RAIN|EST)\.tsv?:\d+: expected .*, got /,
+      );
+    }
+  });
+});

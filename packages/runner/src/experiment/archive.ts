@@ -1,0 +1,104 @@
+// The archive problems an experiment names, read from their files: where a problem's files are in a folder,
+// and the problem parsed once per process (a worker trains many runs of one problem).
+import {
+  archiveLabelledSplits,
+  archiveProblem,
+  parseTsFile,
+  parseUcrTsv,
+  type ArchiveDataConfig,
+  type ArchiveProblem,
+  type LabelledSplit,
+  type SplitName,
+} from "@tsa/data";
+import { UserInputError } from "@tsa/errors";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The project's own `datasets/` (a few problems shipped with their provenance): the folder a file that names none reads. */
+export const PROJECT_DATASETS = fileURLToPath(new URL("../../../../datasets/", import.meta.url));
+
+export interface ProblemFiles {
+  train: string;
+  test: string;
+}
+
+const FORMATS = [".ts", ".tsv"] as const;
+
+/**
+ * A problem's train and test files in `folder`: `<folder>/<P>/<P>_TRAIN.ts` and `_TEST.ts` (the archive's
+ * layout, as aeon and the UEA site ship it), else the UCR 2018 `.tsv` pair, else the same files directly in
+ * `folder`. Null when no complete pair is there.
+ */
+export function problemFiles(folder: string, problem: string): ProblemFiles | null {
+  for (const dir of [join(folder, problem), folder]) {
+    for (const format of FORMATS) {
+      const train = join(dir, `${problem}_TRAIN${format}`);
+      const test = join(dir, `${problem}_TEST${format}`);
+      if (existsSync(train) && existsSync(test)) return { train, test };
+    }
+  }
+  return null;
+}
+
+/** The problems `folder` holds (sub-folders with a complete pair of files), for a message about one it lacks. */
+export function problemsIn(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((name) => statSync(join(folder, name), { throwIfNoEntry: false })?.isDirectory() && problemFiles(folder, name) !== null)
+    .sort();
+}
+
+/** A path as a message shows it: relative to where the user is when inside it, else absolute. */
+export function shownFile(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+}
+
+function readFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UserInputError(`${shownFile(path)}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+const parse = (path: string) => (path.endsWith(".tsv") ? parseUcrTsv : parseTsFile)(readFile(path), shownFile(path));
+
+const problems = new Map<string, ArchiveProblem>();
+
+/**
+ * The problem read from `files`, checked (`DataFileError`, `file:line: expected …, got …`, on anything
+ * malformed), and kept for the life of the process.
+ */
+export function readArchiveProblem(problem: string, files: ProblemFiles): ArchiveProblem {
+  const key = `${files.train}\0${files.test}`;
+  let read = problems.get(key);
+  if (read === undefined) {
+    read = archiveProblem(problem, parse(files.train), parse(files.test));
+    problems.set(key, read);
+  }
+  return read;
+}
+
+/** The folder a run's problem is in: the one its file names (made absolute when the file was loaded), else the project's. */
+export const problemFolder = (data: ArchiveDataConfig): string => data.folder ?? PROJECT_DATASETS;
+
+/**
+ * A run's splits of its archive problem: the train file less a stratified validation share drawn by the seed,
+ * the test file as the archive gives it, z-normalised per series if the run asks.
+ */
+export function archiveRunSplits(data: ArchiveDataConfig, seed: number): Record<SplitName, LabelledSplit> {
+  const folder = problemFolder(data);
+  const files = problemFiles(folder, data.problem);
+  if (files === null) throw new UserInputError(`data.problem: no files of problem '${data.problem}' in ${shownFile(folder)}`);
+  return archiveLabelledSplits(readArchiveProblem(data.problem, files), seed, {
+    validationShare: data.validation,
+    zNormalize: data.zNormalize,
+  });
+}
