@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, runFraction, SweepClock, wrapToWidth } from "./progress.js";
+import { duration, epochLoss, epochLosses, runFraction, SweepClock, wrapToWidth } from "./progress.js";
 
 const plan = {} as never;
 const claim = { runId: "r", attempt: 1, owner: "host:1:2" };
@@ -59,5 +59,19 @@ describe("a line logged above the bars (issue 25 item 9)", () => {
     expect(rows).toHaveLength(2);
     expect(wrapToWidth("short", 79)).toEqual(["short"]);
     expect(wrapToWidth("x".repeat(100), 40)).toEqual(["x".repeat(40), "x".repeat(40), "x".repeat(20)]);
+  });
+});
+
+describe("an epoch's losses", () => {
+  const epoch = { epoch: 3, trainLoss: 0.5, valLoss: 0.25, trainAccuracy: 0.8, valAccuracy: 0.9, durationMs: 10 };
+  it("shows the validation loss where the run has a validation split", () => {
+    expect(epochLosses(epoch)).toBe("train 0.5000  val 0.2500");
+    expect(epochLoss(epoch)).toBe("0.2500 (val)");
+  });
+  it("shows the training loss alone where it has none (NaN from the models, null after the worker's JSON)", () => {
+    for (const valLoss of [Number.NaN, null as unknown as number]) {
+      expect(epochLosses({ ...epoch, valLoss })).toBe("train 0.5000  (no validation split)");
+      expect(epochLoss({ ...epoch, valLoss })).toBe("0.5000 (train)");
+    }
   });
 });

@@ -89,6 +89,22 @@ export class SweepClock {
   }
 }
 
+type Epoch = Extract<SweepEvent, { type: "epoch" }>["epoch"];
+
+/**
+ * A run trained without a validation split (the archive's published protocol) has no validation loss: it
+ * comes as NaN from the models, and as null once it has crossed from the worker as JSON.
+ */
+const hasValidation = (epoch: Epoch) => typeof epoch.valLoss === "number" && Number.isFinite(epoch.valLoss);
+
+/** `train 0.6931  val 0.6930`, or the training loss alone where the run has no validation split. */
+export const epochLosses = (epoch: Epoch) =>
+  `train ${epoch.trainLoss.toFixed(4)}  ${hasValidation(epoch) ? `val ${epoch.valLoss.toFixed(4)}` : "(no validation split)"}`;
+
+/** The loss a progress bar shows after an epoch: validation's, else training's. */
+export const epochLoss = (epoch: Epoch) =>
+  hasValidation(epoch) ? `${epoch.valLoss.toFixed(4)} (val)` : `${epoch.trainLoss.toFixed(4)} (train)`;
+
 const startLine = (event: Extract<SweepEvent, { type: "start" }>) =>
   `${event.total} runs: ${event.alreadyCompleted} already completed, ${event.toRun} to run, ${event.concurrency === 0 ? "enqueued for other workers" : `${event.concurrency} at a time`}` +
   (event.requeued.length > 0 ? `; ${event.requeued.length} run(s) of a stopped sweep or worker requeued` : "") +
@@ -126,7 +142,7 @@ class LineProgress implements Progress {
         break;
       case "epoch":
         this.log(
-          `    ${event.plan.model} seed ${event.plan.seed} epoch ${event.epoch.epoch}/${event.plan.train.epochs}: train ${event.epoch.trainLoss.toFixed(4)}  val ${event.epoch.valLoss.toFixed(4)}  (${(event.epoch.durationMs / 1000).toFixed(1)} s)`,
+          `    ${event.plan.model} seed ${event.plan.seed} epoch ${event.epoch.epoch}/${event.plan.train.epochs}: ${epochLosses(event.epoch)}  (${(event.epoch.durationMs / 1000).toFixed(1)} s)`,
         );
         break;
       case "run-end":
@@ -280,7 +296,7 @@ class BarProgress implements Progress {
         const run = this.active.get(event.plan.id);
         if (run === undefined) break;
         // The epoch is done: the bar stands at epoch / budget until the next epoch's first batch.
-        Object.assign(run.line, { epoch: event.epoch.epoch, batch: 1, batches: 1, loss: `${event.epoch.valLoss.toFixed(4)} (val)` });
+        Object.assign(run.line, { epoch: event.epoch.epoch, batch: 1, batches: 1, loss: epochLoss(event.epoch) });
         run.bar.update(0);
         break;
       }

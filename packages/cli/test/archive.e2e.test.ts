@@ -69,6 +69,22 @@ describe("a sweep over archive problems", () => {
     expect(again.stdout).toContain("0 run(s) done now, 12 already done, of 12");
   });
 
+  it("trains under the published protocol on the whole train file, with no validation split to report", async () => {
+    const ws = makeWorkspace("tsa-archive-published-");
+    const file = ws.experiment(
+      "published",
+      `name: published\ndata: { problem: GunPoint, folder: ${join(FIXTURES, "archive")}, validation: 0 }\nmodels: [fcn]\nseeds: [1]\ntrain: { protocol: fawaz2019, epochs: 2, batchSize: 16 }\n`,
+    );
+    const result = await runCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/fcn seed 1 epoch 2\/2: train \d\.\d{4} {2}\(no validation split\)/);
+    const metrics = queryDb<{ split: string; n: number }>(ws.db, "SELECT split, n FROM metrics ORDER BY split")!;
+    expect(metrics).toEqual([
+      { split: "test", n: 8 },
+      { split: "val", n: 0 },
+    ]);
+  });
+
   it("refuses a sweep over malformed problems with every file at its line, before writing anything", async () => {
     const bad = join(FIXTURES, "bad-archive");
     const names = readdirSync(bad, { withFileTypes: true })
