@@ -57,6 +57,13 @@ describe("a sweep over archive problems", () => {
     const listed = JSON.parse(where.stdout) as Array<{ model: string }>;
     expect(listed.map((r) => r.model).sort()).toEqual(["bilstm-attention", "bilstm-attention", "cnn", "cnn", "ffn", "ffn"]);
 
+    // A four-class run shows its scores, and no confusion counts (there is no one positive class).
+    const id = queryDb<{ id: string }>(ws.db, "SELECT id FROM runs WHERE config LIKE '%BasicMotions%' LIMIT 1")![0]!.id;
+    const show = await runCli(["show", id, "--db", ws.db]);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/balanced accuracy/);
+    expect(show.stdout).not.toContain("NaN");
+
     const html = readFileSync(join(ws.reports, "tiny-archive.html"), "utf8");
     expect(html).toContain("BasicMotions");
     expect(html).toContain("GunPoint");

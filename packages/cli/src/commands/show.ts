@@ -70,7 +70,8 @@ function metricTables(run: RunResult): string {
   if (splits.length === 0) return "  (none yet)";
   const columns = [
     ...SHOWN_SCORES.map((s) => ({ label: s.label, cells: splits.map(({ m }) => f4(m[s.field])) })),
-    { label: "tn/fp/fn/tp", cells: splits.map(({ m }) => `${m.tn}/${m.fp}/${m.fn}/${m.tp}`) },
+    // A problem of more than two classes has no single positive class: no confusion counts (stored as null).
+    { label: "tn/fp/fn/tp", cells: splits.map(({ m }) => (Number.isFinite(m.tp) ? `${m.tn}/${m.fp}/${m.fn}/${m.tp}` : "–")) },
   ];
   const widthOf = (c: { label: string; cells: string[] }) => Math.max(c.label.length, ...c.cells.map((x) => x.length)) + 2;
   const first = Math.max(5, ...splits.map((s) => s.split.length)) + 2;
