@@ -42,3 +42,4 @@ export type { ArchiveComparison, ProblemRow, WinsTiesLosses } from "./archive.js
 export { isArchiveData } from "./archive-data.js";
 export { publishedAccuracyOf } from "./published.js";
 export type { PublishedAccuracy } from "./published.js";
+export { headlineMetricOf, onArchive } from "./view.js";

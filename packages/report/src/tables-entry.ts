@@ -15,4 +15,4 @@ export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-
 export { buildArchiveTables } from "./archive-tables.js";
 export { publishedAccuracyOf } from "./published.js";
 export type { PublishedAccuracy } from "./published.js";
-export { headlineMetricOf } from "./view.js";
+export { headlineMetricOf, onArchive } from "./view.js";

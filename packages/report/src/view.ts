@@ -220,6 +220,9 @@ export function viewOf(results: ExperimentResults, view: RunView = {}): ResultsV
   return view.learnedOnly === true ? views.learned : views.all;
 }
 
+/** Whether an experiment's runs are on UCR/UEA archive problems (its report and tables then set ours beside the published figures). */
+export const onArchive = (results: ExperimentResults): boolean => viewOf(results).archive;
+
 /** The metric an experiment's verdicts and tables lead with: accuracy on archive problems, F1 on the anomaly task. */
 export const headlineMetricOf = (results: ExperimentResults): MetricName => viewOf(results).metric;
 
