@@ -1,4 +1,5 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
+import { archiveComparisonOf, archiveHeadline } from "./archive.js";
 import { LARGE_DIFFERENCE, headlineOf, headlineText, type CellSummary, type Headline } from "./analysis.js";
 import { memo, modelNames, viewOf, viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 import {
@@ -343,5 +344,8 @@ export function experimentHeadlineParts(views: ResultsViews, chosen?: MetricName
       : headlineOf(views, metric));
   // A tuned experiment's verdict says which configuration each model was judged at.
   const tuned = tuningClause(views.all);
-  return tuned === null ? headline : { ...headline, verdict: headline.verdict.replace(/\.$/, `, ${tuned}.`) };
+  const judged = tuned === null ? headline : { ...headline, verdict: headline.verdict.replace(/\.$/, `, ${tuned}.`) };
+  // On archive problems: where attention stands across problems, and what the rank test can tell there.
+  const across = views.all.archive && views.all.points.length > 0 ? archiveHeadline(archiveComparisonOf(views.all, null)) : "";
+  return across === "" ? judged : { ...judged, detail: `${across} ${judged.detail}`.trim() };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { PUBLISHED, archiveResults, sweepResults } from "./fixture.test-support.js";
 import { publishedAccuracyOf } from "./published.js";
 import { renderExperimentReport } from "./report.js";
-import { checkReportInBrowser } from "./testing/index.js";
+import { chartTextAfterChoosing, checkReportInBrowser } from "./testing/index.js";
 
 const section = (html: string, id: string) => {
   const start = html.indexOf(`<section id="${id}">`);
@@ -82,10 +82,13 @@ describe("the report of a sweep over archive problems (issue 24, 5)", async () =
     expect(section(html, "confusion")).toBe("");
   });
 
-  it("renders in a browser with no console error", async () => {
+  it("renders in a browser with no console error, and a run on a 4-class problem gets a panel per class", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "tsa-archive-")), "archive.html");
     writeFileSync(file, html);
     expect((await checkReportInBrowser(file)).consoleErrors).toEqual([]);
+    const overlay = Number(/data-chart="(\d+)"/.exec(section(html, "attention"))![1]);
+    const chosen = await chartTextAfterChoosing(file, overlay, "problem BasicMotions · seed 1 · bilstm0a");
+    for (const label of [0, 1, 2, 3]) expect(chosen).toContain(`Class ${label} test series`);
   }, 60_000);
 
   it("leaves a report on generated series as it was: no archive section", async () => {

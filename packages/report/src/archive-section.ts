@@ -1,8 +1,8 @@
-import { archiveComparisonOf, ALPHA, type ArchiveComparison } from "./archive.js";
+import { archiveComparisonOf, attentionStanding, ALPHA, type ArchiveComparison } from "./archive.js";
 import { problemTable, winsTiesLossesTable } from "./archive-tables.js";
 import { escapeHtml as e, type Block, type Section } from "./html.js";
 import type { PublishedAccuracy } from "./published.js";
-import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS } from "./results.js";
+import { CONDITIONAL_LABEL, METRICS } from "./results.js";
 import { criticalDifferenceSpec } from "./specs.js";
 import { toHtml } from "./tables.js";
 import type { ResultsView } from "./view.js";
@@ -10,16 +10,6 @@ import type { ResultsView } from "./view.js";
 const pValue = (p: number) => (Number.isNaN(p) ? "–" : p.toPrecision(3));
 const table = (head: string[], rows: string[][]) =>
   `<table><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</table>`;
-
-/** `bilstm-attention ranks 3.25 on average, 4th of 6`: where attention stands; "" without it or without a ranked problem. */
-export function attentionStanding(comparison: ArchiveComparison): string {
-  const j = comparison.models.indexOf(ATTENTION_MODEL);
-  const rank = comparison.meanRanks[j];
-  if (j < 0 || rank === undefined || Number.isNaN(rank)) return "";
-  const place = comparison.meanRanks.filter((r) => r < rank).length + 1;
-  const shared = comparison.meanRanks.filter((r) => r === rank).length > 1 ? " (shared)" : "";
-  return `${ATTENTION_MODEL} ranks ${rank.toFixed(2)} on average, place ${place}${shared} of ${comparison.models.length}`;
-}
 
 /** What the diagram's bars mean here, in one sentence under it: none when no pair could differ, one over all when none did. */
 export function diagramNote(comparison: ArchiveComparison): string {

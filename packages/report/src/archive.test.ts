@@ -1,5 +1,6 @@
 import { UserInputError } from "@tsa/errors";
 import { describe, expect, it } from "vitest";
+import { experimentHeadline } from "./ablation.js";
 import { criticalDifferenceOfBlocks, headline } from "./analysis.js";
 import { buildArchiveTables, publishedColumn } from "./archive-tables.js";
 import { diagramNote } from "./archive-section.js";
@@ -25,6 +26,13 @@ describe("archive problems: which runs, which metric", () => {
     expect(headline(sweepResults())).toContain("(test F1 of every completed run");
     // A caller's explicit choice still wins.
     expect(headline(archiveResults(), "f1")).toContain("(test F1 of every completed run");
+  });
+
+  it("says in the headline where attention stands across problems and what 4 problems can tell", () => {
+    expect(experimentHeadline(archiveResults())).toContain(
+      "Over 4 problems, bilstm-attention ranks 3.75 on average, place 4 of 6; with 4 problems no pair of models can be told apart (the signed-rank test with Holm needs at least 10).",
+    );
+    expect(experimentHeadline(sweepResults())).not.toContain("problems");
   });
 });
 

@@ -165,3 +165,28 @@ function computeComparison(view: ResultsView): ArchiveComparison {
           ),
   };
 }
+
+/** `bilstm-attention ranks 3.25 on average, 4th of 6`: where attention stands; "" without it or without a ranked problem. */
+export function attentionStanding(comparison: ArchiveComparison): string {
+  const j = comparison.models.indexOf(ATTENTION_MODEL);
+  const rank = comparison.meanRanks[j];
+  if (j < 0 || rank === undefined || Number.isNaN(rank)) return "";
+  const place = comparison.meanRanks.filter((r) => r < rank).length + 1;
+  const shared = comparison.meanRanks.filter((r) => r === rank).length > 1 ? " (shared)" : "";
+  return `${ATTENTION_MODEL} ranks ${rank.toFixed(2)} on average, place ${place}${shared} of ${comparison.models.length}`;
+}
+
+/**
+ * The headline's sentence on archive problems: where attention stands in mean rank, and what the
+ * critical-difference test can say over this many problems; "" without a ranked problem.
+ */
+export function archiveHeadline(comparison: ArchiveComparison): string {
+  const standing = attentionStanding(comparison);
+  const { cd, complete } = comparison;
+  if (cd === null) return standing === "" ? "" : `Over ${complete.length} problem: ${standing}.`;
+  const differing = cd.pairs.filter((p) => p.pHolm < ALPHA).length;
+  const test = !comparison.decidable
+    ? `with ${complete.length} problems no pair of models can be told apart (the signed-rank test with Holm needs at least ${comparison.problemsNeeded})`
+    : `${differing} of ${cd.pairs.length} pairs of models differ (Wilcoxon signed-rank over problems, Holm, α = ${ALPHA})`;
+  return `Over ${complete.length} problems${standing === "" ? "" : `, ${standing}`}; ${test}.`;
+}
