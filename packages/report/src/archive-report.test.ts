@@ -97,3 +97,31 @@ describe("the report of a sweep over archive problems (issue 24, 5)", async () =
     expect(demo).toContain('<section id="ranking">');
   });
 });
+
+describe("a file with one archive problem (`data: { problem: GunPoint }`, no sweep)", async () => {
+  const all = archiveResults();
+  const results = {
+    experiment: { ...all.experiment, spec: { ...(all.experiment.spec as object), sweep: {} } },
+    runs: all.runs.filter((r) => r.point["data.problem"] === "GunPoint").map((r) => ({ ...r, point: {} })),
+  };
+  const html = await renderExperimentReport(results, { published: PUBLISHED });
+
+  it("names the problem in its row, sets the published figures beside ours, and has no diagram of one problem", () => {
+    const archive = text(section(html, "archive"));
+    expect(archive).toContain("GunPoint 0.9000 ± 0.0158");
+    expect(archive).toContain("1.000 0.9600 ± 0.0158 0.991");
+    expect(archive).toContain("No critical-difference diagram: it needs at least 2 problems");
+    expect(archive).toContain("cnn 0 1 (GunPoint) 0");
+  });
+
+  it("leaves out the anomaly task's reference table and its chance level", () => {
+    const tables = section(html, "tables");
+    expect(tables).not.toContain("reference article");
+    expect(tables).toContain("Test metrics per model (mean ± std over seeds), best per column in bold.");
+    // Accuracy, the headline metric, is the first column.
+    expect(tables).toMatch(/<th>model<\/th><th>accuracy<\/th><th>F1<\/th>/);
+    const curves = section(html, "curves");
+    expect(curves).toContain("cross-entropy loss");
+    expect(curves).not.toContain("ln 2");
+  });
+});

@@ -8,7 +8,7 @@ import { archiveComparisonOf, meanRanks, problemsNeededFor, signedRankP, winsTie
 import { isArchiveData } from "./archive-data.js";
 import { ARCHIVE_PROBLEMS, PUBLISHED, archiveResults, sweepResults } from "./fixture.test-support.js";
 import { publishedAccuracyOf } from "./published.js";
-import { buildMetricTable } from "./tables.js";
+import { buildMetricTable, toCsv, toLatex } from "./tables.js";
 import { headlineMetricOf, viewOf } from "./view.js";
 
 describe("archive problems: which runs, which metric", () => {
@@ -169,6 +169,16 @@ describe("the per-problem table", () => {
       "2 (ItalyPowerDemand, ArrowHead)",
     ]);
     expect(buildArchiveTables(sweepResults(), PUBLISHED)).toEqual([]);
+  });
+
+  it("writes LaTeX and CSV like the other tables: the published columns escaped, the mean rank below a rule", () => {
+    const latex = toLatex(table!);
+    expect(latex).toContain("\\caption{archive: test accuracy per problem}");
+    expect(latex).toContain("problem & ffn & cnn & bilstm & bilstm-attention & fcn & fcn (published) & resnet");
+    expect(latex).toContain("\\midrule\nmean rank & 5.00 & 2.88 & 5.38 & 3.75 & 1.38 &  & 2.63 &  &  &  &  \\\\");
+    const csv = toCsv(table!);
+    expect(csv).toContain("archive: test accuracy per problem,GunPoint,fcn (published),1,,1,,,1.000");
+    expect(csv).toContain("archive: test accuracy per problem,mean rank,fcn (published),,,,,,");
   });
 
   it("leaves the published columns out when no figures are given, and says so", () => {

@@ -192,7 +192,9 @@ function curvesSection(view: ResultsView): Section {
       {
         chart: trainingCurvesSpec(view),
         caption:
-          "Training (blue) and validation (orange) loss per epoch, one line per seed, one panel per model; choose the sweep point in the menu. Dashed: a run that did not learn. Dotted: chance level ln 2.",
+          "Training (blue) and validation (orange) loss per epoch, one line per seed, one panel per model; choose the sweep point in the menu. Dashed: a run that did not learn. " +
+          // On a K-class problem chance is the entropy of the class prior, which the stored run does not carry.
+          (view.archive ? "Loss: cross-entropy (binary for 2 classes, categorical for more)." : "Dotted: chance level ln 2."),
       },
     ],
   };
@@ -260,14 +262,18 @@ function confusionSection(view: ResultsView): Section | null {
 }
 
 function tablesSection(view: ResultsView): Section {
-  const single = view.points.length <= 1;
-  const tables = single ? [paperTable(view, 4)] : metricTables(view, { metrics: SELECTABLE_METRICS, markSignificant: true });
+  // The reference article's table is the anomaly task's: an archive problem is set beside its own published figures.
+  const reference = view.points.length <= 1 && !view.archive;
+  const metrics = [view.metric, ...SELECTABLE_METRICS.filter((m) => m !== view.metric)];
+  const tables = reference ? [paperTable(view, 4)] : metricTables(view, { metrics, markSignificant: true });
   return {
     id: "tables",
     title: "Paper-style tables",
-    intro: single
+    intro: reference
       ? "Test metrics per model beside the reference article's published result."
-      : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
+      : view.points.length <= 1
+        ? "Test metrics per model (mean ± std over seeds), best per column in bold."
+        : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
     blocks: tables.map((t) => ({ html: toHtml(t, e) })),
   };
 }

@@ -412,16 +412,21 @@ export function trainingCurvesSpec(view: ResultsView): TopLevelSpec {
       width: 190,
       height: 190,
       layer: [
-        {
-          transform: [{ aggregate: [{ op: "count", as: "rows" }], groupby: ["model"] }],
-          mark: { type: "rule", color: "#999", strokeDash: [2, 2] },
-          encoding: { y: { datum: Math.LN2 } },
-        },
+        // Chance is ln 2 on the anomaly task; on a K-class problem it is the class prior's entropy, not stored with a run.
+        ...(view.archive
+          ? []
+          : [
+              {
+                transform: [{ aggregate: [{ op: "count", as: "rows" }], groupby: ["model"] }],
+                mark: { type: "rule", color: "#999", strokeDash: [2, 2] },
+                encoding: { y: { datum: Math.LN2 } },
+              },
+            ]),
         {
           mark: { type: "line", strokeWidth: 1.5 },
           encoding: {
             x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
-            y: { field: "loss", type: "quantitative", title: "BCE loss (dotted: chance, ln 2)" },
+            y: { field: "loss", type: "quantitative", title: view.archive ? "cross-entropy loss" : "BCE loss (dotted: chance, ln 2)" },
             color: {
               field: "split",
               type: "nominal",

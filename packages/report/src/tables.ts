@@ -163,7 +163,7 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
 
 /** buildMetricTable over the runs the view counts (`options.learnedOnly` is the view's). */
 export function metricTables(view: ResultsView, options: Omit<MetricTableOptions, "learnedOnly"> = {}): TableModel[] {
-  const metrics = options.metrics ?? ["f1"];
+  const metrics = options.metrics ?? [view.metric];
   const digits = options.digits ?? 4;
   const { models, points, results } = view;
   const conditional = view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : "";
