@@ -112,6 +112,8 @@ describe("report and table on archive problems: accuracy, the published figures 
     // Ranks: GunPoint fcn, cnn, attention; ItalyPowerDemand attention, cnn, fcn; BasicMotions attention, fcn, cnn.
     expect(stdout).toContain("| *mean rank* | 2.33 | 1.67 | 2.00 |");
     expect(stdout).toContain("Fawaz");
+    // Our fcn against the published one: 0.97 over 2 seeds against 1.000 on GunPoint (the t interval clipped at 1).
+    expect(stdout).toContain("| GunPoint · fcn | 0.9700 [0.8429, 1.0000] | 1.000 | −0.0300 | 2 |");
     // Attention's wins/ties/losses against each baseline follow; no F1 table unless asked.
     expect(stdout).toContain("| cnn | 2 (ItalyPowerDemand, BasicMotions) | 0 | 1 (GunPoint) |");
     expect(stdout).not.toContain("test F1");

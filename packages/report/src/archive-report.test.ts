@@ -50,6 +50,7 @@ describe("the report of a sweep over archive problems (issue 24, 5)", async () =
     expect(text(archive)).toContain("mean rank 5.00 2.88 5.38 3.75 1.38 2.63");
     expect(text(archive)).toContain("bilstm-attention ranks 3.75 on average, place 4 of 6 over 4 problem(s)");
     expect(text(archive)).toContain("0.7000 ± 0.0158 (4/5 learned)");
+    expect(text(archive)).toContain("GunPoint · fcn 0.9700 [0.9504, 0.9896] 1.000 −0.0300 5");
   });
 
   it("draws the critical-difference diagram over problems, and says that 4 problems cannot separate any pair", () => {

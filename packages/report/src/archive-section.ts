@@ -1,5 +1,5 @@
 import { archiveComparisonOf, attentionStanding, ALPHA, type ArchiveComparison } from "./archive.js";
-import { problemTable, winsTiesLossesTable } from "./archive-tables.js";
+import { publishedGapTable, problemTable, winsTiesLossesTable } from "./archive-tables.js";
 import { escapeHtml as e, type Block, type Section } from "./html.js";
 import type { PublishedAccuracy } from "./published.js";
 import { CONDITIONAL_LABEL, METRICS } from "./results.js";
@@ -64,6 +64,7 @@ export function archiveSection(view: ResultsView, published: PublishedAccuracy |
   const comparison = archiveComparisonOf(view, published);
   const standing = attentionStanding(comparison);
   const wtl = winsTiesLossesTable(view, comparison);
+  const gaps = publishedGapTable(view, comparison, published);
   const counted = view.learnedOnly
     ? `<b>${CONDITIONAL_LABEL}</b>: only the runs that learned count`
     : "every completed run counts at the score it reached, learned or not (a cell says how many learned when not all did)";
@@ -76,6 +77,7 @@ export function archiveSection(view: ResultsView, published: PublishedAccuracy |
       "Published figures come from a different protocol and other seeds: they are a reference, not a paired comparison.",
     blocks: [
       { html: toHtml(problemTable(view, comparison, published), e) },
+      ...(gaps === null ? [] : [{ html: toHtml(gaps, e) }]),
       ...diagramBlocks(comparison),
       ...(wtl === null ? [] : [{ html: toHtml(wtl, e) }]),
     ],

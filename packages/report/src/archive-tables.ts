@@ -1,7 +1,7 @@
 import type { ExperimentResults } from "@tsa/tracker";
 import { archiveComparisonOf, TIE_TOLERANCE, type ArchiveComparison } from "./archive.js";
 import { publishedModels, type PublishedAccuracy } from "./published.js";
-import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, betterSign, type RunView } from "./results.js";
+import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, betterSign, withinRange, type RunView } from "./results.js";
 import { decorate, runNotes, textCell, type TableCell, type TableModel } from "./tables.js";
 import { viewOf, type ResultsView } from "./view.js";
 
@@ -69,6 +69,54 @@ export function problemTable(
   };
 }
 
+/**
+ * Each of our models that shares a name with a published one (fcn, resnet), on each problem with a published
+ * figure: our mean with its 95% t interval over seeds, the figure, and the difference; null when none shares one.
+ */
+export function publishedGapTable(
+  view: ResultsView,
+  comparison: ArchiveComparison,
+  published: PublishedAccuracy | null,
+): TableModel | null {
+  if (published === null) return null;
+  const theirs = publishedModels(published);
+  const rows = comparison.rows.flatMap((row) =>
+    comparison.models.flatMap((model, j) => {
+      const figure = row.published[model];
+      const cell = row.cells[j]!;
+      if (!theirs.includes(model) || figure === undefined || cell.n === 0) return [];
+      const gap = cell.mean - figure;
+      // An interval from few seeds can reach past the metric's range: shown clipped to it, as the report's bands are.
+      const [lo, hi] = [withinRange(comparison.metric, cell.lo), withinRange(comparison.metric, cell.hi)];
+      const interval = cell.n > 1 ? ` [${lo.toFixed(4)}, ${hi.toFixed(4)}]` : "";
+      return [
+        {
+          label: `${row.label} · ${model}`,
+          cells: [
+            textCell(`${cell.mean.toFixed(4)}${interval}`, cell.mean, cell.n),
+            textCell(figure.toFixed(3), figure, 1),
+            textCell(`${gap >= 0 ? "+" : "−"}${Math.abs(gap).toFixed(4)}`, gap, cell.n),
+            textCell(String(cell.n), cell.n, cell.n),
+          ],
+        },
+      ];
+    }),
+  );
+  if (rows.length === 0) return null;
+  return {
+    title: `${view.results.experiment.name}: our models against the published figure of the same name (test ${METRICS[comparison.metric]})`,
+    corner: "problem · model",
+    rowKey: "problem_model",
+    columns: ["ours (mean, 95% CI)", "published", "ours − published", "seeds"],
+    rows,
+    footer: [],
+    notes: [
+      `ours: mean over seeds with its 95% t interval (clipped to the metric's range); published: ${published.metric}, from ${published.source}`,
+      "a different training protocol and other seeds: the difference is a reference, not a test",
+    ],
+  };
+}
+
 /** Attention's wins, ties and losses against each baseline over the problems, by mean. */
 export function winsTiesLossesTable(view: ResultsView, comparison: ArchiveComparison): TableModel | null {
   if (comparison.wtl.length === 0) return null;
@@ -90,11 +138,15 @@ export function winsTiesLossesTable(view: ResultsView, comparison: ArchiveCompar
   };
 }
 
-/** `./tsa table`'s archive tables: the per-problem table with the published figures and the mean rank, then attention's wins/ties/losses. */
+/**
+ * `./tsa table`'s archive tables: the per-problem table with the published figures and the mean rank, our
+ * models against the published figure of the same name, then attention's wins/ties/losses.
+ */
 export function buildArchiveTables(results: ExperimentResults, published: PublishedAccuracy | null, view: RunView = {}): TableModel[] {
   const resultsView = viewOf(results, view);
   if (!resultsView.archive || resultsView.points.length === 0) return [];
   const comparison = archiveComparisonOf(resultsView, published);
+  const gaps = publishedGapTable(resultsView, comparison, published);
   const wtl = winsTiesLossesTable(resultsView, comparison);
-  return [problemTable(resultsView, comparison, published), ...(wtl === null ? [] : [wtl])];
+  return [problemTable(resultsView, comparison, published), ...(gaps === null ? [] : [gaps]), ...(wtl === null ? [] : [wtl])];
 }

@@ -128,7 +128,7 @@ describe("wins, ties and losses", () => {
 });
 
 describe("the per-problem table", () => {
-  const [table, wtl] = buildArchiveTables(archiveResults(), publishedAccuracyOf(PUBLISHED, "datasets/published-accuracy.json"));
+  const [table, gaps, wtl] = buildArchiveTables(archiveResults(), publishedAccuracyOf(PUBLISHED, "datasets/published-accuracy.json"));
 
   it("puts each published figure beside our model of the same name, and the others as reference columns", () => {
     expect(table!.columns).toEqual([
@@ -161,6 +161,21 @@ describe("the per-problem table", () => {
     expect(table!.notes.join(" ")).toContain("1 run(s) without a score left out");
   });
 
+  it("sets our fcn and resnet against their published figures, with our interval over seeds", () => {
+    expect(gaps!.rows.map((r) => r.label)).toEqual([
+      "GunPoint · fcn",
+      "GunPoint · resnet",
+      "ItalyPowerDemand · fcn",
+      "ItalyPowerDemand · resnet",
+      "ArrowHead · fcn",
+      "ArrowHead · resnet",
+    ]);
+    // fcn on GunPoint: 0.97 over 5 seeds (std 0.0158, t(0.975, 4) = 2.776: ± 0.0196) against 1.000.
+    expect(gaps!.rows[0]!.cells.map((c) => c.text)).toEqual(["0.9700 [0.9504, 0.9896]", "1.000", "−0.0300", "5"]);
+    expect(gaps!.rows[0]!.cells[2]!.mean).toBeCloseTo(-0.03, 12);
+    expect(gaps!.rows[5]!.cells.map((c) => c.text)).toEqual(["0.8400 [0.8204, 0.8596]", "0.838", "+0.0020", "5"]);
+  });
+
   it("has attention's wins, ties and losses, and none of it on generated series", () => {
     expect(wtl!.rows.map((r) => [r.label, ...r.cells.map((c) => c.text)])[1]).toEqual([
       "cnn",
@@ -182,7 +197,9 @@ describe("the per-problem table", () => {
   });
 
   it("leaves the published columns out when no figures are given, and says so", () => {
-    const [plain] = buildArchiveTables(archiveResults(), null);
+    const [plain, ...rest] = buildArchiveTables(archiveResults(), null);
+    // No published figure: no comparison with one, only the wins/ties/losses follow.
+    expect(rest.map((t) => t.corner)).toEqual(["baseline"]);
     expect(plain!.columns).toEqual(["ffn", "cnn", "bilstm", "bilstm-attention", "fcn", "resnet"]);
     expect(plain!.notes).toContain("no published figures were given (datasets/published-accuracy.json)");
   });
