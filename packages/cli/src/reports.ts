@@ -1,8 +1,9 @@
-import { indexEntry, renderExperimentReport, renderIndex } from "@tsa/report";
+import { indexEntry, onArchive, renderExperimentReport, renderIndex } from "@tsa/report";
 import type { Store } from "@tsa/tracker";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noExperimentError } from "./messages.js";
+import { readPublishedAccuracy } from "./published.js";
 import { isDatabaseUrl, otherReportsSource, REPORTS_SOURCE_FILE, shownPath, shownUrl } from "./paths.js";
 
 /**
@@ -15,6 +16,8 @@ export async function writeReports(store: Store, experiment: string, reportsDir:
   const database = isDatabaseUrl(db) ? shownUrl(db) : db;
   const results = await store.experimentResults(experiment);
   if (results === null) throw await noExperimentError(store, experiment);
+  // Published figures go beside ours on archive problems only: another experiment never reads the facts file.
+  const published = onArchive(results) ? readPublishedAccuracy() : null;
   const previous = otherReportsSource(reportsDir, database);
   if (previous !== null)
     console.error(
@@ -23,7 +26,7 @@ export async function writeReports(store: Store, experiment: string, reportsDir:
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(join(reportsDir, REPORTS_SOURCE_FILE), `${database}\n`);
   const file = join(reportsDir, `${experiment}.html`);
-  writeFileSync(file, await renderExperimentReport(results, { database }));
+  writeFileSync(file, await renderExperimentReport(results, { database, published }));
   const entries = (
     await Promise.all((await store.listExperiments()).map(async (x) => ({ x, r: await store.experimentResults(x.name) })))
   ).flatMap(({ x, r }) => {

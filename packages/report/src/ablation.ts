@@ -1,4 +1,5 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
+import { archiveComparisonOf, archiveHeadline } from "./archive.js";
 import { LARGE_DIFFERENCE, headlineOf, headlineText, type CellSummary, type Headline } from "./analysis.js";
 import { memo, modelNames, viewOf, viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 import {
@@ -84,7 +85,8 @@ export function ablationOf(results: ExperimentResults, metric: MetricName = "f1"
 const ablations = memo<Ablation | null>();
 
 /** ablationOf over the runs the view counts, once per view and metric. */
-export function ablationOfView(view: ResultsView, metric: MetricName = "f1"): Ablation | null {
+export function ablationOfView(view: ResultsView, chosen?: MetricName): Ablation | null {
+  const metric = chosen ?? view.metric;
   return ablations(view, metric, () => computeAblation(view, metric));
 }
 
@@ -325,11 +327,13 @@ export function buildAblationTable(ablation: Ablation, digits = 3): TableModel {
  * The sentence a report opens with: the ablation's when the file says what to compare (`compare:`) or
  * when a part is ablated without the attention model to compare; otherwise attention vs the best baseline.
  */
-export function experimentHeadline(results: ExperimentResults, metric: MetricName = "f1"): string {
+export function experimentHeadline(results: ExperimentResults, metric?: MetricName): string {
   return headlineText(experimentHeadlineParts(viewsOf(results), metric));
 }
 
-export function experimentHeadlineParts(views: ResultsViews, metric: MetricName = "f1"): Headline {
+/** `metric`: the view's headline metric (accuracy on archive problems, F1 on the anomaly task) unless given. */
+export function experimentHeadlineParts(views: ResultsViews, chosen?: MetricName): Headline {
+  const metric = chosen ?? views.all.metric;
   // Sequential seeds decide the experiment's comparisons: their verdicts lead, not a fixed-design test's.
   const sequential = sequentialHeadline(views.all);
   const ablation = sequential === null ? ablationOfView(views.all, metric) : null;
@@ -340,5 +344,8 @@ export function experimentHeadlineParts(views: ResultsViews, metric: MetricName 
       : headlineOf(views, metric));
   // A tuned experiment's verdict says which configuration each model was judged at.
   const tuned = tuningClause(views.all);
-  return tuned === null ? headline : { ...headline, verdict: headline.verdict.replace(/\.$/, `, ${tuned}.`) };
+  const judged = tuned === null ? headline : { ...headline, verdict: headline.verdict.replace(/\.$/, `, ${tuned}.`) };
+  // On archive problems: where attention stands across problems, and what the rank test can tell there.
+  const across = views.all.archive && views.all.points.length > 0 ? archiveHeadline(archiveComparisonOf(views.all, null)) : "";
+  return across === "" ? judged : { ...judged, detail: `${across} ${judged.detail}`.trim() };
 }

@@ -300,11 +300,13 @@ export const headlineText = (h: Headline) => (h.detail === "" ? h.verdict : `${h
  * run; where the test had too few seeds to see even a large difference; and, where not every run learned,
  * how many did and the comparison conditional on learning.
  */
-export function headline(results: ExperimentResults, metric: MetricName = "f1"): string {
+export function headline(results: ExperimentResults, metric?: MetricName): string {
   return headlineText(headlineOf(viewsOf(results), metric));
 }
 
-export function headlineOf(views: ResultsViews, metric: MetricName = "f1"): Headline {
+/** `metric`: the view's headline metric (accuracy on archive problems, F1 on the anomaly task) unless given. */
+export function headlineOf(views: ResultsViews, chosen?: MetricName): Headline {
+  const metric = chosen ?? views.all.metric;
   const advantages = advantageOf(views.all, metric);
   const { axes } = views.all;
   const tested = advantages.filter((a) => a.verdict !== "n/a");
@@ -352,6 +354,20 @@ export function criticalDifferenceOf(view: ResultsView, metric: MetricName): Cri
     for (const s of seeds) blocks.push(here.map((c) => c.bySeed.get(s)!));
   }
   if (blocks.length < 2) return null;
+  return criticalDifferenceOfBlocks(models, blocks, (a, b) => wilcoxonSignedRank(a, b).p);
+}
+
+/**
+ * The critical-difference analysis of `blocks` (rows: a dataset or a point × seed; columns: `models`, higher
+ * is better): Friedman's average ranks, every pair's p-value by `pairP` over the blocks, Holm's correction,
+ * and the cliques (Demšar 2006): maximal runs of models adjacent in rank order of which no two differ at `alpha`.
+ */
+export function criticalDifferenceOfBlocks(
+  models: readonly string[],
+  blocks: readonly (readonly number[])[],
+  pairP: (a: number[], b: number[]) => number,
+  alpha = 0.05,
+): CriticalDifference {
   const { averageRanks, p } = friedman(blocks);
   const rawPairs: Array<{ a: string; b: string; p: number }> = [];
   for (let i = 0; i < models.length; i++) {
@@ -359,16 +375,16 @@ export function criticalDifferenceOf(view: ResultsView, metric: MetricName): Cri
       rawPairs.push({
         a: models[i]!,
         b: models[j]!,
-        p: wilcoxonSignedRank(
+        p: pairP(
           blocks.map((b) => b[i]!),
           blocks.map((b) => b[j]!),
-        ).p,
+        ),
       });
     }
   }
   const adjusted = holm(rawPairs.map((x) => x.p));
   const pairs = rawPairs.map((x, k) => ({ ...x, pHolm: adjusted[k]! }));
-  const differ = (a: string, b: string) => pairs.some((x) => ((x.a === a && x.b === b) || (x.a === b && x.b === a)) && x.pHolm < 0.05);
+  const differ = (a: string, b: string) => pairs.some((x) => ((x.a === a && x.b === b) || (x.a === b && x.b === a)) && x.pHolm < alpha);
   const order = models.map((_, i) => i).sort((i, j) => averageRanks[i]! - averageRanks[j]!);
   const cliques: number[][] = [];
   for (let start = 0; start < order.length; start++) {
@@ -381,5 +397,5 @@ export function criticalDifferenceOf(view: ResultsView, metric: MetricName): Cri
     const group = order.slice(start, end + 1);
     if (group.length > 1 && !cliques.some((c) => group.every((g) => c.includes(g)))) cliques.push(group);
   }
-  return { models, averageRanks, blocks: blocks.length, friedmanP: p, pairs, cliques };
+  return { models: [...models], averageRanks, blocks: blocks.length, friedmanP: p, pairs, cliques };
 }

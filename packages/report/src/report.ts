@@ -15,6 +15,7 @@ import {
   formatValue,
   pointTitle,
   scored,
+  type MetricName,
   type RunView,
 } from "./results.js";
 import {
@@ -34,6 +35,8 @@ import { metricTables, paperTable, toHtml } from "./tables.js";
 import { roleText, seedsText } from "./run-tuning.js";
 import { sequentialSection } from "./sequential-section.js";
 import { tuningSection } from "./tuning-section.js";
+import { archiveSection } from "./archive-section.js";
+import type { PublishedAccuracy } from "./published.js";
 import { viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 
 const e = escapeHtml;
@@ -70,8 +73,8 @@ function sweepSection(view: ResultsView): Section {
   }));
   if (axes.length === 2)
     blocks.push({
-      chart: heatmapSpec(view, "f1"),
-      caption: `Mean test F1 over seeds per model, for each combination of the two axes; ${countedRuns(view)}.`,
+      chart: heatmapSpec(view, view.metric),
+      caption: `Mean test ${METRICS[view.metric]} over seeds per model, for each combination of the two axes; ${countedRuns(view)}.`,
     });
   if (axes.length === 0)
     blocks.push({
@@ -81,7 +84,8 @@ function sweepSection(view: ResultsView): Section {
 }
 
 function advantageSection(view: ResultsView): Section | null {
-  const advantages = advantageOf(view, "f1");
+  const advantages = advantageOf(view, view.metric);
+  const label = METRICS[view.metric];
   if (advantages.length === 0) return null;
   const tested = advantages.filter((a) => a.verdict !== "n/a").length;
   const { axes } = view;
@@ -98,18 +102,17 @@ function advantageSection(view: ResultsView): Section | null {
   const blocks: Block[] = [];
   if (tested > 0)
     blocks.push({
-      chart: advantageSpec(view, "f1"),
-      caption:
-        "Δ F1 with its 95% paired interval (clipped to [−1, 1], the range of a difference of two metrics); colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference).",
+      chart: advantageSpec(view, view.metric),
+      caption: `Δ ${label} with its 95% paired interval (clipped to [−1, 1], the range of a difference of two metrics); colour = the Holm-corrected verdict (green: clearly ahead, red: clearly behind, grey: no clear difference).`,
     });
   if (axes.length === 2)
     blocks.push({
-      chart: advantageHeatmapSpec(view, "f1"),
-      caption: "Δ F1 per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction.",
+      chart: advantageHeatmapSpec(view, view.metric),
+      caption: `Δ ${label} per cell of the two-axis sweep; outlined and marked ▲ / ▼: clearly ahead / behind after Holm's correction.`,
     });
   blocks.push({
     html: table(
-      [pointTitle(axes), "best baseline", "Δ F1", "95% CI (clipped to [−1, 1])", "paired seeds", "p", "p (Holm)", "verdict"],
+      [pointTitle(axes), "best baseline", `Δ ${label}`, "95% CI (clipped to [−1, 1])", "paired seeds", "p", "p (Holm)", "verdict"],
       rows,
     ),
   });
@@ -117,7 +120,7 @@ function advantageSection(view: ResultsView): Section | null {
     id: "advantage",
     title: "Where attention helps",
     intro:
-      `At each sweep point: ${ATTENTION_MODEL}'s test F1 minus the best baseline's (the baseline with the highest mean there), paired by seed — ` +
+      `At each sweep point: ${ATTENTION_MODEL}'s test ${label} minus the best baseline's (the baseline with the highest mean there), paired by seed — ` +
       "every model sees the same data for a given seed. The interval is the 95% t interval of the paired differences. " +
       `A point is <b>clearly ahead</b> (or <b>clearly behind</b>) when the paired t test stays significant at α = 0.05 after <b>Holm's correction for multiple comparisons</b> ` +
       `over the ${tested} tested point(s) of this sweep; ${countedRuns(view)}. ` +
@@ -129,7 +132,7 @@ function advantageSection(view: ResultsView): Section | null {
 
 /** What the ablated part (or the variants) changes: each level per context, and each against the reference. */
 function ablationSection(view: ResultsView): Section | null {
-  const ablation = ablationOfView(view, "f1");
+  const ablation = ablationOfView(view, view.metric);
   if (ablation === null) return null;
   const what = ablation.axis === null ? "model" : `value of <code>${e(ablation.axis)}</code>`;
   return {
@@ -143,7 +146,7 @@ function ablationSection(view: ResultsView): Section | null {
     blocks: [
       {
         chart: ablationLevelsSpec(ablation),
-        caption: "Test F1 per level: dots are single runs (one per seed), the bar the mean with its 95% t interval.",
+        caption: `Test ${METRICS[view.metric]} per level: dots are single runs (one per seed), the bar the mean with its 95% t interval.`,
       },
       { html: toHtml(buildAblationTable(ablation), e) },
     ],
@@ -151,7 +154,9 @@ function ablationSection(view: ResultsView): Section | null {
 }
 
 function rankingSection(view: ResultsView): Section | null {
-  const cd = criticalDifferenceOf(view, "f1");
+  // Archive problems are ranked across problems (the field's unit) in their own section, not over problem × seed.
+  if (view.archive) return null;
+  const cd = criticalDifferenceOf(view, view.metric);
   if (cd === null) return null;
   const pairs = cd.pairs.map((p) => [
     e(p.a),
@@ -169,7 +174,7 @@ function rankingSection(view: ResultsView): Section | null {
     title: "Ranking across the sweep",
     intro:
       `Critical-difference diagram over ${cd.blocks} blocks (each sweep point × seed where every model has a counted run; ${countedRuns(view)}): ` +
-      `average rank of test F1 (1 = best). The Friedman test (p = ${pValue(cd.friedmanP)}) ${friedmanNote}. ` +
+      `average rank of test ${METRICS[view.metric]} (1 = best). The Friedman test (p = ${pValue(cd.friedmanP)}) ${friedmanNote}. ` +
       "Models joined by a bar are not significantly different by pairwise Wilcoxon signed-rank tests with Holm's correction (α = 0.05)." +
       // With few blocks no pair can differ at all: say so rather than let the bar read as a finding.
       (cd.blocks <= 6
@@ -187,7 +192,9 @@ function curvesSection(view: ResultsView): Section {
       {
         chart: trainingCurvesSpec(view),
         caption:
-          "Training (blue) and validation (orange) loss per epoch, one line per seed, one panel per model; choose the sweep point in the menu. Dashed: a run that did not learn. Dotted: chance level ln 2.",
+          "Training (blue) and validation (orange) loss per epoch, one line per seed, one panel per model; choose the sweep point in the menu. Dashed: a run that did not learn. " +
+          // On a K-class problem chance is the entropy of the class prior, which the stored run does not carry.
+          (view.archive ? "Loss: cross-entropy (binary for 2 classes, categorical for more)." : "Dotted: chance level ln 2."),
       },
     ],
   };
@@ -199,8 +206,9 @@ function attentionSection(view: ResultsView): Section | null {
   if (overlay !== null)
     blocks.push({
       chart: overlay,
-      caption:
-        "Blue: the series; red: the attention weights α over time; shaded: the true flat window. Choose any completed run in the menu (the menu's runs include those that did not learn).",
+      caption: view.archive
+        ? "Blue: one test series of each class (a multichannel series shows its first channel); red: the attention weights α over time. An archive problem has no true window, so no localisation measure is computed. Choose any completed run in the menu (the menu's runs include those that did not learn)."
+        : "Blue: the series; red: the attention weights α over time; shaded: the true flat window. Choose any completed run in the menu (the menu's runs include those that did not learn).",
     });
   const localisation = localisationSpec(view);
   if (localisation !== null) {
@@ -235,7 +243,9 @@ function attentionSection(view: ResultsView): Section | null {
   return blocks.length === 0 ? null : { id: "attention", title: "What attention looks at", blocks };
 }
 
-function confusionSection(view: ResultsView): Section {
+function confusionSection(view: ResultsView): Section | null {
+  // The counts are the anomaly task's (anomalous = positive); a K-class problem records none.
+  if (view.archive) return null;
   const rows = view.points.flatMap((p) =>
     view.models.map((model) => {
       const runs = view.runsAt(p, model).filter(scored);
@@ -252,14 +262,18 @@ function confusionSection(view: ResultsView): Section {
 }
 
 function tablesSection(view: ResultsView): Section {
-  const single = view.points.length <= 1;
-  const tables = single ? [paperTable(view, 4)] : metricTables(view, { metrics: SELECTABLE_METRICS, markSignificant: true });
+  // The reference article's table is the anomaly task's: an archive problem is set beside its own published figures.
+  const reference = view.points.length <= 1 && !view.archive;
+  const metrics = [view.metric, ...SELECTABLE_METRICS.filter((m) => m !== view.metric)];
+  const tables = reference ? [paperTable(view, 4)] : metricTables(view, { metrics, markSignificant: true });
   return {
     id: "tables",
     title: "Paper-style tables",
-    intro: single
+    intro: reference
       ? "Test metrics per model beside the reference article's published result."
-      : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
+      : view.points.length <= 1
+        ? "Test metrics per model (mean ± std over seeds), best per column in bold."
+        : "Test metrics per sweep point (mean ± std over seeds), best per row in bold.",
     blocks: tables.map((t) => ({ html: toHtml(t, e) })),
   };
 }
@@ -297,7 +311,7 @@ function learnedSection(view: ResultsView, twoViews: boolean): Section {
     id: "learned",
     title: "Did every run learn?",
     intro:
-      "A run <b>did not learn</b> when its validation loss never went clearly below the chance level ln 2 (the flag is set once, by training, and stored with the run: " +
+      "A run <b>did not learn</b> when its validation loss never went clearly below the chance level: the entropy of the training class prior, ln 2 for a balanced binary problem (the flag is set once, by training, and stored with the run: " +
       "<code>did_not_learn</code> in <code>run_summary</code>). Such a run still has a test score, and every mean, interval, comparison and ranking on this page counts it at that score" +
       // The switch is on the page only when some run did not learn: name it only then.
       (twoViews
@@ -310,7 +324,7 @@ function learnedSection(view: ResultsView, twoViews: boolean): Section {
 }
 
 /** Every run of the experiment, a tuned one's trial runs too (with their role), though only its evaluation runs count elsewhere. */
-function runsSection(results: ExperimentResults, tuned: boolean): Section {
+function runsSection(results: ExperimentResults, tuned: boolean, metric: MetricName): Section {
   // Eleven narrow columns, so the table (commit included) fits a 1280 px window: the id cut to 10 characters
   // (the whole id on hover, as `./tsa show` takes any unambiguous prefix), epochs and seconds paired.
   const rows = results.runs.map((r) => [
@@ -320,7 +334,7 @@ function runsSection(results: ExperimentResults, tuned: boolean): Section {
     String(r.seed),
     ...(tuned ? [`<span class="nowrap">${e(roleText(r))}</span>`] : []),
     r.didNotLearn ? "<b>did not learn</b>" : e(r.status),
-    r.test === null ? "–" : r.test.f1.toFixed(4),
+    r.test === null ? "–" : r.test[metric].toFixed(4),
     `${r.epochsRun ?? "–"} (${r.bestEpoch ?? "–"})${r.stoppedEarly ? " early" : ""}`,
     `${r.durationMs === null ? "–" : (r.durationMs / 1000).toFixed(1)} / ${r.trainDurationMs === null ? "–" : (r.trainDurationMs / 1000).toFixed(1)}`,
     e(`${r.backend}/${r.kernels}`),
@@ -355,7 +369,7 @@ function runsSection(results: ExperimentResults, tuned: boolean): Section {
             "seed",
             ...(tuned ? ["role"] : []),
             "status",
-            "test F1",
+            `test ${METRICS[metric]}`,
             "epochs (best)",
             "run / train (s)",
             "backend/kernels",
@@ -422,6 +436,8 @@ export interface ReportOptions {
   generatedAt?: Date;
   /** The database the page was made from, shown in it (a scratch database's report must say so). */
   database?: string;
+  /** Published accuracies to show beside ours on archive problems (the CLI reads the project's facts file). */
+  published?: PublishedAccuracy | null;
 }
 
 const databaseText = (database: string | undefined) => (database === undefined ? "" : ` · database <code>${e(database)}</code>`);
@@ -465,6 +481,7 @@ ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>$
       ? []
       : [
           inViews(sweepSection),
+          inViews((view) => archiveSection(view, options.published ?? null)),
           sequentialSection(views.all),
           inViews(ablationSection),
           inViews(advantageSection),
@@ -478,7 +495,7 @@ ${setup === "" ? "" : `${e(setup)} · `}from <code>${e(experiment.file)}</code>$
         ];
   const sections = [
     ...(verdict.length === 0 ? [tuningSection(views.all)] : verdict),
-    runsSection(results, views.all.tuning !== null),
+    runsSection(results, views.all.tuning !== null, views.all.metric),
   ].filter((s): s is Section => s !== null);
   return renderPage(`${experiment.name} — tsa-lab`, header, sections);
 }

@@ -67,7 +67,7 @@ function alongAxis(others: readonly string[], encoding: object, layer: object[],
 }
 
 /**
- * The metric (F1, accuracy or ROC AUC, chosen in a menu) against one axis: a line per model, the 95% t
+ * The metric (chosen in a menu; the view's headline metric first) against one axis: a line per model, the 95% t
  * band over seeds; every completed run counts unless `view.learnedOnly`. With a second axis, one panel
  * per value of the other axes.
  */
@@ -98,7 +98,7 @@ export function metricBySweepSpec(view: ResultsView, axis: string): TopLevelSpec
         y: {
           field: "bandLo",
           type: "quantitative" as const,
-          title: `test ${METRICS[SELECTABLE_METRICS[0]!]} (mean, 95% CI over seeds)${viewSuffix(view)}`,
+          title: `test ${METRICS[view.metric]} (mean, 95% CI over seeds)${viewSuffix(view)}`,
           scale: { zero: false },
           // The title follows the metric chosen in the menu (the static SVG shows the first).
           axis: {
@@ -131,7 +131,7 @@ export function metricBySweepSpec(view: ResultsView, axis: string): TopLevelSpec
     params: [
       {
         name: "metric",
-        value: METRICS[SELECTABLE_METRICS[0]!],
+        value: METRICS[view.metric],
         bind: { input: "select" as const, options: SELECTABLE_METRICS.map((m) => METRICS[m]), name: "metric " },
       },
     ],
@@ -412,16 +412,21 @@ export function trainingCurvesSpec(view: ResultsView): TopLevelSpec {
       width: 190,
       height: 190,
       layer: [
-        {
-          transform: [{ aggregate: [{ op: "count", as: "rows" }], groupby: ["model"] }],
-          mark: { type: "rule", color: "#999", strokeDash: [2, 2] },
-          encoding: { y: { datum: Math.LN2 } },
-        },
+        // Chance is ln 2 on the anomaly task; on a K-class problem it is the class prior's entropy, not stored with a run.
+        ...(view.archive
+          ? []
+          : [
+              {
+                transform: [{ aggregate: [{ op: "count", as: "rows" }], groupby: ["model"] }],
+                mark: { type: "rule", color: "#999", strokeDash: [2, 2] },
+                encoding: { y: { datum: Math.LN2 } },
+              },
+            ]),
         {
           mark: { type: "line", strokeWidth: 1.5 },
           encoding: {
             x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
-            y: { field: "loss", type: "quantitative", title: "BCE loss (dotted: chance, ln 2)" },
+            y: { field: "loss", type: "quantitative", title: view.archive ? "cross-entropy loss" : "BCE loss (dotted: chance, ln 2)" },
             color: {
               field: "split",
               type: "nominal",
@@ -481,20 +486,24 @@ function overlayRuns(view: ResultsView): RunResult[] {
 /**
  * The reference's figures: an anomalous and a normal test series, the attention weights α over them and
  * the true flat window shaded, for the run chosen in the menu (any completed run of a model with attention
- * pooling; the menu names the model when there are several).
+ * pooling; the menu names the model when there are several). On an archive problem there is no true window:
+ * one test series of each class with α over it.
  */
 export function attentionOverlaySpec(view: ResultsView): TopLevelSpec | null {
   const runs = overlayRuns(view);
   if (runs.length === 0) return null;
   const named = new Set(runs.map((r) => r.model)).size > 1;
   const option = (r: RunResult) => `${named ? `${r.model} · ` : ""}${pointText(r.point) || "run"} · seed ${r.seed} · ${r.id.slice(0, 8)}`;
+  // The anomaly task: an anomalous (1) and a normal (0) series. An archive problem: one series of each class.
+  const labels = view.archive ? [...new Set(runs.flatMap((r) => r.attention.map((s) => s.label)))].sort((a, b) => a - b) : [1, 0];
+  const kindOf = (label: number) => (view.archive ? `class ${label}` : label === 1 ? "anomalous" : "normal");
   const values = runs.flatMap((r) =>
-    ([1, 0] as const).flatMap((label) => {
+    labels.flatMap((label) => {
       const sample = r.attention.find((s) => s.label === label);
       if (sample === undefined) return [];
       return sample.signal.map((v, t) => ({
         run: option(r),
-        kind: label === 1 ? "anomalous" : "normal",
+        kind: kindOf(label),
         series: sample.seriesIndex,
         t,
         signal: v,
@@ -505,8 +514,58 @@ export function attentionOverlaySpec(view: ResultsView): TopLevelSpec | null {
       }));
     }),
   );
-  const panel = (kind: "anomalous" | "normal") => ({
-    title: { text: `${kind === "anomalous" ? "Anomalous" : "Normal"} test series`, fontSize: 12 },
+  const lines = [
+    {
+      mark: { type: "line", color: "#4575b4" },
+      encoding: {
+        x: { field: "t", type: "quantitative", title: "time step", scale: { nice: false } },
+        y: { field: "signal", type: "quantitative", title: "signal" },
+        tooltip: [
+          { field: "series", title: "test series" },
+          { field: "t" },
+          { field: "signal", format: ".3f" },
+          { field: "attention", format: ".4f" },
+        ],
+      },
+    },
+    {
+      mark: { type: "line", color: "#d73027" },
+      encoding: {
+        x: { field: "t", type: "quantitative" },
+        y: { field: "attention", type: "quantitative", title: "attention weight α", axis: { titleColor: "#d73027" } },
+      },
+    },
+  ];
+  const common = {
+    $schema: SCHEMA,
+    data: { values },
+    params: [{ name: "run", value: option(runs[0]!), bind: { input: "select", options: runs.map(option), name: "run " } }],
+  };
+  // Problems differ in their number of classes: one row per class the chosen run has, so no panel is ever empty.
+  if (view.archive)
+    return {
+      ...common,
+      transform: [{ filter: "datum.run === run" }],
+      facet: {
+        row: {
+          field: "kind",
+          type: "nominal",
+          title: null,
+          sort: labels.map(kindOf),
+          header: {
+            labelAngle: 0,
+            labelOrient: "top",
+            labelAnchor: "start",
+            labelFontSize: 12,
+            labelExpr: "upper(slice(datum.value, 0, 1)) + slice(datum.value, 1) + ' test series'",
+          },
+        },
+      },
+      spec: { width: WIDTH, height: 130, layer: lines, resolve: { scale: { y: "independent" } } },
+      resolve: { scale: { y: "independent" } },
+    } as TopLevelSpec;
+  const panel = (kind: string) => ({
+    title: { text: `${kind.charAt(0).toUpperCase()}${kind.slice(1)} test series`, fontSize: 12 },
     width: WIDTH,
     height: 170,
     transform: [{ filter: `datum.run === run && datum.kind === '${kind}'` }],
@@ -521,35 +580,11 @@ export function attentionOverlaySpec(view: ResultsView): TopLevelSpec | null {
             },
           ]
         : []),
-      {
-        mark: { type: "line", color: "#4575b4" },
-        encoding: {
-          x: { field: "t", type: "quantitative", title: "time step", scale: { nice: false } },
-          y: { field: "signal", type: "quantitative", title: "signal" },
-          tooltip: [
-            { field: "series", title: "test series" },
-            { field: "t" },
-            { field: "signal", format: ".3f" },
-            { field: "attention", format: ".4f" },
-          ],
-        },
-      },
-      {
-        mark: { type: "line", color: "#d73027" },
-        encoding: {
-          x: { field: "t", type: "quantitative" },
-          y: { field: "attention", type: "quantitative", title: "attention weight α", axis: { titleColor: "#d73027" } },
-        },
-      },
+      ...lines,
     ],
     resolve: { scale: { y: "independent" } },
   });
-  return {
-    $schema: SCHEMA,
-    data: { values },
-    params: [{ name: "run", value: option(runs[0]!), bind: { input: "select", options: runs.map(option), name: "run " } }],
-    vconcat: [panel("anomalous"), panel("normal")],
-  } as TopLevelSpec;
+  return { ...common, vconcat: labels.map((label) => panel(kindOf(label))) } as TopLevelSpec;
 }
 
 /**
@@ -624,12 +659,24 @@ export function localisationSpec(view: ResultsView): TopLevelSpec | null {
   } as TopLevelSpec;
 }
 
+/** Text broken into lines of at most `width` characters at spaces: a chart title does not wrap itself. */
+function wrapped(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(" ")) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 /**
  * Critical-difference diagram as Demšar (2006) draws it: an average-rank axis on top (1 = best, on the
  * right), each model hung from its rank to a label at the side, and thick bars under the axis joining
- * models that are not significantly different.
+ * models that are not significantly different. `note`, under the diagram, says what the bars (or their
+ * absence) mean when the test could not tell models apart.
  */
-export function criticalDifferenceSpec(cd: CriticalDifference): TopLevelSpec {
+export function criticalDifferenceSpec(cd: CriticalDifference, note?: string): TopLevelSpec {
   const k = cd.models.length;
   const pad = Math.max(0.6, 0.45 * (k - 1));
   const order = cd.models.map((_, i) => i).sort((a, b) => cd.averageRanks[a]! - cd.averageRanks[b]!);
@@ -678,6 +725,17 @@ export function criticalDifferenceSpec(cd: CriticalDifference): TopLevelSpec {
     $schema: SCHEMA,
     width: WIDTH,
     height: 22 * (bottom + 0.6),
+    ...(note === undefined
+      ? {}
+      : {
+          title: {
+            text: wrapped(note, 95),
+            orient: "bottom" as const,
+            anchor: "start" as const,
+            fontSize: 11,
+            fontWeight: "normal" as const,
+          },
+        }),
     layer: [
       {
         data: { values: [{ rank: 1, to: k }] },

@@ -12,3 +12,7 @@ export { buildTuningTables } from "./tuning-tables.js";
 export { buildSequentialTables } from "./sequential-tables.js";
 export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
 export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";
+export { buildArchiveTables } from "./archive-tables.js";
+export { publishedAccuracyOf } from "./published.js";
+export type { PublishedAccuracy } from "./published.js";
+export { headlineMetricOf, onArchive } from "./view.js";

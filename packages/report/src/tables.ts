@@ -82,7 +82,7 @@ export function cellText(
 }
 
 /** What the notes say about the runs behind the numbers, in either view. */
-function runNotes(view: ResultsView): string[] {
+export function runNotes(view: ResultsView): string[] {
   const { runs } = view.results;
   const unscored = runs.filter((r) => !scored(r)).length;
   const didNotLearn = runs.filter((r) => scored(r) && !learned(r)).length;
@@ -100,7 +100,7 @@ function runNotes(view: ResultsView): string[] {
  * Bold the best, underline the second (ties share), optionally mark a significant best. `better` is +1
  * when higher is better, -1 when lower is (a loss): the order is read on the means times it.
  */
-function decorate(row: Array<CellSummary | undefined>, digits: number, markSignificant: boolean, better: 1 | -1): TableCell[] {
+export function decorate(row: Array<CellSummary | undefined>, digits: number, markSignificant: boolean, better: 1 | -1): TableCell[] {
   const means = row.map((c) => (c === undefined || c.n === 0 ? Number.NEGATIVE_INFINITY : better * c.mean));
   const distinct = [...new Set(means.filter((m) => Number.isFinite(m)))].sort((a, b) => b - a);
   const [first, second] = distinct;
@@ -163,7 +163,7 @@ export function buildMetricTable(results: ExperimentResults, options: MetricTabl
 
 /** buildMetricTable over the runs the view counts (`options.learnedOnly` is the view's). */
 export function metricTables(view: ResultsView, options: Omit<MetricTableOptions, "learnedOnly"> = {}): TableModel[] {
-  const metrics = options.metrics ?? ["f1"];
+  const metrics = options.metrics ?? [view.metric];
   const digits = options.digits ?? 4;
   const { models, points, results } = view;
   const conditional = view.learnedOnly === true ? ` (${CONDITIONAL_LABEL})` : "";
@@ -414,7 +414,11 @@ export function toCsv(table: TableModel): string {
   }
   for (const f of table.footer) {
     f.cells.forEach((text, j) =>
-      lines.push([table.title, f.label, table.columns[j]!, f.values[j] ?? "", "", "", "", "", text].map((v) => quote(String(v))).join(",")),
+      lines.push(
+        [table.title, f.label, table.columns[j]!, Number.isNaN(f.values[j]) ? "" : (f.values[j] ?? ""), "", "", "", "", text]
+          .map((v) => quote(String(v)))
+          .join(","),
+      ),
     );
   }
   return `${lines.join("\n")}\n`;

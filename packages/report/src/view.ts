@@ -4,6 +4,7 @@ import { TuneSchema, type Tune } from "@tsa/runner/tune";
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { MODEL_ORDER, attends, pointKey, pointLabel, type MetricName, type RunView, type SweepPoint } from "./results.js";
 import { isTrial } from "./run-tuning.js";
+import { headlineMetric, onArchiveProblems } from "./archive-data.js";
 
 /**
  * What the report reads of an experiment file, as the runner validated and stored it: the runner's
@@ -114,6 +115,10 @@ export interface ResultsView extends RunView {
   /** The models with a run that has attention pooling, in drawing order. */
   readonly attentionModels: readonly string[];
   readonly learnedOnly: boolean;
+  /** Runs on UCR/UEA archive problems (each records `config.data.problem`) rather than generated series. */
+  readonly archive: boolean;
+  /** The metric the verdicts, rankings and tables lead with: accuracy on archive problems, F1 on the anomaly task. */
+  readonly metric: MetricName;
   /** A tuned experiment's tuning runs and how to draw them; null without `tune:`. */
   readonly tuning: TunedRuns | null;
   /** Position of a value in the file's list for that axis (the order to draw it in); −1 when absent. */
@@ -192,9 +197,12 @@ export function viewsOf(results: ExperimentResults): ResultsViews {
           points: pointsOf(results.runs, axes, order),
           models: modelsOf(results.runs),
         };
+  const archive = onArchiveProblems(results.runs, experiment);
   const facts = {
     results: verdict,
     experiment,
+    archive,
+    metric: headlineMetric(archive),
     axes,
     points: pointsOf(verdict.runs, axes, order),
     models,
@@ -211,6 +219,12 @@ export function viewOf(results: ExperimentResults, view: RunView = {}): ResultsV
   const views = viewsOf(results);
   return view.learnedOnly === true ? views.learned : views.all;
 }
+
+/** Whether an experiment's runs are on UCR/UEA archive problems (its report and tables then set ours beside the published figures). */
+export const onArchive = (results: ExperimentResults): boolean => viewOf(results).archive;
+
+/** The metric an experiment's verdicts and tables lead with: accuracy on archive problems, F1 on the anomaly task. */
+export const headlineMetricOf = (results: ExperimentResults): MetricName => viewOf(results).metric;
 
 /** The names the file gives its models (variants by name), in its order. */
 export function modelNames(experiment: ReportedExperiment): string[] {

@@ -3,21 +3,26 @@ import { UserInputError } from "@tsa/errors";
 import {
   ablationOf,
   buildAblationTable,
+  buildArchiveTables,
   buildMetricTable,
   buildPaperTable,
   buildSequentialTables,
   buildTuningTables,
   formatValue,
+  headlineMetricOf,
+  onArchive,
   toCsv,
   toLatex,
   toMarkdown,
   type MetricName,
+  type PublishedAccuracy,
   type TableModel,
 } from "@tsa/report/tables";
 import { openStore, type ExperimentResults, type Store } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { writeOutput } from "../format/output.js";
 import { noExperimentError } from "../messages.js";
+import { readPublishedAccuracy } from "../published.js";
 import { canonicalMetric, METRIC_NAMES } from "../names.js";
 import { storeLocation } from "../paths.js";
 import type { GlobalOptions } from "../options.js";
@@ -27,7 +32,7 @@ type TableFormat = (typeof TABLE_FORMATS)[number];
 
 interface TableArgs extends GlobalOptions {
   experiment: string;
-  metric: MetricName[];
+  metric?: MetricName[];
   format: TableFormat;
   out?: string;
   markSignificant: boolean;
@@ -67,7 +72,8 @@ export function setupDifferences(results: ExperimentResults): string[] {
 
 export interface TableRequest {
   experiment: string;
-  metrics: MetricName[];
+  /** The metrics of the metric tables; by default the experiment's headline metric (accuracy on archive problems, else F1). */
+  metrics?: MetricName[];
   format: TableFormat;
   markSignificant: boolean;
   /** The reference's table (default for the experiment named `paper`). */
@@ -76,6 +82,8 @@ export interface TableRequest {
   learnedOnly?: boolean;
   /** LaTeX scaled to the text width. */
   latexResize?: boolean;
+  /** The published archive accuracies, read only when the experiment is on archive problems (null: none). */
+  published?: () => PublishedAccuracy | null;
 }
 
 /** The paper-style table(s) of an experiment, rendered. */
@@ -93,13 +101,20 @@ export async function tableText(store: Store, request: TableRequest): Promise<st
  */
 export function renderTables(results: ExperimentResults, request: Omit<TableRequest, "experiment">): string {
   const learnedOnly = request.learnedOnly ?? false;
+  const metrics = request.metrics ?? [headlineMetricOf(results)];
+  // On archive problems the accuracy table is the per-problem one, with the published figures and the mean rank.
+  const archive = onArchive(results) ? buildArchiveTables(results, request.published?.() ?? null, { learnedOnly }) : [];
+  const metricTables = archive.length > 0 ? metrics.filter((m) => m !== "accuracy") : metrics;
   const tables: TableModel[] = [
     ...(request.paper
       ? [paperTable(results, learnedOnly)]
       : [
-          ...buildMetricTable(results, { metrics: request.metrics, markSignificant: request.markSignificant, learnedOnly }),
+          ...archive,
+          ...(metricTables.length === 0
+            ? []
+            : buildMetricTable(results, { metrics: metricTables, markSignificant: request.markSignificant, learnedOnly })),
           // An ablation (a model.* axis or named variants): each level against the reference, per metric.
-          ...request.metrics.flatMap((metric) => {
+          ...metrics.flatMap((metric) => {
             const ablation = ablationOf(results, metric, { learnedOnly });
             return ablation === null ? [] : [buildAblationTable(ablation)];
           }),
@@ -136,8 +151,7 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
         array: true,
         requiresArg: true,
         coerce: metricNames,
-        default: ["f1"],
-        describe: `one or more of ${Object.keys(METRIC_NAMES).join(", ")}`,
+        describe: `one or more of ${Object.keys(METRIC_NAMES).join(", ")} (default: accuracy on archive problems, else f1)`,
       })
       .option("format", { choices: TABLE_FORMATS, default: "md" as const, describe: "md, latex (needs booktabs) or csv" })
       .option("latex-resize", {
@@ -168,6 +182,7 @@ export const tableCommand: CommandModule<GlobalOptions, TableArgs> = {
         paper: argv.paper ?? argv.experiment === "paper",
         learnedOnly: argv.learnedOnly,
         latexResize: argv.latexResize,
+        published: () => readPublishedAccuracy(),
       });
       writeOutput(text, argv.out);
     } finally {
