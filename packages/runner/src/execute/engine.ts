@@ -1,6 +1,15 @@
 import { kernelImplementation } from "@tsa/kernels";
 import type { BackendName, EpochRecord } from "@tsa/models";
-import { openStore, type Claim, type ClaimedRun, type QueueProgress, type RunResult, type RunState, type Store } from "@tsa/tracker";
+import {
+  openStore,
+  type Claim,
+  type ClaimedRun,
+  type OutcomeQuery,
+  type QueueProgress,
+  type RunOutcome,
+  type RunState,
+  type Store,
+} from "@tsa/tracker";
 import { availableParallelism } from "node:os";
 import { newRun, isOutdated, type Experiment, type RunPlan } from "../experiment/index.js";
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
@@ -179,14 +188,9 @@ export class Engine {
     return result;
   }
 
-  /** The stored results of the runs of `ids` that completed: what a strategy decides its next runs from. */
-  async completedRuns(experiment: string, ids: ReadonlySet<string>): Promise<RunResult[]> {
-    return (await this.store.listRuns({ experiment, status: "completed" })).filter((run) => ids.has(run.id));
-  }
-
-  /** Every stored run of an experiment, whatever its status. */
-  async experimentRuns(experiment: string): Promise<RunResult[]> {
-    return this.store.listRuns({ experiment });
+  /** Every stored run of an experiment, narrowly (`Store.runOutcomes`): what a strategy decides its next runs from. */
+  runOutcomes(experiment: string, query: OutcomeQuery): Promise<RunOutcome[]> {
+    return this.store.runOutcomes(experiment, query);
   }
 
   /** Starts the local workers (once). */

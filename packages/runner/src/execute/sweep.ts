@@ -1,5 +1,5 @@
 import type { BackendName } from "@tsa/models";
-import type { RunState } from "@tsa/tracker";
+import type { OutcomeQuery, RunState } from "@tsa/tracker";
 import { plannedRunCount, type Experiment, type RunPlan } from "../experiment/index.js";
 import type { SequentialComparison } from "../sequential/comparisons.js";
 import { wantedRuns, type ChosenConfiguration, type Wanted } from "./strategy.js";
@@ -89,11 +89,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
     const requeued = await engine.requeueStale();
     let outdated = 0;
     for (let step = 0; ; step++) {
-      const stored = {
-        states,
-        completed: (ids: ReadonlySet<string>) => engine.completedRuns(experiment.name, ids),
-        all: () => engine.experimentRuns(experiment.name),
-      };
+      const stored = { states, runs: (query: OutcomeQuery) => engine.runOutcomes(experiment.name, query) };
       const before = wanted;
       wanted = await wantedRuns(experiment, stored);
       const added = wanted.plans.filter((p) => !known.has(p.id));
