@@ -216,9 +216,16 @@ async function sweepAndReport(
     console.error(
       `\nThe report could not be written (the runs are recorded): ${reportError instanceof Error ? (reportError.stack ?? reportError.message) : String(reportError)}`,
     );
-  if (summary.failed.length > 0) {
-    console.error(`\n${summary.failed.length} run(s) failed (recorded in the database; the next sweep retries them):`);
-    for (const f of summary.failed) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
+  const [standing, retried] = [summary.failed.filter((f) => f.stands), summary.failed.filter((f) => !f.stands)];
+  if (retried.length > 0) {
+    console.error(`\n${retried.length} run(s) failed (recorded in the database; the next sweep retries them):`);
+    for (const f of retried) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
+  }
+  if (standing.length > 0) {
+    console.error(
+      `\n${standing.length} run(s) of a look failed (recorded; each counts as a missing pair of its look, and the next sweep does not retry it, so the look decides the same):`,
+    );
+    for (const f of standing) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
   }
   for (const { model, point } of summary.unchosen)
     console.error(

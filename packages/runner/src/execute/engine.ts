@@ -163,10 +163,15 @@ export class Engine {
 
   /**
    * Puts runs in the queue, idempotently: a run already there is left alone, except a failed or interrupted
-   * one (retried) and a completed one made by other parts or older code (redone). Any time, also while
+   * one (retried, but a failed one whose failure `failureStands`) and a completed one made by other parts or
+   * older code (redone). Any time, also while
    * working: idle local workers take the new runs at once.
    */
-  async enqueue(plans: readonly RunPlan[], source: { experiment: Experiment; file: string }): Promise<EnqueueResult> {
+  async enqueue(
+    plans: readonly RunPlan[],
+    source: { experiment: Experiment; file: string },
+    options: { failureStands?: (plan: RunPlan) => boolean } = {},
+  ): Promise<EnqueueResult> {
     const { experiment, file } = source;
     await this.store.upsertExperiment({ name: experiment.name, description: experiment.description, file, spec: experiment });
     const record = (plan: RunPlan) => ({ ...newRun(plan), backend: "auto", ...this.common });
@@ -176,6 +181,7 @@ export class Engine {
     const states = await this.store.runStates(plans.map((p) => p.id));
     for (const plan of plans) {
       const status = states.get(plan.id)?.status;
+      if (status === "failed" && options.failureStands?.(plan) === true) continue;
       if (status === "failed" || status === "interrupted") {
         if (await this.store.requeueRun(plan.id, [status], record(plan))) result.retried++;
       } else if (status === "completed") {

@@ -54,6 +54,15 @@ export function outcomeQuery(experiment: Experiment): OutcomeQuery {
 const SETTLED = new Set(["completed", "failed"]);
 
 /**
+ * Whether a failed run of the plan stands (a resumed sweep does not retry it): a sequential sweep's evaluation
+ * run. A look is decided on its completed runs once every run of it has settled, a failed one counted as a
+ * missing pair; were it retried, its metrics would appear later and the replayed look could decide otherwise
+ * than the sweep did, or than an uninterrupted sweep would have. Trials and a fixed grid's runs are retried.
+ */
+export const failureStands = (experiment: Experiment, plan: RunPlan): boolean =>
+  experiment.sequential !== undefined && plan.tuning?.role !== "trial";
+
+/**
  * The runs a sweep wants, decided from the stored runs alone: the grid; or a tuned file's trials, then (once
  * they have settled) each model's chosen configuration on the evaluation seeds; with sequential seeds, the
  * first look's seeds, then the next look's for each comparison still open. Called again after every

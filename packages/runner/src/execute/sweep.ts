@@ -2,7 +2,7 @@ import type { BackendName } from "@tsa/models";
 import type { OutcomeQuery, RunState } from "@tsa/tracker";
 import { plannedRunCount, type Experiment, type RunPlan } from "../experiment/index.js";
 import type { SequentialComparison } from "../sequential/comparisons.js";
-import { wantedRuns, type ChosenConfiguration, type Wanted } from "./strategy.js";
+import { failureStands, wantedRuns, type ChosenConfiguration, type Wanted } from "./strategy.js";
 import { Engine, type EngineEvent, type EngineOptions } from "./engine.js";
 import { expectedCost } from "./schedule.js";
 import type { QueueTimings } from "./timings.js";
@@ -47,6 +47,8 @@ export interface RunFailure {
   plan: RunPlan;
   error: string;
   epoch: number | null;
+  /** A sequential look's run: it counts as a missing pair and the next sweep does not retry it (strategy.ts, `failureStands`). */
+  stands: boolean;
 }
 
 export interface SweepSummary {
@@ -95,7 +97,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
       const added = wanted.plans.filter((p) => !known.has(p.id));
       let addedCompleted = 0;
       if (added.length > 0) {
-        const queued = await engine.enqueue(added, source);
+        const queued = await engine.enqueue(added, source, { failureStands: (plan) => failureStands(experiment, plan) });
         addedCompleted = queued.completed.length;
         queued.completed.forEach((id) => done.add(id));
         outdated += queued.outdated;
@@ -129,7 +131,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   } finally {
     await engine.close();
   }
-  const summary = summarize([...known.values()], done, states, Date.now() - started);
+  const summary = summarize([...known.values()], done, states, Date.now() - started, (plan) => failureStands(experiment, plan));
   const unplanned = Math.max(0, total - known.size);
   return {
     ...summary,
@@ -155,6 +157,7 @@ function summarize(
   alreadyDone: Set<string>,
   states: Map<string, RunState>,
   durationMs: number,
+  stands: (plan: RunPlan) => boolean,
 ): Omit<SweepSummary, "unplanned" | "unchosen" | "comparisons"> {
   const status = (plan: RunPlan) => states.get(plan.id)?.status ?? "queued";
   return {
@@ -163,7 +166,12 @@ function summarize(
     completed: plans.filter((p) => status(p) === "completed" && !alreadyDone.has(p.id)),
     failed: plans
       .filter((p) => status(p) === "failed")
-      .map((plan) => ({ plan, error: states.get(plan.id)?.error ?? "unknown error", epoch: states.get(plan.id)?.failedEpoch ?? null })),
+      .map((plan) => ({
+        plan,
+        error: states.get(plan.id)?.error ?? "unknown error",
+        epoch: states.get(plan.id)?.failedEpoch ?? null,
+        stands: stands(plan),
+      })),
     interrupted: plans.filter((p) => status(p) === "interrupted"),
     notStarted: plans.filter((p) => status(p) === "queued" || status(p) === "running"),
     durationMs,
