@@ -32,7 +32,7 @@ export { renderSvg } from "./svg.js";
 export { buildTuningTables } from "./tuning-tables.js";
 export { buildSequentialTables } from "./sequential-tables.js";
 export { sequentialLooksSpec } from "./sequential-specs.js";
-export { sequentialOf } from "./sequential.js";
+export { sequentialComparisonLines, sequentialOf } from "./sequential.js";
 export type { SeedsSpent, SequentialRow, SequentialSummary } from "./sequential.js";
 export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
 export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";

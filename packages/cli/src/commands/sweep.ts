@@ -1,7 +1,7 @@
 import { EXIT_INTERRUPTED, UserInputError, exitCodeOf } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
-import { formatPoint } from "@tsa/report/tables";
+import { sequentialComparisonLines } from "@tsa/report/tables";
 import { loadExperiment, plannedRunCount, sweepPoints, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fileURLToPath } from "node:url";
@@ -46,22 +46,6 @@ export function dryRunText(argv: { file: string }, experiment: Experiment): stri
         ? counted(trials + evaluations, "run")
         : `${trials + least} to ${trials + evaluations} runs`;
   return `${argv.file}: experiment '${experiment.name}', ${total} (${factors}); dry run: nothing trained or written`;
-}
-
-/** `cnn vs ffn at noise=0: ahead, decided at n = 7 (look 1 of 2), mean difference +0.312`, as the report says it */
-export function sequentialLines(comparisons: NonNullable<SweepSummary["comparisons"]>, lookCount: number): string[] {
-  return comparisons.map((c) => {
-    const where = formatPoint(c.point);
-    const last = c.looks.at(-1);
-    const mean = c.differences.length === 0 ? null : c.differences.reduce((a, b) => a + b, 0) / c.differences.length;
-    const state =
-      c.verdict === null
-        ? `open after ${c.looks.length} look(s), next at n = ${c.next}`
-        : c.verdict === "undecided"
-          ? `undecided at n = ${last?.n ?? 0} (the most allowed)`
-          : `${c.verdict}, decided at n = ${last?.n ?? 0} (look ${c.looks.length} of ${lookCount})`;
-    return `${c.treatment} vs ${c.control}${where === "" ? "" : ` at ${where}`}: ${state}${mean === null ? "" : `, mean difference ${mean >= 0 ? "+" : ""}${mean.toFixed(3)}`}`;
-  });
 }
 
 const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
@@ -205,8 +189,8 @@ async function sweepAndReport(
   } finally {
     await store.close();
   }
-  if (summary.comparisons !== null)
-    for (const line of sequentialLines(summary.comparisons, experiment.sequential?.looks.length ?? 0)) console.log(line);
+  if (summary.comparisons !== null && experiment.sequential !== undefined)
+    for (const line of sequentialComparisonLines(summary.comparisons, experiment.sequential)) console.log(line);
   console.log(
     `${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`,
   );

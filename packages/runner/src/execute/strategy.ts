@@ -144,7 +144,8 @@ async function sequentialRuns(
   );
   for (const c of comparisons) {
     if (c.next === null) continue;
-    for (const model of [c.treatment, c.control]) {
+    // A control not chosen yet: every model is still wanted at the first look, which is `next`.
+    for (const model of c.control === null ? [c.treatment] : [c.treatment, c.control]) {
       const key = cell(model, c.point);
       wantedSeeds.set(key, Math.max(wantedSeeds.get(key) ?? 0, c.next));
     }
