@@ -34,5 +34,5 @@ export { buildSequentialTables } from "./sequential-tables.js";
 export { sequentialLooksSpec } from "./sequential-specs.js";
 export { sequentialComparisonLines, sequentialOf } from "./sequential.js";
 export type { SeedsSpent, SequentialRow, SequentialSummary } from "./sequential.js";
-export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
+export { SELECT_TEXT, choiceText, isTrial, roleText, tuningRecord } from "./run-tuning.js";
 export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";

@@ -11,5 +11,5 @@ export type { Ablation } from "./ablation.js";
 export { buildTuningTables } from "./tuning-tables.js";
 export { buildSequentialTables } from "./sequential-tables.js";
 export { sequentialComparisonLines } from "./sequential.js";
-export { SELECT_TEXT, choiceText, roleText, tuningRecord } from "./run-tuning.js";
+export { SELECT_TEXT, choiceText, isTrial, roleText, tuningRecord } from "./run-tuning.js";
 export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";
