@@ -104,7 +104,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
         for (const plan of added) known.set(plan.id, plan);
       }
       if (wanted.choices !== null && before?.choices == null)
-        emit({ type: "chosen", choices: wanted.choices, evaluations: wanted.plans.length - expandedTrials(experiment) });
+        emit({ type: "chosen", choices: wanted.choices, evaluations: wanted.plans.length - plannedRunCount(experiment).trials });
       if (step === 0) {
         total = Math.max(known.size, leastTotal(experiment));
         const toRun = [...known.values()].filter((p) => !done.has(p.id));
@@ -148,8 +148,6 @@ function leastTotal(experiment: Experiment): number {
   const firstLook = experiment.sequential === undefined ? 1 : experiment.sequential.looks[0]! / experiment.seeds.length;
   return trials + Math.round(evaluations * firstLook);
 }
-
-const expandedTrials = (experiment: Experiment) => plannedRunCount(experiment).trials;
 
 /** The sweep's runs by where they stand now (one summary, whoever trained them). */
 function summarize(
