@@ -156,12 +156,16 @@ async function sweepAndReport(
   progress: Progress,
   controller: AbortController,
 ): Promise<void> {
-  const [{ runSweep }, { openStore }, { writeReports }, { summaryTable }] = await Promise.all([
+  const [{ runSweep, queueTimings }, { openStore }, { writeReports }, { summaryTable }, { IdleQueue, idleQueueText }] = await Promise.all([
     import("@tsa/runner"),
     import("@tsa/tracker"),
     import("../reports.js"),
     import("../summary.js"),
+    import("../queue-progress.js"),
   ]);
+  // Only enqueuing (-j 0): say so when no worker takes the runs for a grace period, rather than wait in silence.
+  const idle = argv.concurrency === 0 ? new IdleQueue(queueTimings().graceMs) : null;
+  const workerCommand = [invokedAs(), "worker", "--db", shellWord(db), "--wait"].join(" ");
   let summary: SweepSummary;
   try {
     summary = await runSweep(experiment, {
@@ -170,7 +174,11 @@ async function sweepAndReport(
       ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
       backend: argv.backend,
       signal: controller.signal,
-      onEvent: (event) => progress.onEvent(event),
+      onEvent: (event) => {
+        progress.onEvent(event);
+        const spell = event.type === "watch" ? idle?.observe(event.progress, Date.now()) : null;
+        if (spell != null) progress.log(idleQueueText(spell, workerCommand));
+      },
     });
   } finally {
     progress.stop();
