@@ -157,6 +157,7 @@ describe("a tuned sweep on PostgreSQL", () => {
     // The worker drains the trials and exits: the queue is empty until the sweep has chosen.
     const early = await startCli(["worker", "--db", db.url, "-j", "1"], { env }).result;
     expect(early.code, early.stderr).toBe(0);
+    expect(early.stderr).toContain("worker: the queue is empty, so this worker stops; 'tuned-idle' is a tuned or sequential experiment");
     const notice = `${EVALUATIONS} run(s) queued and none running for`;
     await waitFor(() => sweep.output().includes(notice), "the sweep said no worker takes its evaluations", sweep);
     expect(sweep.output()).toContain("A worker started without --wait exits once the queue is empty");
