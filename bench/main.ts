@@ -49,6 +49,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === "conv") return (await import("./conv.js")).convBench(process.argv.slice(3));
   // `yarn bench sequential`: sequential seeds' error rates, power and seeds spent, by simulation (bench/sequential.ts).
   if (process.argv[2] === "sequential") return (await import("./sequential.js")).sequentialBench();
+  // `yarn bench strategy`: what a sweep's strategy reads each time it decides, before and after its narrow query (bench/strategy.ts).
+  if (process.argv[2] === "strategy") return (await import("./strategy.js")).strategyBench(process.argv.slice(3));
   // `yarn bench archive`: a preset on an archive problem under the published protocol (bench/archive.ts).
   if (process.argv[2] === "archive") return (await import("./archive.js")).archiveBench(process.argv.slice(3));
   const options = parseBenchArgs(process.argv.slice(2));

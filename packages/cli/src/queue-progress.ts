@@ -42,3 +42,41 @@ export function queueProgressText(p: QueueProgress, silentAfterMs = 15_000): str
   }
   return [counts, ...[...workers].map(([worker, runs]) => `  ${worker}: ${runs.join(", ")}`)].join("\n");
 }
+
+/** Runs waiting in the queue with none running: how many, and for how long. */
+export interface IdleSpell {
+  queued: number;
+  idleMs: number;
+}
+
+/**
+ * Watches a sweep that only enqueues (-j 0): runs queued and none running for `afterMs` (the grace period)
+ * means no worker is taking them, most often because workers started without --wait exited when the queue
+ * emptied between a tuned sweep's phases or sequential looks. Told once per idle spell.
+ */
+export class IdleQueue {
+  private since: number | null = null;
+  private told = false;
+  constructor(private readonly afterMs: number) {}
+
+  observe(p: Pick<QueueProgress, "queued" | "running">, nowMs: number): IdleSpell | null {
+    if (p.queued === 0 || p.running > 0) {
+      this.since = null;
+      this.told = false;
+      return null;
+    }
+    this.since ??= nowMs;
+    if (this.told || nowMs - this.since < this.afterMs) return null;
+    this.told = true;
+    return { queued: p.queued, idleMs: nowMs - this.since };
+  }
+}
+
+/** What an idle spell means and what to do, with the command that starts a worker that waits. */
+export function idleQueueText(spell: IdleSpell, workerCommand: string): string {
+  return (
+    `${spell.queued} run(s) queued and none running for ${Math.round(spell.idleMs / 1000)} s: no worker is taking them. ` +
+    "A worker started without --wait exits once the queue is empty, as it is between a tuned sweep's trials and its evaluations and between sequential looks. " +
+    `Start workers that wait: ${workerCommand} (this sweep waits for them; Ctrl-C stops it and leaves the queued runs to the next workers)`
+  );
+}

@@ -1,11 +1,11 @@
-import { sweepPoints, summarize } from "@tsa/report/tables";
+import { isTrial, sweepPoints, summarize } from "@tsa/report/tables";
 import type { ExperimentResults } from "@tsa/tracker";
 import { textTable } from "./format/text-table.js";
 
 /** The end-of-sweep table: per point and model, completed runs over all runs, mean test F1 over them, and how many learned. */
 export function summaryTable(all: ExperimentResults): string {
   // A tuned sweep's trials are how each model's configuration was chosen, not its result.
-  const results = { ...all, runs: all.runs.filter((r) => (r.config as { tuning?: { role?: string } } | null)?.tuning?.role !== "trial") };
+  const results = { ...all, runs: all.runs.filter((r) => !isTrial(r)) };
   const cells = summarize(results, "f1");
   const points = sweepPoints(results);
   const rows = points.flatMap((p) =>

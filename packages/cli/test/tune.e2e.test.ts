@@ -2,7 +2,7 @@
 // validation loss is trained on the evaluation seeds, and the database says which was chosen and why; a
 // sweep stopped with Ctrl-C among its trials resumes without redoing anything completed.
 import { afterEach, describe, expect, it } from "vitest";
-import { sweepWithTwoWorkers, type TestDatabase } from "./postgres.js";
+import { createDatabase, sweepWithTwoWorkers, type TestDatabase } from "./postgres.js";
 import { makeWorkspace, queryDb, runCli, startCli, tinyExperimentYaml, waitFor, type Workspace } from "./support.js";
 
 const TUNE = [
@@ -145,5 +145,31 @@ describe("a tuned sweep on PostgreSQL", () => {
     const ownersOf = (role: string) => new Set(byRole(role).map((r) => r.owner.split(":").slice(0, 2).join(":")));
     expect(new Set([...ownersOf("trial"), ...ownersOf("evaluation")]).size).toBe(2);
     expect(ownersOf("evaluation").size).toBeGreaterThanOrEqual(1);
+  });
+
+  it("with -j 0, says when a worker without --wait has left its evaluations untaken, and ends once a worker that waits takes them", async () => {
+    const ws = makeWorkspace("tsa-tune-idle-");
+    const file = ws.experiment("tuned-idle", yaml("tuned-idle"));
+    db = await createDatabase();
+    const env = { TSA_POLL_MS: "200", TSA_HEARTBEAT_MS: "500", TSA_GRACE_MS: "2000", INIT_CWD: ws.dir };
+    const sweep = startCli(["sweep", file, "--db", db.url, "-j", "0"], { env });
+    await waitFor(() => sweep.output().includes("enqueued for other workers"), "the trials were enqueued", sweep);
+    // The worker drains the trials and exits: the queue is empty until the sweep has chosen.
+    const early = await startCli(["worker", "--db", db.url, "-j", "1"], { env }).result;
+    expect(early.code, early.stderr).toBe(0);
+    expect(early.stderr).toContain("worker: the queue is empty, so this worker stops; 'tuned-idle' is a tuned or sequential experiment");
+    const notice = `${EVALUATIONS} run(s) queued and none running for`;
+    await waitFor(() => sweep.output().includes(notice), "the sweep said no worker takes its evaluations", sweep);
+    expect(sweep.output()).toContain("A worker started without --wait exits once the queue is empty");
+    expect(sweep.output()).toMatch(/Start workers that wait: \S+ worker --db postgres:\/\/\S+ --wait/);
+    const waiting = startCli(["worker", "--db", db.url, "-j", "1", "--wait"], { env });
+    try {
+      const result = await sweep.result;
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toContain(`${TRIALS + EVALUATIONS} run(s) done now, 0 already done, of ${TRIALS + EVALUATIONS}`);
+    } finally {
+      waiting.child.kill("SIGINT");
+      await waiting.result;
+    }
   });
 });

@@ -68,7 +68,7 @@ describe("sequential seeds in the report", () => {
     const summary = sequentialOf(viewOf(early))!;
     expect(summary.rows.every((r) => r.verdict === null && r.looks.length === 0)).toBe(true);
     expect(experimentHeadline(early)).toContain(
-      "bilstm-attention vs the best baseline (chosen at the first look) at noise=0: open: the first look's 8 seeds are not all settled, mean difference –",
+      "bilstm-attention vs the best baseline (chosen at the first look) at noise=0: waiting for the first look: not every model has a settled run on each of its 8 seeds;",
     );
     const html = await renderExperimentReport(early);
     expect(html).toContain('<section id="sequential"');

@@ -1,6 +1,13 @@
 import { ExperimentSpecError } from "@tsa/errors";
 import { ExperimentSchema, comparedPairs, sweepPoints, type Experiment, type Sequential } from "@tsa/runner/experiment";
-import { lookLevels, sequentialComparisons, type ComparedRun, type LookResult, type Verdict } from "@tsa/runner/sequential";
+import {
+  lookLevels,
+  sequentialComparisons,
+  type ComparedRun,
+  type LookResult,
+  type SequentialComparison,
+  type Verdict,
+} from "@tsa/runner/sequential";
 import type { RunResult } from "@tsa/tracker";
 import { metricNamed, type MetricField } from "@tsa/tracker/catalogue";
 import { formatPoint, pointKey, pointLabel, type SweepPoint } from "./results.js";
@@ -72,15 +79,13 @@ function summarize(view: ResultsView): SequentialSummary | null {
   const filePoints = sweepPoints(experiment);
   const pairs = comparedPairs(experiment);
   const comparisons = sequentialComparisons(plan, pairs, filePoints, seeds, runs);
-  // Before the first look the runner names the first baseline; the best of several is chosen only there.
-  const undecidedControl = (treatment: string) => (pairs.find((p) => p.treatment === treatment)?.controls.length ?? 1) > 1;
   const byKey = new Map(view.points.map((p) => [p.key, p]));
   const sweepPoint = (point: Record<string, unknown>): SweepPoint =>
     byKey.get(pointKey(point)) ?? { key: pointKey(point), point, label: pointLabel(point, view.axes), order: view.points.length };
   const rows = comparisons.map((c) => ({
     point: sweepPoint(c.point),
     treatment: c.treatment,
-    control: c.looks.length === 0 && undecidedControl(c.treatment) ? "the best baseline (chosen at the first look)" : c.control,
+    control: controlText(c.control),
     looks: c.looks,
     verdict: c.verdict,
     difference: tInterval(c.differences),
@@ -142,20 +147,27 @@ export function differenceText(d: Interval): string {
   return d.n < 2 ? signed(d.mean) : `${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`;
 }
 
-/** `ahead, decided at n = 7 (look 1 of 2)`, `undecided at n = 9 (the most allowed)`, or where an open comparison stands. */
-export function verdictText(row: SequentialRow, plan: Sequential): string {
+/** The control as the page names it: the best of several baselines is chosen only once the first look has settled. */
+const controlText = (control: string | null) => control ?? "the best baseline (chosen at the first look)";
+
+/**
+ * `ahead, decided at n = 7 (look 1 of 2)`, `undecided at n = 9 (the most allowed)`, or where an open comparison
+ * stands: after a look, or waiting for the first (its runs not all settled, or a model with none, such as a
+ * tuned baseline no trial of which finished: then the best baseline is never chosen).
+ */
+export function verdictText(row: Pick<SequentialRow, "looks" | "verdict" | "next">, plan: Pick<Sequential, "looks">): string {
   const last = row.looks.at(-1);
   const n = last?.n ?? 0;
   if (row.verdict === null)
     return row.looks.length === 0
-      ? `open: the first look's ${plan.looks[0]} seeds are not all settled`
+      ? `waiting for the first look: not every model has a settled run on each of its ${plan.looks[0]} seeds`
       : `open after look ${row.looks.length}, next at n = ${row.next}`;
   if (row.verdict === "undecided") return `undecided at n = ${n} (the most allowed)`;
   return `${row.verdict}, decided at n = ${n} (look ${row.looks.length} of ${plan.looks.length})`;
 }
 
 /** `cnn vs ffn at noise=0`: a comparison's name (the point left out without a sweep). */
-export function comparisonName(row: SequentialRow): string {
+export function comparisonName(row: Pick<SequentialRow, "treatment" | "control"> & { point: Pick<SweepPoint, "point"> }): string {
   const where = formatPoint(row.point.point);
   return `${row.treatment} vs ${row.control}${where === "" ? "" : ` at ${where}`}`;
 }
@@ -180,9 +192,27 @@ export function spentText(summary: SequentialSummary): string {
   return `${runs} runs spent of the ${fixed} a fixed design with ${summary.plan.looks.at(-1)} seeds for every model and point would have spent${share}`;
 }
 
-/** `cnn vs ffn at noise=0: ahead, decided at n = 7 (look 1 of 2), mean difference +0.381 [+0.290, +0.472]`: one comparison in a line. */
-export const comparisonLines = (summary: SequentialSummary): string[] =>
-  summary.rows.map((row) => `${comparisonName(row)}: ${verdictText(row, summary.plan)}, mean difference ${differenceText(row.difference)}`);
+/** What one comparison's line needs: a report row, or the runner's comparison with its differences' interval. */
+type ComparisonWords = Pick<SequentialRow, "treatment" | "control" | "looks" | "verdict" | "next" | "difference"> & {
+  point: Pick<SweepPoint, "point">;
+};
+
+/**
+ * `cnn vs ffn at noise=0: ahead, decided at n = 7 (look 1 of 2), mean difference +0.381 [+0.290, +0.472]`: one
+ * comparison in a line, the one wording of the page's headline and the sweep's closing lines.
+ */
+function comparisonLine(row: ComparisonWords, plan: Pick<Sequential, "looks">): string {
+  const difference = row.difference.n === 0 ? "" : `, mean difference ${differenceText(row.difference)}`;
+  return `${comparisonName(row)}: ${verdictText(row, plan)}${difference}`;
+}
+
+export const comparisonLines = (summary: SequentialSummary): string[] => summary.rows.map((row) => comparisonLine(row, summary.plan));
+
+/** The runner's comparisons (a sweep's summary) in the page's words, one line each. */
+export const sequentialComparisonLines = (comparisons: readonly SequentialComparison[], plan: Pick<Sequential, "looks">): string[] =>
+  comparisons.map((c) =>
+    comparisonLine({ ...c, control: controlText(c.control), point: { point: c.point }, difference: tInterval(c.differences) }, plan),
+  );
 
 /**
  * A sequential experiment's headline: each comparison's sequential verdict, which replaces the fixed-design

@@ -19,6 +19,8 @@ export interface SqlDialect {
   readonly jsonParam: string;
   /** A JSON scalar inside a JSON-text column as a plain SQL value (the summary view's columns). */
   jsonScalar(column: string, path: ReadonlyArray<string | number>, type: "integer" | "real" | "text"): string;
+  /** A top-level key of a JSON-text column as JSON text (NULL when absent), whatever its type. */
+  jsonText(column: string, key: string): string;
   /** Milliseconds from an ISO timestamp column to an ISO timestamp parameter. */
   msSince(column: string): string;
   /** A column type. */
@@ -37,6 +39,8 @@ export const SQLITE: SqlDialect = {
   // json_extract gives SQL values (numbers, text; arrays and objects as minified JSON text).
   jsonParam: "json_extract(?, '$')",
   jsonScalar: (column, path) => `json_extract(${column}, '${sqlitePath(path)}')`,
+  // `->` (SQLite 3.38) gives JSON text for every type; json_extract would give a string unquoted.
+  jsonText: (column, key) => `(${column} -> '${sqlitePath([key])}')`,
   msSince: (column) => `(julianday(?) - julianday(${column})) * 86400000.0`,
   type: (type) => ({ integer: "INTEGER", real: "REAL", text: "TEXT", bigint: "INTEGER" })[type],
 };
@@ -53,6 +57,7 @@ export const POSTGRES: SqlDialect = {
     const text = `(CAST(${column} AS jsonb) #>> '${postgresPath(path)}')`;
     return type === "text" ? text : `CAST(${text} AS DOUBLE PRECISION)`;
   },
+  jsonText: (column, key) => `CAST(CAST(${column} AS jsonb) -> '${key}' AS TEXT)`,
   msSince: (column) => `CAST(EXTRACT(EPOCH FROM (CAST(? AS timestamptz) - CAST(${column} AS timestamptz))) * 1000 AS DOUBLE PRECISION)`,
   type: (type) => ({ integer: "INTEGER", real: "DOUBLE PRECISION", text: "TEXT", bigint: "BIGINT" })[type],
 };

@@ -33,10 +33,13 @@ export interface RunRow {
 const num = (v: unknown): number => (typeof v === "number" ? v : Number.NaN);
 const numOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
+/** A metric as read: NULL is null for a metric a model may not have, NaN for one it always has. */
+export const metricValue = (c: { nullable: boolean }, v: unknown): number | null => (c.nullable ? numOrNull(v) : num(v));
+
 function metrics(row: Record<string, unknown> | undefined): MetricsRow | null {
   if (row === undefined) return null;
   const m: Record<string, number | null> = {};
-  for (const c of METRIC_CATALOGUE) m[c.field] = c.nullable ? numOrNull(row[c.column]) : num(row[c.column]);
+  for (const c of METRIC_CATALOGUE) m[c.field] = metricValue(c, row[c.column]);
   return m as unknown as MetricsRow;
 }
 

@@ -6,16 +6,18 @@ import { METRIC_CATALOGUE, type MetricsRow } from "./catalogue.js";
 import { EPOCH_COLUMNS, type EpochRow, type RunRecord } from "./entities.js";
 import type { OpenOptions } from "./open.js";
 import { PostgresConnection } from "./postgres-connection.js";
-import { readRuns, type RunRow } from "./rows.js";
+import { metricValue, readRuns, type RunRow } from "./rows.js";
 import type {
   Claim,
   ClaimedRun,
   ExperimentInfo,
   ExperimentResults,
   NewRun,
+  OutcomeQuery,
   QueryResult,
   QueueProgress,
   RunFilter,
+  RunOutcome,
   RunResult,
   RunState,
   RunStatus,
@@ -419,6 +421,48 @@ export class Store {
       params,
     );
     return readRuns(this.db, rows);
+  }
+
+  /**
+   * Every run of an experiment, narrowly: status, the config keys and metrics of `query`, in one statement
+   * (no epochs, no attention samples), in the order runs were recorded. What a sweep's strategy reads each
+   * time it decides, so a sweep of thousands of runs does not read every epoch each step.
+   */
+  async runOutcomes(experiment: string, query: OutcomeQuery): Promise<RunOutcome[]> {
+    const metrics = query.metrics.map((field) => {
+      const entry = METRIC_CATALOGUE.find((m) => m.field === field);
+      if (entry === undefined) throw new StoreError(`runOutcomes: no metric '${field}' in the catalogue`);
+      return entry;
+    });
+    const keys = query.config ?? [];
+    for (const key of keys) if (!/^[A-Za-z_]\w*$/.test(key)) throw new StoreError(`runOutcomes: '${key}' is not a config key`);
+    const columns = [
+      ...keys.map((key, i) => `${this.d.jsonText("r.config", key)} AS c${i}`),
+      ...metrics.flatMap((m, i) => [`v.${m.column} AS v${i}`, `t.${m.column} AS t${i}`]),
+    ];
+    const rows = await this.db.all<Record<string, unknown> & { v_run: string | null; t_run: string | null }>(
+      `SELECT r.id, r.model, r.seed, r.point, r.status, v.run_id AS v_run, t.run_id AS t_run${columns.map((c) => `, ${c}`).join("")}
+       FROM runs r LEFT JOIN metrics v ON v.run_id = r.id AND v.split = 'val' LEFT JOIN metrics t ON t.run_id = r.id AND t.split = 'test'
+       WHERE r.experiment = ? ORDER BY ${this.d.insertionOrder}`,
+      [experiment],
+    );
+    const split = (row: Record<string, unknown>, prefix: "v" | "t") =>
+      Object.fromEntries(metrics.map((m, i) => [m.field, metricValue(m, row[`${prefix}${i}`])]));
+    return rows.map((row) => ({
+      id: row.id as string,
+      model: row.model as string,
+      seed: row.seed as number,
+      point: JSON.parse(row.point as string) as Record<string, unknown>,
+      status: row.status as RunStatus,
+      config: Object.fromEntries(
+        keys.flatMap((key, i) => {
+          const value = row[`c${i}`] == null ? null : (JSON.parse(row[`c${i}`] as string) as unknown);
+          return value === null ? [] : [[key, value]];
+        }),
+      ),
+      val: row.v_run === null ? null : split(row, "v"),
+      test: row.t_run === null ? null : split(row, "t"),
+    }));
   }
 
   /**

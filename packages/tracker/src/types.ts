@@ -1,3 +1,4 @@
+import type { MetricField } from "./catalogue.js";
 import type { AttentionRow, EpochRow, MetricsRow } from "./entities.js";
 
 export type RunStatus = "queued" | "running" | "completed" | "failed" | "interrupted";
@@ -54,6 +55,30 @@ export interface RunResult {
   val: MetricsRow | null;
   epochs: EpochRow[];
   attention: AttentionRow[];
+}
+
+/** What `Store.runOutcomes` reads of each run: a few metrics and a few top-level config keys, nothing else. */
+export interface OutcomeQuery {
+  /** Metric fields read on each split (`logLoss`, `f1`). */
+  metrics: readonly MetricField[];
+  /** Top-level keys of the recorded config (`tuning`). */
+  config?: readonly string[];
+}
+
+/**
+ * A run as a sweep decides from it: where it stands, the config keys and metrics asked for, no epochs or
+ * attention samples. A split's metrics are null until the run has them (completed); NaN reads back as NaN.
+ */
+export interface RunOutcome {
+  id: string;
+  model: string;
+  seed: number;
+  point: Record<string, unknown>;
+  status: RunStatus;
+  /** The asked-for top-level keys of the recorded config that it has. */
+  config: Record<string, unknown>;
+  val: Partial<Record<MetricField, number | null>> | null;
+  test: Partial<Record<MetricField, number | null>> | null;
 }
 
 export interface ExperimentResults {

@@ -1,7 +1,7 @@
 import { EXIT_INTERRUPTED, UserInputError, exitCodeOf } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
-import { formatPoint } from "@tsa/report/tables";
+import { sequentialComparisonLines } from "@tsa/report/tables";
 import { loadExperiment, plannedRunCount, sweepPoints, type Experiment } from "@tsa/runner/experiment";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fileURLToPath } from "node:url";
@@ -46,22 +46,6 @@ export function dryRunText(argv: { file: string }, experiment: Experiment): stri
         ? counted(trials + evaluations, "run")
         : `${trials + least} to ${trials + evaluations} runs`;
   return `${argv.file}: experiment '${experiment.name}', ${total} (${factors}); dry run: nothing trained or written`;
-}
-
-/** `cnn vs ffn at noise=0: ahead, decided at n = 7 (look 1 of 2), mean difference +0.312`, as the report says it */
-export function sequentialLines(comparisons: NonNullable<SweepSummary["comparisons"]>, lookCount: number): string[] {
-  return comparisons.map((c) => {
-    const where = formatPoint(c.point);
-    const last = c.looks.at(-1);
-    const mean = c.differences.length === 0 ? null : c.differences.reduce((a, b) => a + b, 0) / c.differences.length;
-    const state =
-      c.verdict === null
-        ? `open after ${c.looks.length} look(s), next at n = ${c.next}`
-        : c.verdict === "undecided"
-          ? `undecided at n = ${last?.n ?? 0} (the most allowed)`
-          : `${c.verdict}, decided at n = ${last?.n ?? 0} (look ${c.looks.length} of ${lookCount})`;
-    return `${c.treatment} vs ${c.control}${where === "" ? "" : ` at ${where}`}: ${state}${mean === null ? "" : `, mean difference ${mean >= 0 ? "+" : ""}${mean.toFixed(3)}`}`;
-  });
 }
 
 const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
@@ -172,12 +156,16 @@ async function sweepAndReport(
   progress: Progress,
   controller: AbortController,
 ): Promise<void> {
-  const [{ runSweep }, { openStore }, { writeReports }, { summaryTable }] = await Promise.all([
+  const [{ runSweep, queueTimings }, { openStore }, { writeReports }, { summaryTable }, { IdleQueue, idleQueueText }] = await Promise.all([
     import("@tsa/runner"),
     import("@tsa/tracker"),
     import("../reports.js"),
     import("../summary.js"),
+    import("../queue-progress.js"),
   ]);
+  // Only enqueuing (-j 0): say so when no worker takes the runs for a grace period, rather than wait in silence.
+  const idle = argv.concurrency === 0 ? new IdleQueue(queueTimings().graceMs) : null;
+  const workerCommand = [invokedAs(), "worker", "--db", shellWord(db), "--wait"].join(" ");
   let summary: SweepSummary;
   try {
     summary = await runSweep(experiment, {
@@ -186,7 +174,11 @@ async function sweepAndReport(
       ...(argv.concurrency === undefined ? {} : { concurrency: argv.concurrency }),
       backend: argv.backend,
       signal: controller.signal,
-      onEvent: (event) => progress.onEvent(event),
+      onEvent: (event) => {
+        progress.onEvent(event);
+        const spell = event.type === "watch" ? idle?.observe(event.progress, Date.now()) : null;
+        if (spell != null) progress.log(idleQueueText(spell, workerCommand));
+      },
     });
   } finally {
     progress.stop();
@@ -205,8 +197,8 @@ async function sweepAndReport(
   } finally {
     await store.close();
   }
-  if (summary.comparisons !== null)
-    for (const line of sequentialLines(summary.comparisons, experiment.sequential?.looks.length ?? 0)) console.log(line);
+  if (summary.comparisons !== null && experiment.sequential !== undefined)
+    for (const line of sequentialComparisonLines(summary.comparisons, experiment.sequential)) console.log(line);
   console.log(
     `${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`,
   );
@@ -216,9 +208,16 @@ async function sweepAndReport(
     console.error(
       `\nThe report could not be written (the runs are recorded): ${reportError instanceof Error ? (reportError.stack ?? reportError.message) : String(reportError)}`,
     );
-  if (summary.failed.length > 0) {
-    console.error(`\n${summary.failed.length} run(s) failed (recorded in the database; the next sweep retries them):`);
-    for (const f of summary.failed) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
+  const [standing, retried] = [summary.failed.filter((f) => f.stands), summary.failed.filter((f) => !f.stands)];
+  if (retried.length > 0) {
+    console.error(`\n${retried.length} run(s) failed (recorded in the database; the next sweep retries them):`);
+    for (const f of retried) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
+  }
+  if (standing.length > 0) {
+    console.error(
+      `\n${standing.length} run(s) of a look failed (recorded; each counts as a missing pair of its look, and the next sweep does not retry it, so the look decides the same):`,
+    );
+    for (const f of standing) console.error(`  ${f.plan.id} ${f.plan.model} seed ${f.plan.seed}: ${f.error}`);
   }
   for (const { model, point } of summary.unchosen)
     console.error(

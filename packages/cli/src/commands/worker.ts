@@ -77,6 +77,7 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
         },
       });
       console.log(`worker: ${summary.completed} run(s) completed, ${summary.failed} failed, ${summary.lost} lost to another attempt`);
+      if (!argv.wait && !controller.signal.aborted) await warnOfLaterPhases(db, argv.experiment);
       if (controller.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
       else if (summary.failed > 0) process.exitCode = 1;
     } finally {
@@ -85,6 +86,27 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
     }
   },
 };
+
+/**
+ * A worker without --wait has just found the queue empty: if a tuned or sequential experiment is in the store,
+ * its sweep may enqueue the next phase (evaluations, a look's seeds) only now, and nobody would take it.
+ */
+async function warnOfLaterPhases(db: string, experiment: string | undefined): Promise<void> {
+  const { openStore } = await import("@tsa/tracker");
+  const store = await openStore(db, { readonly: true });
+  try {
+    const phased = (await store.listExperiments()).filter((e) => {
+      const spec = e.spec as { tune?: unknown; sequential?: unknown } | null;
+      return (experiment === undefined || e.name === experiment) && (spec?.tune != null || spec?.sequential != null);
+    });
+    if (phased.length > 0)
+      process.stderr.write(
+        `worker: the queue is empty, so this worker stops; ${phased.map((e) => `'${e.name}'`).join(", ")} ${phased.length === 1 ? "is a tuned or sequential experiment, whose" : "are tuned or sequential experiments, whose"} sweep enqueues its next runs (evaluations, a look's seeds) once these have settled: run workers with --wait for it\n`,
+      );
+  } finally {
+    await store.close();
+  }
+}
 
 async function requireExperiment(db: string, experiment: string): Promise<void> {
   const { openStore } = await import("@tsa/tracker");

@@ -1,4 +1,6 @@
-// Test helpers for reports, shared by this package's tests and the CLI's end-to-end tests.
+// Test helpers for reports, shared by this package's tests and the CLI's tests: a browser over written reports,
+// and the hand-made results the report's tests know the answers for (`sweepResults`, `tunedResults`, …).
+export * from "../fixture.test-support.js";
 import { chromium, type Browser } from "playwright-core";
 import { pathToFileURL } from "node:url";
 

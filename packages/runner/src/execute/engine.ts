@@ -1,6 +1,15 @@
 import { kernelImplementation } from "@tsa/kernels";
 import type { BackendName, EpochRecord } from "@tsa/models";
-import { openStore, type Claim, type ClaimedRun, type QueueProgress, type RunResult, type RunState, type Store } from "@tsa/tracker";
+import {
+  openStore,
+  type Claim,
+  type ClaimedRun,
+  type OutcomeQuery,
+  type QueueProgress,
+  type RunOutcome,
+  type RunState,
+  type Store,
+} from "@tsa/tracker";
 import { availableParallelism } from "node:os";
 import { newRun, isOutdated, type Experiment, type RunPlan } from "../experiment/index.js";
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
@@ -154,10 +163,15 @@ export class Engine {
 
   /**
    * Puts runs in the queue, idempotently: a run already there is left alone, except a failed or interrupted
-   * one (retried) and a completed one made by other parts or older code (redone). Any time, also while
+   * one (retried, but a failed one whose failure `failureStands`) and a completed one made by other parts or
+   * older code (redone). Any time, also while
    * working: idle local workers take the new runs at once.
    */
-  async enqueue(plans: readonly RunPlan[], source: { experiment: Experiment; file: string }): Promise<EnqueueResult> {
+  async enqueue(
+    plans: readonly RunPlan[],
+    source: { experiment: Experiment; file: string },
+    options: { failureStands?: (plan: RunPlan) => boolean } = {},
+  ): Promise<EnqueueResult> {
     const { experiment, file } = source;
     await this.store.upsertExperiment({ name: experiment.name, description: experiment.description, file, spec: experiment });
     const record = (plan: RunPlan) => ({ ...newRun(plan), backend: "auto", ...this.common });
@@ -167,6 +181,7 @@ export class Engine {
     const states = await this.store.runStates(plans.map((p) => p.id));
     for (const plan of plans) {
       const status = states.get(plan.id)?.status;
+      if (status === "failed" && options.failureStands?.(plan) === true) continue;
       if (status === "failed" || status === "interrupted") {
         if (await this.store.requeueRun(plan.id, [status], record(plan))) result.retried++;
       } else if (status === "completed") {
@@ -179,14 +194,9 @@ export class Engine {
     return result;
   }
 
-  /** The stored results of the runs of `ids` that completed: what a strategy decides its next runs from. */
-  async completedRuns(experiment: string, ids: ReadonlySet<string>): Promise<RunResult[]> {
-    return (await this.store.listRuns({ experiment, status: "completed" })).filter((run) => ids.has(run.id));
-  }
-
-  /** Every stored run of an experiment, whatever its status. */
-  async experimentRuns(experiment: string): Promise<RunResult[]> {
-    return this.store.listRuns({ experiment });
+  /** Every stored run of an experiment, narrowly (`Store.runOutcomes`): what a strategy decides its next runs from. */
+  runOutcomes(experiment: string, query: OutcomeQuery): Promise<RunOutcome[]> {
+    return this.store.runOutcomes(experiment, query);
   }
 
   /** Starts the local workers (once). */

@@ -1,4 +1,4 @@
-import type { RunResult, RunState } from "@tsa/tracker";
+import type { RunOutcome, RunState } from "@tsa/tracker";
 import { describe, expect, it } from "vitest";
 import { parseExperiment } from "../experiment/load.js";
 import { expandTrials, isTuned } from "../experiment/tuned.js";
@@ -21,15 +21,22 @@ function experiment() {
   return e;
 }
 
-/** A stored run as the strategy reads it: id, model, point, config and validation metrics. */
-const stored = (id: string, valLoss: number | null, config: unknown = {}) =>
-  ({ id, model: "ffn", point: {}, config, val: valLoss === null ? null : { logLoss: valLoss, f1: 0, rocAuc: 0 } }) as unknown as RunResult;
+/** A stored run as the strategy reads it (`Store.runOutcomes`): id, model, point, status, tuning record and validation metrics. */
+const stored = (id: string, valLoss: number | null, config: Record<string, unknown> = {}): RunOutcome => ({
+  id,
+  model: "ffn",
+  seed: 0,
+  point: {},
+  status: "completed",
+  config,
+  val: valLoss === null ? null : { logLoss: valLoss, f1: 0, rocAuc: 0 },
+  test: null,
+});
 
-function store(runs: RunResult[], states: Record<string, RunState["status"]>): Stored {
+function store(runs: RunOutcome[], states: Record<string, RunState["status"]>): Stored {
   return {
     states: new Map(Object.entries(states).map(([id, status]) => [id, { status } as RunState])),
-    completed: async (ids) => runs.filter((r) => ids.has(r.id) && states[r.id] === "completed"),
-    all: async () => runs,
+    runs: async () => runs.map((r) => ({ ...r, status: states[r.id] ?? r.status })),
   };
 }
 

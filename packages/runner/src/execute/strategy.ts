@@ -1,5 +1,5 @@
 import { canonicalJson } from "@tsa/data";
-import type { RunResult, RunState } from "@tsa/tracker";
+import type { MetricField, OutcomeQuery, RunOutcome, RunState } from "@tsa/tracker";
 import {
   comparedPairs,
   expandEvaluations,
@@ -37,15 +37,30 @@ export interface Wanted {
   comparisons: SequentialComparison[] | null;
 }
 
-/** What the strategy may look at: the settled states of the runs wanted so far, and the stored results. */
+/** What the strategy may look at: the settled states of the runs wanted so far, and the stored runs, narrowly. */
 export interface Stored {
   states: ReadonlyMap<string, RunState>;
-  completed(ids: ReadonlySet<string>): Promise<RunResult[]>;
-  /** Every run of the experiment as stored, whatever its status (the choices its evaluations record). */
-  all(): Promise<RunResult[]>;
+  /** Every run of the experiment as stored, whatever its status, with what `outcomeQuery` asks (`Store.runOutcomes`). */
+  runs(query: OutcomeQuery): Promise<RunOutcome[]>;
+}
+
+/** What the choices and the sequential decisions read of a stored run: the validation scores selection may use, the sequential metric, the tuning record. */
+export function outcomeQuery(experiment: Experiment): OutcomeQuery {
+  const sequential = experiment.sequential === undefined ? [] : [METRIC_FIELDS[experiment.sequential.metric]];
+  const metrics: MetricField[] = isTuned(experiment) ? ["logLoss", "f1", "rocAuc"] : [];
+  return { metrics: [...new Set([...metrics, ...sequential])], config: ["tuning"] };
 }
 
 const SETTLED = new Set(["completed", "failed"]);
+
+/**
+ * Whether a failed run of the plan stands (a resumed sweep does not retry it): a sequential sweep's evaluation
+ * run. A look is decided on its completed runs once every run of it has settled, a failed one counted as a
+ * missing pair; were it retried, its metrics would appear later and the replayed look could decide otherwise
+ * than the sweep did, or than an uninterrupted sweep would have. Trials and a fixed grid's runs are retried.
+ */
+export const failureStands = (experiment: Experiment, plan: RunPlan): boolean =>
+  experiment.sequential !== undefined && plan.tuning?.role !== "trial";
 
 /**
  * The runs a sweep wants, decided from the stored runs alone: the grid; or a tuned file's trials, then (once
@@ -55,18 +70,21 @@ const SETTLED = new Set(["completed", "failed"]);
  */
 export async function wantedRuns(experiment: Experiment, stored: Stored): Promise<Wanted> {
   const wanted: Wanted = { plans: [], choices: null, unchosen: [], comparisons: null };
+  // Read once per decision, and only once something has settled that a decision needs.
+  let read: Promise<RunOutcome[]> | null = null;
+  const runs = () => (read ??= stored.runs(outcomeQuery(experiment)));
   let evaluations: RunPlan[];
   if (isTuned(experiment)) {
     const trials = expandTrials(experiment);
     wanted.plans.push(...trials);
     if (!trials.every((p) => SETTLED.has(stored.states.get(p.id)?.status ?? ""))) return wanted;
-    const finished = await stored.completed(new Set(trials.map((p) => p.id)));
+    const finished = (await runs()).filter((r) => r.status === "completed").map(finishedTrial);
     const options = trialsOf(experiment);
     const keyOf = (plan: RunPlan) => selectionKey(experiment, plan.model, plan.point);
     const choices = chooseConfigurations(options, trials, finished, experiment.tune.select, keyOf);
     // A choice once made stands: its evaluation runs record it. A trial that failed and later succeeds (a
     // resumed sweep retries it) must not move the evaluation to another configuration half-way.
-    for (const [key, chosen] of recordedChoices(experiment, options, await stored.all())) choices.set(key, chosen);
+    for (const [key, chosen] of recordedChoices(experiment, options, await runs())) choices.set(key, chosen);
     const groups = new Map(trials.map((p) => [keyOf(p), p]));
     wanted.choices = [...groups].flatMap(([key, plan]) => {
       const chosen = choices.get(key);
@@ -82,7 +100,7 @@ export async function wantedRuns(experiment: Experiment, stored: Stored): Promis
     wanted.plans.push(...evaluations);
     return wanted;
   }
-  const { plans, comparisons } = await sequentialRuns(experiment, evaluations, stored);
+  const { plans, comparisons } = await sequentialRuns(experiment, evaluations, stored.states, runs);
   wanted.plans.push(...plans);
   wanted.comparisons = comparisons;
   return wanted;
@@ -92,11 +110,11 @@ export async function wantedRuns(experiment: Experiment, stored: Stored): Promis
 function recordedChoices(
   experiment: Experiment & { tune: NonNullable<Experiment["tune"]> },
   trials: readonly Record<string, unknown>[],
-  runs: readonly RunResult[],
+  runs: readonly RunOutcome[],
 ): Map<string, Choice> {
   const recorded = new Map<string, Choice>();
   for (const run of runs) {
-    const tuning = (run.config as { tuning?: Partial<TuningRecord> } | null)?.tuning;
+    const tuning = run.config.tuning as Partial<TuningRecord> | undefined;
     if (tuning?.role !== "evaluation" || typeof tuning.trial !== "number" || trials[tuning.trial] === undefined) continue;
     if (canonicalJson(trials[tuning.trial]) !== canonicalJson(tuning.choice ?? null)) continue;
     const { trial, score, scores } = tuning as Extract<TuningRecord, { role: "evaluation" }>;
@@ -109,7 +127,8 @@ function recordedChoices(
 async function sequentialRuns(
   experiment: Experiment,
   evaluations: readonly RunPlan[],
-  stored: Stored,
+  states: Stored["states"],
+  runs: () => Promise<RunOutcome[]>,
 ): Promise<{ plans: RunPlan[]; comparisons: SequentialComparison[] }> {
   const sequential = experiment.sequential!;
   const seeds = experiment.seeds;
@@ -121,11 +140,12 @@ async function sequentialRuns(
     comparedPairs(experiment),
     sweepPoints(experiment),
     seeds,
-    await comparedRuns(experiment, evaluations, stored),
+    await comparedRuns(experiment, evaluations, states, runs),
   );
   for (const c of comparisons) {
     if (c.next === null) continue;
-    for (const model of [c.treatment, c.control]) {
+    // A control not chosen yet: every model is still wanted at the first look, which is `next`.
+    for (const model of c.control === null ? [c.treatment] : [c.treatment, c.control]) {
       const key = cell(model, c.point);
       wantedSeeds.set(key, Math.max(wantedSeeds.get(key) ?? 0, c.next));
     }
@@ -135,15 +155,32 @@ async function sequentialRuns(
 }
 
 /** The settled evaluation runs with the sequential metric on test and validation (null for a failed run). */
-async function comparedRuns(experiment: Experiment, evaluations: readonly RunPlan[], stored: Stored): Promise<ComparedRun[]> {
+async function comparedRuns(
+  experiment: Experiment,
+  evaluations: readonly RunPlan[],
+  states: Stored["states"],
+  runs: () => Promise<RunOutcome[]>,
+): Promise<ComparedRun[]> {
   const field = METRIC_FIELDS[experiment.sequential!.metric];
-  const settled = evaluations.filter((p) => SETTLED.has(stored.states.get(p.id)?.status ?? ""));
-  const results = new Map((await stored.completed(new Set(settled.map((p) => p.id)))).map((r) => [r.id, r]));
+  const settled = evaluations.filter((p) => SETTLED.has(states.get(p.id)?.status ?? ""));
+  if (settled.length === 0) return [];
+  const results = new Map((await runs()).filter((r) => r.status === "completed").map((r) => [r.id, r]));
   return settled.map((plan) => {
     const run = results.get(plan.id);
-    const value = (split: "test" | "val") => (run?.[split]?.[field] as number | null | undefined) ?? null;
+    const value = (split: "test" | "val") => run?.[split]?.[field] ?? null;
     return { model: plan.model, point: plan.point, seed: plan.seed, test: value("test"), val: value("val") };
   });
 }
 
-const METRIC_FIELDS = { f1: "f1", accuracy: "accuracy", roc_auc: "rocAuc", balanced_accuracy: "balancedAccuracy" } as const;
+/** A trial run as selection sees it: its validation scores, nothing else. */
+const finishedTrial = (run: RunOutcome) => ({
+  id: run.id,
+  val: run.val === null ? null : { logLoss: run.val.logLoss ?? null, f1: run.val.f1 ?? null, rocAuc: run.val.rocAuc ?? null },
+});
+
+const METRIC_FIELDS = {
+  f1: "f1",
+  accuracy: "accuracy",
+  roc_auc: "rocAuc",
+  balanced_accuracy: "balancedAccuracy",
+} as const satisfies Record<string, MetricField>;

@@ -1,8 +1,8 @@
 import type { BackendName } from "@tsa/models";
-import type { RunState } from "@tsa/tracker";
+import type { OutcomeQuery, RunState } from "@tsa/tracker";
 import { plannedRunCount, type Experiment, type RunPlan } from "../experiment/index.js";
 import type { SequentialComparison } from "../sequential/comparisons.js";
-import { wantedRuns, type ChosenConfiguration, type Wanted } from "./strategy.js";
+import { failureStands, wantedRuns, type ChosenConfiguration, type Wanted } from "./strategy.js";
 import { Engine, type EngineEvent, type EngineOptions } from "./engine.js";
 import { expectedCost } from "./schedule.js";
 import type { QueueTimings } from "./timings.js";
@@ -47,6 +47,8 @@ export interface RunFailure {
   plan: RunPlan;
   error: string;
   epoch: number | null;
+  /** A sequential look's run: it counts as a missing pair and the next sweep does not retry it (strategy.ts, `failureStands`). */
+  stands: boolean;
 }
 
 export interface SweepSummary {
@@ -89,24 +91,20 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
     const requeued = await engine.requeueStale();
     let outdated = 0;
     for (let step = 0; ; step++) {
-      const stored = {
-        states,
-        completed: (ids: ReadonlySet<string>) => engine.completedRuns(experiment.name, ids),
-        all: () => engine.experimentRuns(experiment.name),
-      };
+      const stored = { states, runs: (query: OutcomeQuery) => engine.runOutcomes(experiment.name, query) };
       const before = wanted;
       wanted = await wantedRuns(experiment, stored);
       const added = wanted.plans.filter((p) => !known.has(p.id));
       let addedCompleted = 0;
       if (added.length > 0) {
-        const queued = await engine.enqueue(added, source);
+        const queued = await engine.enqueue(added, source, { failureStands: (plan) => failureStands(experiment, plan) });
         addedCompleted = queued.completed.length;
         queued.completed.forEach((id) => done.add(id));
         outdated += queued.outdated;
         for (const plan of added) known.set(plan.id, plan);
       }
       if (wanted.choices !== null && before?.choices == null)
-        emit({ type: "chosen", choices: wanted.choices, evaluations: wanted.plans.length - expandedTrials(experiment) });
+        emit({ type: "chosen", choices: wanted.choices, evaluations: wanted.plans.length - plannedRunCount(experiment).trials });
       if (step === 0) {
         total = Math.max(known.size, leastTotal(experiment));
         const toRun = [...known.values()].filter((p) => !done.has(p.id));
@@ -133,7 +131,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   } finally {
     await engine.close();
   }
-  const summary = summarize([...known.values()], done, states, Date.now() - started);
+  const summary = summarize([...known.values()], done, states, Date.now() - started, (plan) => failureStands(experiment, plan));
   const unplanned = Math.max(0, total - known.size);
   return {
     ...summary,
@@ -151,14 +149,13 @@ function leastTotal(experiment: Experiment): number {
   return trials + Math.round(evaluations * firstLook);
 }
 
-const expandedTrials = (experiment: Experiment) => plannedRunCount(experiment).trials;
-
 /** The sweep's runs by where they stand now (one summary, whoever trained them). */
 function summarize(
   plans: RunPlan[],
   alreadyDone: Set<string>,
   states: Map<string, RunState>,
   durationMs: number,
+  stands: (plan: RunPlan) => boolean,
 ): Omit<SweepSummary, "unplanned" | "unchosen" | "comparisons"> {
   const status = (plan: RunPlan) => states.get(plan.id)?.status ?? "queued";
   return {
@@ -167,7 +164,12 @@ function summarize(
     completed: plans.filter((p) => status(p) === "completed" && !alreadyDone.has(p.id)),
     failed: plans
       .filter((p) => status(p) === "failed")
-      .map((plan) => ({ plan, error: states.get(plan.id)?.error ?? "unknown error", epoch: states.get(plan.id)?.failedEpoch ?? null })),
+      .map((plan) => ({
+        plan,
+        error: states.get(plan.id)?.error ?? "unknown error",
+        epoch: states.get(plan.id)?.failedEpoch ?? null,
+        stands: stands(plan),
+      })),
     interrupted: plans.filter((p) => status(p) === "interrupted"),
     notStarted: plans.filter((p) => status(p) === "queued" || status(p) === "running"),
     durationMs,

@@ -65,6 +65,12 @@ describe("sequentialComparisons", () => {
     ];
     expect(sequentialComparisons(PLAN, both, [A], SEEDS, stored)[0]!.control).toBe("cnn");
   });
+
+  it("names no control while a baseline has no settled run on a seed of the first look (a tuned baseline never chosen has none)", () => {
+    const both = [{ treatment: "att", controls: ["ffn", "cnn"] }];
+    const stored = [...runs("att", A, 7, () => 0.9), ...runs("cnn", A, 7, () => 0.5)];
+    expect(sequentialComparisons(PLAN, both, [A], SEEDS, stored)[0]).toMatchObject({ control: null, looks: [], verdict: null, next: 7 });
+  });
 });
 
 describe("seeds: { looks } in an experiment file", () => {

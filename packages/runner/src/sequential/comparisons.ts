@@ -19,8 +19,11 @@ export interface ComparisonPair {
 export interface SequentialComparison {
   point: Record<string, unknown>;
   treatment: string;
-  /** The control: the only one, or the baseline with the best mean validation score at the first look. */
-  control: string;
+  /**
+   * The control: the only one, or the baseline with the best mean validation score at the first look; null
+   * while that is not chosen (not every baseline has a settled run on each seed of the first look).
+   */
+  control: string | null;
   /** Each look tested so far; the last one's `decided` is the verdict. */
   looks: LookResult[];
   /** ahead / behind / level, "undecided" at the last look, or null while it needs the next look's seeds. */
@@ -79,7 +82,7 @@ export function sequentialComparisons(
       }
       const verdict = looks.at(-1)?.decided ?? null;
       const next = verdict !== null ? null : (plan.looks[looks.length] ?? null);
-      return { point, treatment: pair.treatment, control: control ?? pair.controls[0]!, looks, verdict, differences, next };
+      return { point, treatment: pair.treatment, control, looks, verdict, differences, next };
     }),
   );
 }
