@@ -1,12 +1,16 @@
-import { isTrial, sweepPoints, summarize } from "@tsa/report/tables";
+import { headlineMetricOf, isTrial, METRICS, sweepPoints, summarize } from "@tsa/report/tables";
 import type { ExperimentResults } from "@tsa/tracker";
 import { textTable } from "./format/text-table.js";
 
-/** The end-of-sweep table: per point and model, completed runs over all runs, mean test F1 over them, and how many learned. */
+/**
+ * The end-of-sweep table: per point and model, completed runs over all runs, the mean of the report's headline
+ * metric over them (test F1 on the anomaly task, accuracy on archive problems), and how many learned.
+ */
 export function summaryTable(all: ExperimentResults): string {
   // A tuned sweep's trials are how each model's configuration was chosen, not its result.
   const results = { ...all, runs: all.runs.filter((r) => !isTrial(r)) };
-  const cells = summarize(results, "f1");
+  const metric = headlineMetricOf(results);
+  const cells = summarize(results, metric);
   const points = sweepPoints(results);
   const rows = points.flatMap((p) =>
     cells
@@ -23,5 +27,5 @@ export function summaryTable(all: ExperimentResults): string {
         ];
       }),
   );
-  return textTable(["point", "model", "runs", "test F1", "± std", "learned"], rows);
+  return textTable(["point", "model", "runs", `test ${METRICS[metric]}`, "± std", "learned"], rows);
 }

@@ -37,6 +37,8 @@ describe("a sweep over archive problems", () => {
     const result = await runCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "-j", "2"]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("12 run(s) done now, 0 already done, of 12");
+    // The summary leads with the archive's yardstick, as the report does.
+    expect(result.stdout).toMatch(/point +model +runs +test accuracy +± std +learned/);
 
     const rows = queryDb<Row>(
       ws.db,
