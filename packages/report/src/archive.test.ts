@@ -9,7 +9,27 @@ import { isArchiveData } from "./archive-data.js";
 import { ARCHIVE_PROBLEMS, PUBLISHED, archiveResults, sweepResults } from "./fixture.test-support.js";
 import { publishedAccuracyOf } from "./published.js";
 import { buildMetricTable, toCsv, toLatex } from "./tables.js";
+import { learnedRateSpec, metricBySweepSpec } from "./specs.js";
 import { headlineMetricOf, viewOf } from "./view.js";
+
+describe("archive problems: how the charts draw them", () => {
+  type Layered = { layer: Array<{ mark: { type: string } }>; encoding: Record<string, unknown> };
+  it("puts each model's point and error bar side by side per problem, with no line joining unrelated problems", () => {
+    for (const spec of [
+      metricBySweepSpec(viewOf(archiveResults()), "data.problem"),
+      learnedRateSpec(viewOf(archiveResults()), "data.problem"),
+    ]) {
+      const layered = spec as unknown as Layered;
+      expect(layered.layer.map((l) => l.mark.type)).toEqual(["rule", "point"]);
+      expect(layered.encoding.xOffset).toMatchObject({ field: "model" });
+    }
+  });
+  it("keeps a line and its band along a scale (the anomaly task's axes)", () => {
+    const layered = metricBySweepSpec(viewOf(sweepResults()), viewOf(sweepResults()).axes[0]!) as unknown as Layered;
+    expect(layered.layer.map((l) => l.mark.type)).toEqual(["area", "line"]);
+    expect(layered.encoding.xOffset).toBeUndefined();
+  });
+});
 
 describe("archive problems: which runs, which metric", () => {
   it("tells an archive run's data from the generator's by its problem", () => {

@@ -57,6 +57,9 @@ const countedRuns = (view: RunView) =>
     ? `<b>${CONDITIONAL_LABEL}</b>: only the runs that learned count (see <a href="#learned">Did every run learn?</a>)`
     : `every completed run counts at the score it reached, learned or not (see <a href="#learned">Did every run learn?</a>)`;
 
+/** What draws a model's interval along an axis (specs.ts): a band along a scale, a bar per archive problem. */
+const intervalShape = (axis: string) => (axis === "data.problem" ? "bar" : "band");
+
 function sweepSection(view: ResultsView): Section {
   const { axes } = view;
   const blocks: Block[] = axes.map((axis) => ({
@@ -69,7 +72,8 @@ function sweepSection(view: ResultsView): Section {
               .map(axisLabel)
               .join(", ")}`
           : ""
-      }: ` + `mean over seeds, band = 95% t interval (clipped to [0, 1]). Choose the metric in the menu. ${countedRuns(view)}.`,
+      }: ` +
+      `mean over seeds, ${intervalShape(axis)} = 95% t interval (clipped to [0, 1]). Choose the metric in the menu. ${countedRuns(view)}.`,
   }));
   if (axes.length === 2)
     blocks.push({
@@ -305,7 +309,7 @@ function learnedSection(view: ResultsView, twoViews: boolean): Section {
       : "";
   const charts: Block[] = axes.map((axis) => ({
     chart: learnedRateSpec(view, axis),
-    caption: `Share of completed runs that learned against ${axisLabel(axis)}, per model; band = Wilson 95% interval${widest}.`,
+    caption: `Share of completed runs that learned against ${axisLabel(axis)}, per model; ${intervalShape(axis)} = Wilson 95% interval${widest}.`,
   }));
   return {
     id: "learned",

@@ -91,9 +91,10 @@ export function metricBySweepSpec(view: ResultsView, axis: string): TopLevelSpec
       })),
   );
   const x = { field: "x", type: "ordinal" as const, title: axisTitle(axis), sort: { field: "order" } };
+  const marks = intervalMarks(axis);
   const layer = [
     {
-      mark: { type: "area" as const, opacity: 0.18 },
+      mark: marks.interval,
       encoding: {
         y: {
           field: "bandLo",
@@ -109,7 +110,7 @@ export function metricBySweepSpec(view: ResultsView, axis: string): TopLevelSpec
       },
     },
     {
-      mark: { type: "line" as const, point: true },
+      mark: marks.estimate,
       encoding: {
         y: { field: "mean", type: "quantitative" as const },
         tooltip: [
@@ -137,7 +138,22 @@ export function metricBySweepSpec(view: ResultsView, axis: string): TopLevelSpec
     ],
     transform: [{ filter: "datum.metric === metric" }],
   };
-  return alongAxis(others, { x, color: modelColor(models) }, layer, common);
+  return alongAxis(others, { x, color: modelColor(models), ...marks.offset(models) }, layer, common);
+}
+
+/**
+ * How a model's estimate and interval are drawn along an axis: a line through the points and a band where the
+ * axis is a scale (lengths, locations, noise), a point and an error bar per model side by side where its values
+ * are unrelated categories (archive problems: a line from GunPoint to ArrowHead would say nothing).
+ */
+function intervalMarks(axis: string) {
+  if (axis !== "data.problem")
+    return { interval: { type: "area" as const, opacity: 0.18 }, estimate: { type: "line" as const, point: true }, offset: () => ({}) };
+  return {
+    interval: { type: "rule" as const, strokeWidth: 2, opacity: 0.7 },
+    estimate: { type: "point" as const, filled: true, size: 60, opacity: 1 },
+    offset: (models: string[]) => ({ xOffset: { field: "model", type: "nominal" as const, sort: models } }),
+  };
 }
 
 /**
@@ -159,16 +175,17 @@ export function learnedRateSpec(view: ResultsView, axis: string): TopLevelSpec {
       learned: `${c.learned.k} of ${c.learned.n}`,
     }));
   const x = { field: "x", type: "ordinal" as const, title: axisTitle(axis), sort: { field: "order" } };
+  const marks = intervalMarks(axis);
   const layer = [
     {
-      mark: { type: "area" as const, opacity: 0.15 },
+      mark: axis === "data.problem" ? marks.interval : { type: "area" as const, opacity: 0.15 },
       encoding: {
         y: { field: "lo", type: "quantitative" as const, title: "runs that learned (share, Wilson 95% CI)", scale: { domain: [0, 1] } },
         y2: { field: "hi" },
       },
     },
     {
-      mark: { type: "line" as const, point: true },
+      mark: marks.estimate,
       encoding: {
         y: { field: "rate", type: "quantitative" as const },
         tooltip: [
@@ -182,7 +199,7 @@ export function learnedRateSpec(view: ResultsView, axis: string): TopLevelSpec {
       },
     },
   ];
-  return alongAxis(others, { x, color: modelColor(models) }, layer, { $schema: SCHEMA, data: { values } });
+  return alongAxis(others, { x, color: modelColor(models), ...marks.offset(models) }, layer, { $schema: SCHEMA, data: { values } });
 }
 
 /** Attention minus the best baseline per point, its 95% interval, colour by the Holm-corrected verdict. */
