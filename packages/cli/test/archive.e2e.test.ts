@@ -59,6 +59,16 @@ describe("a sweep over archive problems", () => {
     const listed = JSON.parse(where.stdout) as Array<{ model: string }>;
     expect(listed.map((r) => r.model).sort()).toEqual(["bilstm-attention", "bilstm-attention", "cnn", "cnn", "ffn", "ffn"]);
 
+    const sql = await runCli([
+      "sql",
+      "SELECT problem, validation, COUNT(*) AS runs FROM run_summary GROUP BY problem ORDER BY problem",
+      "--db",
+      ws.db,
+      "--format",
+      "csv",
+    ]);
+    expect(sql.stdout.trim().split("\n")).toEqual(["problem,validation,runs", "BasicMotions,0.2,6", "GunPoint,0.2,6"]);
+
     // A four-class run shows its scores, and no confusion counts (there is no one positive class).
     const id = queryDb<{ id: string }>(ws.db, "SELECT id FROM runs WHERE config LIKE '%BasicMotions%' LIMIT 1")![0]!.id;
     const show = await runCli(["show", id, "--db", ws.db]);

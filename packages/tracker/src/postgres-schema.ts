@@ -180,6 +180,44 @@ const MIGRATIONS: Array<(client: pg.ClientBase) => Promise<unknown>> = [
       FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
     `);
   },
+  // Archive problems (as SQLite's v6): the view names each run's problem and validation share.
+  async function v4(client) {
+    await client.query(`
+      DROP VIEW run_summary;
+      CREATE VIEW run_summary AS
+      SELECT r.id, r.experiment, r.model, r.seed, r.status, r.did_not_learn, r.point,
+             CAST((CAST(r.config AS jsonb) #>> '{data,length,0}') AS DOUBLE PRECISION) AS length_min,
+             CAST((CAST(r.config AS jsonb) #>> '{data,length,1}') AS DOUBLE PRECISION) AS length_max,
+             CAST((CAST(r.config AS jsonb) #>> '{data,location,0}') AS DOUBLE PRECISION) AS location_min,
+             CAST((CAST(r.config AS jsonb) #>> '{data,location,1}') AS DOUBLE PRECISION) AS location_max,
+             CAST((CAST(r.config AS jsonb) #>> '{data,noise}') AS DOUBLE PRECISION) AS noise,
+             CAST((CAST(r.config AS jsonb) #>> '{data,size}') AS DOUBLE PRECISION) AS size,
+             CAST((CAST(r.config AS jsonb) #>> '{data,numPoints}') AS DOUBLE PRECISION) AS num_points,
+             (CAST(r.config AS jsonb) #>> '{data,problem}') AS problem,
+             CAST((CAST(r.config AS jsonb) #>> '{data,validation}') AS DOUBLE PRECISION) AS validation,
+             (CAST(r.config AS jsonb) #>> '{parts,encoder}') AS encoder,
+             (CAST(r.config AS jsonb) #>> '{parts,pooling}') AS pooling,
+             CAST((CAST(r.config AS jsonb) #>> '{parts,units}') AS DOUBLE PRECISION) AS units,
+             CAST((CAST(r.config AS jsonb) #>> '{parts,attentionUnits}') AS DOUBLE PRECISION) AS attention_units,
+             CAST((CAST(r.config AS jsonb) #>> '{parts,hidden}') AS DOUBLE PRECISION) AS hidden,
+             (CAST(r.config AS jsonb) #>> '{parts,normalize}') AS normalize,
+             (CAST(r.config AS jsonb) #>> '{parts,init}') AS init,
+             m.accuracy AS test_accuracy,
+             m.precision AS test_precision,
+             m.recall AS test_recall,
+             m.f1 AS test_f1,
+             m.roc_auc AS test_roc_auc,
+             m.balanced_accuracy AS test_balanced_accuracy,
+             m.log_loss AS test_log_loss,
+             m.attention_mass_in_window AS test_attention_mass,
+             m.attention_peak_in_window AS test_attention_peak,
+             (SELECT MIN(e.val_loss) FROM epochs e WHERE e.run_id = r.id) AS best_val_loss,
+             r.epochs_run, r.best_epoch, r.duration_ms / 1000.0 AS duration_s,
+             r.backend, r.kernels, r.git_commit, r.started_at, r.finished_at, r.error
+      FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
+    `);
+  },
+
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -236,6 +236,44 @@ export const MIGRATIONS: Array<(db: Database.Database) => void> = [
       FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
     `);
   },
+  // Archive problems: the view names each run's problem and validation share (NULL on generated series).
+  function v6(db) {
+    db.exec(`
+      DROP VIEW run_summary;
+      CREATE VIEW run_summary AS
+      SELECT r.id, r.experiment, r.model, r.seed, r.status, r.did_not_learn, r.point,
+             json_extract(r.config, '$.data.length[0]') AS length_min,
+             json_extract(r.config, '$.data.length[1]') AS length_max,
+             json_extract(r.config, '$.data.location[0]') AS location_min,
+             json_extract(r.config, '$.data.location[1]') AS location_max,
+             json_extract(r.config, '$.data.noise') AS noise,
+             json_extract(r.config, '$.data.size') AS size,
+             json_extract(r.config, '$.data.numPoints') AS num_points,
+             json_extract(r.config, '$.data.problem') AS problem,
+             json_extract(r.config, '$.data.validation') AS validation,
+             json_extract(r.config, '$.parts.encoder') AS encoder,
+             json_extract(r.config, '$.parts.pooling') AS pooling,
+             json_extract(r.config, '$.parts.units') AS units,
+             json_extract(r.config, '$.parts.attentionUnits') AS attention_units,
+             json_extract(r.config, '$.parts.hidden') AS hidden,
+             json_extract(r.config, '$.parts.normalize') AS normalize,
+             json_extract(r.config, '$.parts.init') AS init,
+             m.accuracy AS test_accuracy,
+             m.precision AS test_precision,
+             m.recall AS test_recall,
+             m.f1 AS test_f1,
+             m.roc_auc AS test_roc_auc,
+             m.balanced_accuracy AS test_balanced_accuracy,
+             m.log_loss AS test_log_loss,
+             m.attention_mass_in_window AS test_attention_mass,
+             m.attention_peak_in_window AS test_attention_peak,
+             (SELECT MIN(e.val_loss) FROM epochs e WHERE e.run_id = r.id) AS best_val_loss,
+             r.epochs_run, r.best_epoch, r.duration_ms / 1000.0 AS duration_s,
+             r.backend, r.kernels, r.git_commit, r.started_at, r.finished_at, r.error
+      FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
+    `);
+  },
+
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
