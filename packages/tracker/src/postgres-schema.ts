@@ -217,7 +217,6 @@ const MIGRATIONS: Array<(client: pg.ClientBase) => Promise<unknown>> = [
       FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
     `);
   },
-
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

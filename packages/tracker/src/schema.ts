@@ -273,7 +273,6 @@ export const MIGRATIONS: Array<(db: Database.Database) => void> = [
       FROM runs r LEFT JOIN metrics m ON m.run_id = r.id AND m.split = 'test';
     `);
   },
-
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
