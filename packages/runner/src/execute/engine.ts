@@ -170,7 +170,7 @@ export class Engine {
   async enqueue(
     plans: readonly RunPlan[],
     source: { experiment: Experiment; file: string },
-    options: { failureStands?: (plan: RunPlan) => boolean } = {},
+    options: { failureStands?: (plan: RunPlan, state: RunState | undefined) => boolean } = {},
   ): Promise<EnqueueResult> {
     const { experiment, file } = source;
     await this.store.upsertExperiment({ name: experiment.name, description: experiment.description, file, spec: experiment });
@@ -181,7 +181,7 @@ export class Engine {
     const states = await this.store.runStates(plans.map((p) => p.id));
     for (const plan of plans) {
       const status = states.get(plan.id)?.status;
-      if (status === "failed" && options.failureStands?.(plan) === true) continue;
+      if (status === "failed" && options.failureStands?.(plan, states.get(plan.id)) === true) continue;
       if (status === "failed" || status === "interrupted") {
         if (await this.store.requeueRun(plan.id, [status], record(plan))) result.retried++;
       } else if (status === "completed") {

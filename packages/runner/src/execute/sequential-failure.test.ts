@@ -37,7 +37,7 @@ const record = (f1: number): RunRecord => ({
 });
 
 /** The first look as an earlier sweep left it: every run settled, cnn ahead on each seed, ffn's seed 3 failed. */
-async function firstLookSettled(location: string, plans: RunPlan[]): Promise<RunPlan> {
+async function firstLookSettled(location: string, plans: RunPlan[], failedEpoch: number | null = 1): Promise<RunPlan> {
   const store = await openStore(location);
   const failed = plans.find((p) => p.model === "ffn" && p.seed === 3)!;
   try {
@@ -46,7 +46,8 @@ async function firstLookSettled(location: string, plans: RunPlan[]): Promise<Run
     await store.enqueueRuns(plans.map((plan) => ({ ...newRun(plan), ...common })));
     for (let claimed = await store.claimNext("earlier"); claimed !== null; claimed = await store.claimNext("earlier")) {
       const plan = plans.find((p) => p.id === claimed.run.id)!;
-      if (plan === failed) await store.failRun(claimed.claim, "out of memory", 1);
+      if (plan === failed)
+        await store.failRun(claimed.claim, failedEpoch === null ? "no such problem on this host" : "NaN loss", failedEpoch);
       else await store.completeRun(claimed.claim, record(plan.model === "cnn" ? 0.9 + plan.seed / 100 : 0.5));
     }
   } finally {
@@ -81,5 +82,23 @@ describe("a failed run inside a sequential look", () => {
     } finally {
       await store.close();
     }
+  });
+
+  it("is retried when it failed outside training (no epoch): such a failure says nothing about the model", async () => {
+    const location = join(mkdtempSync(join(tmpdir(), "tsa-seq-failed-")), "runs.sqlite");
+    const firstLook = expandRuns(experiment).filter((p) => p.seed <= 8);
+    const failed = await firstLookSettled(location, firstLook, null);
+    const events: SweepEvent[] = [];
+    const summary = await runSweep(experiment, {
+      location,
+      file: "failed-in-a-look.yaml",
+      concurrency: 1,
+      pollMs: 50,
+      onEvent: (e) => events.push(e),
+    });
+    expect(events.filter((e) => e.type === "run-start").map((e) => (e as Extract<SweepEvent, { type: "run-start" }>).plan.id)).toContain(
+      failed.id,
+    );
+    expect(summary.failed).toEqual([]);
   });
 });

@@ -55,12 +55,15 @@ const SETTLED = new Set(["completed", "failed"]);
 
 /**
  * Whether a failed run of the plan stands (a resumed sweep does not retry it): a sequential sweep's evaluation
- * run. A look is decided on its completed runs once every run of it has settled, a failed one counted as a
- * missing pair; were it retried, its metrics would appear later and the replayed look could decide otherwise
- * than the sweep did, or than an uninterrupted sweep would have. Trials and a fixed grid's runs are retried.
+ * run that failed in training (at an epoch: a NaN loss, which the same seed gives again). A look is decided on
+ * its completed runs once every run of it has settled, a failed one counted as a missing pair; were it
+ * retried, its metrics would appear later and the replayed look could decide otherwise than the sweep did, or
+ * than an uninterrupted sweep would have. A failure outside training (a worker host without the problem's
+ * files, code too old to plan the run, a process that died at every attempt) says nothing about the model and
+ * is retried, as are trials and a fixed grid's runs.
  */
-export const failureStands = (experiment: Experiment, plan: RunPlan): boolean =>
-  experiment.sequential !== undefined && plan.tuning?.role !== "trial";
+export const failureStands = (experiment: Experiment, plan: RunPlan, state: Pick<RunState, "failedEpoch"> | undefined): boolean =>
+  experiment.sequential !== undefined && plan.tuning?.role !== "trial" && state?.failedEpoch != null;
 
 /**
  * The runs a sweep wants, decided from the stored runs alone: the grid; or a tuned file's trials, then (once

@@ -97,7 +97,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
       const added = wanted.plans.filter((p) => !known.has(p.id));
       let addedCompleted = 0;
       if (added.length > 0) {
-        const queued = await engine.enqueue(added, source, { failureStands: (plan) => failureStands(experiment, plan) });
+        const queued = await engine.enqueue(added, source, { failureStands: (plan, state) => failureStands(experiment, plan, state) });
         addedCompleted = queued.completed.length;
         queued.completed.forEach((id) => done.add(id));
         outdated += queued.outdated;
@@ -131,7 +131,7 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   } finally {
     await engine.close();
   }
-  const summary = summarize([...known.values()], done, states, Date.now() - started, (plan) => failureStands(experiment, plan));
+  const summary = summarize([...known.values()], done, states, Date.now() - started, (plan) => failureStands(experiment, plan, states.get(plan.id)));
   const unplanned = Math.max(0, total - known.size);
   return {
     ...summary,
