@@ -78,6 +78,20 @@ function pick(split: ArchiveSplit, picks: readonly number[], caseSize: number): 
 /** The archive's share of each train file held out for validation (early stopping and tuning) unless a file says otherwise. */
 export const DEFAULT_VALIDATION_SHARE = 0.2;
 
+/** Cases of a class of `cases` that validation holds out: round(share × cases), leaving at least one in train. */
+const heldOutOfClass = (cases: number, share: number) => Math.max(0, Math.min(Math.round(share * cases), cases - 1));
+
+/** How many cases `validationSplit` holds out of a train file with these class sizes (0: a share too small for it). */
+export const validationCount = (classSizes: readonly number[], share: number): number =>
+  classSizes.reduce((sum, cases) => sum + heldOutOfClass(cases, share), 0);
+
+/** Each class's number of cases in a split, in class-index order. */
+export function classSizes(split: ArchiveSplit, classes: number): number[] {
+  const sizes = new Array<number>(classes).fill(0);
+  for (const k of split.y) sizes[k]!++;
+  return sizes;
+}
+
 /**
  * Cuts a stratified, seeded validation split from the train file: from each class, `round(share × its
  * cases)` cases drawn by the seed, always leaving at least one in train. The test file is the archive's,
@@ -92,7 +106,7 @@ export function validationSplit(
   const val: number[] = [];
   problem.classes.forEach((_, k) => {
     const members = [...problem.train.y.keys()].filter((row) => problem.train.y[row] === k);
-    const take = Math.min(Math.round(share * members.length), members.length - 1);
+    const take = heldOutOfClass(members.length, share);
     const order = rng.permutation(members.length);
     for (let i = 0; i < take; i++) val.push(members[order[i]!]!);
   });

@@ -19,7 +19,14 @@ export type { Rng } from "./rng.js";
 export { arange, indexGrid } from "./grid.js";
 export { parseTsFile, parseUcrTsv } from "./archive-file.js";
 export type { ArchiveFile } from "./archive-file.js";
-export { archiveProblem, validationSplit, zNormalizeSeries, DEFAULT_VALIDATION_SHARE } from "./archive-problem.js";
+export {
+  archiveProblem,
+  classSizes,
+  validationCount,
+  validationSplit,
+  zNormalizeSeries,
+  DEFAULT_VALIDATION_SHARE,
+} from "./archive-problem.js";
 export type { ArchiveProblem, ArchiveSplit } from "./archive-problem.js";
 export { archiveLabelledSplits, labelledSplit } from "./labelled.js";
 export type { ArchiveSplitOptions, LabelledSplit } from "./labelled.js";

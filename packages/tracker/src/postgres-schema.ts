@@ -195,6 +195,7 @@ const MIGRATIONS: Array<(client: pg.ClientBase) => Promise<unknown>> = [
              CAST((CAST(r.config AS jsonb) #>> '{data,numPoints}') AS DOUBLE PRECISION) AS num_points,
              (CAST(r.config AS jsonb) #>> '{data,problem}') AS problem,
              CAST((CAST(r.config AS jsonb) #>> '{data,validation}') AS DOUBLE PRECISION) AS validation,
+             CAST(CAST((CAST(r.config AS jsonb) #>> '{data,zNormalize}') AS BOOLEAN) AS INTEGER) AS z_normalize,
              (CAST(r.config AS jsonb) #>> '{parts,encoder}') AS encoder,
              (CAST(r.config AS jsonb) #>> '{parts,pooling}') AS pooling,
              CAST((CAST(r.config AS jsonb) #>> '{parts,units}') AS DOUBLE PRECISION) AS units,

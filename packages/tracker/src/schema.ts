@@ -251,6 +251,7 @@ export const MIGRATIONS: Array<(db: Database.Database) => void> = [
              json_extract(r.config, '$.data.numPoints') AS num_points,
              json_extract(r.config, '$.data.problem') AS problem,
              json_extract(r.config, '$.data.validation') AS validation,
+             json_extract(r.config, '$.data.zNormalize') AS z_normalize,
              json_extract(r.config, '$.parts.encoder') AS encoder,
              json_extract(r.config, '$.parts.pooling') AS pooling,
              json_extract(r.config, '$.parts.units') AS units,

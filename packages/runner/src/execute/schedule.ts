@@ -1,15 +1,16 @@
 import { expectedEpochSeconds } from "@tsa/models/config";
 import { isArchiveData } from "@tsa/data";
 import type { RunPlan } from "../experiment/index.js";
-import { problemFiles, problemFolder, readArchiveProblem } from "../experiment/archive.js";
+import { problemFiles, problemFolder, summarizeArchiveProblem } from "../experiment/archive.js";
 
-/** The values a run's data holds: series × steps (× channels for an archive problem, read once and kept). */
+/** The values a run's data holds: series × steps (× channels for an archive problem, from its summary). */
 function dataPoints(data: RunPlan["data"]): number {
   if (!isArchiveData(data)) return data.size * data.numPoints;
   const files = problemFiles(problemFolder(data), data.problem);
   if (files === null) return 0;
-  const problem = readArchiveProblem(data.problem, files);
-  return (problem.train.n + problem.test.n) * problem.length * problem.channels;
+  const problem = summarizeArchiveProblem(data.problem, files);
+  const cases = problem.trainClasses.reduce((a, b) => a + b, 0) + problem.testCases;
+  return cases * problem.length * problem.channels;
 }
 
 /** A run's expected cost, in arbitrary units: its data's points × the epochs it may train × its model's epoch time. */

@@ -131,7 +131,9 @@ export async function runSweep(experiment: Experiment, options: SweepOptions): P
   } finally {
     await engine.close();
   }
-  const summary = summarize([...known.values()], done, states, Date.now() - started, (plan) => failureStands(experiment, plan, states.get(plan.id)));
+  const summary = summarize([...known.values()], done, states, Date.now() - started, (plan) =>
+    failureStands(experiment, plan, states.get(plan.id)),
+  );
   const unplanned = Math.max(0, total - known.size);
   return {
     ...summary,

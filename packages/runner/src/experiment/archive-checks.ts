@@ -1,91 +1,103 @@
 // What loading checks of the archive problems a file names: that each problem's files are where the file
 // says, that they parse (every malformed file named at its line, before any run starts), that every model can
-// read series that long, and that a run without a validation split is trained by a protocol that needs none.
-import { ARCHIVE_DATA_FIELDS, DATA_CONFIG_FIELDS } from "@tsa/data";
+// read series that long, and that the validation split holds a case wherever something reads it.
+import { ARCHIVE_DATA_FIELDS, validationCount } from "@tsa/data";
 import { DataFileError, ExperimentSpecError, nearest, UserInputError } from "@tsa/errors";
-import { minimumNumPoints, resolveTrainConfig } from "@tsa/models/config";
-import { isAbsolute, resolve } from "node:path";
-import { PROJECT_DATASETS, problemFiles, problemsIn, readArchiveProblem, shownFile } from "./archive.js";
+import { minimumNumPoints } from "@tsa/models/config";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { PROJECT_DATASETS, problemFiles, problemsIn, shownFile, summarizeArchiveProblem } from "./archive.js";
 import { describeValue, keyPath } from "./errors.js";
-import { dataSectionAt, modelsAtPoints, pointSection } from "./expand.js";
-import { modelEntryName, type Experiment } from "./schema.js";
+import { dataSectionAt, modelsAtPoints, trainConfigAt } from "./expand.js";
+import { isTuned } from "./tuned.js";
+import { modelEntryName, namesArchiveProblem, type Experiment } from "./schema.js";
 
-const ARCHIVE_ONLY: readonly string[] = ARCHIVE_DATA_FIELDS.filter((f) => !(DATA_CONFIG_FIELDS as string[]).includes(f));
+/**
+ * The file's data as an archive problem's alone: the generator's defaults the schema filled in are not the
+ * user's (load refuses a generator key a user writes beside a problem), so the stored spec and the report do
+ * not carry them. A relative `folder` is made absolute against `baseDir` (the experiment file's folder) and a
+ * leading `~/` is the user's home, so every process that expands the stored spec reads the same files.
+ */
+export function archiveData(experiment: Experiment, baseDir: string): Experiment {
+  if (!namesArchiveProblem(experiment)) return experiment;
+  const data: Record<string, unknown> = Object.fromEntries(
+    Object.entries(experiment.data).filter(([key]) => (ARCHIVE_DATA_FIELDS as string[]).includes(key)),
+  );
+  if (typeof data.folder === "string") {
+    const home = data.folder === "~" || data.folder.startsWith("~/") ? join(homedir(), data.folder.slice(1)) : data.folder;
+    data.folder = isAbsolute(home) ? home : resolve(baseDir, home);
+  }
+  return { ...experiment, data };
+}
 
-/** A file means an archive problem when its `data` holds a problem's setting or its sweep runs over `data.problem`. */
-export function isArchiveExperiment(raw: object): boolean {
-  const data = (raw as { data?: unknown }).data;
-  const sweep = (raw as { sweep?: unknown }).sweep;
-  const inData = data !== null && typeof data === "object" && Object.keys(data).some((key) => ARCHIVE_ONLY.includes(key));
-  return inData || (sweep !== null && typeof sweep === "object" && "data.problem" in sweep);
+/** Where a point's value of a data key is written: its sweep value, else `data.<key>`. */
+function keyOf(experiment: Experiment, point: Record<string, unknown>, field: string): string {
+  const axis = `data.${field}`;
+  if (!(axis in point)) return axis;
+  return keyPath(["sweep", axis, experiment.sweep[axis]!.findIndex((v) => JSON.stringify(v) === JSON.stringify(point[axis]))]);
 }
 
 /**
- * A relative `data.folder` made absolute against `baseDir` (the experiment file's folder), so every process
- * that expands the stored spec (a worker started elsewhere) reads the same files.
+ * Whether a model's runs read validation scores: early stopping on validation loss (any protocol but
+ * fawaz2019), choosing a tuned configuration, or choosing the best baseline of a sequential comparison.
  */
-export function resolveFolder(experiment: Experiment, baseDir: string): Experiment {
-  const folder = (experiment.data as { folder?: string }).folder;
-  if (folder === undefined || isAbsolute(folder)) return experiment;
-  return { ...experiment, data: { ...experiment.data, folder: resolve(baseDir, folder) } };
-}
-
-/** Where a point's problem is named: its sweep value, else `data.problem`. */
-function problemKey(experiment: Experiment, point: Record<string, unknown>): string {
-  if (!("data.problem" in point)) return "data.problem";
-  return keyPath(["sweep", "data.problem", experiment.sweep["data.problem"]!.indexOf(point["data.problem"])]);
+function readsValidation(experiment: Experiment, protocol: string | undefined): string | null {
+  if (protocol !== "fawaz2019") return `its protocol, ${protocol ?? "early-stopping"}, stops on validation loss`;
+  if (isTuned(experiment)) return "tune: chooses its configuration on validation";
+  if (experiment.sequential !== undefined && experiment.compare === undefined)
+    return "sequential seeds choose the best baseline on validation";
+  return null;
 }
 
 /** Every problem of the file's archive points, each read once; all problems found at once. */
 export function archiveProblemChecks(file: string, experiment: Experiment): Array<ExperimentSpecError | DataFileError> {
+  if (!namesArchiveProblem(experiment)) return [];
   const problems: Array<ExperimentSpecError | DataFileError> = [];
-  const seen = new Set<string>();
+  const unreadable = new Set<string>();
   for (const { point, models } of modelsAtPoints(experiment)) {
     const section = dataSectionAt(experiment, point);
     if (typeof section.problem !== "string") continue;
     const name = section.problem;
     const folder = typeof section.folder === "string" ? section.folder : PROJECT_DATASETS;
-    const where = problemKey(experiment, point);
-    const files = problemFiles(folder, name);
-    if (files === null) {
-      if (!seen.has(`missing:${where}`)) problems.push(missingProblem(file, where, name, folder));
-      seen.add(`missing:${where}`);
+    if (!existsSync(folder)) {
+      problems.push(new ExperimentSpecError(file, "data.folder", "an existing folder of archive problems", describeValue(folder)));
       continue;
     }
-    const key = `${files.train}\0${files.test}`;
-    if (seen.has(`bad:${key}`)) continue;
-    let length: number;
+    const where = keyOf(experiment, point, "problem");
+    const files = problemFiles(folder, name);
+    if (files === null) {
+      problems.push(missingProblem(file, where, name, folder));
+      continue;
+    }
+    if (unreadable.has(files.train)) continue;
+    let summary;
     try {
-      length = readArchiveProblem(name, files).length;
+      summary = summarizeArchiveProblem(name, files);
     } catch (e) {
       if (!(e instanceof DataFileError || e instanceof UserInputError)) throw e;
       problems.push(e instanceof DataFileError ? e : new ExperimentSpecError(file, where, "readable files", e.message));
-      seen.add(`bad:${key}`);
+      unreadable.add(files.train);
       continue;
     }
+    const share = typeof section.validation === "number" ? section.validation : 0.2;
+    const heldOut = validationCount(summary.trainClasses, share);
     for (const parsed of models) {
       if ("problem" in parsed) continue;
+      const model = modelEntryName(parsed.entry);
       const needed = minimumNumPoints(parsed.spec);
-      if (length < needed)
+      if (summary.length < needed)
         problems.push(
-          new ExperimentSpecError(
-            file,
-            where,
-            `series of at least ${needed} steps for model '${modelEntryName(parsed.entry)}'`,
-            `${name}, of ${length}`,
-          ),
+          new ExperimentSpecError(file, where, `series of at least ${needed} steps for model '${model}'`, `${name}, of ${summary.length}`),
         );
-      const entryTrain = typeof parsed.entry === "string" ? {} : (parsed.entry.train ?? {});
-      const train = resolveTrainConfig({ ...experiment.train, ...entryTrain, ...pointSection(point, "train") });
-      if (section.validation === 0 && train.protocol !== "fawaz2019")
+      const reader = readsValidation(experiment, trainConfigAt(experiment, parsed.entry, point).protocol);
+      if (heldOut === 0 && reader !== null)
         problems.push(
           new ExperimentSpecError(
             file,
-            "data.validation" in point
-              ? keyPath(["sweep", "data.validation", experiment.sweep["data.validation"]!.indexOf(0)])
-              : "data.validation",
-            `a validation share above 0 for model '${modelEntryName(parsed.entry)}' (its protocol, ${train.protocol ?? "early-stopping"}, stops on validation loss; train.protocol: fawaz2019 needs none)`,
-            "0",
+            keyOf(experiment, point, "validation"),
+            `a validation share that holds out a case of ${name}'s train file (classes of ${summary.trainClasses.join(", ")}) for model '${model}': ${reader} (train.protocol: fawaz2019 alone needs none)`,
+            String(share),
           ),
         );
     }
@@ -94,10 +106,13 @@ export function archiveProblemChecks(file: string, experiment: Experiment): Arra
   return problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
 }
 
+/** Names listed in a message about a problem the folder lacks; a whole archive download lists as a count. */
+const LISTED = 12;
+
 function missingProblem(file: string, where: string, name: string, folder: string): ExperimentSpecError {
   const known = problemsIn(folder);
   const near = nearest(name, known);
-  const listed = known.length === 0 ? "none there" : known.join(", ");
+  const listed = known.length === 0 ? "none there" : known.length <= LISTED ? known.join(", ") : `${known.length} problems there`;
   return new ExperimentSpecError(
     file,
     where,

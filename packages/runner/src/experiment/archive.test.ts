@@ -1,7 +1,7 @@
 import { DataFileError, ExperimentSpecError, ExperimentSpecProblems } from "@tsa/errors";
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, cpSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { archiveRunSplits, PROJECT_DATASETS, problemFiles } from "./archive.js";
@@ -39,6 +39,9 @@ describe("an experiment on archive problems", () => {
     ]);
     expect(plans[0]!.data).toEqual({ problem: "GunPoint", folder: tiny, validation: 0.2, zNormalize: false });
     expect((resolvedConfig(plans[0]!) as { data: unknown }).data).toEqual({ problem: "GunPoint", validation: 0.2, zNormalize: false });
+    // The generator's version is no part of an archive run's code, and its defaults no part of the stored spec.
+    expect((resolvedConfig(plans[0]!) as { code: unknown }).code).toEqual({ model: expect.any(Number) });
+    expect(experiment.data).toEqual({ folder: tiny });
   });
 
   it("gives a problem's runs the same ids wherever its files are", () => {
@@ -99,10 +102,18 @@ describe("an experiment on archive problems that cannot run", () => {
     ]);
   });
 
-  it("refuses a training without validation under a protocol that stops on it", () => {
+  it("refuses a validation split with no case wherever something reads it", () => {
     expect(problemsOf(`name: a\ndata: { problem: GunPoint, folder: archive, validation: 0 }\nmodels: [cnn]\nseeds: [1]\n`)).toEqual([
-      expect.stringMatching(/^archive\.yaml: data\.validation: expected a validation share above 0 for model 'cnn' .*fawaz2019 needs none/),
+      expect.stringMatching(
+        /^archive\.yaml: data\.validation: expected a validation share that holds out a case of GunPoint's train file \(classes of 5, 5\) for model 'cnn': its protocol, early-stopping, stops on validation loss .*, got 0$/,
+      ),
     ]);
+    // round(0.05 × 5) = 0 of each class: a share above 0 that holds out nothing is as empty.
+    expect(problemsOf(`name: a\ndata: { problem: GunPoint, folder: archive, validation: 0.05 }\nmodels: [cnn]\nseeds: [1]\n`)).toEqual([
+      expect.stringMatching(/data\.validation: expected a validation share that holds out a case .*, got 0\.05$/),
+    ]);
+    const tuned = `name: a\ndata: { problem: GunPoint, folder: archive, validation: 0 }\ntrain: { protocol: fawaz2019 }\nmodels: [cnn]\nseeds: [1]\ntune: { space: { train.lr: [0.01, 0.001] }, budget: 2, seeds: [100] }\n`;
+    expect(problemsOf(tuned)).toEqual([expect.stringMatching(/data\.validation: .*tune: chooses its configuration on validation/)]);
     expect(
       problemsOf(
         `name: a\ndata: { problem: GunPoint, folder: archive, validation: 0 }\ntrain: { protocol: fawaz2019 }\nmodels: [cnn]\nseeds: [1]\n`,
@@ -110,13 +121,37 @@ describe("an experiment on archive problems that cannot run", () => {
     ).toEqual([]);
   });
 
+  it("names a folder that does not exist, and settings of a problem that names none", () => {
+    expect(problemsOf(`name: a\ndata: { problem: GunPoint, folder: /no/such/folder }\nmodels: [cnn]\nseeds: [1]\n`)).toEqual([
+      'archive.yaml: data.folder: expected an existing folder of archive problems, got "/no/such/folder"',
+    ]);
+    expect(problemsOf(`name: a\ndata: { validation: 0.1 }\nmodels: [cnn]\nseeds: [1]\n`)).toEqual([
+      expect.stringMatching(
+        /^archive\.yaml: data\.problem: expected a problem's name \(in data or as a data\.problem axis\): folder, validation, zNormalize are settings of an archive problem, got nothing$/,
+      ),
+    ]);
+  });
+
+  it("reads ~/ as the user's home", () => {
+    const folder = mkdtempSync(join(homedir(), ".tsa-archive-test-"));
+    try {
+      cpSync(join(tiny, "GunPoint"), join(folder, "GunPoint"), { recursive: true });
+      const experiment = parse(`name: a\ndata: { problem: GunPoint, folder: ~/${basename(folder)} }\nmodels: [cnn]\nseeds: [1]\n`);
+      expect((experiment.data as { folder: string }).folder).toBe(folder);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a problem shorter than a model can read", () => {
     const folder = mkdtempSync(join(tmpdir(), "tsa-archive-"));
     mkdirSync(join(folder, "Short"));
     for (const split of ["TRAIN", "TEST"]) writeFileSync(join(folder, "Short", `Short_${split}.ts`), "@data\n1,2,3:a\n3,2,1:b\n");
-    expect(problemsOf(`name: a\ndata: { problem: Short, folder: ${folder} }\nmodels: [ffn]\nseeds: [1]\n`)).toEqual([
-      "archive.yaml: data.problem: expected series of at least 8 steps for model 'ffn', got Short, of 3",
-    ]);
+    expect(
+      problemsOf(
+        `name: a\ndata: { problem: Short, folder: ${folder}, validation: 0 }\ntrain: { protocol: fawaz2019 }\nmodels: [ffn]\nseeds: [1]\n`,
+      ),
+    ).toEqual(["archive.yaml: data.problem: expected series of at least 8 steps for model 'ffn', got Short, of 3"]);
   });
 
   it("names every malformed file of a sweep at its line, all at once", () => {

@@ -3,6 +3,7 @@
 import {
   archiveLabelledSplits,
   archiveProblem,
+  classSizes,
   parseTsFile,
   parseUcrTsv,
   type ArchiveDataConfig,
@@ -54,9 +55,12 @@ export function problemsIn(folder: string): string[] {
     .sort();
 }
 
-/** A path as a message shows it: relative to where the user is when inside it, else absolute. */
+/**
+ * A path as a message shows it: relative to where the user is when inside it, else absolute. (`yarn <script>`
+ * runs from the repository root and keeps the user's directory in INIT_CWD, as the CLI's paths know.)
+ */
 export function shownFile(path: string): string {
-  const rel = relative(process.cwd(), path);
+  const rel = relative(process.env.INIT_CWD ?? process.cwd(), path);
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
@@ -71,19 +75,48 @@ function readFile(path: string): string {
 const parse = (path: string) => (path.endsWith(".tsv") ? parseUcrTsv : parseTsFile)(readFile(path), shownFile(path));
 
 const problems = new Map<string, ArchiveProblem>();
+const summaries = new Map<string, ProblemSummary>();
+const keyOf = (files: ProblemFiles) => `${files.train}\0${files.test}`;
 
 /**
  * The problem read from `files`, checked (`DataFileError`, `file:line: expected …, got …`, on anything
- * malformed), and kept for the life of the process.
+ * malformed), and kept for the life of the process: a worker trains many runs of one problem.
  */
 export function readArchiveProblem(problem: string, files: ProblemFiles): ArchiveProblem {
-  const key = `${files.train}\0${files.test}`;
-  let read = problems.get(key);
+  let read = problems.get(keyOf(files));
   if (read === undefined) {
     read = archiveProblem(problem, parse(files.train), parse(files.test));
-    problems.set(key, read);
+    problems.set(keyOf(files), read);
   }
   return read;
+}
+
+/** What loading and scheduling need to know of a problem, without its series. */
+export interface ProblemSummary {
+  length: number;
+  channels: number;
+  /** Cases of each class in the train file. */
+  trainClasses: number[];
+  testCases: number;
+}
+
+/**
+ * A problem's files checked and summarised, the summary kept, not the series: the process that loads a file and
+ * schedules its runs (the sweep's) never holds a run's data; its workers read the problem themselves.
+ */
+export function summarizeArchiveProblem(problem: string, files: ProblemFiles): ProblemSummary {
+  let summary = summaries.get(keyOf(files));
+  if (summary === undefined) {
+    const read = problems.get(keyOf(files)) ?? archiveProblem(problem, parse(files.train), parse(files.test));
+    summary = {
+      length: read.length,
+      channels: read.channels,
+      trainClasses: classSizes(read.train, read.classes.length),
+      testCases: read.test.n,
+    };
+    summaries.set(keyOf(files), summary);
+  }
+  return summary;
 }
 
 /** The folder a run's problem is in: the one its file names (made absolute when the file was loaded), else the project's. */

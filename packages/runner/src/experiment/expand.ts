@@ -11,7 +11,7 @@ import {
 } from "@tsa/models/config";
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { modelEntryName, type Experiment, type ModelEntry } from "./schema.js";
+import { modelEntryName, namesArchiveProblem, type Experiment, type ModelEntry } from "./schema.js";
 
 /** One run to do: everything that determines its result, and its id (a hash of exactly that). */
 export interface RunPlan {
@@ -82,7 +82,7 @@ export function pointSection(point: Record<string, unknown>, section: "data" | "
  */
 export function dataSectionAt(experiment: Experiment, point: Record<string, unknown>): Record<string, unknown> {
   const section: Record<string, unknown> = { ...experiment.data, ...pointSection(point, "data") };
-  if (!("problem" in section)) return section;
+  if (!namesArchiveProblem(experiment)) return section;
   return Object.fromEntries(Object.entries(section).filter(([key]) => (ARCHIVE_DATA_FIELDS as string[]).includes(key)));
 }
 
@@ -129,7 +129,10 @@ export function newRun(plan: RunPlan) {
 
 /** The config a run is recorded with: its identity, its parts, and the code versions that made its result. */
 export function resolvedConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
-  const code: CodeVersions = { generator: GENERATOR_VERSION, model: modelCodeVersion(plan.spec) };
+  // An archive problem's series are its files': the generator's version says nothing of them.
+  const code: Partial<CodeVersions> = isArchiveData(plan.data)
+    ? { model: modelCodeVersion(plan.spec) }
+    : { generator: GENERATOR_VERSION, model: modelCodeVersion(plan.spec) };
   return { ...identityConfig(plan), parts: plan.spec, code, ...(plan.tuning === undefined ? {} : { tuning: plan.tuning }) };
 }
 
@@ -141,7 +144,8 @@ export function isOutdated(plan: RunPlan, recorded: unknown): boolean {
   const r = (recorded ?? {}) as { model?: string; parts?: unknown; code?: Partial<CodeVersions> };
   const parts = r.parts ?? (r.model !== undefined && isPresetName(r.model) ? presetSpec(r.model) : undefined);
   const code = { ...LEGACY_CODE, ...r.code };
-  return !isDeepStrictEqual(parts, plan.spec) || code.generator !== GENERATOR_VERSION || code.model !== modelCodeVersion(plan.spec);
+  const generatorChanged = !isArchiveData(plan.data) && code.generator !== GENERATOR_VERSION;
+  return !isDeepStrictEqual(parts, plan.spec) || generatorChanged || code.model !== modelCodeVersion(plan.spec);
 }
 
 /** A model of the file at one point: its parts parsed, or why they cannot build. */
@@ -199,12 +203,7 @@ export function plansOf(
 ): RunPlan[] {
   const model = modelEntryName(entry);
   const data = resolveDataSource(dataSectionAt(experiment, point));
-  const train = resolveTrainConfig({
-    ...experiment.train,
-    ...(typeof entry === "string" ? {} : entry.train),
-    ...pointSection(point, "train"),
-    ...pointSection(overrides, "train"),
-  });
+  const train = trainConfigAt(experiment, entry, point, overrides);
   return seeds.map((seed) => {
     const plan = {
       experiment: experiment.name,
@@ -221,6 +220,21 @@ export function plansOf(
       .digest("hex")
       .slice(0, 16);
     return { id, ...plan };
+  });
+}
+
+/** How a model of the file trains at a point: the file's `train` < the variant's < the point's < a trial's overrides. */
+export function trainConfigAt(
+  experiment: Experiment,
+  entry: ModelEntry,
+  point: Record<string, unknown>,
+  overrides: Record<string, unknown> = {},
+): TrainConfig {
+  return resolveTrainConfig({
+    ...experiment.train,
+    ...(typeof entry === "string" ? {} : entry.train),
+    ...pointSection(point, "train"),
+    ...pointSection(overrides, "train"),
   });
 }
 

@@ -23,10 +23,11 @@ import {
   ExperimentSchema,
   VariantSchema,
   modelEntryName,
+  namesArchiveProblem,
   type Experiment,
 } from "./schema.js";
 import { dataSectionAt, modelSpecInput, modelsAtPoints, sweepPoints } from "./expand.js";
-import { archiveProblemChecks, isArchiveExperiment, resolveFolder } from "./archive-checks.js";
+import { archiveData, archiveProblemChecks } from "./archive-checks.js";
 import { isTuned, plannedRunCount, trialsOf } from "./tuned.js";
 import { comparedPairs } from "./compared.js";
 import { tuneProblems } from "../tune/space.js";
@@ -85,7 +86,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   problems.push(...sweepAxisProblems(file, raw, sweepOf(raw)));
   if (!parsed.success && problems.length === 0) problems.push(specErrorFromIssue(file, raw, parsed.error.issues[0]!));
   if (problems.length > 0 || !parsed.success) throw oneOrAll(problems);
-  const experiment = resolveFolder(parsed.data, options.baseDir ?? process.cwd());
+  const experiment = archiveData(parsed.data, options.baseDir ?? process.cwd());
   checkPartsNotSwept(file, experiment);
   checkResolvedPoints(file, experiment);
   const dataProblems = archiveProblemChecks(file, experiment);
@@ -163,7 +164,7 @@ function dataSectionProblems(file: string, raw: object): ExperimentSpecError[] {
     if (data === undefined) return [];
     return [new ExperimentSpecError(file, "data", "a mapping of data settings", describeValue(data))];
   }
-  if (!isArchiveExperiment(raw)) {
+  if (!namesArchiveProblem(raw)) {
     const result = DataConfigFields.partial().strict().safeParse(data);
     return result.success ? [] : result.error.issues.flatMap((i) => specErrorsFromIssue(file, raw, i, ["data"], knownKeysAt));
   }
@@ -244,7 +245,7 @@ function sweepAxisProblems(file: string, raw: unknown, sweep: Record<string, unk
         ),
       ];
     }
-    if (section === "data" && isArchiveExperiment(raw as object) && (DATA_CONFIG_FIELDS as string[]).includes(field))
+    if (section === "data" && namesArchiveProblem(raw as object) && (DATA_CONFIG_FIELDS as string[]).includes(field))
       return [
         new ExperimentSpecError(
           file,
@@ -297,11 +298,18 @@ function checkPartsNotSwept(file: string, experiment: Experiment): void {
 function checkResolvedPoints(file: string, experiment: Experiment): void {
   modelsAtPoints(experiment).forEach(({ point, models }) => {
     const section = dataSectionAt(experiment, point);
-    const archive = "problem" in section;
+    const archive = namesArchiveProblem(experiment);
     const result = archive ? ArchiveDataFields.safeParse(section) : DataConfigSchema.safeParse(section);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const field = String(issue.path[0] ?? "");
+      if (archive && field === "problem" && section.problem === undefined)
+        throw new ExperimentSpecError(
+          file,
+          "data.problem",
+          `a problem's name (in data or as a data.problem axis): ${ARCHIVE_DATA_FIELDS.filter((f) => f !== "problem").join(", ")} are settings of an archive problem`,
+          "nothing",
+        );
       const axis = `data.${field}`;
       const where =
         axis in point

@@ -1,4 +1,4 @@
-import { ArchiveDataFields, DataConfigFields } from "@tsa/data";
+import { ARCHIVE_DATA_FIELDS, ArchiveDataFields, DATA_CONFIG_FIELDS, DataConfigFields } from "@tsa/data";
 import { ModelSpecSchema, PRESET_NAMES, TrainConfigSchema } from "@tsa/models/config";
 import { z } from "zod";
 import { TuneSchema } from "../tune/space.js";
@@ -39,6 +39,22 @@ function optionalWithoutDefaults<Shape extends Record<string, z.ZodType>>(shape:
     return [key, bare.optional()];
   });
   return Object.fromEntries(entries) as Fields;
+}
+
+/** The settings only an archive problem has (every one of them: the generator shares none). */
+const ARCHIVE_ONLY: readonly string[] = ARCHIVE_DATA_FIELDS.filter((f) => !(DATA_CONFIG_FIELDS as string[]).includes(f));
+
+/**
+ * Whether a file (as written, or validated) trains on archive problems: its `data` holds an archive problem's
+ * setting, or its sweep runs over one (`data.problem`, `data.validation`, …). The one rule for load, expansion
+ * and the messages.
+ */
+export function namesArchiveProblem(spec: object): boolean {
+  const { data, sweep } = spec as { data?: unknown; sweep?: unknown };
+  const keysOf = (value: unknown) => (value !== null && typeof value === "object" && !Array.isArray(value) ? Object.keys(value) : []);
+  return (
+    keysOf(data).some((key) => ARCHIVE_ONLY.includes(key)) || keysOf(sweep).some((axis) => ARCHIVE_ONLY.some((f) => axis === `data.${f}`))
+  );
 }
 
 /** An archive problem's `data:` as a file writes it (the problem may come from a `data.problem` axis instead). */
