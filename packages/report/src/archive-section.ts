@@ -74,7 +74,15 @@ export function archiveSection(view: ResultsView, published: PublishedAccuracy |
     intro:
       `Test ${METRICS[comparison.metric]} per problem, mean ± sample std over seeds, beside the published figures where the facts file gives one; ${counted}. ` +
       (standing === "" ? "" : `${e(standing)} over ${comparison.complete.length} problem(s). `) +
-      "Published figures come from a different protocol and other seeds: they are a reference, not a paired comparison.",
+      "Published figures come from a different protocol and other seeds: they are a reference, not a paired comparison." +
+      (view.axes.some((a) => a !== "data.problem")
+        ? ` <b>This file sweeps more than problems</b> (${view.axes
+            .filter((a) => a !== "data.problem")
+            .map(e)
+            .join(
+              ", ",
+            )}): each row is a point, and the ranks, the diagram and the wins count a problem once per value of the other axes, as if each were another problem.`
+        : ""),
     blocks: [
       { html: toHtml(problemTable(view, comparison, published), e) },
       ...(gaps === null ? [] : [{ html: toHtml(gaps, e) }]),

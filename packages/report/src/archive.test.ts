@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { experimentHeadline } from "./ablation.js";
 import { criticalDifferenceOfBlocks, headline } from "./analysis.js";
 import { buildArchiveTables, publishedColumn } from "./archive-tables.js";
-import { diagramNote } from "./archive-section.js";
+import { archiveSection, diagramNote } from "./archive-section.js";
 import { archiveComparisonOf, meanRanks, problemsNeededFor, signedRankP, winsTiesLosses } from "./archive.js";
 import { isArchiveData } from "./archive-data.js";
 import { ARCHIVE_PROBLEMS, PUBLISHED, archiveResults, sweepResults } from "./fixture.test-support.js";
@@ -11,6 +11,21 @@ import { publishedAccuracyOf } from "./published.js";
 import { buildMetricTable, toCsv, toLatex } from "./tables.js";
 import { learnedRateSpec, metricBySweepSpec } from "./specs.js";
 import { headlineMetricOf, viewOf } from "./view.js";
+
+describe("archive problems swept with another axis", () => {
+  it("says that each point counts as a problem in the ranks, the diagram and the wins", () => {
+    const results = archiveResults();
+    results.runs = results.runs.flatMap((run) =>
+      [0, 1].map((z) => ({ ...run, id: `${run.id}-${z}`, point: { ...run.point, "data.zNormalize": z === 1 } })),
+    );
+    results.experiment.spec = {
+      ...(results.experiment.spec as object),
+      sweep: { "data.problem": ARCHIVE_PROBLEMS, "data.zNormalize": [false, true] },
+    };
+    expect(archiveSection(viewOf(results), null)!.intro).toContain("This file sweeps more than problems</b> (data.zNormalize)");
+    expect(archiveSection(viewOf(archiveResults()), null)!.intro).not.toContain("sweeps more than problems");
+  });
+});
 
 describe("archive problems: how the charts draw them", () => {
   type Layered = { layer: Array<{ mark: { type: string } }>; encoding: Record<string, unknown> };
