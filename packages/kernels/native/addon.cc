@@ -154,7 +154,7 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// (B, T, C, F, K, x, kernel, bias, out, threads)
+// (B, T, C, F, K, x, kernel, bias, out, threads, relu) — relu ≠ 0: out = max(0, conv), the ReLU fused.
 Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   const ConvDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3), I32(info, 4)};
   const float* x = F32(info, 5);
@@ -162,11 +162,18 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   const float* bias = F32(info, 7);
   float* out = F32(info, 8);
   const int parts = parts_of(info, 9, static_cast<double>(d.B) * d.T * d.C * d.F * d.K, d.B);
-  parallel(parts, [&](int p) { conv_forward_rows(d, x, w, bias, out, d.B * p / parts, d.B * (p + 1) / parts); });
+  const bool with_relu = info.Length() > 10 && I32(info, 10) != 0;
+  const size_t series = static_cast<size_t>(d.T) * d.F;
+  parallel(parts, [&](int p) {
+    const int b0 = d.B * p / parts, bend = d.B * (p + 1) / parts;
+    conv_forward_rows(d, x, w, bias, out, b0, bend);
+    if (with_relu) relu(out + b0 * series, (bend - b0) * series);
+  });
   return info.Env().Undefined();
 }
 
-// (B, T, C, F, K, x, kernel, dout, dx, dkernel, dbias, threads) — dx, dkernel, dbias are zeroed by the caller.
+// (B, T, C, F, K, x, kernel, dout, dx, dkernel, dbias, threads, out) — dx, dkernel, dbias are zeroed by the
+// caller; `out` (the forward's output) is given for a fused ReLU, whose gradient masks dout by out > 0.
 Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
   const ConvDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3), I32(info, 4)};
   const float* x = F32(info, 5);
@@ -176,15 +183,39 @@ Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
   float* dw = F32(info, 9);
   float* db = F32(info, 10);
   const int parts = parts_of(info, 11, 2.0 * d.B * d.T * d.C * d.F * d.K, d.B);
-  const size_t block = static_cast<size_t>(d.C) * d.F;
+  const float* relu_out = info.Length() > 12 && info[12].IsTypedArray() ? F32(info, 12) : nullptr;
+  const size_t block = static_cast<size_t>(d.C) * d.F, series = static_cast<size_t>(d.T) * d.F;
+  std::vector<float> masked(relu_out != nullptr ? static_cast<size_t>(d.B) * series : 0);
   std::vector<std::vector<float>> dws(parts, std::vector<float>(block * d.K, 0.0f)), dbs(parts, std::vector<float>(d.F, 0.0f));
   parallel(parts, [&](int p) {
-    conv_backward_rows(d, x, w, dout, dx, dws[p].data(), dbs[p].data(), d.B * p / parts, d.B * (p + 1) / parts);
+    const int b0 = d.B * p / parts, bend = d.B * (p + 1) / parts;
+    const float* g = dout;
+    if (relu_out != nullptr) {
+      relu_mask(relu_out + b0 * series, dout + b0 * series, masked.data() + b0 * series, (bend - b0) * series);
+      g = masked.data();
+    }
+    conv_backward_rows(d, x, w, g, dx, dws[p].data(), dbs[p].data(), b0, bend);
   });
   for (int p = 0; p < parts; ++p) {
     for (size_t i = 0; i < block * d.K; ++i) dw[i] += dws[p][i];
     for (int f = 0; f < d.F; ++f) db[f] += dbs[p][f];
   }
+  return info.Env().Undefined();
+}
+
+unsigned char* U8(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Uint8Array>().Data(); }
+
+// (B, T, C, P, x, out, mask) — one pass over x: too little work to split over threads.
+Napi::Value PoolForward(const Napi::CallbackInfo& info) {
+  const PoolDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3)};
+  max_pool_forward(d, F32(info, 4), F32(info, 5), U8(info, 6));
+  return info.Env().Undefined();
+}
+
+// (B, T, C, P, mask, dout, dx) — dx is written whole.
+Napi::Value PoolBackward(const Napi::CallbackInfo& info) {
+  const PoolDims d{I32(info, 0), I32(info, 1), I32(info, 2), I32(info, 3)};
+  max_pool_backward(d, U8(info, 4), F32(info, 5), F32(info, 6));
   return info.Env().Undefined();
 }
 
@@ -200,6 +231,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
   exports.Set("conv1dForward", Napi::Function::New(env, ConvForward));
   exports.Set("conv1dBackward", Napi::Function::New(env, ConvBackward));
+  exports.Set("maxPoolForward", Napi::Function::New(env, PoolForward));
+  exports.Set("maxPoolBackward", Napi::Function::New(env, PoolBackward));
   return exports;
 }
 

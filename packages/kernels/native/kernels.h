@@ -7,10 +7,11 @@
 //   dW, dU, db and dx are computed after the loop as large products;
 // - the two LSTM directions, and the parts of an attention or convolution batch, run on separate threads
 //   (persistent helpers, thread_pool.h) when the call has enough work to pay for it.
-// Also a 1-D convolution ('same' padding) for the CNN, as im2col GEMMs.
+// Also a 1-D convolution ('same' padding) for the CNN, as im2col GEMMs, with its ReLU fused on request, and
+// max pooling over steps.
 // The large products (over all steps or a whole chunk of series) go through blas.h: OpenBLAS's sgemm where
 // the addon was built with it, else the same micro-GEMM.
-// Files: simd.h (vectors, exp, GEMM), blas.h/blas.cc (large products), lstm.cc, attention.cc, conv1d.cc,
+// Files: simd.h (vectors, exp, GEMM), blas.h/blas.cc (large products), lstm.cc, attention.cc, conv1d.cc, pooling.cc,
 // thread_pool.cc (helper threads), addon.cc (N-API glue).
 #pragma once
 
@@ -63,5 +64,21 @@ struct ConvDims {
 void conv_forward_rows(const ConvDims& d, const float* x, const float* w, const float* bias, float* out, int b0, int bend);
 void conv_backward_rows(const ConvDims& d, const float* x, const float* w, const float* dout, float* dx, float* dw, float* db,
                         int b0, int bend);
+
+// ---- max pooling and ReLU ----------------------------------------------------------------------------
+// x [B, T, C] → out [B, ⌊T/P⌋, C], the max of each window of P steps ('valid': a remainder is dropped), and
+// mask [B, T, C]: 1 at every step equal to its window's max (tf.max's rule for ties), else 0. The gradient
+// gives dout to the steps of the mask, so it needs neither x nor out.
+
+struct PoolDims {
+  int B, T, C, P;
+};
+
+void max_pool_forward(const PoolDims& d, const float* x, float* out, unsigned char* mask);
+void max_pool_backward(const PoolDims& d, const unsigned char* mask, const float* dout, float* dx);
+
+// A ReLU in place (x < 0 → 0, as tfjs' Relu), and its gradient: dout where out > 0, else 0.
+void relu(float* x, size_t n);
+void relu_mask(const float* out, const float* dout, float* masked, size_t n);
 
 }  // namespace tsa

@@ -83,6 +83,14 @@ export interface Conv1dShape {
   kernelSize: number;
 }
 
+/** Max pooling over windows of `poolSize` steps ('valid'): [B, T, C] → [B, ⌊T/poolSize⌋, C]. */
+export interface MaxPoolShape {
+  batch: number;
+  steps: number;
+  channels: number;
+  poolSize: number;
+}
+
 /** Gradients of a 1-D convolution: dx [B, T, C], kernel [K·C, F], bias [F]. */
 export interface Conv1dGradients {
   dx: Float32Array;
@@ -97,6 +105,8 @@ export interface KernelImplementationApi {
   /**
    * x [B, T, F] → y [B, T, 2H] (forward states, then backward states, per step) and the tape; with
    * `keepTape: false` (inference: no gradient will be asked) the tape is null, which saves its memory.
+   * With a tape, y and the tape belong to the implementation again once `lstmBackward` has read them (the
+   * native one reuses their memory for the next batch).
    */
   lstmForward(
     shape: LstmShape,
@@ -131,8 +141,39 @@ export interface KernelImplementationApi {
     p: AttentionParamsArrays,
     forward: AttentionForward,
     dContext: Float32Array,
+    /** Where to write dh [B, T, D] (zeroed by the caller), else a new array. */
+    dh?: Float32Array,
   ): AttentionGradients;
-  /** x [B, T, C] * kernel [K·C, F] (rows tap-major, then channel) + bias [F] → [B, T, F]. */
-  conv1dForward(shape: Conv1dShape, x: Float32Array, kernel: Float32Array, bias: Float32Array): Float32Array;
-  conv1dBackward(shape: Conv1dShape, x: Float32Array, kernel: Float32Array, dOut: Float32Array): Conv1dGradients;
+  /**
+   * x [B, T, C] * kernel [K·C, F] (rows tap-major, then channel) + bias [F] → [B, T, F]; with `relu`, max(0, ·)
+   * of that. Written into `out` when given (every element), else into a new array.
+   */
+  conv1dForward(
+    shape: Conv1dShape,
+    x: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array,
+    relu?: boolean,
+    out?: Float32Array,
+  ): Float32Array;
+  /**
+   * `reluOut`: the forward's output of a convolution with its ReLU fused, whose gradient passes dOut only
+   * where it is > 0. Accumulated into `into` when given (zeroed by the caller), else into new arrays.
+   */
+  conv1dBackward(
+    shape: Conv1dShape,
+    x: Float32Array,
+    kernel: Float32Array,
+    dOut: Float32Array,
+    reluOut?: Float32Array,
+    into?: Conv1dGradients,
+  ): Conv1dGradients;
+  /**
+   * The max of each window: x [B, T, C] → out [B, ⌊T/P⌋, C] (NaN propagates), and which steps hold it: mask
+   * [B, T, C] is 1 where x equals its window's max (every tied step), else 0 — all the gradient needs. Both
+   * written whole into the arrays given, else into new ones.
+   */
+  maxPoolForward(shape: MaxPoolShape, x: Float32Array, out?: Float32Array, mask?: Uint8Array): { out: Float32Array; mask: Uint8Array };
+  /** dx [B, T, C] (written whole, into `dx` when given): dOut of the window where the mask is 1, else 0. */
+  maxPoolBackward(shape: MaxPoolShape, mask: Uint8Array, dOut: Float32Array, dx?: Float32Array): Float32Array;
 }

@@ -14,15 +14,27 @@ interface Addon {
   attentionForward(...args: Array<number | F32>): void;
   attentionBackward(...args: Array<number | F32>): void;
   conv1dForward(...args: Array<number | F32>): void;
-  conv1dBackward(...args: Array<number | F32>): void;
+  conv1dBackward(...args: Array<number | F32 | null>): void;
+  maxPoolForward(...args: Array<number | F32 | Uint8Array>): void;
+  maxPoolBackward(...args: Array<number | F32 | Uint8Array>): void;
 }
 
 export const ADDON_PATH = fileURLToPath(new URL("../build/Release/tsa_kernels.node", import.meta.url));
 
-/** Loads the compiled addon; the error says why not (not built, wrong ABI) for the fallback's message. */
+/**
+ * Loads the compiled addon; the error says why not (not built, wrong ABI, built from older sources) for
+ * the fallback's message. An addon older than its newest entry point would ignore arguments it does not
+ * know (a fused ReLU), so it is refused rather than used.
+ */
 export function loadAddon(): { addon: Addon } | { error: string } {
   try {
-    return { addon: createRequire(import.meta.url)(ADDON_PATH) as Addon };
+    const addon = createRequire(import.meta.url)(ADDON_PATH) as Partial<Addon>;
+    if (typeof addon.maxPoolForward !== "function") {
+      return {
+        error: `${ADDON_PATH} was built from older sources (no maxPoolForward); rebuild it with 'yarn workspace @tsa/kernels build'`,
+      };
+    }
+    return { addon: addon as Addon };
   } catch (e) {
     return { error: e instanceof Error ? e.message.split("\n")[0]! : String(e) };
   }
@@ -62,7 +74,8 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
     name: "native",
     gemm: addon.gemmLibrary ?? "hand loops",
     lstmForward({ batch: B, steps: T, features: F, units: H }, x, fwd, bwd, keepTape = true) {
-      const y = new Float32Array(B * T * 2 * H);
+      // With a tape, y comes back with it in lstmBackward; without, the caller keeps it.
+      const y = keepTape ? pool.take(B * T * 2 * H) : new Float32Array(B * T * 2 * H);
       const kept = keepTape ? T : 2;
       const gates: [F32, F32] = [pool.take(kept * B * 4 * H), pool.take(kept * B * 4 * H)];
       const cells: [F32, F32] = [pool.take(kept * B * H), pool.take(kept * B * H)];
@@ -120,11 +133,11 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
         backward.bias,
         kernelThreads(),
       );
-      pool.give(...tape.gates, ...tape.cells);
+      pool.give(...tape.gates, ...tape.cells, y);
       return { dx, forward, backward };
     },
     lstmForwardOne({ batch: B, steps: T, features: F, units: H }, x, p, keepTape = true) {
-      const y = new Float32Array(B * T * H);
+      const y = keepTape ? pool.take(B * T * H) : new Float32Array(B * T * H);
       const kept = keepTape ? T : 2;
       const tape = { gates: pool.take(kept * B * 4 * H), cells: pool.take(kept * B * H) };
       addon.lstmForwardOne(B, T, F, H, x, p.kernel, p.recurrent, p.bias, y, tape.gates, tape.cells, keepTape ? 1 : 0);
@@ -153,7 +166,7 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
         params.recurrent,
         params.bias,
       );
-      pool.give(tape.gates, tape.cells);
+      pool.give(tape.gates, tape.cells, y);
       return { dx, params };
     },
     attentionForward({ batch: B, steps: T, features: D, units: A }, h, p) {
@@ -163,9 +176,9 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
       addon.attentionForward(B, T, D, A, h, p.w1, p.b1, p.w2, p.b2, hidden, alpha, context, kernelThreads());
       return { context, alpha, hidden };
     },
-    attentionBackward({ batch: B, steps: T, features: D, units: A }, h, p, forward, dContext) {
+    attentionBackward({ batch: B, steps: T, features: D, units: A }, h, p, forward, dContext, dh = new Float32Array(B * T * D)) {
       const grads = {
-        dh: new Float32Array(B * T * D),
+        dh,
         w1: new Float32Array(D * A),
         b1: new Float32Array(A),
         w2: new Float32Array(A),
@@ -192,15 +205,34 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
       pool.give(forward.hidden);
       return grads;
     },
-    conv1dForward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, bias) {
-      const out = new Float32Array(B * T * F);
-      addon.conv1dForward(B, T, C, F, K, x, kernel, bias, out, kernelThreads());
+    conv1dForward(
+      { batch: B, steps: T, channels: C, filters: F, kernelSize: K },
+      x,
+      kernel,
+      bias,
+      relu = false,
+      out = new Float32Array(B * T * F),
+    ) {
+      addon.conv1dForward(B, T, C, F, K, x, kernel, bias, out, kernelThreads(), relu ? 1 : 0);
       return out;
     },
-    conv1dBackward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, dOut) {
-      const grads = { dx: new Float32Array(B * T * C), kernel: new Float32Array(K * C * F), bias: new Float32Array(F) };
-      addon.conv1dBackward(B, T, C, F, K, x, kernel, dOut, grads.dx, grads.kernel, grads.bias, kernelThreads());
+    conv1dBackward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, dOut, reluOut, into) {
+      const grads = into ?? { dx: new Float32Array(B * T * C), kernel: new Float32Array(K * C * F), bias: new Float32Array(F) };
+      addon.conv1dBackward(B, T, C, F, K, x, kernel, dOut, grads.dx, grads.kernel, grads.bias, kernelThreads(), reluOut ?? null);
       return grads;
+    },
+    maxPoolForward(
+      { batch: B, steps: T, channels: C, poolSize: P },
+      x,
+      out = new Float32Array(B * Math.floor(T / P) * C),
+      mask = new Uint8Array(B * T * C),
+    ) {
+      addon.maxPoolForward(B, T, C, P, x, out, mask);
+      return { out, mask };
+    },
+    maxPoolBackward({ batch: B, steps: T, channels: C, poolSize: P }, mask, dOut, dx = new Float32Array(B * T * C)) {
+      addon.maxPoolBackward(B, T, C, P, mask, dOut, dx);
+      return dx;
     },
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attentionPooling, attentionScores, bidirectionalLstm, conv1dSame, lstm } from "./ops.js";
+import { attentionPooling, attentionScores, bidirectionalLstm, conv1dSame, lstm, maxPool1d } from "./ops.js";
 import { FusedBidirectionalLSTM, FusedLSTM } from "./layers.js";
 import { kernels, withKernels } from "./select.js";
 import { attentionReference, conv1dReference, lstmReference, maxRelativeError, useWasm } from "./test-support.js";
@@ -193,6 +193,53 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
         expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
       }
       tf.dispose([...vars, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+    });
+  });
+
+  it.each(CONV_SHAPES)("conv1d with its ReLU fused matches tf.relu of the tf composition for B=%i T=%i C=%i F=%i k=%i", (B, T, C, F, K) => {
+    withKernels(implementation(), () => {
+      const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, C], 0, 1, "float32", 21));
+      const kernel = tf.variable(tf.randomNormal<tf.Rank.R2>([K * C, F], 0, 0.5, "float32", 22));
+      const bias = tf.variable(tf.randomNormal<tf.Rank.R1>([F], 0, 0.5, "float32", 23));
+      const probe = tf.randomNormal([B, T, F], 0, 1, "float32", 24);
+      const vars = [x, kernel, bias];
+      const reference = () => tf.relu(conv1dReference(x, kernel, bias, K));
+      const fused = () => conv1dSame(x, kernel, bias, K, "relu");
+      const expected = tf.variableGrads(() => tf.sum(tf.mul(reference(), probe)) as tf.Scalar, vars);
+      const actual = tf.variableGrads(() => tf.sum(tf.mul(fused(), probe)) as tf.Scalar, vars);
+      const values = fused().dataSync();
+      expect(maxRelativeError(values, reference().dataSync())).toBeLessThan(1e-4);
+      expect(Math.min(...values)).toBe(0);
+      for (const v of vars) {
+        expect(maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), v.name).toBeLessThan(1e-4);
+      }
+      tf.dispose([...vars, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+    });
+  });
+
+  // [batch, steps, channels, pool]: a remainder of steps, channels below, at and past the native kernels'
+  // 8-lane vectors, and the global max (pool = steps).
+  it.each([
+    [1, 2, 1, 2],
+    [2, 9, 3, 2],
+    [3, 250, 16, 2],
+    [2, 10, 13, 3],
+    [4, 125, 48, 125],
+    [2, 7, 8, 7],
+  ])("maxPool1d matches tf.max over each window, value and gradient (ties included), for [%i, %i, %i] pool %i", (B, T, C, P) => {
+    withKernels(implementation(), () => {
+      // Rounded values so some steps tie for a window's max: tf.max gives each of them dy.
+      const x = tf.variable(tf.round(tf.mul(tf.randomNormal<tf.Rank.R3>([B, T, C], 0, 1, "float32", 31), 2))) as tf.Variable<tf.Rank.R3>;
+      const W = Math.floor(T / P);
+      const probe = tf.randomNormal([B, W, C], 0, 1, "float32", 32);
+      const reference = () => tf.max(tf.slice(x, [0, 0, 0], [B, W * P, C]).reshape([B, W, P, C]), 2);
+      const expected = tf.variableGrads(() => tf.sum(tf.mul(reference(), probe)) as tf.Scalar, [x]);
+      const actual = tf.variableGrads(() => tf.sum(tf.mul(maxPool1d(x, P), probe)) as tf.Scalar, [x]);
+      expect(Array.from(maxPool1d(x, P).dataSync())).toEqual(Array.from(reference().dataSync()));
+      // tf's gradient is dy · 0 where a step is not its window's max, −0 for a negative dy: the same number.
+      const unsigned = (t: tf.Tensor) => Array.from(t.dataSync(), (v) => v + 0);
+      expect(unsigned(actual.grads[x.name]!)).toEqual(unsigned(expected.grads[x.name]!));
+      tf.dispose([x, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
     });
   });
 
@@ -482,9 +529,14 @@ describe("native kernels split over helper threads", () => {
       kernel = rand(5 * 16 * 32, 2),
       bias = rand(32, 3),
       dOut = rand(7 * 64 * 32, 4);
-    const [one, split] = bothWays(() => ({ out: k.conv1dForward(shape, x, kernel, bias), g: k.conv1dBackward(shape, x, kernel, dOut) }));
-    close(split.out, one.out);
-    for (const key of ["dx", "kernel", "bias"] as const) close(split.g[key], one.g[key]);
+    for (const relu of [false, true]) {
+      const [one, split] = bothWays(() => {
+        const out = k.conv1dForward(shape, x, kernel, bias, relu);
+        return { out, g: k.conv1dBackward(shape, x, kernel, dOut, relu ? out : undefined) };
+      });
+      close(split.out, one.out);
+      for (const key of ["dx", "kernel", "bias"] as const) close(split.g[key], one.g[key]);
+    }
   });
 });
 

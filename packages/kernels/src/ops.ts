@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { kernels } from "./select.js";
-import { readValues } from "./tensor-values.js";
+import { kernelOutputs, readValues } from "./tensor-values.js";
 
 /** One LSTM direction's parameters as tensors: kernel [F, 4H], recurrent kernel [H, 4H], bias [4H]. */
 export interface LstmWeights {
@@ -130,10 +130,12 @@ export function attentionPooling(h: tf.Tensor3D, w: AttentionWeights): tf.Tensor
     return {
       value: tf.tensor2d(forward.context, [shape.batch, shape.features]),
       gradFunc: (dContext: tf.Tensor, saved: tf.Tensor[]) => {
+        // dh (as large as h) is written straight into a tensor's memory.
+        const dh = kernelOutputs([[shape.batch, shape.steps, shape.features]]);
         const q = read(saved);
-        const g = implementation.attentionBackward(shape, q.h, q.p, forward, f32(dContext));
+        const g = implementation.attentionBackward(shape, q.h, q.p, forward, f32(dContext), dh.values[0]);
         return [
-          tf.tensor3d(g.dh, [shape.batch, shape.steps, shape.features]),
+          dh.tensors()[0]!,
           tf.tensor2d(g.w1, [shape.features, shape.units]),
           tf.tensor1d(g.b1),
           tf.tensor2d(g.w2, [shape.units, 1]),
@@ -157,8 +159,18 @@ export function attentionScores(h: tf.Tensor3D, w: AttentionWeights): tf.Tensor2
  * A 1-D convolution in one op, 'same' padding (⌊(K−1)/2⌋ zeros on the left, as tf.conv1d), stride 1:
  * x [B, T, C], kernel [K·C, F] (rows tap-major, then channel: tf's [K, C, F] flattened), bias [F] →
  * [B, T, F], with gradients to x, kernel and bias. The wasm backend has no Conv2DBackpropFilter.
+ * `activation: "relu"` fuses the ReLU that follows a convolution in a CNN: the same values and gradients as
+ * tf.relu after it (its gradient passes where the output is > 0), without a tfjs op and its gradient's two
+ * over the whole output.
  */
-export function conv1dSame(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D, kernelSize: number): tf.Tensor3D {
+export function conv1dSame(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  kernelSize: number,
+  activation: "linear" | "relu" = "linear",
+): tf.Tensor3D {
+  const relu = activation === "relu";
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const { inputs, save } = splitArgs(args);
     const [xt, kt, bt] = inputs;
@@ -166,16 +178,73 @@ export function conv1dSame(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1
     const filters = kt!.shape[1] as number;
     const shape = { batch, steps, channels, filters, kernelSize };
     const implementation = kernels();
-    const out = implementation.conv1dForward(shape, f32(xt!), f32(kt!), f32(bt!));
-    save(inputs);
+    const outputs = kernelOutputs([[batch, steps, filters]]);
+    implementation.conv1dForward(shape, f32(xt!), f32(kt!), f32(bt!), relu, outputs.values[0]);
+    const out = outputs.tensors()[0]!;
+    // A fused ReLU's gradient reads the output.
+    save(relu ? [...inputs, out] : inputs);
     return {
-      value: tf.tensor3d(out, [batch, steps, filters]),
+      value: out as tf.Tensor3D,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ks] = saved as [tf.Tensor, tf.Tensor];
-        const g = implementation.conv1dBackward(shape, f32(xs), f32(ks), f32(dy));
-        return [tf.tensor3d(g.dx, [batch, steps, channels]), tf.tensor2d(g.kernel, [kernelSize * channels, filters]), tf.tensor1d(g.bias)];
+        const [xs, ks, , os] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+        const grads = kernelOutputs([[batch, steps, channels], [kernelSize * channels, filters], [filters]]);
+        const [dx, dk, db] = grads.values as [Float32Array, Float32Array, Float32Array];
+        implementation.conv1dBackward(shape, f32(xs), f32(ks), f32(dy), os === undefined ? undefined : f32(os), {
+          dx,
+          kernel: dk,
+          bias: db,
+        });
+        return grads.tensors();
       },
     };
   });
   return op(x, kernel, bias) as tf.Tensor3D;
 }
+
+/**
+ * Max pooling over non-overlapping windows of `poolSize` steps ('valid': a remainder is dropped, as
+ * tf.layers.maxPooling1d): x [B, T, C] → [B, ⌊T/poolSize⌋, C]; poolSize = T is the global max over time.
+ * The gradient gives dy to every step equal to its window's max (tf.max's rule: tied steps each get it).
+ * One op: tfjs' composition (a Max that transposes, then Sub, Sign and Mul over the whole input for the
+ * gradient) cost several times the CNN's convolutions.
+ */
+export function maxPool1d(x: tf.Tensor3D, poolSize: number): tf.Tensor3D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const xt = splitArgs(args).inputs[0]!;
+    const [batch, steps, channels] = xt.shape as [number, number, number];
+    const shape = { batch, steps, channels, poolSize };
+    const implementation = kernels();
+    const outputs = kernelOutputs([[batch, Math.floor(steps / poolSize), channels]]);
+    // The mask (a byte a step, in JS memory, reused from batch to batch) is all the gradient reads: nothing
+    // is saved, so no tensor is copied.
+    const mask = masks.take(batch * steps * channels);
+    implementation.maxPoolForward(shape, f32(xt), outputs.values[0], mask);
+    return {
+      value: outputs.tensors()[0] as tf.Tensor3D,
+      gradFunc: (dy: tf.Tensor) => {
+        const grads = kernelOutputs([[batch, steps, channels]]);
+        implementation.maxPoolBackward(shape, mask, f32(dy), grads.values[0]);
+        masks.give(mask);
+        return grads.tensors();
+      },
+    };
+  });
+  return op(x) as tf.Tensor3D;
+}
+
+/**
+ * Byte arrays reused from one batch to the next: a fresh one has its pages faulted in on first write. An
+ * array comes back once the gradient has read it; one whose gradient is never asked is left to the GC.
+ */
+class MaskPool {
+  private readonly free = new Map<number, Uint8Array[]>();
+  take(length: number): Uint8Array {
+    return this.free.get(length)?.pop() ?? new Uint8Array(length);
+  }
+  give(mask: Uint8Array): void {
+    const list = this.free.get(mask.length) ?? [];
+    if (list.length < 4) list.push(mask);
+    this.free.set(mask.length, list);
+  }
+}
+const masks = new MaskPool();

@@ -59,12 +59,18 @@ export const typescriptKernels: KernelImplementationApi = {
     return attentionForwardRange(shape, h, p, 0, shape.batch);
   },
 
-  attentionBackward(shape, h, p, forward, dContext) {
-    return attentionBackwardRange(shape, h, p, forward, dContext);
+  attentionBackward(shape, h, p, forward, dContext, dh) {
+    return attentionBackwardRange(shape, h, p, forward, dContext, dh);
   },
 
-  conv1dForward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, bias) {
-    const out = new Float32Array(B * T * F);
+  conv1dForward(
+    { batch: B, steps: T, channels: C, filters: F, kernelSize: K },
+    x,
+    kernel,
+    bias,
+    relu = false,
+    out = new Float32Array(B * T * F),
+  ) {
     const left = Math.floor((K - 1) / 2);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
@@ -81,11 +87,17 @@ export const typescriptKernels: KernelImplementationApi = {
         }
       }
     }
+    if (relu) for (let i = 0; i < out.length; i++) if ((out[i] as number) < 0) out[i] = 0;
     return out;
   },
 
-  conv1dBackward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, dOut) {
-    const grads: Conv1dGradients = { dx: new Float32Array(B * T * C), kernel: new Float32Array(K * C * F), bias: new Float32Array(F) };
+  conv1dBackward({ batch: B, steps: T, channels: C, filters: F, kernelSize: K }, x, kernel, dOutGiven, reluOut, into) {
+    const dOut = reluOut === undefined ? dOutGiven : dOutGiven.map((g, i) => ((reluOut[i] as number) > 0 ? g : 0));
+    const grads: Conv1dGradients = into ?? {
+      dx: new Float32Array(B * T * C),
+      kernel: new Float32Array(K * C * F),
+      bias: new Float32Array(F),
+    };
     const left = Math.floor((K - 1) / 2);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
@@ -110,6 +122,47 @@ export const typescriptKernels: KernelImplementationApi = {
       }
     }
     return grads;
+  },
+
+  maxPoolForward(
+    { batch: B, steps: T, channels: C, poolSize: P },
+    x,
+    out = new Float32Array(B * Math.floor(T / P) * C),
+    mask = new Uint8Array(B * T * C),
+  ) {
+    const W = Math.floor(T / P);
+    mask.fill(0);
+    for (let b = 0; b < B; b++) {
+      for (let w = 0; w < W; w++) {
+        const o = (b * W + w) * C;
+        const first = (b * T + w * P) * C;
+        for (let c = 0; c < C; c++) {
+          let max = x[first + c] as number;
+          for (let s = 1; s < P; s++) {
+            const v = x[first + s * C + c] as number;
+            if (v > max || Number.isNaN(v)) max = v;
+          }
+          out[o + c] = max;
+          for (let s = 0; s < P; s++) if (x[first + s * C + c] === max) mask[first + s * C + c] = 1;
+        }
+      }
+    }
+    return { out, mask };
+  },
+
+  maxPoolBackward({ batch: B, steps: T, channels: C, poolSize: P }, mask, dOut, dx = new Float32Array(B * T * C)) {
+    const W = Math.floor(T / P);
+    dx.fill(0);
+    for (let b = 0; b < B; b++) {
+      for (let w = 0; w < W; w++) {
+        const o = (b * W + w) * C;
+        for (let s = 0; s < P; s++) {
+          const row = (b * T + w * P + s) * C;
+          for (let c = 0; c < C; c++) if (mask[row + c] === 1) dx[row + c] = dOut[o + c] as number;
+        }
+      }
+    }
+    return dx;
   },
 };
 
@@ -297,9 +350,10 @@ function attentionBackwardRange(
   p: AttentionParamsArrays,
   { alpha, hidden }: AttentionForward,
   dContext: Float32Array,
+  dh: Float32Array = new Float32Array(B * T * D),
 ): AttentionGradients {
   const grads: AttentionGradients = {
-    dh: new Float32Array(B * T * D),
+    dh,
     w1: new Float32Array(D * A),
     b1: new Float32Array(A),
     w2: new Float32Array(A),

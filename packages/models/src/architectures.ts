@@ -81,8 +81,9 @@ const ENCODERS: Record<Encoder, Part> = {
   // position-free detectors.
   cnn: (input, spec, seeds) =>
     blocks(input, spec, (x, filters, i) => {
-      const convolved = convolution(x, filters, spec.kernelSizes[i]!, seeds(), spec.init);
-      const normalised = spec.batchNorm === true ? batchNormalization(convolved, spec.init) : convolved;
+      // Without batch normalisation between them, the ReLU runs inside the convolution's op.
+      if (spec.batchNorm !== true) return convolution(x, filters, spec.kernelSizes[i]!, seeds(), spec.init, "relu");
+      const normalised = batchNormalization(convolution(x, filters, spec.kernelSizes[i]!, seeds(), spec.init), spec.init);
       return tf.layers.activation({ activation: "relu" }).apply(normalised) as Symbolic;
     }),
   resnet: (input, spec, seeds) => blocks(input, spec, (x, filters) => residualBlock(x, filters, spec.kernelSizes, seeds, spec.init)),

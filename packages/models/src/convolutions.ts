@@ -18,12 +18,22 @@ export const BIAS_SEED_OFFSET = 500;
 
 export const width = (x: Symbolic): number => x.shape[x.shape.length - 1] as number;
 
-/** A 'same' convolution: Glorot-uniform kernel and zero bias (keras, as tf.keras' Conv1D), or PyTorch's nn.Conv1d defaults. */
-export function convolution(x: Symbolic, filters: number, kernelSize: number, seed: number, init: Init): Symbolic {
+/**
+ * A 'same' convolution: Glorot-uniform kernel and zero bias (keras, as tf.keras' Conv1D), or PyTorch's
+ * nn.Conv1d defaults; `activation: "relu"` fuses the ReLU that follows it.
+ */
+export function convolution(
+  x: Symbolic,
+  filters: number,
+  kernelSize: number,
+  seed: number,
+  init: Init,
+  activation: "linear" | "relu" = "linear",
+): Symbolic {
   const fanIn = kernelSize * width(x);
   const initializers =
     init === "keras" ? {} : { kernelInitializer: torchUniform(fanIn, seed), biasInitializer: torchUniform(fanIn, seed + BIAS_SEED_OFFSET) };
-  return new Conv1DIm2col({ filters, kernelSize, seed, ...initializers }).apply(x) as Symbolic;
+  return new Conv1DIm2col({ filters, kernelSize, seed, activation, ...initializers }).apply(x) as Symbolic;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface Conv1DIm2colArgs {
   /** Overrides of the Glorot-uniform kernel (seeded by `seed`) and zero bias, e.g. PyTorch's defaults. */
   kernelInitializer?: Initializer;
   biasInitializer?: Initializer;
+  /** "relu": max(0, ·) of the output, fused into the convolution's op (the CNN's conv → ReLU). */
+  activation?: "linear" | "relu";
   name?: string;
 }
 
@@ -26,6 +28,7 @@ export class Conv1DIm2col extends tf.layers.Layer {
   readonly filters: number;
   readonly kernelSize: number;
   readonly seed: number;
+  readonly activation: "linear" | "relu";
   private readonly initializers: { kernel: Initializer; bias: Initializer };
   private kernel: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
@@ -35,6 +38,7 @@ export class Conv1DIm2col extends tf.layers.Layer {
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.seed = args.seed;
+    this.activation = args.activation ?? "linear";
     this.initializers = {
       kernel: args.kernelInitializer ?? tf.initializers.glorotUniform({ seed: args.seed }),
       bias: args.biasInitializer ?? tf.initializers.zeros(),
@@ -57,12 +61,12 @@ export class Conv1DIm2col extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
-      return conv1dIm2col(x, this.kernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D, this.kernelSize);
+      return conv1dSame(x, this.kernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D, this.kernelSize, this.activation);
     });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, seed: this.seed };
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, seed: this.seed, activation: this.activation };
   }
 }
 tf.serialization.registerClass(Conv1DIm2col);

@@ -1,44 +1,21 @@
 import * as tf from "@tensorflow/tfjs";
+import { maxPool1d } from "@tsa/kernels";
 
 /**
- * max over one axis (kept) with tf.max's gradient (every element equal to the maximum gets dy),
- * computed with the mask 1 − sign(max − x): wasm's broadcasting Equal, which tf.max's gradient uses,
- * took about 140 ms for [32, 125, 48], and its MaxPoolGrad about 20 ms a CNN step.
+ * Global max pooling: [B, T, C] → [B, C], with tf.max's gradient (every step equal to the maximum gets
+ * dy). The kernels' one-pass op: wasm's broadcasting Equal, which tf.max's gradient uses, took about 140
+ * ms for [32, 125, 48], and tfjs' own composition still cost several times the CNN's convolutions.
  */
-function maxKeepDims(x: tf.Tensor, axis: number): tf.Tensor {
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const max = tf.max(input, axis, true);
-    save([input, max]);
-    return {
-      value: max,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, m] = saved as [tf.Tensor, tf.Tensor];
-        return [tf.mul(tf.sub(1, tf.sign(tf.sub(m, xs))), dy)];
-      },
-    };
-  });
-  return op(x) as tf.Tensor;
-}
-
-/** Global max pooling: [B, T, C] → [B, C]. */
 export function maxOverTime(x: tf.Tensor3D): tf.Tensor2D {
-  return tf.squeeze(maxKeepDims(x, 1), [1]) as tf.Tensor2D;
-}
-
-/**
- * Max pooling over non-overlapping windows of `poolSize` steps ('valid': a remainder is dropped), as
- * tf.layers.maxPooling1d. A tie inside a window gives each tied step dy (tf.maxPool gives it to one);
- * after a ReLU ties are zeros, whose gradient the ReLU stops anyway.
- */
-export function maxPool1d(x: tf.Tensor3D, poolSize: number): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, steps, channels] = x.shape;
-    const windows = Math.floor(steps / poolSize);
-    const used = windows * poolSize === steps ? x : tf.slice(x, [0, 0, 0], [batch, windows * poolSize, channels]);
-    return maxKeepDims(used.reshape([batch, windows, poolSize, channels]), 2).reshape([batch, windows, channels]) as tf.Tensor3D;
+    return tf.reshape(maxPool1d(x, steps), [batch, channels]) as tf.Tensor2D;
   });
 }
+
+// Max pooling over windows of steps, as tf.layers.maxPooling1d with tf.max's gradient (tied steps each get
+// dy; tf.maxPool gives it to one, and wasm's MaxPoolGrad misroutes it over several channels).
+export { maxPool1d } from "@tsa/kernels";
 
 /** tf.layers.globalMaxPooling1d on `maxOverTime`. */
 export class GlobalMaxPooling1DMasked extends tf.layers.Layer {
