@@ -21,15 +21,20 @@ int chunk_rows(const ConvDims& d) {
 }
 
 // Series [b, b + nb) of x [B, T, C] unrolled: row (s, t) holds x[s, t + i − ⌊(K−1)/2⌋, :] for each tap i,
-// zeros outside the series.
+// zeros outside the series. Steps are contiguous in x, so an interior row is one copy of K·C floats.
 void im2col(const ConvDims& d, const float* x, int b, int nb, float* cols) {
-  const int T = d.T, C = d.C, K = d.K, pad = (K - 1) / 2;
+  const int T = d.T, C = d.C, K = d.K, pad = (K - 1) / 2, width = K * C;
   for (int s = 0; s < nb; ++s) {
     const float* xs = x + static_cast<size_t>(b + s) * T * C;
     for (int t = 0; t < T; ++t) {
-      float* row = cols + (static_cast<size_t>(s) * T + t) * K * C;
+      float* row = cols + (static_cast<size_t>(s) * T + t) * width;
+      const int first = t - pad;
+      if (first >= 0 && first + K <= T) {
+        copy_row(row, xs + static_cast<size_t>(first) * C, width);
+        continue;
+      }
       for (int i = 0; i < K; ++i) {
-        const int src = t + i - pad;
+        const int src = first + i;
         if (src >= 0 && src < T) copy_row(row + i * C, xs + static_cast<size_t>(src) * C, C);
         else std::fill(row + i * C, row + (i + 1) * C, 0.0f);
       }
@@ -37,18 +42,22 @@ void im2col(const ConvDims& d, const float* x, int b, int nb, float* cols) {
   }
 }
 
-// The adjoint of im2col: adds each unrolled row's gradient back to the steps it was read from.
+// The adjoint of im2col: adds each unrolled row's gradient back to the steps it was read from (an interior
+// row onto K·C contiguous floats of dx, in the same order as tap by tap).
 void col2im_add(const ConvDims& d, const float* cols, int b, int nb, float* dx) {
-  const int T = d.T, C = d.C, K = d.K, pad = (K - 1) / 2;
+  const int T = d.T, C = d.C, K = d.K, pad = (K - 1) / 2, width = K * C;
   for (int s = 0; s < nb; ++s) {
     float* dxs = dx + static_cast<size_t>(b + s) * T * C;
     for (int t = 0; t < T; ++t) {
-      const float* row = cols + (static_cast<size_t>(s) * T + t) * K * C;
+      const float* row = cols + (static_cast<size_t>(s) * T + t) * width;
+      const int first = t - pad;
+      if (first >= 0 && first + K <= T) {
+        add_row(dxs + static_cast<size_t>(first) * C, row, width);
+        continue;
+      }
       for (int i = 0; i < K; ++i) {
-        const int src = t + i - pad;
-        if (src < 0 || src >= T) continue;
-        float* dst = dxs + static_cast<size_t>(src) * C;
-        for (int c = 0; c < C; ++c) dst[c] += row[i * C + c];
+        const int src = first + i;
+        if (src >= 0 && src < T) add_row(dxs + static_cast<size_t>(src) * C, row + i * C, C);
       }
     }
   }

@@ -15,6 +15,19 @@ namespace {
 // null; writes c and h.
 inline void lstm_cell_row(int H, float* z, const float* cprev, float* c, float* h) {
   int j = 0;
+#if TSA_V16
+  for (; j + 16 <= H; j += 16) {
+    const v16 i = sigmoid16(load16(z + j)), f = sigmoid16(load16(z + H + j));
+    const v16 g = tanh16(load16(z + 2 * H + j)), o = sigmoid16(load16(z + 3 * H + j));
+    const v16 cv = f * (cprev ? load16(cprev + j) : lanes<v16>(0.0f)) + i * g;
+    store16(z + j, i);
+    store16(z + H + j, f);
+    store16(z + 2 * H + j, g);
+    store16(z + 3 * H + j, o);
+    store16(c + j, cv);
+    store16(h + j, o * tanh16(cv));
+  }
+#endif
   for (; j + 8 <= H; j += 8) {
     const v8 i = sigmoid8(load8(z + j)), f = sigmoid8(load8(z + H + j));
     const v8 g = tanh8(load8(z + 2 * H + j)), o = sigmoid8(load8(z + 3 * H + j));
@@ -155,6 +168,20 @@ void lstm_direction_forward(const LstmDims& d, const float* x, const float* W, c
 inline void lstm_cell_backward_row(int H, float* gz, const float* c, const float* cprev, const float* dh,
                                    float* dcn) {
   int j = 0;
+#if TSA_V16
+  for (; j + 16 <= H; j += 16) {
+    const v16 i = load16(gz + j), f = load16(gz + H + j), g = load16(gz + 2 * H + j), o = load16(gz + 3 * H + j);
+    const v16 tc = tanh16(load16(c + j));
+    const v16 dhv = load16(dh + j);
+    const v16 dc = dhv * o * (1.0f - tc * tc) + load16(dcn + j);
+    const v16 cp = cprev ? load16(cprev + j) : lanes<v16>(0.0f);
+    store16(gz + j, dc * g * i * (1.0f - i));
+    store16(gz + H + j, dc * cp * f * (1.0f - f));
+    store16(gz + 2 * H + j, dc * i * (1.0f - g * g));
+    store16(gz + 3 * H + j, dhv * tc * o * (1.0f - o));
+    store16(dcn + j, dc * f);
+  }
+#endif
   for (; j + 8 <= H; j += 8) {
     const v8 i = load8(gz + j), f = load8(gz + H + j), g = load8(gz + 2 * H + j), o = load8(gz + 3 * H + j);
     const v8 tc = tanh8(load8(c + j));
