@@ -18,9 +18,9 @@ void attention_forward_rows(const AttnDims& d, const float* h, const float* w1, 
     float* ur = u + r * A;
     int a = 0;
 #if TSA_V16
-    for (; a + 16 <= A; a += 16) store16(ur + a, tanh16(load16(ur + a)));
+    for (; a + 16 <= A; a += 16) store(ur + a, tanh_lanes(load<v16>(ur + a)));
 #endif
-    for (; a + 8 <= A; a += 8) store8(ur + a, tanh8(load8(ur + a)));
+    for (; a + 8 <= A; a += 8) store(ur + a, tanh_lanes(load<v8>(ur + a)));
     for (; a < A; ++a) ur[a] = tanh1(ur[a]);
     alpha[r0 + r] = b2 + dot(ur, w2, A);
   }

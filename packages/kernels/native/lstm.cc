@@ -11,34 +11,27 @@
 namespace tsa {
 namespace {
 
-// LSTM cell for one row: z (pre-activations, overwritten by the activated gates i, f, g, o), c_prev or
-// null; writes c and h.
+// LSTM cell for lanes [j, j + lanes of V) of one row: z (pre-activations, overwritten by the activated gates
+// i, f, g, o), c_prev or null; writes c and h.
+template <typename V>
+inline void lstm_cell_lanes(int H, int j, float* z, const float* cprev, float* c, float* h) {
+  const V i = sigmoid_lanes(load<V>(z + j)), f = sigmoid_lanes(load<V>(z + H + j));
+  const V g = tanh_lanes(load<V>(z + 2 * H + j)), o = sigmoid_lanes(load<V>(z + 3 * H + j));
+  const V cv = f * (cprev ? load<V>(cprev + j) : lanes<V>(0.0f)) + i * g;
+  store(z + j, i);
+  store(z + H + j, f);
+  store(z + 2 * H + j, g);
+  store(z + 3 * H + j, o);
+  store(c + j, cv);
+  store(h + j, o * tanh_lanes(cv));
+}
+
 inline void lstm_cell_row(int H, float* z, const float* cprev, float* c, float* h) {
   int j = 0;
 #if TSA_V16
-  for (; j + 16 <= H; j += 16) {
-    const v16 i = sigmoid16(load16(z + j)), f = sigmoid16(load16(z + H + j));
-    const v16 g = tanh16(load16(z + 2 * H + j)), o = sigmoid16(load16(z + 3 * H + j));
-    const v16 cv = f * (cprev ? load16(cprev + j) : lanes<v16>(0.0f)) + i * g;
-    store16(z + j, i);
-    store16(z + H + j, f);
-    store16(z + 2 * H + j, g);
-    store16(z + 3 * H + j, o);
-    store16(c + j, cv);
-    store16(h + j, o * tanh16(cv));
-  }
+  for (; j + 16 <= H; j += 16) lstm_cell_lanes<v16>(H, j, z, cprev, c, h);
 #endif
-  for (; j + 8 <= H; j += 8) {
-    const v8 i = sigmoid8(load8(z + j)), f = sigmoid8(load8(z + H + j));
-    const v8 g = tanh8(load8(z + 2 * H + j)), o = sigmoid8(load8(z + 3 * H + j));
-    const v8 cv = f * (cprev ? load8(cprev + j) : splat(0.0f)) + i * g;
-    store8(z + j, i);
-    store8(z + H + j, f);
-    store8(z + 2 * H + j, g);
-    store8(z + 3 * H + j, o);
-    store8(c + j, cv);
-    store8(h + j, o * tanh8(cv));
-  }
+  for (; j + 8 <= H; j += 8) lstm_cell_lanes<v8>(H, j, z, cprev, c, h);
   for (; j < H; ++j) {
     const float i = sigmoid1(z[j]), f = sigmoid1(z[H + j]), g = tanh1(z[2 * H + j]), o = sigmoid1(z[3 * H + j]);
     const float cv = f * (cprev ? cprev[j] : 0.0f) + i * g;
@@ -163,37 +156,29 @@ void lstm_direction_forward(const LstmDims& d, const float* x, const float* W, c
   scatter_direction(d, hs.get(), dir, y);
 }
 
-// dz for one row from the tape (i, f, g, o and c), dh (in: dy + recurrent, already summed) and dc_next
-// (in/out); writes dz over the gates.
+// dz for lanes [j, j + lanes of V) of one row from the tape (i, f, g, o and c), dh (in: dy + recurrent,
+// already summed) and dc_next (in/out); writes dz over the gates.
+template <typename V>
+inline void lstm_cell_backward_lanes(int H, int j, float* gz, const float* c, const float* cprev, const float* dh, float* dcn) {
+  const V i = load<V>(gz + j), f = load<V>(gz + H + j), g = load<V>(gz + 2 * H + j), o = load<V>(gz + 3 * H + j);
+  const V tc = tanh_lanes(load<V>(c + j));
+  const V dhv = load<V>(dh + j);
+  const V dc = dhv * o * (1.0f - tc * tc) + load<V>(dcn + j);
+  const V cp = cprev ? load<V>(cprev + j) : lanes<V>(0.0f);
+  store(gz + j, dc * g * i * (1.0f - i));
+  store(gz + H + j, dc * cp * f * (1.0f - f));
+  store(gz + 2 * H + j, dc * i * (1.0f - g * g));
+  store(gz + 3 * H + j, dhv * tc * o * (1.0f - o));
+  store(dcn + j, dc * f);
+}
+
 inline void lstm_cell_backward_row(int H, float* gz, const float* c, const float* cprev, const float* dh,
                                    float* dcn) {
   int j = 0;
 #if TSA_V16
-  for (; j + 16 <= H; j += 16) {
-    const v16 i = load16(gz + j), f = load16(gz + H + j), g = load16(gz + 2 * H + j), o = load16(gz + 3 * H + j);
-    const v16 tc = tanh16(load16(c + j));
-    const v16 dhv = load16(dh + j);
-    const v16 dc = dhv * o * (1.0f - tc * tc) + load16(dcn + j);
-    const v16 cp = cprev ? load16(cprev + j) : lanes<v16>(0.0f);
-    store16(gz + j, dc * g * i * (1.0f - i));
-    store16(gz + H + j, dc * cp * f * (1.0f - f));
-    store16(gz + 2 * H + j, dc * i * (1.0f - g * g));
-    store16(gz + 3 * H + j, dhv * tc * o * (1.0f - o));
-    store16(dcn + j, dc * f);
-  }
+  for (; j + 16 <= H; j += 16) lstm_cell_backward_lanes<v16>(H, j, gz, c, cprev, dh, dcn);
 #endif
-  for (; j + 8 <= H; j += 8) {
-    const v8 i = load8(gz + j), f = load8(gz + H + j), g = load8(gz + 2 * H + j), o = load8(gz + 3 * H + j);
-    const v8 tc = tanh8(load8(c + j));
-    const v8 dhv = load8(dh + j);
-    const v8 dc = dhv * o * (1.0f - tc * tc) + load8(dcn + j);
-    const v8 cp = cprev ? load8(cprev + j) : splat(0.0f);
-    store8(gz + j, dc * g * i * (1.0f - i));
-    store8(gz + H + j, dc * cp * f * (1.0f - f));
-    store8(gz + 2 * H + j, dc * i * (1.0f - g * g));
-    store8(gz + 3 * H + j, dhv * tc * o * (1.0f - o));
-    store8(dcn + j, dc * f);
-  }
+  for (; j + 8 <= H; j += 8) lstm_cell_backward_lanes<v8>(H, j, gz, c, cprev, dh, dcn);
   for (; j < H; ++j) {
     const float i = gz[j], f = gz[H + j], g = gz[2 * H + j], o = gz[3 * H + j];
     const float tc = tanh1(c[j]);

@@ -1,4 +1,4 @@
-// 8-lane float vectors, the polynomial exp/sigmoid/tanh, and the register-blocked GEMM every kernel uses.
+// 8- and 16-lane float vectors, the polynomial exp/sigmoid/tanh, and the register-blocked GEMM every kernel uses.
 #pragma once
 
 #include <algorithm>
@@ -13,12 +13,40 @@ namespace tsa {
 typedef float v8 __attribute__((vector_size(32)));
 typedef int v8i __attribute__((vector_size(32)));
 
-inline v8 load8(const float* p) {
-  v8 v;
+// Where the CPU has AVX-512, 16-lane vectors too (one ZMM register): the LSTM's per-step products and cell
+// run on them, twice the work per instruction. Every lane computes exactly what an 8-lane one does.
+#if defined(__AVX512F__)
+#define TSA_V16 1
+typedef float v16 __attribute__((vector_size(64)));
+typedef int v16i __attribute__((vector_size(64)));
+#endif
+
+// A float vector type's integer twin (for the exponent bits of exp).
+template <typename V>
+struct IntLanes;
+template <>
+struct IntLanes<v8> {
+  using type = v8i;
+};
+#if TSA_V16
+template <>
+struct IntLanes<v16> {
+  using type = v16i;
+};
+#endif
+
+template <typename V>
+inline V load(const float* p) {
+  V v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store8(float* p, v8 v) { std::memcpy(p, &v, sizeof v); }
+template <typename V>
+inline void store(float* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
+inline v8 load8(const float* p) { return load<v8>(p); }
+inline void store8(float* p, v8 v) { store(p, v); }
 inline v8 splat(float x) { return v8{x, x, x, x, x, x, x, x}; }
 inline float hsum(v8 v) {
   float s = 0.0f;
@@ -26,29 +54,16 @@ inline float hsum(v8 v) {
   return s;
 }
 
-// Where the CPU has AVX-512, 16-lane vectors too (one ZMM register): the LSTM's per-step products and cell
-// run on them, twice the work per instruction. Every lane computes exactly what an 8-lane one does.
-#if defined(__AVX512F__)
-#define TSA_V16 1
-typedef float v16 __attribute__((vector_size(64)));
-typedef int v16i __attribute__((vector_size(64)));
-inline v16 load16(const float* p) {
-  v16 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store16(float* p, v16 v) { std::memcpy(p, &v, sizeof v); }
-#endif
-
 // The same constant in every lane of V.
 template <typename V>
 inline V lanes(float x) {
   return V{} + x;
 }
 
-// e^x, Cephes' expf polynomial on a range-reduced argument; relative error about 1e-7. VI: V's integer twin.
-template <typename V, typename VI>
+// e^x, Cephes' expf polynomial on a range-reduced argument; relative error about 1e-7.
+template <typename V>
 inline V exp_lanes(V x) {
+  using VI = typename IntLanes<V>::type;
   x = x < -87.3f ? lanes<V>(-87.3f) : x;
   x = x > 88.3f ? lanes<V>(88.3f) : x;
   const V magic = lanes<V>(12582912.0f);  // 1.5·2^23: adding and subtracting it rounds to an integer
@@ -64,23 +79,19 @@ inline V exp_lanes(V x) {
   const VI bits = (__builtin_convertvector(n, VI) + 127) << 23;
   return p * (V)bits;
 }
-template <typename V, typename VI>
+template <typename V>
 inline V sigmoid_lanes(V z) {
-  return 1.0f / (1.0f + exp_lanes<V, VI>(-z));
+  return 1.0f / (1.0f + exp_lanes<V>(-z));
 }
 // tanh(x) = 2σ(2x) − 1: absolute error about 2e-7.
-template <typename V, typename VI>
+template <typename V>
 inline V tanh_lanes(V x) {
-  return 2.0f / (1.0f + exp_lanes<V, VI>(-2.0f * x)) - 1.0f;
+  return 2.0f / (1.0f + exp_lanes<V>(-2.0f * x)) - 1.0f;
 }
 
-inline v8 exp8(v8 x) { return exp_lanes<v8, v8i>(x); }
-inline v8 sigmoid8(v8 z) { return sigmoid_lanes<v8, v8i>(z); }
-inline v8 tanh8(v8 x) { return tanh_lanes<v8, v8i>(x); }
-#if TSA_V16
-inline v16 sigmoid16(v16 z) { return sigmoid_lanes<v16, v16i>(z); }
-inline v16 tanh16(v16 x) { return tanh_lanes<v16, v16i>(x); }
-#endif
+inline v8 exp8(v8 x) { return exp_lanes(x); }
+inline v8 sigmoid8(v8 z) { return sigmoid_lanes(z); }
+inline v8 tanh8(v8 x) { return tanh_lanes(x); }
 
 // Scalar versions of the same approximations, for tails shorter than 8, so every lane agrees.
 inline float sigmoid1(float z) { return sigmoid8(splat(z))[0]; }
