@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "tsa_kernels",
-      "sources": ["native/addon.cc", "native/blas.cc", "native/lstm.cc", "native/attention.cc", "native/conv1d.cc", "native/pooling.cc", "native/thread_pool.cc"],
+      "sources": ["native/addon.cc", "native/blas.cc", "native/lstm.cc", "native/attention.cc", "native/conv1d.cc", "native/pooling.cc", "native/batch_norm.cc", "native/thread_pool.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
       "cflags!": ["-fno-exceptions", "-O2"],

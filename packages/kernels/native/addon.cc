@@ -219,6 +219,21 @@ Napi::Value PoolBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// (N, C, x, gamma, beta, epsilon, relu, y, mean, variance) — memory-bound: one thread.
+Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
+  batch_norm_forward(I32(info, 0), I32(info, 1), F32(info, 2), F32(info, 3), F32(info, 4), info[5].As<Napi::Number>().FloatValue(),
+                     I32(info, 6) != 0, F32(info, 7), F32(info, 8), F32(info, 9));
+  return info.Env().Undefined();
+}
+
+// (N, C, x, gamma, mean, variance, epsilon, y or null, dy, dx, dgamma, dbeta)
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+  const float* y = info[7].IsTypedArray() ? F32(info, 7) : nullptr;
+  batch_norm_backward(I32(info, 0), I32(info, 1), F32(info, 2), F32(info, 3), F32(info, 4), F32(info, 5),
+                      info[6].As<Napi::Number>().FloatValue(), y, F32(info, 8), F32(info, 9), F32(info, 10), F32(info, 11));
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   gemm_library_init();
   // Which GEMM the large products run on ("openblas <core>" or "hand loops"), for benchmarks and reports.
@@ -233,6 +248,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv1dBackward", Napi::Function::New(env, ConvBackward));
   exports.Set("maxPoolForward", Napi::Function::New(env, PoolForward));
   exports.Set("maxPoolBackward", Napi::Function::New(env, PoolBackward));
+  exports.Set("batchNormForward", Napi::Function::New(env, BatchNormForward));
+  exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
   return exports;
 }
 

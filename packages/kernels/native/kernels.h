@@ -8,10 +8,10 @@
 // - the two LSTM directions, and the parts of an attention or convolution batch, run on separate threads
 //   (persistent helpers, thread_pool.h) when the call has enough work to pay for it.
 // Also a 1-D convolution ('same' padding) for the CNN, as im2col GEMMs, with its ReLU fused on request, and
-// max pooling over steps.
+// max pooling over steps, and batch normalisation (training).
 // The large products (over all steps or a whole chunk of series) go through blas.h: OpenBLAS's sgemm where
 // the addon was built with it, else the same micro-GEMM.
-// Files: simd.h (vectors, exp, GEMM), blas.h/blas.cc (large products), lstm.cc, attention.cc, conv1d.cc, pooling.cc,
+// Files: simd.h (vectors, exp, GEMM), blas.h/blas.cc (large products), lstm.cc, attention.cc, conv1d.cc, pooling.cc, batch_norm.cc,
 // thread_pool.cc (helper threads), addon.cc (N-API glue).
 #pragma once
 
@@ -80,5 +80,15 @@ void max_pool_backward(const PoolDims& d, const unsigned char* mask, const float
 // A ReLU in place (x < 0 → 0, as tfjs' Relu), and its gradient: dout where out > 0, else 0.
 void relu(float* x, size_t n);
 void relu_mask(const float* out, const float* dout, float* masked, size_t n);
+
+// ---- batch normalisation (training) ------------------------------------------------------------------
+// x [N, C] → y = γ (x − mean) / √(variance + ε) + β over the N rows, by the batch's own mean and biased
+// variance (written out, for the moving averages); with `relu`, max(0, ·) of that. The gradient takes y
+// for a fused ReLU (null without) and writes dx, dγ, dβ.
+
+void batch_norm_forward(int N, int C, const float* x, const float* gamma, const float* beta, float epsilon, bool relu,
+                        float* y, float* mean, float* variance);
+void batch_norm_backward(int N, int C, const float* x, const float* gamma, const float* mean, const float* variance,
+                         float epsilon, const float* y, const float* dy, float* dx, float* dgamma, float* dbeta);
 
 }  // namespace tsa

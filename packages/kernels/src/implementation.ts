@@ -91,6 +91,27 @@ export interface MaxPoolShape {
   poolSize: number;
 }
 
+/** Batch normalisation over `rows` rows of `channels` values (a batch's steps), ε added to the variance. */
+export interface BatchNormShape {
+  rows: number;
+  channels: number;
+  epsilon: number;
+}
+
+/** A training batch normalisation's output [N, C] and the batch's statistics [C] (variance biased). */
+export interface BatchNormForward {
+  y: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+}
+
+/** Gradients of batch normalisation: dx [N, C], γ [C], β [C]. */
+export interface BatchNormGradients {
+  dx: Float32Array;
+  gamma: Float32Array;
+  beta: Float32Array;
+}
+
 /** Gradients of a 1-D convolution: dx [B, T, C], kernel [K·C, F], bias [F]. */
 export interface Conv1dGradients {
   dx: Float32Array;
@@ -176,4 +197,26 @@ export interface KernelImplementationApi {
   maxPoolForward(shape: MaxPoolShape, x: Float32Array, out?: Float32Array, mask?: Uint8Array): { out: Float32Array; mask: Uint8Array };
   /** dx [B, T, C] (written whole, into `dx` when given): dOut of the window where the mask is 1, else 0. */
   maxPoolBackward(shape: MaxPoolShape, mask: Uint8Array, dOut: Float32Array, dx?: Float32Array): Float32Array;
+  /**
+   * Training batch normalisation: y = γ (x − mean) / √(variance + ε) + β by the batch's own mean and biased
+   * variance (as tf.moments), with `relu` max(0, ·) of that. Written whole into `into` when given.
+   */
+  batchNormForward(
+    shape: BatchNormShape,
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    relu: boolean,
+    into?: BatchNormForward,
+  ): BatchNormForward;
+  /** `reluOut`: the forward's y where the ReLU was fused (dy passes where it is > 0). Written whole into `into` when given. */
+  batchNormBackward(
+    shape: BatchNormShape,
+    x: Float32Array,
+    gamma: Float32Array,
+    stats: { mean: Float32Array; variance: Float32Array },
+    reluOut: Float32Array | undefined,
+    dy: Float32Array,
+    into?: BatchNormGradients,
+  ): BatchNormGradients;
 }

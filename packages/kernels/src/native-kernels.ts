@@ -17,6 +17,8 @@ interface Addon {
   conv1dBackward(...args: Array<number | F32 | null>): void;
   maxPoolForward(...args: Array<number | F32 | Uint8Array>): void;
   maxPoolBackward(...args: Array<number | F32 | Uint8Array>): void;
+  batchNormForward(...args: Array<number | F32>): void;
+  batchNormBackward(...args: Array<number | F32 | null>): void;
 }
 
 export const ADDON_PATH = fileURLToPath(new URL("../build/Release/tsa_kernels.node", import.meta.url));
@@ -233,6 +235,16 @@ export function nativeKernels(addon: Addon): KernelImplementationApi {
     maxPoolBackward({ batch: B, steps: T, channels: C, poolSize: P }, mask, dOut, dx = new Float32Array(B * T * C)) {
       addon.maxPoolBackward(B, T, C, P, mask, dOut, dx);
       return dx;
+    },
+    batchNormForward({ rows: N, channels: C, epsilon }, x, gamma, beta, relu, into) {
+      const out = into ?? { y: new Float32Array(N * C), mean: new Float32Array(C), variance: new Float32Array(C) };
+      addon.batchNormForward(N, C, x, gamma, beta, epsilon, relu ? 1 : 0, out.y, out.mean, out.variance);
+      return out;
+    },
+    batchNormBackward({ rows: N, channels: C, epsilon }, x, gamma, { mean, variance }, reluOut, dy, into) {
+      const grads = into ?? { dx: new Float32Array(N * C), gamma: new Float32Array(C), beta: new Float32Array(C) };
+      addon.batchNormBackward(N, C, x, gamma, mean, variance, epsilon, reluOut ?? null, dy, grads.dx, grads.gamma, grads.beta);
+      return grads;
     },
   };
 }

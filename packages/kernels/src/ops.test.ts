@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attentionPooling, attentionScores, bidirectionalLstm, conv1dSame, lstm, maxPool1d } from "./ops.js";
+import { attentionPooling, attentionScores, batchNormTraining, bidirectionalLstm, conv1dSame, lstm, maxPool1d } from "./ops.js";
 import { FusedBidirectionalLSTM, FusedLSTM } from "./layers.js";
 import { kernels, withKernels } from "./select.js";
 import { attentionReference, conv1dReference, lstmReference, maxRelativeError, useWasm } from "./test-support.js";
@@ -240,6 +240,46 @@ describe.each(implementations)("%s kernels", (_name, implementation) => {
       const unsigned = (t: tf.Tensor) => Array.from(t.dataSync(), (v) => v + 0);
       expect(unsigned(actual.grads[x.name]!)).toEqual(unsigned(expected.grads[x.name]!));
       tf.dispose([x, probe, actual.value, expected.value, ...Object.values(actual.grads), ...Object.values(expected.grads)]);
+    });
+  });
+
+  // [batch, steps, channels]: channels below, at and past the native kernels' vectors.
+  it.each([
+    [1, 1, 1],
+    [3, 7, 5],
+    [4, 50, 16],
+    [2, 150, 128],
+  ])("batchNormTraining matches tf.moments and its normalisation, value, statistics and gradients, for [%i, %i, %i]", (B, T, C) => {
+    withKernels(implementation(), () => {
+      const x = tf.variable(tf.randomNormal<tf.Rank.R3>([B, T, C], 1, 2, "float32", 41));
+      const gamma = tf.variable(tf.randomNormal<tf.Rank.R1>([C], 1, 0.5, "float32", 42));
+      const beta = tf.variable(tf.randomNormal<tf.Rank.R1>([C], 0, 0.5, "float32", 43));
+      const probe = tf.randomNormal([B, T, C], 0, 1, "float32", 44);
+      const vars = [x, gamma, beta];
+      for (const activation of ["linear", "relu"] as const) {
+        const reference = () => {
+          const { mean, variance } = tf.moments(x, [0, 1]);
+          const y = tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))), gamma), beta);
+          return activation === "relu" ? tf.relu(y) : y;
+        };
+        const fused = () => batchNormTraining(x, gamma, beta, 1e-3, activation).y;
+        const expected = tf.variableGrads(() => tf.sum(tf.mul(reference(), probe)) as tf.Scalar, vars);
+        const actual = tf.variableGrads(() => tf.sum(tf.mul(fused(), probe)) as tf.Scalar, vars);
+        const out = batchNormTraining(x, gamma, beta, 1e-3, activation);
+        const moments = tf.moments(x, [0, 1]);
+        expect(maxRelativeError(out.y.dataSync(), reference().dataSync())).toBeLessThan(1e-4);
+        expect(maxRelativeError(out.mean.dataSync(), moments.mean.dataSync())).toBeLessThan(1e-5);
+        expect(maxRelativeError(out.variance.dataSync(), moments.variance.dataSync())).toBeLessThan(1e-5);
+        for (const v of vars) {
+          expect(
+            maxRelativeError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()),
+            `${activation} ${v.name}`,
+          ).toBeLessThan(1e-4);
+        }
+        tf.dispose([out.y, out.mean, out.variance, moments.mean, moments.variance, actual.value, expected.value]);
+        tf.dispose([...Object.values(actual.grads), ...Object.values(expected.grads)]);
+      }
+      tf.dispose([...vars, probe]);
     });
   });
 

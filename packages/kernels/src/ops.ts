@@ -233,6 +233,55 @@ export function maxPool1d(x: tf.Tensor3D, poolSize: number): tf.Tensor3D {
 }
 
 /**
+ * Batch normalisation in training, in one op: x [..., C] → γ (x − mean) / √(variance + ε) + β over every
+ * position but the channel, by the batch's own mean and biased variance (tf.moments'), with `activation:
+ * "relu"` max(0, ·) of that; the batch's statistics come back beside it for the moving averages (outside
+ * the gradient). tfjs' own composition spent most of an FCN step in its gradient, which tiles each
+ * channel's statistics to the whole input's shape several times.
+ */
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  activation: "linear" | "relu" = "linear",
+): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const relu = activation === "relu";
+  const channels = x.shape[x.shape.length - 1] as number;
+  const shape = { rows: x.size / channels, channels, epsilon };
+  let statistics: { mean: Float32Array; variance: Float32Array } | null = null;
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const { inputs, save } = splitArgs(args);
+    const [xt, gt, bt] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const implementation = kernels();
+    const outputs = kernelOutputs([xt.shape]);
+    const batch = { mean: new Float32Array(channels), variance: new Float32Array(channels) };
+    implementation.batchNormForward(shape, f32(xt), f32(gt), f32(bt), relu, { y: outputs.values[0]!, ...batch });
+    statistics = batch;
+    const y = outputs.tensors()[0]!;
+    // A fused ReLU's gradient reads the output.
+    save(relu ? [xt, gt, y] : [xt, gt]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, gs, ys] = saved as [tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+        const grads = kernelOutputs([xt.shape, [channels], [channels]]);
+        const [dx, dGamma, dBeta] = grads.values as [Float32Array, Float32Array, Float32Array];
+        implementation.batchNormBackward(shape, f32(xs), f32(gs), batch, ys === undefined ? undefined : f32(ys), f32(dy), {
+          dx,
+          gamma: dGamma,
+          beta: dBeta,
+        });
+        return grads.tensors();
+      },
+    };
+  });
+  const y = op(x, gamma, beta) as tf.Tensor;
+  const { mean, variance } = statistics!;
+  return { y, mean: tf.tensor1d(mean), variance: tf.tensor1d(variance) };
+}
+
+/**
  * Byte arrays reused from one batch to the next: a fresh one has its pages faulted in on first write. An
  * array comes back once the gradient has read it; one whose gradient is never asked is left to the GC.
  */

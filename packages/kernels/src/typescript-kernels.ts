@@ -164,6 +164,50 @@ export const typescriptKernels: KernelImplementationApi = {
     }
     return dx;
   },
+  batchNormForward({ rows: N, channels: C, epsilon }, x, gamma, beta, relu, into) {
+    const out = into ?? { y: new Float32Array(N * C), mean: new Float32Array(C), variance: new Float32Array(C) };
+    const sum = new Float64Array(C);
+    const squares = new Float64Array(C);
+    for (let r = 0; r < N; r++) for (let c = 0; c < C; c++) sum[c]! += x[r * C + c] as number;
+    for (let c = 0; c < C; c++) out.mean[c] = (sum[c] as number) / N;
+    for (let r = 0; r < N; r++) {
+      for (let c = 0; c < C; c++) {
+        const d = (x[r * C + c] as number) - (out.mean[c] as number);
+        squares[c]! += d * d;
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      out.variance[c] = (squares[c] as number) / N;
+      const scale = Math.fround((gamma[c] as number) / Math.sqrt((out.variance[c] as number) + epsilon));
+      const shift = (beta[c] as number) - (out.mean[c] as number) * scale;
+      for (let r = 0; r < N; r++) {
+        const v = (x[r * C + c] as number) * scale + shift;
+        out.y[r * C + c] = relu && v < 0 ? 0 : v;
+      }
+    }
+    return out;
+  },
+
+  batchNormBackward({ rows: N, channels: C, epsilon }, x, gamma, { mean, variance }, reluOut, dy, into) {
+    const grads = into ?? { dx: new Float32Array(N * C), gamma: new Float32Array(C), beta: new Float32Array(C) };
+    const passed = (i: number) => (reluOut === undefined || (reluOut[i] as number) > 0 ? (dy[i] as number) : 0);
+    for (let c = 0; c < C; c++) {
+      const invstd = 1 / Math.sqrt((variance[c] as number) + epsilon);
+      const xhat = (i: number) => ((x[i] as number) - (mean[c] as number)) * invstd;
+      let sumDy = 0;
+      let sumDyXhat = 0;
+      for (let r = 0; r < N; r++) {
+        sumDy += passed(r * C + c);
+        sumDyXhat += passed(r * C + c) * xhat(r * C + c);
+      }
+      grads.gamma[c] = sumDyXhat;
+      grads.beta[c] = sumDy;
+      // dx = γ σ⁻¹ (dy − mean(dy) − x̂ · mean(dy · x̂)): the batch's statistics depend on every row.
+      const k = (gamma[c] as number) * invstd;
+      for (let r = 0; r < N; r++) grads.dx[r * C + c] = k * (passed(r * C + c) - sumDy / N - xhat(r * C + c) * (sumDyXhat / N));
+    }
+    return grads;
+  },
 };
 
 /**

@@ -81,10 +81,9 @@ const ENCODERS: Record<Encoder, Part> = {
   // position-free detectors.
   cnn: (input, spec, seeds) =>
     blocks(input, spec, (x, filters, i) => {
-      // Without batch normalisation between them, the ReLU runs inside the convolution's op.
+      // The ReLU runs inside the op before it: the convolution's, or the batch normalisation's.
       if (spec.batchNorm !== true) return convolution(x, filters, spec.kernelSizes[i]!, seeds(), spec.init, "relu");
-      const normalised = batchNormalization(convolution(x, filters, spec.kernelSizes[i]!, seeds(), spec.init), spec.init);
-      return tf.layers.activation({ activation: "relu" }).apply(normalised) as Symbolic;
+      return batchNormalization(convolution(x, filters, spec.kernelSizes[i]!, seeds(), spec.init), spec.init, "relu");
     }),
   resnet: (input, spec, seeds) => blocks(input, spec, (x, filters) => residualBlock(x, filters, spec.kernelSizes, seeds, spec.init)),
   lstm: (x, spec, seeds) =>

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { torchUniform } from "@tsa/kernels";
+import { FusedBatchNormalization } from "./layers/batch-normalization.js";
 import { Conv1DIm2col } from "./layers/conv1d-im2col.js";
 import type { ModelSpec } from "./model-spec.js";
 
@@ -41,19 +42,18 @@ export function convolution(
  * training (`training: true`) it normalises by the batch's mean and (biased) variance and moves the moving
  * averages towards them; in inference it normalises by the moving averages. Momentum and ε are tf.keras'
  * (0.99, 1e-3, as the FCN/ResNet of Fawaz et al. 2019 ran) or, under init: pytorch, nn.BatchNorm1d's
- * (its momentum 0.1 is 0.9 here, 1e-5).
+ * (its momentum 0.1 is 0.9 here, 1e-5). `activation: "relu"` fuses the ReLU that follows it.
  */
-export function batchNormalization(x: Symbolic, init: Init): Symbolic {
+export function batchNormalization(x: Symbolic, init: Init, activation: "linear" | "relu" = "linear"): Symbolic {
   const settings = init === "keras" ? { momentum: 0.99, epsilon: 1e-3 } : { momentum: 0.9, epsilon: 1e-5 };
-  return tf.layers.batchNormalization({ axis: -1, ...settings }).apply(x) as Symbolic;
+  return new FusedBatchNormalization({ ...settings, activation }).apply(x) as Symbolic;
 }
 
 const relu = (x: Symbolic) => tf.layers.activation({ activation: "relu" }).apply(x) as Symbolic;
 
 /** Convolution → batch normalisation → ReLU (without the ReLU for a residual block's last convolution). */
 export function convolutionBlock(x: Symbolic, filters: number, kernelSize: number, seeds: Seeds, init: Init, activate = true): Symbolic {
-  const normalised = batchNormalization(convolution(x, filters, kernelSize, seeds(), init), init);
-  return activate ? relu(normalised) : normalised;
+  return batchNormalization(convolution(x, filters, kernelSize, seeds(), init), init, activate ? "relu" : "linear");
 }
 
 /**
