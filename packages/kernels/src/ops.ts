@@ -219,6 +219,8 @@ export function maxPool1d(x: tf.Tensor3D, poolSize: number): tf.Tensor3D {
     // is saved, so no tensor is copied.
     const mask = masks.take(batch * steps * channels);
     implementation.maxPoolForward(shape, f32(xt), outputs.values[0], mask);
+    // Outside a gradient tape no gradient will read it.
+    if (!recordingGradients()) masks.give(mask);
     return {
       value: outputs.tensors()[0] as tf.Tensor3D,
       gradFunc: (dy: tf.Tensor) => {
