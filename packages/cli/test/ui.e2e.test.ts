@@ -12,11 +12,13 @@ afterAll(() => {
 describe("./tsa ui, end to end", () => {
   it("serves a sweep in flight: a running run's new epochs appear in the open page; Ctrl-C stops it with 0", async () => {
     const ws = makeWorkspace("tsa-ui-e2e-");
-    // Enough epochs that a run is still training when the page opens, and a patience no run can exhaust (an
-    // early stop right after the page opens would leave it nothing new to show); one worker, runs one by one.
+    // Far more epochs than the page needs to open (the kernels train a tiny run's epoch in milliseconds: 40
+    // epochs were over before a loaded machine opened the page), and a patience no run can exhaust (an early
+    // stop right after the page opens would leave it nothing new to show); one worker, runs one by one. The
+    // sweep is interrupted once the page has shown a new epoch.
     const file = ws.experiment(
       "live",
-      tinyExperimentYaml("live", { models: ["bilstm-attention"], seeds: [1, 2], epochs: 40, patience: 40, size: 320 }),
+      tinyExperimentYaml("live", { models: ["bilstm-attention"], seeds: [1, 2], epochs: 2000, patience: 2000, size: 320 }),
     );
     const sweep = startCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports, "--concurrency", "1"]);
     children.push(sweep);
