@@ -45,6 +45,28 @@ void attention_forward_rows(const AttnDims& d, const float* h, const float* w1, 
   }
 }
 
+namespace {
+
+// One step's gradient through the score MLP: w2 and b1 gather it, u (tanh's output) becomes the gradient of
+// its pre-activation. Separate arrays (restrict): each k is independent, so the loop vectorises and every
+// sum still runs in step order.
+inline void score_mlp_backward_row(int A, float ds, const float* __restrict w2, float* __restrict u, float* __restrict gw2,
+                                   float* __restrict gb1) {
+  for (int k = 0; k < A; ++k) {
+    const float uk = u[k];
+    gw2[k] += uk * ds;
+    const float dp = ds * w2[k] * (1.0f - uk * uk);
+    gb1[k] += dp;
+    u[k] = dp;
+  }
+}
+
+inline void scaled_row(int n, float a, const float* __restrict src, float* __restrict dst) {
+  for (int k = 0; k < n; ++k) dst[k] = a * src[k];
+}
+
+}  // namespace
+
 // Consumes `hidden` for rows [b0, bend): it is overwritten by the score MLP's pre-activation gradient.
 void attention_backward_rows(const AttnDims& d, const float* h, const float* w1, const float* w2, float* hidden,
                              const float* alpha, const float* dctx, float* dh, AttnGrads& g, int b0, int bend) {
@@ -63,17 +85,9 @@ void attention_backward_rows(const AttnDims& d, const float* h, const float* w1,
       const float a = ar[t];
       const float ds = a * (dalpha[t] - weighted);
       const size_t row = static_cast<size_t>(b) * T + t;
-      float* ur = hidden + row * A;
       g.b2 += ds;
-      for (int k = 0; k < A; ++k) {
-        const float u = ur[k];
-        g.w2[k] += u * ds;
-        const float dp = ds * w2[k] * (1.0f - u * u);
-        g.b1[k] += dp;
-        ur[k] = dp;
-      }
-      float* dhr = dh + row * D;
-      for (int k = 0; k < D; ++k) dhr[k] = a * dcr[k];
+      score_mlp_backward_row(A, ds, w2, hidden + row * A, g.w2.data(), g.b1.data());
+      scaled_row(D, a, dcr, dh + row * D);
     }
   }
   const size_t r0 = static_cast<size_t>(b0) * T;
