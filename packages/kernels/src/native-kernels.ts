@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { ArrayPool } from "./array-pool.js";
 import type { KernelImplementationApi } from "./implementation.js";
 
 type F32 = Float32Array;
@@ -51,27 +52,9 @@ export function kernelThreads(): number {
   return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
 }
 
-/**
- * Reuses the tape's big arrays (tens of MB a batch) from one batch to the next: fresh ones cost zeroing
- * and, as external memory, push V8 into frequent full garbage collections. Arrays come back when the
- * backward pass has consumed them; every user overwrites them completely before reading.
- */
-class ScratchPool {
-  private readonly free = new Map<number, F32[]>();
-  take(length: number): F32 {
-    return this.free.get(length)?.pop() ?? new Float32Array(length);
-  }
-  give(...arrays: F32[]): void {
-    for (const a of arrays) {
-      const list = this.free.get(a.length) ?? [];
-      if (list.length < 2) list.push(a);
-      this.free.set(a.length, list);
-    }
-  }
-}
-
 export function nativeKernels(addon: Addon): KernelImplementationApi {
-  const pool = new ScratchPool();
+  // The tape's big arrays (tens of MB a batch) and the BiLSTM's states come back after the backward pass.
+  const pool = new ArrayPool<F32>((n) => new Float32Array(n), 2);
   return {
     name: "native",
     gemm: addon.gemmLibrary ?? "hand loops",

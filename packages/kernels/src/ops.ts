@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { ArrayPool } from "./array-pool.js";
 import { kernels } from "./select.js";
 import { kernelOutputs, readValues } from "./tensor-values.js";
 
@@ -283,19 +284,5 @@ export function batchNormTraining(
   return { y, mean: tf.tensor1d(mean), variance: tf.tensor1d(variance) };
 }
 
-/**
- * Byte arrays reused from one batch to the next: a fresh one has its pages faulted in on first write. An
- * array comes back once the gradient has read it; one whose gradient is never asked is left to the GC.
- */
-class MaskPool {
-  private readonly free = new Map<number, Uint8Array[]>();
-  take(length: number): Uint8Array {
-    return this.free.get(length)?.pop() ?? new Uint8Array(length);
-  }
-  give(mask: Uint8Array): void {
-    const list = this.free.get(mask.length) ?? [];
-    if (list.length < 4) list.push(mask);
-    this.free.set(mask.length, list);
-  }
-}
-const masks = new MaskPool();
+// Max pooling's masks, one per call in flight.
+const masks = new ArrayPool<Uint8Array>((n) => new Uint8Array(n), 4);
