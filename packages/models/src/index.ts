@@ -47,4 +47,4 @@ export type { SplitTensors, TrainHooks, TrainResult } from "./train.js";
 export { trainAndEvaluate, trainAndEvaluateOn, didNotLearn, isBelowChance, CHANCE_LOSS_MARGIN } from "./run.js";
 export type { RunHooks, RunOutcome, RunRequest } from "./run.js";
 export type { AttentionSample, ClassificationMetrics, EpochRecord } from "./types.js";
-export { Conv1DIm2col, conv1dIm2col } from "./layers/conv1d-im2col.js";
+export { Conv1DIm2col } from "./layers/conv1d-im2col.js";

@@ -70,8 +70,3 @@ export class Conv1DIm2col extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(Conv1DIm2col);
-
-/** x [B, T, C] * kernel [k*C, F] (rows ordered tap-major, then channel) + bias → [B, T, F]. */
-export function conv1dIm2col(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D, kernelSize: number): tf.Tensor3D {
-  return conv1dSame(x, kernel, bias, kernelSize);
-}
