@@ -1,22 +1,17 @@
+import { isArchiveData } from "@tsa/data";
 import type { RunResult } from "@tsa/tracker";
 import type { MetricName } from "./results.js";
 
-/**
- * A run on a UCR/UEA archive problem records `config.data` as `{ problem, validation, zNormalize }`, with
- * no generator keys. The same rule as @tsa/data's `isArchiveData` (`"problem" in data`), kept here so the
- * report reads a stored config without loading the data package.
- */
-export function isArchiveData(data: unknown): data is { problem: string } {
-  return data !== null && typeof data === "object" && !Array.isArray(data) && "problem" in data;
-}
+/** A stored config's `data`, when it is an object: an archive run's `{ problem, validation, zNormalize }` or a generator's. */
+const objectOrNull = (data: unknown): object | null => (data !== null && typeof data === "object" && !Array.isArray(data) ? data : null);
 
 const dataOf = (run: RunResult): unknown =>
   run.config !== null && typeof run.config === "object" ? (run.config as { data?: unknown }).data : undefined;
 
 /** The archive problem a run was trained and tested on; null for a run on generated series. */
 export function problemOf(run: RunResult): string | null {
-  const data = dataOf(run);
-  return isArchiveData(data) ? String(data.problem) : null;
+  const data = objectOrNull(dataOf(run));
+  return data !== null && isArchiveData(data) ? String(data.problem) : null;
 }
 
 /** An experiment on archive problems: every run records one (a file's `data.problem` or a `data.problem` axis). */

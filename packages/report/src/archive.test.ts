@@ -5,7 +5,7 @@ import { criticalDifferenceOfBlocks, headline } from "./analysis.js";
 import { buildArchiveTables, publishedColumn } from "./archive-tables.js";
 import { archiveSection, diagramNote } from "./archive-section.js";
 import { archiveComparisonOf, meanRanks, problemsNeededFor, signedRankP, winsTiesLosses } from "./archive.js";
-import { isArchiveData } from "./archive-data.js";
+import { problemOf } from "./archive-data.js";
 import { ARCHIVE_PROBLEMS, PUBLISHED, archiveResults, sweepResults } from "./fixture.test-support.js";
 import { publishedAccuracyOf } from "./published.js";
 import { buildMetricTable, toCsv, toLatex } from "./tables.js";
@@ -48,9 +48,11 @@ describe("archive problems: how the charts draw them", () => {
 
 describe("archive problems: which runs, which metric", () => {
   it("tells an archive run's data from the generator's by its problem", () => {
-    expect(isArchiveData({ problem: "GunPoint", validation: 0.2, zNormalize: false })).toBe(true);
-    expect(isArchiveData({ size: 600, noise: 0.1 })).toBe(false);
-    expect(isArchiveData(null)).toBe(false);
+    const withData = (data: unknown) => ({ ...sweepResults().runs[0]!, config: { data } });
+    expect(problemOf(withData({ problem: "GunPoint", validation: 0.2, zNormalize: false }))).toBe("GunPoint");
+    expect(problemOf(withData({ size: 600, noise: 0.1 }))).toBeNull();
+    expect(problemOf(withData(null))).toBeNull();
+    expect(problemOf(withData(["problem"]))).toBeNull();
   });
 
   it("leads with accuracy on archive problems and with F1 on the anomaly task", () => {

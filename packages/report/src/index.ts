@@ -39,7 +39,6 @@ export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-
 export { buildArchiveTables } from "./archive-tables.js";
 export { archiveComparisonOf, meanRanks, signedRankP, winsTiesLosses, TIE_TOLERANCE } from "./archive.js";
 export type { ArchiveComparison, ProblemRow, WinsTiesLosses } from "./archive.js";
-export { isArchiveData } from "./archive-data.js";
 export { publishedAccuracyOf } from "./published.js";
 export type { PublishedAccuracy } from "./published.js";
 export { headlineMetricOf, onArchive } from "./view.js";
