@@ -1,6 +1,6 @@
-import { UserInputError } from "@tsa/errors";
+import { shownPath as shownFilePath, UserInputError } from "@tsa/errors";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { isPostgresUrl as isDatabaseUrl, LOCATION_KINDS, shownUrl, unknownScheme } from "@tsa/tracker/location";
 
 /**
@@ -11,11 +11,9 @@ export function userPath(path: string): string {
   return isAbsolute(path) ? path : resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
-/** A path for a message: relative to where the user is when that is shorter, else absolute. */
+/** A store location or a path for a message: a URL without its password, a path as @tsa/errors shows it. */
 export function shownPath(path: string): string {
-  if (isDatabaseUrl(path)) return shownUrl(path);
-  const rel = relative(process.env.INIT_CWD ?? process.cwd(), path);
-  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+  return isDatabaseUrl(path) ? shownUrl(path) : shownFilePath(path);
 }
 
 export const DEFAULT_DB = "results/runs.sqlite";

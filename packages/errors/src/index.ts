@@ -42,6 +42,7 @@ export class ExperimentSpecProblems extends UserInputError {
 }
 
 export { nearest } from "./nearest.js";
+export { shownPath } from "./shown-path.js";
 
 /**
  * What a user can do about a store that cannot be opened, in the store's own terms: the command line

@@ -2,12 +2,12 @@
 // says, that they parse (every malformed file named at its line, before any run starts), that every model can
 // read series that long, and that the validation split holds a case wherever something reads it.
 import { ARCHIVE_DATA_FIELDS, validationCount } from "@tsa/data";
-import { DataFileError, ExperimentSpecError, nearest, UserInputError } from "@tsa/errors";
+import { DataFileError, ExperimentSpecError, nearest, shownPath, UserInputError } from "@tsa/errors";
 import { minimumNumPoints } from "@tsa/models/config";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { PROJECT_DATASETS, problemFiles, problemsIn, shownFile, summarizeArchiveProblem } from "./archive.js";
+import { PROJECT_DATASETS, problemFiles, problemsIn, summarizeArchiveProblem } from "./archive.js";
 import { describeValue, keyPath } from "./errors.js";
 import { dataSectionAt, modelsAtPoints, trainConfigAt } from "./expand.js";
 import { isTuned } from "./tuned.js";
@@ -116,7 +116,7 @@ function missingProblem(file: string, where: string, name: string, folder: strin
   return new ExperimentSpecError(
     file,
     where,
-    `a problem with <name>_TRAIN and <name>_TEST files (.ts or .tsv) in ${shownFile(folder)} (${listed})${near === undefined ? "" : ` (did you mean '${near}'?)`}`,
+    `a problem with <name>_TRAIN and <name>_TEST files (.ts or .tsv) in ${shownPath(folder)} (${listed})${near === undefined ? "" : ` (did you mean '${near}'?)`}`,
     describeValue(name),
   );
 }

@@ -11,9 +11,9 @@ import {
   type LabelledSplit,
   type SplitName,
 } from "@tsa/data";
-import { UserInputError } from "@tsa/errors";
+import { shownPath, UserInputError } from "@tsa/errors";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The project's own `datasets/` (a few problems shipped with their provenance): the folder a file that names none reads. */
@@ -55,24 +55,15 @@ export function problemsIn(folder: string): string[] {
     .sort();
 }
 
-/**
- * A path as a message shows it: relative to where the user is when inside it, else absolute. (`yarn <script>`
- * runs from the repository root and keeps the user's directory in INIT_CWD, as the CLI's paths know.)
- */
-export function shownFile(path: string): string {
-  const rel = relative(process.env.INIT_CWD ?? process.cwd(), path);
-  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
-}
-
 function readFile(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new UserInputError(`${shownFile(path)}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UserInputError(`${shownPath(path)}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }
 
-const parse = (path: string) => (path.endsWith(".tsv") ? parseUcrTsv : parseTsFile)(readFile(path), shownFile(path));
+const parse = (path: string) => (path.endsWith(".tsv") ? parseUcrTsv : parseTsFile)(readFile(path), shownPath(path));
 
 const problems = new Map<string, ArchiveProblem>();
 const summaries = new Map<string, ProblemSummary>();
@@ -129,7 +120,7 @@ export const problemFolder = (data: ArchiveDataConfig): string => data.folder ??
 export function archiveRunSplits(data: ArchiveDataConfig, seed: number): Record<SplitName, LabelledSplit> {
   const folder = problemFolder(data);
   const files = problemFiles(folder, data.problem);
-  if (files === null) throw new UserInputError(`data.problem: no files of problem '${data.problem}' in ${shownFile(folder)}`);
+  if (files === null) throw new UserInputError(`data.problem: no files of problem '${data.problem}' in ${shownPath(folder)}`);
   return archiveLabelledSplits(readArchiveProblem(data.problem, files), seed, {
     validationShare: data.validation,
     zNormalize: data.zNormalize,
