@@ -57,6 +57,8 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
     const { runQueue } = await import("@tsa/runner");
     const { engineEventLine } = await import("../queue-progress.js");
     const controller = new AbortController();
+    // The experiments this worker trained for: those whose sweeps may enqueue more for it.
+    const trainedFor = new Set<string>();
     const onSigint = () => {
       process.stderr.write("Interrupted: no new run will start; runs in flight go back to the queue.\n");
       controller.abort();
@@ -72,12 +74,13 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
         backend: argv.backend,
         signal: controller.signal,
         onEvent: (event) => {
+          if (event.type === "run-start") trainedFor.add(event.plan.experiment);
           const line = engineEventLine(event);
           if (line !== "") process.stderr.write(`${line}\n`);
         },
       });
       console.log(`worker: ${summary.completed} run(s) completed, ${summary.failed} failed, ${summary.lost} lost to another attempt`);
-      if (!argv.wait && !controller.signal.aborted) await warnOfLaterPhases(db, argv.experiment);
+      if (!argv.wait && !controller.signal.aborted) await warnOfLaterPhases(db, argv.experiment, trainedFor);
       if (controller.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
       else if (summary.failed > 0) process.exitCode = 1;
     } finally {
@@ -91,21 +94,36 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
  * A worker without --wait has just found the queue empty: if a tuned or sequential experiment is in the store,
  * its sweep may enqueue the next phase (evaluations, a look's seeds) only now, and nobody would take it.
  */
-async function warnOfLaterPhases(db: string, experiment: string | undefined): Promise<void> {
+async function warnOfLaterPhases(db: string, experiment: string | undefined, trainedFor: ReadonlySet<string>): Promise<void> {
   const { openStore } = await import("@tsa/tracker");
   const store = await openStore(db, { readonly: true });
   try {
-    const phased = (await store.listExperiments()).filter((e) => {
-      const spec = e.spec as { tune?: unknown; sequential?: unknown } | null;
-      return (experiment === undefined || e.name === experiment) && (spec?.tune != null || spec?.sequential != null);
-    });
+    const phased = phasedExperimentsToWarnOf(await store.listExperiments(), experiment, trainedFor);
     if (phased.length > 0)
       process.stderr.write(
-        `worker: the queue is empty, so this worker stops; ${phased.map((e) => `'${e.name}'`).join(", ")} ${phased.length === 1 ? "is a tuned or sequential experiment, whose" : "are tuned or sequential experiments, whose"} sweep enqueues its next runs (evaluations, a look's seeds) once these have settled: run workers with --wait for it\n`,
+        `worker: the queue is empty, so this worker stops; ${phased.map((name) => `'${name}'`).join(", ")} ${phased.length === 1 ? "is a tuned or sequential experiment, whose" : "are tuned or sequential experiments, whose"} sweep, while it runs, enqueues its next runs (evaluations, a look's seeds) once these have settled: run workers with --wait for them\n`,
       );
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The tuned or sequential experiments a stopping worker names: the one of --experiment; else those it trained
+ * for, which are in progress; a worker that trained nothing names every one (the store cannot tell a finished
+ * experiment from one between phases).
+ */
+export function phasedExperimentsToWarnOf(
+  experiments: ReadonlyArray<{ name: string; spec: unknown }>,
+  experiment: string | undefined,
+  trainedFor: ReadonlySet<string>,
+): string[] {
+  const named = (name: string) => (experiment !== undefined ? name === experiment : trainedFor.size === 0 || trainedFor.has(name));
+  const phased = (spec: unknown) => {
+    const { tune, sequential } = (spec ?? {}) as { tune?: unknown; sequential?: unknown };
+    return tune != null || sequential != null;
+  };
+  return experiments.filter((e) => named(e.name) && phased(e.spec)).map((e) => e.name);
 }
 
 async function requireExperiment(db: string, experiment: string): Promise<void> {
