@@ -4,6 +4,7 @@ import type { Encoder, ModelSpec, Pooling } from "./model-spec.js";
 import { BIAS_SEED_OFFSET, convolution, batchNormalization, residualBlock, width, type Seeds } from "./convolutions.js";
 import { LastState } from "./layers/last-state.js";
 import { GlobalMaxPooling1DMasked, MaxPooling1DMasked } from "./layers/max-pooling.js";
+import { GlobalMeanPooling1D } from "./layers/mean-pooling.js";
 import { Difference } from "./layers/difference.js";
 import { ZScore } from "./layers/zscore.js";
 
@@ -108,7 +109,7 @@ function blocks(input: Symbolic, spec: ModelSpec, block: (x: Symbolic, filters: 
 const lstmBiasVectors = (spec: ModelSpec): 1 | 2 => (spec.init === "pytorch" ? 2 : 1);
 
 const globalMax = (x: Symbolic) => new GlobalMaxPooling1DMasked({}).apply(x) as Symbolic;
-const globalMean = (x: Symbolic) => tf.layers.globalAveragePooling1d().apply(x) as Symbolic;
+const globalMean = (x: Symbolic) => new GlobalMeanPooling1D({}).apply(x) as Symbolic;
 
 const POOLINGS: Record<Pooling, Part> = {
   flatten: (x) => tf.layers.flatten().apply(x) as Symbolic,

@@ -68,3 +68,15 @@ export function toyMulticlass(
   };
   return { train: split(sizes.train), val: split(sizes.val), test: split(sizes.test) };
 }
+
+/** Value and gradient of f at x, for the fixed weights `probe` on its output, as plain arrays. */
+export function valueAndGrad(f: (a: tf.Tensor) => tf.Tensor, x: tf.Tensor, probe: tf.Tensor) {
+  return {
+    value: Array.from(f(x).dataSync()),
+    grad: Array.from(
+      tf
+        .grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), probe)))(x)
+        .dataSync(),
+    ),
+  };
+}

@@ -1,23 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { valueAndGrad } from "../test-support.js";
 import { maxOverTime, maxPool1d } from "./max-pooling.js";
 
 beforeAll(async () => {
   await tf.setBackend("wasm");
 });
-
-/** Value and gradient (for a fixed probe) of f at x. */
-function valueAndGrad(f: (a: tf.Tensor) => tf.Tensor, x: tf.Tensor, probe: tf.Tensor) {
-  return {
-    value: Array.from(f(x).dataSync()),
-    grad: Array.from(
-      tf
-        .grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), probe)))(x)
-        .dataSync(),
-    ),
-  };
-}
 
 describe("masked max pooling", () => {
   it.each([
