@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, epochLoss, epochLosses, runFraction, SweepClock, wrapToWidth } from "./progress.js";
+import { createProgress, duration, epochLoss, epochLosses, runFraction, SweepClock, wrapToWidth } from "./progress.js";
 
 const plan = {} as never;
 const claim = { runId: "r", attempt: 1, owner: "host:1:2" };
@@ -73,5 +73,46 @@ describe("an epoch's losses", () => {
       expect(epochLosses({ ...epoch, valLoss })).toBe("train 0.5000  (no validation split)");
       expect(epochLoss({ ...epoch, valLoss })).toBe("0.5000 (train)");
     }
+  });
+});
+
+describe("both renderers", () => {
+  /** A stream that keeps what is written; `tty` makes createProgress draw bars on it. */
+  function stream(tty: boolean) {
+    const written: string[] = [];
+    const fake = {
+      isTTY: tty,
+      columns: 100,
+      write: (chunk: string) => written.push(chunk) > 0,
+      cursorTo: () => true,
+      moveCursor: () => true,
+      clearLine: () => true,
+      clearScreenDown: () => true,
+      on: () => fake,
+      removeListener: () => fake,
+    };
+    return { fake: fake as unknown as NodeJS.WriteStream, text: () => written.join("") };
+  }
+
+  it.each([false, true])("log the queue's notices and a look's new seeds alike (terminal: %s)", (tty) => {
+    const out = stream(tty);
+    const progress = createProgress(out.fake);
+    progress.onEvent({
+      type: "start",
+      total: 4,
+      alreadyCompleted: 0,
+      toRun: 4,
+      requeued: [],
+      outdated: 0,
+      concurrency: 1,
+      expectedCost: 4,
+    });
+    progress.onEvent({ type: "stale", requeued: ["abc"], failed: [] });
+    progress.onEvent({ type: "more", total: 6, added: 2, alreadyCompleted: 0, comparisons: [{ verdict: null }] as never });
+    progress.onEvent({ type: "more", total: 6, added: 0, alreadyCompleted: 0, comparisons: null });
+    progress.stop();
+    expect(out.text()).toContain("1 comparison(s) still open: their next look's seeds enqueued (+2 run(s), 6 in all)");
+    expect(out.text()).toMatch(/abc/);
+    expect(out.text().match(/still open/g)).toHaveLength(1);
   });
 });

@@ -125,6 +125,28 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
   return stream.isTTY ? new BarProgress(stream) : new LineProgress(stream);
 }
 
+/**
+ * What both renderers log alike, after their own handling of the event: the queue's notices, a tuned
+ * experiment's choices, a sequential look's new seeds, the queue's progress while the sweep only watches.
+ */
+function noticeLines(event: SweepEvent): string[] {
+  switch (event.type) {
+    case "stale":
+    case "unplannable":
+      return [engineEventLine(event)];
+    case "chosen":
+      return chosenLines(event);
+    case "more": {
+      const line = moreLine(event);
+      return line === null ? [] : [line];
+    }
+    case "watch":
+      return [queueProgressText(event.progress)];
+    default:
+      return [];
+  }
+}
+
 class LineProgress implements Progress {
   private readonly clock = new SweepClock();
   constructor(private readonly stream: NodeJS.WriteStream) {}
@@ -158,25 +180,11 @@ class LineProgress implements Progress {
             ` (${this.clock.text()})`,
         );
         break;
-      case "stale":
-      case "unplannable":
-        this.log(engineEventLine(event));
-        break;
-      case "chosen":
-        for (const line of chosenLines(event)) this.log(line);
-        break;
-      case "more": {
+      case "more":
         this.clock.more(event);
-        const line = moreLine(event);
-        if (line !== null) this.log(line);
-        break;
-      }
-      case "watch":
-        this.log(queueProgressText(event.progress));
-        break;
-      case "batch":
         break;
     }
+    for (const line of noticeLines(event)) this.log(line);
   }
   stop() {}
 }
@@ -312,25 +320,13 @@ class BarProgress implements Progress {
         if (run !== undefined) this.bars.remove(run.bar);
         break;
       }
-      case "stale":
-      case "unplannable":
-        this.log(engineEventLine(event));
-        break;
-      case "chosen":
-        for (const line of chosenLines(event)) this.log(line);
-        break;
-      case "more": {
+      case "more":
         this.clock.more(event);
         this.overall?.setTotal(event.total);
         this.overall?.update(this.clock.done);
-        const line = moreLine(event);
-        if (line !== null) this.log(line);
-        break;
-      }
-      case "watch":
-        this.log(queueProgressText(event.progress));
         break;
     }
+    for (const line of noticeLines(event)) this.log(line);
   }
   stop() {
     // Runs stopped mid-way leave no bar behind to be mistaken for progress under the summary.
