@@ -1,7 +1,7 @@
-import type { ExperimentResults, MetricsRow, RunResult } from "@tsa/tracker";
-import { METRIC_CATALOGUE } from "@tsa/tracker/catalogue";
+import type { ExperimentResults, RunResult } from "@tsa/tracker";
 import { describe, expect, it } from "vitest";
 import { ablationHeadline, ablationOf, buildAblationTable } from "./ablation.js";
+import { completedRun, everyScore } from "./fixture.test-support.js";
 import { toMarkdown } from "./tables.js";
 
 const LENGTHS = [
@@ -9,10 +9,6 @@ const LENGTHS = [
   [0.3, 0.5],
 ];
 const POOLINGS = ["mean", "last", "attention"];
-
-/** Every metric of the store's catalogue at `score` (counts and attention metrics are set below): a metric added there needs nothing here. */
-const everyScore = (score: number) =>
-  Object.fromEntries(METRIC_CATALOGUE.map((m) => [m.field, m.nullable ? null : score])) as unknown as MetricsRow;
 
 function run(model: string, seed: number, point: Record<string, unknown>, f1: number, didNotLearn = false): RunResult {
   const m = {
@@ -25,33 +21,7 @@ function run(model: string, seed: number, point: Record<string, unknown>, f1: nu
     attentionMassInWindow: null,
     attentionPeakInWindow: null,
   };
-  return {
-    id: `${model}${seed}${JSON.stringify(point)}`,
-    experiment: "ablation",
-    model,
-    seed,
-    point,
-    status: "completed",
-    error: null,
-    failedEpoch: null,
-    config: {},
-    backend: "wasm",
-    kernels: "native",
-    gitCommit: null,
-    versions: {},
-    startedAt: null,
-    finishedAt: null,
-    durationMs: 1,
-    trainDurationMs: 1,
-    epochsRun: 1,
-    bestEpoch: 1,
-    stoppedEarly: false,
-    didNotLearn,
-    test: m,
-    val: m,
-    epochs: [],
-    attention: [],
-  };
+  return completedRun(model, seed, point, { experiment: "ablation", didNotLearn, test: m, val: m });
 }
 
 /**

@@ -2,8 +2,8 @@ import { selectTrial, tuningTrials } from "@tsa/runner/tune";
 import type { ExperimentResults, MetricsRow, RunResult } from "@tsa/tracker";
 import { METRIC_CATALOGUE } from "@tsa/tracker/catalogue";
 
-/** Every metric of the store's catalogue at `score` (counts and attention metrics are set below): a metric added there needs nothing here. */
-const everyScore = (score: number) =>
+/** Every metric of the store's catalogue at `score` (counts and attention metrics are set by the caller): a metric added there needs nothing here. */
+export const everyScore = (score: number) =>
   Object.fromEntries(METRIC_CATALOGUE.map((m) => [m.field, m.nullable ? null : score])) as unknown as MetricsRow;
 
 const metrics = (f1: number): MetricsRow => ({
@@ -20,10 +20,13 @@ const metrics = (f1: number): MetricsRow => ({
 
 type Run = RunResult;
 
-function makeRun(model: string, seed: number, point: Record<string, unknown>, tag: string, value: number): Run {
-  const signal = Array.from({ length: 40 }, (_, t) => (t >= 10 && t < 20 ? Math.sin(1) : Math.sin(t / 4)));
+/**
+ * A completed run of `model` at `point` with neutral bookkeeping (no metrics, curves or attention); a test
+ * sets what it reads on top.
+ */
+export function completedRun(model: string, seed: number, point: Record<string, unknown>, fields: Partial<Run> = {}): Run {
   return {
-    id: `${model}-${tag}-${seed}`.replace(/[^a-z0-9]/g, "0").padEnd(16, "0"),
+    id: `${model}-${JSON.stringify(point)}-${seed}`,
     experiment: "demo",
     model,
     seed,
@@ -31,9 +34,32 @@ function makeRun(model: string, seed: number, point: Record<string, unknown>, ta
     status: "completed",
     error: null,
     failedEpoch: null,
-    config: { data: { size: 100 }, train: { lr: 0.001 } },
+    config: {},
     backend: "wasm",
     kernels: "native",
+    gitCommit: null,
+    versions: {},
+    startedAt: null,
+    finishedAt: null,
+    durationMs: 1,
+    trainDurationMs: 1,
+    epochsRun: 1,
+    bestEpoch: 1,
+    stoppedEarly: false,
+    didNotLearn: false,
+    test: null,
+    val: null,
+    epochs: [],
+    attention: [],
+    ...fields,
+  };
+}
+
+function makeRun(model: string, seed: number, point: Record<string, unknown>, tag: string, value: number): Run {
+  const signal = Array.from({ length: 40 }, (_, t) => (t >= 10 && t < 20 ? Math.sin(1) : Math.sin(t / 4)));
+  return completedRun(model, seed, point, {
+    id: `${model}-${tag}-${seed}`.replace(/[^a-z0-9]/g, "0").padEnd(16, "0"),
+    config: { data: { size: 100 }, train: { lr: 0.001 } },
     gitCommit: "0123456789abcdef",
     versions: { node: "v20" },
     startedAt: "2026-11-24T10:00:00Z",
@@ -42,8 +68,6 @@ function makeRun(model: string, seed: number, point: Record<string, unknown>, ta
     trainDurationMs: 4000,
     epochsRun: 3,
     bestEpoch: 3,
-    stoppedEarly: false,
-    didNotLearn: false,
     test: model === "bilstm-attention" ? { ...metrics(value), attentionMassInWindow: 0.6, attentionPeakInWindow: 0.8 } : metrics(value),
     val: metrics(value),
     epochs: [1, 2, 3].map((epoch) => ({
@@ -61,7 +85,7 @@ function makeRun(model: string, seed: number, point: Record<string, unknown>, ta
             { seriesIndex: 4, label: 0, window: null, signal: signal.map((_, t) => Math.sin(t / 4)), weights: signal.map(() => 1 / 40) },
           ]
         : [],
-  };
+  });
 }
 
 const MODELS = ["ffn", "cnn", "bilstm", "bilstm-attention"];

@@ -1,7 +1,7 @@
 // Paper-style tables from hand-made results whose every number was worked out by hand below.
 import type { ExperimentResults, MetricsRow, RunResult } from "@tsa/tracker";
-import { METRIC_CATALOGUE } from "@tsa/tracker/catalogue";
 import { describe, expect, it } from "vitest";
+import { completedRun, everyScore } from "./fixture.test-support.js";
 import { buildMetricTable, buildPaperTable, latexEscape, REFERENCE_RESULT, toCsv, toLatex, toMarkdown } from "./tables.js";
 
 interface Outcome {
@@ -11,10 +11,6 @@ interface Outcome {
   confusion?: { tn: number; fp: number; fn: number; tp: number };
   didNotLearn?: boolean;
 }
-
-/** Every metric of the store's catalogue at `score` (counts and attention metrics are set below): a metric added there needs nothing here. */
-const everyScore = (score: number) =>
-  Object.fromEntries(METRIC_CATALOGUE.map((m) => [m.field, m.nullable ? null : score])) as unknown as MetricsRow;
 
 function metrics(o: Outcome): MetricsRow {
   const { tn, fp, fn, tp } = o.confusion ?? { tn: 40, fp: 10, fn: 10, tp: 40 };
@@ -33,33 +29,17 @@ function metrics(o: Outcome): MetricsRow {
 }
 
 function run(experiment: string, model: string, point: Record<string, unknown>, seed: number, o: Outcome): RunResult {
-  return {
-    id: `${model}-${JSON.stringify(point)}-${seed}`,
+  return completedRun(model, seed, point, {
     experiment,
-    model,
-    seed,
-    point,
-    status: "completed",
-    error: null,
-    failedEpoch: null,
     config: { data: { ...point }, train: { epochs: 2 } },
-    backend: "wasm",
-    kernels: "native",
-    gitCommit: null,
-    versions: {},
-    startedAt: null,
-    finishedAt: null,
     durationMs: 1000,
     trainDurationMs: 900,
     epochsRun: 2,
     bestEpoch: 2,
-    stoppedEarly: false,
     didNotLearn: o.didNotLearn ?? false,
     test: metrics(o),
     val: metrics(o),
-    epochs: [],
-    attention: [],
-  };
+  });
 }
 
 function results(name: string, sweep: Record<string, unknown[]>, runs: RunResult[]): ExperimentResults {
