@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { maxPool1d } from "@tsa/kernels";
+import { PoolingOverTime } from "./over-time.js";
 
 /**
  * Global max pooling: [B, T, C] → [B, C], with tf.max's gradient (every step equal to the maximum gets
@@ -18,17 +19,9 @@ export function maxOverTime(x: tf.Tensor3D): tf.Tensor2D {
 export { maxPool1d } from "@tsa/kernels";
 
 /** tf.layers.globalMaxPooling1d on `maxOverTime`. */
-export class GlobalMaxPooling1DMasked extends tf.layers.Layer {
+export class GlobalMaxPooling1DMasked extends PoolingOverTime {
   static readonly className = "GlobalMaxPooling1DMasked";
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = inputShape as tf.Shape;
-    return [shape[0] ?? null, shape[2] ?? null];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return maxOverTime((Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D);
-  }
+  protected pool = maxOverTime;
 }
 tf.serialization.registerClass(GlobalMaxPooling1DMasked);
 

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { PoolingOverTime } from "./over-time.js";
 
 /**
  * Global mean pooling: [B, T, C] → [B, C], tf.mean's value and gradient bit for bit. tf.mean's gradient
@@ -17,16 +18,8 @@ export function meanOverTime(x: tf.Tensor3D): tf.Tensor2D {
 }
 
 /** tf.layers.globalAveragePooling1d on `meanOverTime`. */
-export class GlobalMeanPooling1D extends tf.layers.Layer {
+export class GlobalMeanPooling1D extends PoolingOverTime {
   static readonly className = "GlobalMeanPooling1D";
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = inputShape as tf.Shape;
-    return [shape[0] ?? null, shape[2] ?? null];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return meanOverTime((Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D);
-  }
+  protected pool = meanOverTime;
 }
 tf.serialization.registerClass(GlobalMeanPooling1D);
