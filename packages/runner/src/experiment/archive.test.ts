@@ -1,11 +1,11 @@
 import { DataFileError, ExperimentSpecError, ExperimentSpecProblems } from "@tsa/errors";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { archiveRunSplits, PROJECT_DATASETS, problemFiles } from "./archive.js";
-import { expandRuns, resolvedConfig } from "./expand.js";
+import { expandRuns, isOutdated, resolvedConfig } from "./expand.js";
 import { loadExperiment, parseExperiment } from "./load.js";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
@@ -40,7 +40,10 @@ describe("an experiment on archive problems", () => {
     expect(plans[0]!.data).toEqual({ problem: "GunPoint", folder: tiny, validation: 0.2, zNormalize: false });
     expect((resolvedConfig(plans[0]!) as { data: unknown }).data).toEqual({ problem: "GunPoint", validation: 0.2, zNormalize: false });
     // The generator's version is no part of an archive run's code, and its defaults no part of the stored spec.
-    expect((resolvedConfig(plans[0]!) as { code: unknown }).code).toEqual({ model: expect.any(Number) });
+    expect((resolvedConfig(plans[0]!) as { code: unknown }).code).toEqual({
+      model: expect.any(Number),
+      series: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(experiment.data).toEqual({ folder: tiny });
   });
 
@@ -50,6 +53,31 @@ describe("an experiment on archive problems", () => {
     const ids = (folder: string) =>
       expandRuns(parse(`name: a\ndata: { problem: GunPoint, folder: ${folder} }\nmodels: [cnn]\nseeds: [1]\n`)).map((p) => p.id);
     expect(ids(elsewhere)).toEqual(ids(tiny));
+  });
+
+  it("re-runs a completed run whose problem's series changed, and only then (the same series in another folder, or written another way, is the same)", () => {
+    const copy = (edit: (text: string) => string = (t) => t) => {
+      const folder = mkdtempSync(join(tmpdir(), "tsa-archive-"));
+      mkdirSync(join(folder, "GunPoint"));
+      for (const split of ["TRAIN", "TEST"]) {
+        const file = `GunPoint/GunPoint_${split}.ts`;
+        writeFileSync(join(folder, file), (split === "TRAIN" ? edit : (t: string) => t)(readFileSync(join(tiny, file), "utf8")));
+      }
+      return folder;
+    };
+    const planIn = (folder: string) =>
+      expandRuns(parse(`name: a\ndata: { problem: GunPoint, folder: ${folder} }\nmodels: [ffn]\nseeds: [1]\n`))[0]!;
+    const recorded = resolvedConfig(planIn(tiny));
+    expect(isOutdated(planIn(tiny), recorded)).toBe(false);
+    expect(isOutdated(planIn(copy()), recorded)).toBe(false);
+    // The same values written another way are the same series.
+    expect(isOutdated(planIn(copy((t) => t.replace("-0.6478854,", "-0.64788540,"))), recorded)).toBe(false);
+    const changed = planIn(copy((t) => t.replace("-0.6478854,", "-0.6478855,")));
+    expect(changed.id).toBe(planIn(tiny).id);
+    expect(isOutdated(changed, recorded)).toBe(true);
+    // A run recorded before runs kept their series' hash stands.
+    const { series: _series, ...before } = (recorded as { code: Record<string, unknown> }).code;
+    expect(isOutdated(changed, { ...recorded, code: before })).toBe(false);
   });
 
   it("reads a relative folder from the experiment file's own folder", () => {

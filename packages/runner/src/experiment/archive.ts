@@ -12,6 +12,7 @@ import {
   type SplitName,
 } from "@tsa/data";
 import { shownPath, UserInputError } from "@tsa/errors";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +90,21 @@ export interface ProblemSummary {
   /** Cases of each class in the train file. */
   trainClasses: number[];
   testCases: number;
+  /**
+   * A hash of the series and labels both files hold, not of their bytes (the same values written another way
+   * are the same data). A run records it, so an edited file re-runs the runs made from the old one.
+   */
+  seriesHash: string;
+}
+
+/** The hash of what training and testing read of a problem: its shape, classes, series and labels. */
+function seriesHashOf(problem: ArchiveProblem): string {
+  const hash = createHash("sha256").update(JSON.stringify([problem.length, problem.channels, problem.classes]));
+  for (const split of [problem.train, problem.test]) {
+    hash.update(new Uint8Array(split.x.buffer, split.x.byteOffset, split.x.byteLength));
+    hash.update(new Uint8Array(split.y.buffer, split.y.byteOffset, split.y.byteLength));
+  }
+  return hash.digest("hex").slice(0, 16);
 }
 
 /**
@@ -104,6 +120,7 @@ export function summarizeArchiveProblem(problem: string, files: ProblemFiles): P
       channels: read.channels,
       trainClasses: classSizes(read.train, read.classes.length),
       testCases: read.test.n,
+      seriesHash: seriesHashOf(read),
     };
     summaries.set(keyOf(files), summary);
   }
@@ -112,6 +129,12 @@ export function summarizeArchiveProblem(problem: string, files: ProblemFiles): P
 
 /** The folder a run's problem is in: the one its file names (made absolute when the file was loaded), else the project's. */
 export const problemFolder = (data: ArchiveDataConfig): string => data.folder ?? PROJECT_DATASETS;
+
+/** The series hash (`ProblemSummary.seriesHash`) of a run's problem as its folder holds it now; null without its files. */
+export function archiveSeriesHash(data: ArchiveDataConfig): string | null {
+  const files = problemFiles(problemFolder(data), data.problem);
+  return files === null ? null : summarizeArchiveProblem(data.problem, files).seriesHash;
+}
 
 /**
  * A run's splits of its archive problem: the train file less a stratified validation share drawn by the seed,

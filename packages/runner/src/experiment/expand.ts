@@ -1,4 +1,12 @@
-import { ARCHIVE_DATA_FIELDS, GENERATOR_VERSION, canonicalJson, isArchiveData, resolveDataSource, type DataSourceConfig } from "@tsa/data";
+import {
+  ARCHIVE_DATA_FIELDS,
+  GENERATOR_VERSION,
+  canonicalJson,
+  isArchiveData,
+  resolveDataSource,
+  type ArchiveDataConfig,
+  type DataSourceConfig,
+} from "@tsa/data";
 import {
   isPresetName,
   parseModelSpec,
@@ -11,6 +19,7 @@ import {
 } from "@tsa/models/config";
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
+import { archiveSeriesHash } from "./archive.js";
 import { modelEntryName, namesArchiveProblem, type Experiment, type ModelEntry } from "./schema.js";
 
 /** One run to do: everything that determines its result, and its id (a hash of exactly that). */
@@ -48,10 +57,12 @@ export type TuningRecord =
       budget: number;
     };
 
-/** The versions of the code that turns a run's config into its result; a change makes old results stale. */
+/** The versions of the code (and of an archive problem's series) that turn a run's config into its result; a change makes old results stale. */
 export interface CodeVersions {
   generator: number;
   model: number;
+  /** An archive run's problem as its files held it (`archiveSeriesHash`); absent from runs recorded before it was kept. */
+  series?: string;
 }
 
 /** What a run recorded before the store kept parts and code versions: presets, generator and models at 1. */
@@ -131,21 +142,30 @@ export function newRun(plan: RunPlan) {
 export function resolvedConfig(plan: Omit<RunPlan, "id" | "point">): Record<string, unknown> {
   // An archive problem's series are its files': the generator's version says nothing of them.
   const code: Partial<CodeVersions> = isArchiveData(plan.data)
-    ? { model: modelCodeVersion(plan.spec) }
+    ? { model: modelCodeVersion(plan.spec), ...seriesVersion(plan.data) }
     : { generator: GENERATOR_VERSION, model: modelCodeVersion(plan.spec) };
   return { ...identityConfig(plan), parts: plan.spec, code, ...(plan.tuning === undefined ? {} : { tuning: plan.tuning }) };
 }
 
+const seriesVersion = (data: ArchiveDataConfig): { series?: string } => {
+  const series = archiveSeriesHash(data);
+  return series === null ? {} : { series };
+};
+
 /**
- * True when a completed run's recorded config says its result came from other parts or older code than
- * the plan would run now (a generator or model change): such a result is redone, never counted as done.
+ * True when a completed run's recorded config says its result came from other parts, older code or other
+ * series than the plan would run now (a generator or model change, an archive file changed): such a result is
+ * redone, never counted as done. A run recorded before archive runs kept their series' hash is taken as made
+ * from today's files.
  */
 export function isOutdated(plan: RunPlan, recorded: unknown): boolean {
   const r = (recorded ?? {}) as { model?: string; parts?: unknown; code?: Partial<CodeVersions> };
   const parts = r.parts ?? (r.model !== undefined && isPresetName(r.model) ? presetSpec(r.model) : undefined);
   const code = { ...LEGACY_CODE, ...r.code };
-  const generatorChanged = !isArchiveData(plan.data) && code.generator !== GENERATOR_VERSION;
-  return !isDeepStrictEqual(parts, plan.spec) || generatorChanged || code.model !== modelCodeVersion(plan.spec);
+  const dataChanged = isArchiveData(plan.data)
+    ? code.series !== undefined && code.series !== archiveSeriesHash(plan.data)
+    : code.generator !== GENERATOR_VERSION;
+  return !isDeepStrictEqual(parts, plan.spec) || dataChanged || code.model !== modelCodeVersion(plan.spec);
 }
 
 /** A model of the file at one point: its parts parsed, or why they cannot build. */
