@@ -1,5 +1,5 @@
 import type { ExperimentResults, RunResult } from "@tsa/tracker";
-import { archiveComparisonOf, archiveHeadline } from "./archive.js";
+import { archiveComparisonsOf, archiveHeadline } from "./archive.js";
 import { LARGE_DIFFERENCE, headlineOf, headlineText, type CellSummary, type Headline } from "./analysis.js";
 import { memo, modelNames, viewOf, viewsOf, type ResultsView, type ResultsViews } from "./view.js";
 import {
@@ -346,6 +346,6 @@ export function experimentHeadlineParts(views: ResultsViews, chosen?: MetricName
   const tuned = tuningClause(views.all);
   const judged = tuned === null ? headline : { ...headline, verdict: headline.verdict.replace(/\.$/, `, ${tuned}.`) };
   // On archive problems: where attention stands across problems, and what the rank test can tell there.
-  const across = views.all.archive && views.all.points.length > 0 ? archiveHeadline(archiveComparisonOf(views.all, null)) : "";
+  const across = views.all.archive && views.all.points.length > 0 ? archiveHeadline(archiveComparisonsOf(views.all, null)) : "";
   return across === "" ? judged : { ...judged, detail: `${across} ${judged.detail}`.trim() };
 }

@@ -1,4 +1,4 @@
-import { archiveComparisonOf, attentionStanding, ALPHA, type ArchiveComparison } from "./archive.js";
+import { archiveComparisonsOf, attentionStanding, ALPHA, type ArchiveComparison } from "./archive.js";
 import { publishedGapTable, problemTable, winsTiesLossesTable } from "./archive-tables.js";
 import { escapeHtml as e, type Block, type Section } from "./html.js";
 import type { PublishedAccuracy } from "./published.js";
@@ -55,39 +55,53 @@ function diagramBlocks(comparison: ArchiveComparison): Block[] {
   ];
 }
 
+/** One analysis's tables and diagram: the problems with the published figures, the gaps, the diagram, attention's wins. */
+function comparisonBlocks(view: ResultsView, comparison: ArchiveComparison, published: PublishedAccuracy | null): Block[] {
+  const wtl = winsTiesLossesTable(view, comparison);
+  const gaps = publishedGapTable(view, comparison, published);
+  return [
+    { html: toHtml(problemTable(view, comparison, published), e) },
+    ...(gaps === null ? [] : [{ html: toHtml(gaps, e) }]),
+    ...diagramBlocks(comparison),
+    ...(wtl === null ? [] : [{ html: toHtml(wtl, e) }]),
+  ];
+}
+
 /**
  * Archive problems: per problem our models' test accuracy beside the published figures, the mean rank,
- * the critical-difference diagram across problems and attention's wins/ties/losses against each baseline.
+ * the critical-difference diagram across problems and attention's wins/ties/losses against each baseline;
+ * once per setting of the axes a file sweeps beside the problems, so no problem counts twice.
  */
 export function archiveSection(view: ResultsView, published: PublishedAccuracy | null): Section | null {
   if (!view.archive || view.points.length === 0) return null;
-  const comparison = archiveComparisonOf(view, published);
-  const standing = attentionStanding(comparison);
-  const wtl = winsTiesLossesTable(view, comparison);
-  const gaps = publishedGapTable(view, comparison, published);
+  const comparisons = archiveComparisonsOf(view, published);
   const counted = view.learnedOnly
     ? `<b>${CONDITIONAL_LABEL}</b>: only the runs that learned count`
     : "every completed run counts at the score it reached, learned or not (a cell says how many learned when not all did)";
+  const standings = comparisons
+    .map((c) => {
+      const standing = attentionStanding(c);
+      return standing === "" ? "" : `${c.setting === "" ? "" : `At ${c.setting}, `}${standing} over ${c.complete.length} problem(s). `;
+    })
+    .join("");
+  const others = view.axes.filter((a) => a !== "data.problem");
+  const sweepNote =
+    others.length === 0
+      ? ""
+      : view.axes.includes("data.problem")
+        ? ` This file sweeps more than problems (${others.map(e).join(", ")}): each setting of ${others.length === 1 ? "it" : "them"} is analysed on its own below, each problem once.`
+        : ` This file sweeps one problem over ${others.map(e).join(", ")}: <b>each row is a point</b>, and the ranks, the diagram and the wins count each point as if it were another problem.`;
   return {
     id: "archive",
     title: "Archive problems",
     intro:
-      `Test ${METRICS[comparison.metric]} per problem, mean ± sample std over seeds, beside the published figures where the facts file gives one; ${counted}. ` +
-      (standing === "" ? "" : `${e(standing)} over ${comparison.complete.length} problem(s). `) +
+      `Test ${METRICS[comparisons[0]!.metric]} per problem, mean ± sample std over seeds, beside the published figures where the facts file gives one; ${counted}. ` +
+      e(standings) +
       "Published figures come from a different protocol and other seeds: they are a reference, not a paired comparison." +
-      (view.axes.some((a) => a !== "data.problem")
-        ? ` <b>This file sweeps more than problems</b> (${view.axes
-            .filter((a) => a !== "data.problem")
-            .map(e)
-            .join(
-              ", ",
-            )}): each row is a point, and the ranks, the diagram and the wins count a problem once per value of the other axes, as if each were another problem.`
-        : ""),
-    blocks: [
-      { html: toHtml(problemTable(view, comparison, published), e) },
-      ...(gaps === null ? [] : [{ html: toHtml(gaps, e) }]),
-      ...diagramBlocks(comparison),
-      ...(wtl === null ? [] : [{ html: toHtml(wtl, e) }]),
-    ],
+      sweepNote,
+    blocks: comparisons.flatMap((c) => [
+      ...(c.setting === "" ? [] : [{ html: `<h3>At ${e(c.setting)}</h3>` }]),
+      ...comparisonBlocks(view, c, published),
+    ]),
   };
 }

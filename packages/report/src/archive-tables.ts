@@ -1,9 +1,12 @@
 import type { ExperimentResults } from "@tsa/tracker";
-import { archiveComparisonOf, TIE_TOLERANCE, type ArchiveComparison } from "./archive.js";
+import { archiveComparisonsOf, TIE_TOLERANCE, type ArchiveComparison } from "./archive.js";
 import { publishedModels, type PublishedAccuracy } from "./published.js";
 import { ATTENTION_MODEL, CONDITIONAL_LABEL, METRICS, betterSign, withinRange, type RunView } from "./results.js";
 import { decorate, runNotes, textCell, type TableCell, type TableModel } from "./tables.js";
 import { viewOf, type ResultsView } from "./view.js";
+
+/** ` at zNormalize=true`: which setting of the other axes a table is at; "" when problems are all the file sweeps. */
+const at = (comparison: ArchiveComparison) => (comparison.setting === "" ? "" : ` at ${comparison.setting}`);
 
 /** A published column's heading: `fcn (published)`. */
 export const publishedColumn = (model: string) => `${model} (published)`;
@@ -42,7 +45,7 @@ export function problemTable(
   const conditional = view.learnedOnly ? ` (${CONDITIONAL_LABEL})` : "";
   const incomplete = rows.length - comparison.complete.length;
   return {
-    title: `${view.results.experiment.name}: test ${METRICS[metric]} per problem${conditional}`,
+    title: `${view.results.experiment.name}: test ${METRICS[metric]} per problem${at(comparison)}${conditional}`,
     corner: "problem",
     rowKey: "problem",
     columns,
@@ -104,7 +107,7 @@ export function publishedGapTable(
   );
   if (rows.length === 0) return null;
   return {
-    title: `${view.results.experiment.name}: our models against the published figure of the same name (test ${METRICS[comparison.metric]})`,
+    title: `${view.results.experiment.name}: our models against the published figure of the same name${at(comparison)} (test ${METRICS[comparison.metric]})`,
     corner: "problem · model",
     rowKey: "problem_model",
     columns: ["ours (mean, 95% CI)", "published", "ours − published", "seeds"],
@@ -122,7 +125,7 @@ export function winsTiesLossesTable(view: ResultsView, comparison: ArchiveCompar
   if (comparison.wtl.length === 0) return null;
   const list = (names: string[]) => (names.length === 0 ? "" : ` (${names.join(", ")})`);
   return {
-    title: `${view.results.experiment.name}: ${ATTENTION_MODEL} against each baseline, problem by problem (test ${METRICS[comparison.metric]})`,
+    title: `${view.results.experiment.name}: ${ATTENTION_MODEL} against each baseline, problem by problem${at(comparison)} (test ${METRICS[comparison.metric]})`,
     corner: "baseline",
     rowKey: "baseline",
     columns: ["wins", "ties", "losses"],
@@ -140,13 +143,15 @@ export function winsTiesLossesTable(view: ResultsView, comparison: ArchiveCompar
 
 /**
  * `./tsa table`'s archive tables: the per-problem table with the published figures and the mean rank, our
- * models against the published figure of the same name, then attention's wins/ties/losses.
+ * models against the published figure of the same name, then attention's wins/ties/losses; each once per
+ * setting of the axes swept beside the problems.
  */
 export function buildArchiveTables(results: ExperimentResults, published: PublishedAccuracy | null, view: RunView = {}): TableModel[] {
   const resultsView = viewOf(results, view);
   if (!resultsView.archive || resultsView.points.length === 0) return [];
-  const comparison = archiveComparisonOf(resultsView, published);
-  const gaps = publishedGapTable(resultsView, comparison, published);
-  const wtl = winsTiesLossesTable(resultsView, comparison);
-  return [problemTable(resultsView, comparison, published), ...(gaps === null ? [] : [gaps]), ...(wtl === null ? [] : [wtl])];
+  return archiveComparisonsOf(resultsView, published).flatMap((comparison) => {
+    const gaps = publishedGapTable(resultsView, comparison, published);
+    const wtl = winsTiesLossesTable(resultsView, comparison);
+    return [problemTable(resultsView, comparison, published), ...(gaps === null ? [] : [gaps]), ...(wtl === null ? [] : [wtl])];
+  });
 }

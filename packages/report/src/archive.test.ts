@@ -1,10 +1,11 @@
+import type { ExperimentResults } from "@tsa/tracker";
 import { UserInputError } from "@tsa/errors";
 import { describe, expect, it } from "vitest";
 import { experimentHeadline } from "./ablation.js";
 import { criticalDifferenceOfBlocks, headline } from "./analysis.js";
 import { buildArchiveTables, publishedColumn } from "./archive-tables.js";
 import { archiveSection, diagramNote } from "./archive-section.js";
-import { archiveComparisonOf, meanRanks, problemsNeededFor, signedRankP, winsTiesLosses } from "./archive.js";
+import { archiveComparisonsOf, meanRanks, problemsNeededFor, signedRankP, winsTiesLosses, type ArchiveComparison } from "./archive.js";
 import { problemOf } from "./archive-data.js";
 import { ARCHIVE_PROBLEMS, PUBLISHED, archiveResults, sweepResults } from "./fixture.test-support.js";
 import { publishedAccuracyOf } from "./published.js";
@@ -13,17 +14,75 @@ import { learnedRateSpec, metricBySweepSpec } from "./specs.js";
 import { headlineMetricOf, viewOf } from "./view.js";
 
 describe("archive problems swept with another axis", () => {
-  it("says that each point counts as a problem in the ranks, the diagram and the wins", () => {
+  /** The fixture's runs at zNormalize false, and again at true with attention 0.2 worse everywhere. */
+  function withNormalisation(): ExperimentResults {
     const results = archiveResults();
     results.runs = results.runs.flatMap((run) =>
-      [0, 1].map((z) => ({ ...run, id: `${run.id}-${z}`, point: { ...run.point, "data.zNormalize": z === 1 } })),
+      [false, true].map((z) => {
+        const worse = z && run.model === "bilstm-attention" && run.test !== null;
+        return {
+          ...run,
+          id: `${run.id}-${z}`,
+          point: { ...run.point, "data.zNormalize": z },
+          test: worse ? { ...run.test!, accuracy: run.test!.accuracy - 0.2 } : run.test,
+        };
+      }),
     );
     results.experiment.spec = {
       ...(results.experiment.spec as object),
       sweep: { "data.problem": ARCHIVE_PROBLEMS, "data.zNormalize": [false, true] },
     };
-    expect(archiveSection(viewOf(results), null)!.intro).toContain("This file sweeps more than problems</b> (data.zNormalize)");
+    return results;
+  }
+
+  it("analyses each setting of the other axes over the problems, each problem once", () => {
+    const [off, on] = archiveComparisonsOf(viewOf(withNormalisation()), null);
+    expect([off!.setting, on!.setting]).toEqual(["zNormalize=false", "zNormalize=true"]);
+    for (const c of [off!, on!]) {
+      expect(c.rows.map((r) => r.label)).toEqual(ARCHIVE_PROBLEMS);
+      expect(c.smallestP).toBe(0.125);
+    }
+    // zNormalize=false is the fixture itself; at true attention is last on every problem.
+    const attention = (c: ArchiveComparison) => c.meanRanks[c.models.indexOf("bilstm-attention")];
+    expect(attention(off!)).toBe(archiveComparisonsOf(viewOf(archiveResults()), null)[0]!.meanRanks[3]);
+    expect(attention(on!)).toBe(6);
+    expect(on!.wtl.every((t) => t.losses.length === 4)).toBe(true);
+  });
+
+  it("says so in the section, the headline and the tables", () => {
+    const results = withNormalisation();
+    const section = archiveSection(viewOf(results), null)!;
+    expect(section.intro).toContain("This file sweeps more than problems (data.zNormalize): each setting of it is analysed on its own");
+    expect(section.blocks.filter((b) => "html" in b && b.html.startsWith("<h3>")).map((b) => (b as { html: string }).html)).toEqual([
+      "<h3>At zNormalize=false</h3>",
+      "<h3>At zNormalize=true</h3>",
+    ]);
     expect(archiveSection(viewOf(archiveResults()), null)!.intro).not.toContain("sweeps more than problems");
+    expect(experimentHeadline(results)).toMatch(
+      /At zNormalize=false: over 4 problems, bilstm-attention ranks \d\.\d\d on average, .*\. At zNormalize=true: over 4 problems, bilstm-attention ranks 6\.00 on average, place 6 of 6;/,
+    );
+    const titles = buildArchiveTables(results, null).map((t) => t.title);
+    expect(titles).toEqual([
+      "archive: test accuracy per problem at zNormalize=false",
+      "archive: bilstm-attention against each baseline, problem by problem at zNormalize=false (test accuracy)",
+      "archive: test accuracy per problem at zNormalize=true",
+      "archive: bilstm-attention against each baseline, problem by problem at zNormalize=true (test accuracy)",
+    ]);
+  });
+
+  it("ranks the points of one problem swept over another axis, and says each counts as if another problem", () => {
+    const results = withNormalisation();
+    results.runs = results.runs
+      .filter((r) => r.point["data.problem"] === "GunPoint")
+      .map((r) => ({ ...r, point: { "data.zNormalize": r.point["data.zNormalize"] } }));
+    results.experiment.spec = { ...(results.experiment.spec as object), sweep: { "data.zNormalize": [false, true] } };
+    const [only, ...rest] = archiveComparisonsOf(viewOf(results), null);
+    expect(rest).toEqual([]);
+    expect(only!.rows.map((r) => [r.problem, r.label])).toEqual([
+      ["GunPoint", "false"],
+      ["GunPoint", "true"],
+    ]);
+    expect(archiveSection(viewOf(results), null)!.intro).toContain("<b>each row is a point</b>");
   });
 });
 
@@ -90,7 +149,7 @@ describe("mean rank", () => {
   });
 
   it("gives the fixture's mean ranks, worked out by hand", () => {
-    const comparison = archiveComparisonOf(viewOf(archiveResults()), null);
+    const comparison = archiveComparisonsOf(viewOf(archiveResults()), null)[0]!;
     // GunPoint: fcn 1, resnet 2, cnn = attention 3.5, ffn 5, bilstm 6; ItalyPowerDemand: cnn = fcn = resnet 2, ffn 4,
     // bilstm 5, attention 6; ArrowHead: fcn, resnet, cnn, attention, ffn, bilstm; BasicMotions: attention = fcn 1.5,
     // cnn 3, bilstm = resnet 4.5, ffn 6.
@@ -124,7 +183,7 @@ describe("critical difference across problems", () => {
   });
 
   it("draws no bar when no pair could be significant over 4 problems, and says so", () => {
-    const comparison = archiveComparisonOf(viewOf(archiveResults()), null);
+    const comparison = archiveComparisonsOf(viewOf(archiveResults()), null)[0]!;
     expect(comparison.smallestP).toBe(0.125);
     expect(comparison.decidable).toBe(false);
     expect(comparison.cd!.cliques).toEqual([]);
@@ -152,7 +211,7 @@ describe("wins, ties and losses", () => {
   });
 
   it("gives attention's record against each baseline on the fixture", () => {
-    const { wtl } = archiveComparisonOf(viewOf(archiveResults()), null);
+    const { wtl } = archiveComparisonsOf(viewOf(archiveResults()), null)[0]!;
     expect(wtl.map((t) => [t.baseline, t.wins.length, t.ties.length, t.losses.length])).toEqual([
       ["ffn", 3, 0, 1],
       ["cnn", 1, 1, 2],

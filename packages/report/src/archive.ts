@@ -2,7 +2,7 @@ import { signedRank } from "@tsa/runner/sequential";
 import { cellOf, criticalDifferenceOfBlocks, type CellSummary, type CriticalDifference } from "./analysis.js";
 import { problemOf } from "./archive-data.js";
 import type { PublishedAccuracy } from "./published.js";
-import { ATTENTION_MODEL, betterSign, type MetricName, type SweepPoint } from "./results.js";
+import { ATTENTION_MODEL, betterSign, formatPoint, type MetricName, type SweepPoint } from "./results.js";
 import { ranks } from "./stats.js";
 import { memo, type ResultsView } from "./view.js";
 
@@ -35,6 +35,11 @@ export interface WinsTiesLosses {
 }
 
 export interface ArchiveComparison {
+  /**
+   * The setting of the axes swept beside `data.problem` this analysis is at (`zNormalize=true`), each problem
+   * once; "" when problems are all the file sweeps.
+   */
+  setting: string;
   metric: MetricName;
   rows: readonly ProblemRow[];
   /** Our models, the view's order. */
@@ -102,29 +107,51 @@ export function problemsNeededFor(pairs: number, alpha = ALPHA): number {
   return Math.floor(Math.log2((2 * Math.max(1, pairs)) / alpha)) + 1;
 }
 
-const comparisons = memo<ArchiveComparison>();
+const comparisons = memo<ArchiveComparison[]>();
 
-/** The archive analysis of a view (its headline metric), once per view; `published` only fills the rows' published figures. */
-export function archiveComparisonOf(view: ResultsView, published: PublishedAccuracy | null): ArchiveComparison {
-  const base = comparisons(view, view.metric, () => computeComparison(view));
-  return published === null
-    ? base
-    : { ...base, rows: withPublished(base.rows, published), complete: withPublished(base.complete, published) };
+/**
+ * The archive analysis of a view (its headline metric), once per view: one per setting of the axes swept beside
+ * `data.problem`, so that ranks, the diagram and the wins never count a problem twice. A file that does not
+ * sweep problems (one problem, other axes) is one analysis over its points. `published` only fills the rows'
+ * published figures.
+ */
+export function archiveComparisonsOf(view: ResultsView, published: PublishedAccuracy | null): ArchiveComparison[] {
+  // One problem swept over other axes: its points are the rows, named by their settings.
+  const byPoint = view.axes.length > 0 && !view.axes.includes("data.problem");
+  const settings = comparisons(view, view.metric, () =>
+    settingsOf(view).map(({ setting, points }) => computeComparison(view, setting, points, byPoint)),
+  );
+  if (published === null) return settings;
+  return settings.map((c) => ({ ...c, rows: withPublished(c.rows, published), complete: withPublished(c.complete, published) }));
+}
+
+/** Problems and other axes swept together: each setting of the others is an analysis of its own. */
+const perProblem = (view: ResultsView) => view.axes.includes("data.problem") && view.axes.length > 1;
+
+function settingsOf(view: ResultsView): Array<{ setting: string; points: SweepPoint[] }> {
+  if (!perProblem(view)) return [{ setting: "", points: [...view.points] }];
+  const others = view.axes.filter((a) => a !== "data.problem");
+  const settings = new Map<string, SweepPoint[]>();
+  for (const point of view.points) {
+    const setting = formatPoint(Object.fromEntries(others.map((a) => [a, point.point[a]])));
+    settings.set(setting, [...(settings.get(setting) ?? []), point]);
+  }
+  return [...settings.entries()].map(([setting, points]) => ({ setting, points }));
 }
 
 const withPublished = (rows: readonly ProblemRow[], published: PublishedAccuracy) =>
   rows.map((row) => ({ ...row, published: published.accuracy[row.problem] ?? {} }));
 
-function computeComparison(view: ResultsView): ArchiveComparison {
+/** The comparison over `points`; a row is labelled by its problem, or by its point's setting when `byPoint`. */
+function computeComparison(view: ResultsView, setting: string, points: readonly SweepPoint[], byPoint: boolean): ArchiveComparison {
   const { metric, models } = view;
   const better = betterSign(metric);
-  const onlyProblem = view.axes.every((a) => a === "data.problem");
-  const rows: ProblemRow[] = view.points.map((point) => {
+  const rows: ProblemRow[] = points.map((point) => {
     const problem = problemAt(view, point);
     return {
       point,
       problem,
-      label: onlyProblem ? problem : point.label,
+      label: byPoint ? point.label : problem,
       cells: models.map((m) => cellOf(view, point, m, metric)),
       published: {},
     };
@@ -145,6 +172,7 @@ function computeComparison(view: ResultsView): ArchiveComparison {
   const smallestP = 2 / 2 ** complete.length;
   const decidable = smallestP * pairs < ALPHA;
   return {
+    setting,
     metric,
     rows,
     models,
@@ -177,10 +205,23 @@ export function attentionStanding(comparison: ArchiveComparison): string {
 }
 
 /**
- * The headline's sentence on archive problems: where attention stands in mean rank, and what the
- * critical-difference test can say over this many problems; "" without a ranked problem.
+ * The headline's sentences on archive problems, one per setting of the other axes (`At zNormalize=true: …`);
+ * "" without a ranked problem.
  */
-export function archiveHeadline(comparison: ArchiveComparison): string {
+export function archiveHeadline(comparisons: readonly ArchiveComparison[]): string {
+  return comparisons
+    .map((comparison) => {
+      const sentence = settingHeadline(comparison);
+      return sentence === "" || comparison.setting === ""
+        ? sentence
+        : `At ${comparison.setting}: ${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}`;
+    })
+    .filter((sentence) => sentence !== "")
+    .join(" ");
+}
+
+/** Where attention stands in mean rank, and what the critical-difference test can say over this many problems. */
+function settingHeadline(comparison: ArchiveComparison): string {
   const standing = attentionStanding(comparison);
   const { cd, complete } = comparison;
   if (cd === null) return standing === "" ? "" : `Over ${complete.length} problem: ${standing}.`;

@@ -37,7 +37,7 @@ export type { SeedsSpent, SequentialRow, SequentialSummary } from "./sequential.
 export { SELECT_TEXT, choiceText, isTrial, roleText, tuningRecord } from "./run-tuning.js";
 export type { Choice, EvaluationRecord, TrialRecord, TuningRecord } from "./run-tuning.js";
 export { buildArchiveTables } from "./archive-tables.js";
-export { archiveComparisonOf, meanRanks, signedRankP, winsTiesLosses, TIE_TOLERANCE } from "./archive.js";
+export { archiveComparisonsOf, meanRanks, signedRankP, winsTiesLosses, TIE_TOLERANCE } from "./archive.js";
 export type { ArchiveComparison, ProblemRow, WinsTiesLosses } from "./archive.js";
 export { publishedAccuracyOf } from "./published.js";
 export type { PublishedAccuracy } from "./published.js";
