@@ -1,6 +1,6 @@
 // `./tsa dataset`: the very series a run of an experiment trains, validates and tests on, written in the
 // plain format another framework reads (meta.json, x.f32, y.u8), and read back to the same Float32Array.
-import { makeDataset, readDatasetFiles, resolveDataConfig, takeSplit } from "@tsa/data";
+import { makeDataset, readDatasetFiles, resolveDataConfig, takeSplit, type DatasetMeta } from "@tsa/data";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,14 +20,7 @@ describe("./tsa dataset", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("160 series × 32 points (train 112, val 16, test 32), seed 4");
     expect(readdirSync(out).sort()).toEqual(["meta.json", "x.f32", "y.u8"]);
-    const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as {
-      n: number;
-      t: number;
-      train: number;
-      val: number;
-      test: number;
-      seed: number;
-    };
+    const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as DatasetMeta;
     expect(meta).toMatchObject({ n: 160, t: 32, train: 112, val: 16, test: 32, seed: 4 });
     const back = readDatasetFiles({
       meta: meta as never,
