@@ -108,7 +108,9 @@ export const epochLoss = (epoch: Epoch) =>
 const startLine = (event: Extract<SweepEvent, { type: "start" }>) =>
   `${event.total} runs: ${event.alreadyCompleted} already completed, ${event.toRun} to run, ${event.concurrency === 0 ? "enqueued for other workers" : `${event.concurrency} at a time`}` +
   (event.requeued.length > 0 ? `; ${event.requeued.length} run(s) of a stopped sweep or worker requeued` : "") +
-  (event.outdated > 0 ? `; ${event.outdated} completed run(s) made by older code (data generator or model parts) redone` : "");
+  (event.outdated > 0
+    ? `; ${event.outdated} completed run(s) made by older code (data generator or model parts) or from problem files since edited redone`
+    : "");
 
 export interface Progress {
   onEvent(event: SweepEvent): void;
@@ -142,7 +144,12 @@ function noticeLines(event: SweepEvent): string[] {
     }
     case "watch":
       return [queueProgressText(event.progress)];
-    default:
+    case "start":
+    case "run-start":
+    case "run-end":
+    case "epoch":
+    case "batch":
+      // Each renderer shows these its own way (a line, or a bar).
       return [];
   }
 }

@@ -140,7 +140,9 @@ describe("a database written before models had parts", () => {
     db.close();
     const result = await runCli(["sweep", join(fixture, "legacy.yaml"), "--db", ws.db, "--reports-dir", ws.reports]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr + result.stdout).toContain("1 completed run(s) made by older code (data generator or model parts) redone");
+    expect(result.stderr + result.stdout).toContain(
+      "1 completed run(s) made by older code (data generator or model parts) or from problem files since edited redone",
+    );
     expect(result.stdout).toContain("1 run(s) done now, 3 already done, of 4");
     const cnn = queryDb<{ config: string; status: string }>(ws.db, "SELECT config, status FROM runs WHERE model = 'cnn'")![0]!;
     expect([cnn.status, (JSON.parse(cnn.config) as { code: unknown }).code]).toEqual(["completed", { generator: 1, model: 1 }]);

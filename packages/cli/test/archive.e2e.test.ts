@@ -2,10 +2,13 @@
 // and BasicMotions (six channels, four string-labelled classes) trains, records and reports every run, and
 // `runs --where data.problem=…` finds them; a sweep over malformed problems exits 2 naming every file at its
 // line before anything is written.
-import { readdirSync, readFileSync } from "node:fs";
+import { loadBetterSqlite3 } from "@tsa/tracker/better-sqlite3";
+import { cpSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileHash, makeWorkspace, queryDb, REPO_ROOT, runCli } from "./support.js";
+
+const Database = loadBetterSqlite3();
 
 const FIXTURES = join(REPO_ROOT, "packages/runner/test/fixtures");
 
@@ -102,6 +105,51 @@ describe("a sweep over archive problems", () => {
       { split: "test", n: 8 },
       { split: "val", n: 0 },
     ]);
+  });
+
+  it("redoes the runs of a problem file edited since, and refuses to train a run enqueued before the edit", async () => {
+    const ws = makeWorkspace("tsa-archive-edited-");
+    cpSync(join(FIXTURES, "archive", "GunPoint"), join(ws.dir, "data", "GunPoint"), { recursive: true });
+    const file = ws.experiment(
+      "edited",
+      `name: edited\ndata: { problem: GunPoint, folder: data }\nmodels: [ffn]\nseeds: [1, 2]\ntrain: { epochs: 1, batchSize: 8 }\n`,
+    );
+    const sweep = () => runCli(["sweep", file, "--db", ws.db, "--reports-dir", ws.reports]);
+    const series = () =>
+      queryDb<{ seed: number; series: string }>(
+        ws.db,
+        "SELECT seed, json_extract(config, '$.code.series') AS series FROM runs ORDER BY seed",
+      )!;
+    expect((await sweep()).code).toBe(0);
+    const [before] = series();
+    expect(before!.series).toMatch(/^[0-9a-f]{16}$/);
+
+    const train = join(ws.dir, "data", "GunPoint", "GunPoint_TRAIN.ts");
+    writeFileSync(train, readFileSync(train, "utf8").replace("-0.6478854,", "-0.6478855,"));
+    utimesSync(train, new Date(), new Date(Date.now() + 5_000));
+    const again = await sweep();
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr + again.stdout).toContain(
+      "2 completed run(s) made by older code (data generator or model parts) or from problem files since edited redone",
+    );
+    expect(again.stdout).toContain("2 run(s) done now, 0 already done, of 2");
+    const after = series();
+    expect(after.map((r) => r.series)).toEqual([after[0]!.series, after[0]!.series]);
+    expect(after[0]!.series).not.toBe(before!.series);
+
+    // A run waiting in the queue since before an edit (its record names the old series) is not trained on the new files.
+    const db = new Database(ws.db);
+    db.prepare(`UPDATE runs SET status = 'queued', config = json_set(config, '$.code.series', ?) WHERE seed = 2`).run(before!.series);
+    db.close();
+    const stale = await sweep();
+    expect(stale.code).toBe(1);
+    expect(stale.stdout + stale.stderr).toMatch(
+      /data\.problem 'GunPoint': its files \(.+\) changed since this run was enqueued \(series [0-9a-f]{16}, now [0-9a-f]{16}\); run the sweep again to redo it on them/,
+    );
+    // Run again, it is planned on the files as they are, and trains.
+    const redone = await sweep();
+    expect(redone.code, redone.stderr).toBe(0);
+    expect(series().map((r) => r.series)).toEqual([after[0]!.series, after[0]!.series]);
   });
 
   it("refuses a sweep over malformed problems with every file at its line, before writing anything", async () => {

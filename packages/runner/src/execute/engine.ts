@@ -11,7 +11,7 @@ import {
   type Store,
 } from "@tsa/tracker";
 import { availableParallelism } from "node:os";
-import { newRun, isOutdated, type Experiment, type RunPlan } from "../experiment/index.js";
+import { newRun, isOutdated, recordedSeries, type Experiment, type RunPlan } from "../experiment/index.js";
 import { gitCommit, isOwnerDead, ownerId, versions } from "./environment.js";
 import type { RunEndStatus } from "./messages.js";
 import { recordedPlans } from "./plans.js";
@@ -293,7 +293,7 @@ export class Engine {
         await this.unplannable(claimed);
         continue;
       }
-      await this.train(slot, plan, claimed.claim);
+      await this.train(slot, plan, claimed);
     }
   }
 
@@ -313,7 +313,7 @@ export class Engine {
     this.wakeup.wake();
   }
 
-  private async train(slot: Parameters<WorkerPool["run"]>[0], plan: RunPlan, claim: Claim): Promise<void> {
+  private async train(slot: Parameters<WorkerPool["run"]>[0], plan: RunPlan, { claim, run }: ClaimedRun): Promise<void> {
     const cost = expectedCost(plan);
     this.emit({ type: "run-start", plan, claim, expectedCost: cost });
     const done = await this.pool.run(
@@ -325,6 +325,7 @@ export class Engine {
         location: this.options.location,
         backend: this.options.backend ?? "auto",
         heartbeatMs: this.timings.heartbeatMs,
+        series: recordedSeries(run.config),
       },
       (m) => {
         if (m.type === "epoch") this.emit({ type: "epoch", plan, epoch: m.epoch });

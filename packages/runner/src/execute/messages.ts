@@ -4,7 +4,17 @@ import type { RunPlan } from "../experiment/index.js";
 
 /** Parent → worker. */
 export type ToWorker =
-  { type: "run"; plan: RunPlan; claim: Claim; location: string; backend: BackendName | "auto"; heartbeatMs: number } | { type: "stop" };
+  | {
+      type: "run";
+      plan: RunPlan;
+      claim: Claim;
+      location: string;
+      backend: BackendName | "auto";
+      heartbeatMs: number;
+      /** An archive run's series hash as the store recorded it when it was enqueued (none: not recorded). */
+      series: string | null;
+    }
+  | { type: "stop" };
 
 export type RunEndStatus = "completed" | "failed" | "interrupted";
 

@@ -24,11 +24,14 @@ process.on("message", (message: ToWorker) => {
   else void runOne(message);
 });
 
-/** A run on its data: an archive problem's files, or the series generated from its config and seed. */
-function train(plan: RunPlan, on: BackendInfo, hooks: RunHooks) {
+/**
+ * A run on its data: an archive problem's files (as they were when the run was enqueued: `series`), or the
+ * series generated from its config and seed.
+ */
+function train(plan: RunPlan, series: string | null, on: BackendInfo, hooks: RunHooks) {
   const { spec: model, train, seed } = plan;
   return isArchiveData(plan.data)
-    ? trainAndEvaluateOn(archiveRunSplits(plan.data, seed), { model, train, seed }, on, hooks)
+    ? trainAndEvaluateOn(archiveRunSplits(plan.data, seed, series), { model, train, seed }, on, hooks)
     : trainAndEvaluate({ model, data: plan.data, train, seed }, on, hooks);
 }
 
@@ -38,7 +41,14 @@ function stopCurrent(): void {
   if (!inLastEpoch) current?.abort();
 }
 
-async function runOne({ plan, claim, location, backend: requested, heartbeatMs }: Extract<ToWorker, { type: "run" }>): Promise<void> {
+async function runOne({
+  plan,
+  claim,
+  location,
+  backend: requested,
+  heartbeatMs,
+  series,
+}: Extract<ToWorker, { type: "run" }>): Promise<void> {
   const controller = new AbortController();
   current = controller;
   let epochNow = 1;
@@ -81,7 +91,7 @@ async function runOne({ plan, claim, location, backend: requested, heartbeatMs }
     backend ??= await selectBackend(requested);
     // Fault injection for the tests: a run whose worker always dies mid-run (a native crash, the OOM killer).
     if (process.env.TSA_FAULT_CRASH_MODEL === plan.model) process.kill(process.pid, "SIGKILL");
-    const outcome = await train(plan, backend, {
+    const outcome = await train(plan, series, backend, {
       signal: controller.signal,
       onEpoch: (epoch) => {
         writes = writes.then(() => db.recordEpoch(claim, epoch)).then((held) => held || loseClaim());

@@ -1,11 +1,12 @@
-import { DataFileError, ExperimentSpecError, ExperimentSpecProblems } from "@tsa/errors";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ArchiveDataConfig } from "@tsa/data";
+import { DataFileError, ExperimentSpecError, ExperimentSpecProblems, RunFailedError } from "@tsa/errors";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { archiveRunSplits, PROJECT_DATASETS, problemFiles } from "./archive.js";
-import { expandRuns, isOutdated, resolvedConfig } from "./expand.js";
+import { expandRuns, isOutdated, recordedSeries, resolvedConfig } from "./expand.js";
 import { loadExperiment, parseExperiment } from "./load.js";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
@@ -55,9 +56,13 @@ describe("an experiment on archive problems", () => {
     expect(ids(elsewhere)).toEqual(ids(tiny));
   });
 
-  it("re-runs a completed run whose problem's series changed, and only then (the same series in another folder, or written another way, is the same)", () => {
+  describe("a problem's files edited after its runs", () => {
+    const folders: string[] = [];
+    afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
+    /** GunPoint's tiny files in a fresh folder, the train file passed through `edit`. */
     const copy = (edit: (text: string) => string = (t) => t) => {
       const folder = mkdtempSync(join(tmpdir(), "tsa-archive-"));
+      folders.push(folder);
       mkdirSync(join(folder, "GunPoint"));
       for (const split of ["TRAIN", "TEST"]) {
         const file = `GunPoint/GunPoint_${split}.ts`;
@@ -67,17 +72,47 @@ describe("an experiment on archive problems", () => {
     };
     const planIn = (folder: string) =>
       expandRuns(parse(`name: a\ndata: { problem: GunPoint, folder: ${folder} }\nmodels: [ffn]\nseeds: [1]\n`))[0]!;
-    const recorded = resolvedConfig(planIn(tiny));
-    expect(isOutdated(planIn(tiny), recorded)).toBe(false);
-    expect(isOutdated(planIn(copy()), recorded)).toBe(false);
-    // The same values written another way are the same series.
-    expect(isOutdated(planIn(copy((t) => t.replace("-0.6478854,", "-0.64788540,"))), recorded)).toBe(false);
-    const changed = planIn(copy((t) => t.replace("-0.6478854,", "-0.6478855,")));
-    expect(changed.id).toBe(planIn(tiny).id);
-    expect(isOutdated(changed, recorded)).toBe(true);
-    // A run recorded before runs kept their series' hash stands.
-    const { series: _series, ...before } = (recorded as { code: Record<string, unknown> }).code;
-    expect(isOutdated(changed, { ...recorded, code: before })).toBe(false);
+    const oneValue = (t: string) => t.replace("-0.6478854,", "-0.6478855,");
+
+    it("re-runs a completed run whose series changed, and only then (another folder, or the same values written another way, is the same)", () => {
+      const recorded = resolvedConfig(planIn(tiny));
+      expect(isOutdated(planIn(tiny), recorded)).toBe(false);
+      expect(isOutdated(planIn(copy()), recorded)).toBe(false);
+      expect(isOutdated(planIn(copy((t) => t.replace("-0.6478854,", "-0.64788540,"))), recorded)).toBe(false);
+      const changed = planIn(copy(oneValue));
+      expect(changed.id).toBe(planIn(tiny).id);
+      expect(isOutdated(changed, recorded)).toBe(true);
+      // A run recorded before runs kept their series' hash stands.
+      const { series: _series, ...before } = (recorded as { code: Record<string, unknown> }).code;
+      expect(isOutdated(changed, { ...recorded, code: before })).toBe(false);
+    });
+
+    it("sees a file edited in place within one process, and refuses to train a run enqueued before the edit", () => {
+      const folder = copy();
+      const plan = planIn(folder);
+      const recorded = resolvedConfig(plan);
+      const series = recordedSeries(recorded);
+      expect(archiveRunSplits(plan.data as ArchiveDataConfig, 1, series).train.n).toBeGreaterThan(0);
+      const train = join(folder, "GunPoint", "GunPoint_TRAIN.ts");
+      writeFileSync(train, oneValue(readFileSync(train, "utf8")));
+      // A later modification time, whatever the file system's clock resolution.
+      utimesSync(train, new Date(), new Date(Date.now() + 5_000));
+      expect(isOutdated(plan, recorded)).toBe(true);
+      expect(() => archiveRunSplits(plan.data as ArchiveDataConfig, 1, series)).toThrow(RunFailedError);
+      expect(() => archiveRunSplits(plan.data as ArchiveDataConfig, 1, series)).toThrow(
+        /^data\.problem 'GunPoint': its files \(.*GunPoint_TRAIN\.ts, .*GunPoint_TEST\.ts\) changed since this run was enqueued \(series [0-9a-f]{16}, now [0-9a-f]{16}\); run the sweep again/,
+      );
+      // Enqueued again (the sweep records the series as the files are now), it trains.
+      expect(archiveRunSplits(plan.data as ArchiveDataConfig, 1, recordedSeries(resolvedConfig(plan))).train.n).toBeGreaterThan(0);
+    });
+
+    it("keeps a completed run while its folder cannot be read (a redo could only fail and would lose it)", () => {
+      const folder = copy();
+      const plan = planIn(folder);
+      const recorded = resolvedConfig(plan);
+      rmSync(folder, { recursive: true });
+      expect(isOutdated(plan, recorded)).toBe(false);
+    });
   });
 
   it("reads a relative folder from the experiment file's own folder", () => {

@@ -11,7 +11,7 @@ import {
   type LabelledSplit,
   type SplitName,
 } from "@tsa/data";
-import { shownPath, UserInputError } from "@tsa/errors";
+import { RunFailedError, shownPath, UserInputError } from "@tsa/errors";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -66,21 +66,46 @@ function readFile(path: string): string {
 
 const parse = (path: string) => (path.endsWith(".tsv") ? parseUcrTsv : parseTsFile)(readFile(path), shownPath(path));
 
-const problems = new Map<string, ArchiveProblem>();
-const summaries = new Map<string, ProblemSummary>();
-const keyOf = (files: ProblemFiles) => `${files.train}\0${files.test}`;
+/** A file's modification time and size: what tells a kept copy of it from the file as it is now. */
+function fileState(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat === undefined ? "missing" : `${stat.mtimeMs}:${stat.size}`;
+}
+
+/**
+ * Values kept per problem (its train and test files) while neither file changes: a worker trains many runs of
+ * one problem and reads it once, yet a long-lived worker or sweep reads a file again once it is edited.
+ */
+class KeptWhileUnchanged<T> {
+  private readonly kept = new Map<string, { state: string; value: T }>();
+
+  /** The value kept for `files` if they are as they were when it was computed. */
+  peek(files: ProblemFiles): T | undefined {
+    const kept = this.kept.get(`${files.train}\0${files.test}`);
+    return kept !== undefined && kept.state === stateOf(files) ? kept.value : undefined;
+  }
+
+  get(files: ProblemFiles, compute: () => T): T {
+    const kept = this.peek(files);
+    if (kept !== undefined) return kept;
+    // The state is taken before reading: an edit during the read leaves a state that no longer matches.
+    const state = stateOf(files);
+    const value = compute();
+    this.kept.set(`${files.train}\0${files.test}`, { state, value });
+    return value;
+  }
+}
+const stateOf = (files: ProblemFiles) => `${fileState(files.train)}\0${fileState(files.test)}`;
+
+const problems = new KeptWhileUnchanged<ArchiveProblem>();
+const summaries = new KeptWhileUnchanged<ProblemSummary>();
 
 /**
  * The problem read from `files`, checked (`DataFileError`, `file:line: expected …, got …`, on anything
- * malformed), and kept for the life of the process: a worker trains many runs of one problem.
+ * malformed), and kept while its files are unchanged.
  */
 export function readArchiveProblem(problem: string, files: ProblemFiles): ArchiveProblem {
-  let read = problems.get(keyOf(files));
-  if (read === undefined) {
-    read = archiveProblem(problem, parse(files.train), parse(files.test));
-    problems.set(keyOf(files), read);
-  }
-  return read;
+  return problems.get(files, () => archiveProblem(problem, parse(files.train), parse(files.test)));
 }
 
 /** What loading and scheduling need to know of a problem, without its series. */
@@ -99,7 +124,9 @@ export interface ProblemSummary {
 
 /** The hash of what training and testing read of a problem: its shape, classes, series and labels. */
 function seriesHashOf(problem: ArchiveProblem): string {
-  const hash = createHash("sha256").update(JSON.stringify([problem.length, problem.channels, problem.classes]));
+  const hash = createHash("sha256").update(
+    JSON.stringify([problem.length, problem.channels, problem.classes, problem.train.n, problem.test.n]),
+  );
   for (const split of [problem.train, problem.test]) {
     hash.update(new Uint8Array(split.x.buffer, split.x.byteOffset, split.x.byteLength));
     hash.update(new Uint8Array(split.y.buffer, split.y.byteOffset, split.y.byteLength));
@@ -112,25 +139,22 @@ function seriesHashOf(problem: ArchiveProblem): string {
  * schedules its runs (the sweep's) never holds a run's data; its workers read the problem themselves.
  */
 export function summarizeArchiveProblem(problem: string, files: ProblemFiles): ProblemSummary {
-  let summary = summaries.get(keyOf(files));
-  if (summary === undefined) {
-    const read = problems.get(keyOf(files)) ?? archiveProblem(problem, parse(files.train), parse(files.test));
-    summary = {
+  return summaries.get(files, () => {
+    const read = problems.peek(files) ?? archiveProblem(problem, parse(files.train), parse(files.test));
+    return {
       length: read.length,
       channels: read.channels,
       trainClasses: classSizes(read.train, read.classes.length),
       testCases: read.test.n,
       seriesHash: seriesHashOf(read),
     };
-    summaries.set(keyOf(files), summary);
-  }
-  return summary;
+  });
 }
 
 /** The folder a run's problem is in: the one its file names (made absolute when the file was loaded), else the project's. */
 export const problemFolder = (data: ArchiveDataConfig): string => data.folder ?? PROJECT_DATASETS;
 
-/** The series hash (`ProblemSummary.seriesHash`) of a run's problem as its folder holds it now; null without its files. */
+/** The series hash (`ProblemSummary.seriesHash`) of a run's problem as its files are now; null when its folder lacks them. */
 export function archiveSeriesHash(data: ArchiveDataConfig): string | null {
   const files = problemFiles(problemFolder(data), data.problem);
   return files === null ? null : summarizeArchiveProblem(data.problem, files).seriesHash;
@@ -138,14 +162,23 @@ export function archiveSeriesHash(data: ArchiveDataConfig): string | null {
 
 /**
  * A run's splits of its archive problem: the train file less a stratified validation share drawn by the seed,
- * the test file as the archive gives it, z-normalised per series if the run asks.
+ * the test file as the archive gives it, z-normalised per series if the run asks. With `recordedSeries` (the
+ * hash the run was enqueued with), files edited since are refused: the result would stand under the old hash.
  */
-export function archiveRunSplits(data: ArchiveDataConfig, seed: number): Record<SplitName, LabelledSplit> {
+export function archiveRunSplits(
+  data: ArchiveDataConfig,
+  seed: number,
+  recordedSeries: string | null = null,
+): Record<SplitName, LabelledSplit> {
   const folder = problemFolder(data);
   const files = problemFiles(folder, data.problem);
   if (files === null) throw new UserInputError(`data.problem: no files of problem '${data.problem}' in ${shownPath(folder)}`);
-  return archiveLabelledSplits(readArchiveProblem(data.problem, files), seed, {
-    validationShare: data.validation,
-    zNormalize: data.zNormalize,
-  });
+  const problem = readArchiveProblem(data.problem, files);
+  const now = summarizeArchiveProblem(data.problem, files).seriesHash;
+  if (recordedSeries !== null && now !== recordedSeries)
+    throw new RunFailedError(
+      `data.problem '${data.problem}': its files (${shownPath(files.train)}, ${shownPath(files.test)}) changed since this run was enqueued ` +
+        `(series ${recordedSeries}, now ${now}); run the sweep again to redo it on them`,
+    );
+  return archiveLabelledSplits(problem, seed, { validationShare: data.validation, zNormalize: data.zNormalize });
 }

@@ -147,24 +147,38 @@ export function resolvedConfig(plan: Omit<RunPlan, "id" | "point">): Record<stri
   return { ...identityConfig(plan), parts: plan.spec, code, ...(plan.tuning === undefined ? {} : { tuning: plan.tuning }) };
 }
 
+/** The archive series hash a stored run's config records (`code.series`); null when it records none. */
+export function recordedSeries(config: unknown): string | null {
+  const series = (config as { code?: { series?: unknown } } | null)?.code?.series;
+  return typeof series === "string" ? series : null;
+}
+
 const seriesVersion = (data: ArchiveDataConfig): { series?: string } => {
   const series = archiveSeriesHash(data);
   return series === null ? {} : { series };
 };
 
 /**
+ * Whether an archive run was recorded from other series than its files hold now. A run recorded before runs
+ * kept the hash stands, and so does any run while its files cannot be read (a folder unmounted mid-sweep):
+ * redoing it could only fail, and would lose the result.
+ */
+function seriesChanged(recorded: string | undefined, data: ArchiveDataConfig): boolean {
+  if (recorded === undefined) return false;
+  const now = archiveSeriesHash(data);
+  return now !== null && now !== recorded;
+}
+
+/**
  * True when a completed run's recorded config says its result came from other parts, older code or other
  * series than the plan would run now (a generator or model change, an archive file changed): such a result is
- * redone, never counted as done. A run recorded before archive runs kept their series' hash is taken as made
- * from today's files.
+ * redone, never counted as done.
  */
 export function isOutdated(plan: RunPlan, recorded: unknown): boolean {
   const r = (recorded ?? {}) as { model?: string; parts?: unknown; code?: Partial<CodeVersions> };
   const parts = r.parts ?? (r.model !== undefined && isPresetName(r.model) ? presetSpec(r.model) : undefined);
   const code = { ...LEGACY_CODE, ...r.code };
-  const dataChanged = isArchiveData(plan.data)
-    ? code.series !== undefined && code.series !== archiveSeriesHash(plan.data)
-    : code.generator !== GENERATOR_VERSION;
+  const dataChanged = isArchiveData(plan.data) ? seriesChanged(code.series, plan.data) : code.generator !== GENERATOR_VERSION;
   return !isDeepStrictEqual(parts, plan.spec) || dataChanged || code.model !== modelCodeVersion(plan.spec);
 }
 

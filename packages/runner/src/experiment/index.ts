@@ -6,7 +6,17 @@ export { ExperimentSchema, AXIS_PATTERN, VariantSchema, ModelEntrySchema, modelE
 export type { Experiment, ModelEntry, Variant } from "./schema.js";
 export { loadExperiment, parseExperiment, DEFAULT_MAX_RUNS } from "./load.js";
 export type { LoadOptions } from "./load.js";
-export { expandRuns, sweepPoints, resolvedConfig, newRun, identityConfig, isOutdated, modelSpecInput, pointSection } from "./expand.js";
+export {
+  expandRuns,
+  sweepPoints,
+  resolvedConfig,
+  newRun,
+  identityConfig,
+  isOutdated,
+  recordedSeries,
+  modelSpecInput,
+  pointSection,
+} from "./expand.js";
 export type { CodeVersions, RunPlan, TuningRecord } from "./expand.js";
 export { isTuned, trialsOf, selectionKey, expandTrials, expandEvaluations, possibleRuns, plannedRunCount } from "./tuned.js";
 export type { Choice } from "./tuned.js";
