@@ -5,7 +5,7 @@ import type { GlobalOptions } from "../options.js";
 import { integerAtLeast } from "../options.js";
 import { noExperimentError } from "../messages.js";
 import { checkBackend, checkQueueEnvironment } from "../environment.js";
-import { isDatabaseUrl, shownPath, storeLocation } from "../paths.js";
+import { isDatabaseUrl, shownLocation, storeLocation } from "../paths.js";
 
 interface WorkerArgs extends GlobalOptions {
   experiment?: string;
@@ -42,14 +42,14 @@ export const workerCommand: CommandModule<GlobalOptions, WorkerArgs> = {
     const db = storeLocation(argv);
     if (!isDatabaseUrl(db))
       throw new UserInputError(
-        `--db ${shownPath(db)}: a worker takes runs from a shared PostgreSQL store; pass --db postgres://user@host/db`,
+        `--db ${shownLocation(db)}: a worker takes runs from a shared PostgreSQL store; pass --db postgres://user@host/db`,
       );
     checkQueueEnvironment();
     await checkBackend(argv.backend);
     if (argv.dryRun) {
       const what = argv.experiment === undefined ? "any experiment" : `experiment '${argv.experiment}'`;
       const atOnce = argv.concurrency === undefined ? "" : `, ${argv.concurrency} at a time`;
-      console.log(`worker: would take runs of ${what} from ${shownPath(db)}${atOnce}; dry run: nothing claimed`);
+      console.log(`worker: would take runs of ${what} from ${shownLocation(db)}${atOnce}; dry run: nothing claimed`);
       return;
     }
     // A misspelt --experiment would find no work and exit 0 as if all were done; --wait may await one not yet enqueued.
@@ -110,7 +110,7 @@ async function warnOfLaterPhases(db: string, experiment: string | undefined, tra
 
 /**
  * The tuned or sequential experiments a stopping worker names: the one of --experiment; else those it trained
- * for, which are in progress; a worker that trained nothing names every one (the store cannot tell a finished
+ * for, which are in progress; when it trained for none of them, every one (the store cannot tell a finished
  * experiment from one between phases).
  */
 export function phasedExperimentsToWarnOf(
@@ -118,12 +118,15 @@ export function phasedExperimentsToWarnOf(
   experiment: string | undefined,
   trainedFor: ReadonlySet<string>,
 ): string[] {
-  const named = (name: string) => (experiment !== undefined ? name === experiment : trainedFor.size === 0 || trainedFor.has(name));
-  const phased = (spec: unknown) => {
-    const { tune, sequential } = (spec ?? {}) as { tune?: unknown; sequential?: unknown };
-    return tune != null || sequential != null;
-  };
-  return experiments.filter((e) => named(e.name) && phased(e.spec)).map((e) => e.name);
+  const phased = experiments
+    .filter(({ spec }) => {
+      const { tune, sequential } = (spec ?? {}) as { tune?: unknown; sequential?: unknown };
+      return tune != null || sequential != null;
+    })
+    .map((e) => e.name);
+  if (experiment !== undefined) return phased.filter((name) => name === experiment);
+  const inProgress = phased.filter((name) => trainedFor.has(name));
+  return inProgress.length > 0 ? inProgress : phased;
 }
 
 async function requireExperiment(db: string, experiment: string): Promise<void> {
