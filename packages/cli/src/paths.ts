@@ -1,4 +1,4 @@
-import { shownPath as shownFilePath, UserInputError } from "@tsa/errors";
+import { shownPath, UserInputError } from "@tsa/errors";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { isPostgresUrl as isDatabaseUrl, LOCATION_KINDS, shownUrl, unknownScheme } from "@tsa/tracker/location";
@@ -12,8 +12,8 @@ export function userPath(path: string): string {
 }
 
 /** A store location or a path for a message: a URL without its password, a path as @tsa/errors shows it. */
-export function shownPath(path: string): string {
-  return isDatabaseUrl(path) ? shownUrl(path) : shownFilePath(path);
+export function shownLocation(path: string): string {
+  return isDatabaseUrl(path) ? shownUrl(path) : shownPath(path);
 }
 
 export const DEFAULT_DB = "results/runs.sqlite";

@@ -2,7 +2,7 @@ import { UserInputError } from "@tsa/errors";
 import { publishedAccuracyOf, type PublishedAccuracy } from "@tsa/report/tables";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { shownPath } from "./paths.js";
+import { shownLocation } from "./paths.js";
 
 /** The project's facts file of published archive accuracies (it cites its source). */
 export const PUBLISHED_ACCURACY_FILE = fileURLToPath(new URL("../../../datasets/published-accuracy.json", import.meta.url));
@@ -18,7 +18,7 @@ export function readPublishedAccuracy(file = PUBLISHED_ACCURACY_FILE): Published
   try {
     value = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UserInputError(`${shownPath(file)}: expected JSON, got ${(error as Error).message}`);
+    throw new UserInputError(`${shownLocation(file)}: expected JSON, got ${(error as Error).message}`);
   }
-  return publishedAccuracyOf(value, shownPath(file));
+  return publishedAccuracyOf(value, shownLocation(file));
 }

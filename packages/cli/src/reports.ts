@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noExperimentError } from "./messages.js";
 import { readPublishedAccuracy } from "./published.js";
-import { isDatabaseUrl, otherReportsSource, REPORTS_SOURCE_FILE, shownPath, shownUrl } from "./paths.js";
+import { isDatabaseUrl, otherReportsSource, REPORTS_SOURCE_FILE, shownLocation, shownUrl } from "./paths.js";
 
 /**
  * Writes <reportsDir>/<experiment>.html and refreshes <reportsDir>/index.html, each naming the database
@@ -21,7 +21,7 @@ export async function writeReports(store: Store, experiment: string, reportsDir:
   const previous = otherReportsSource(reportsDir, database);
   if (previous !== null)
     console.error(
-      `note: ${shownPath(reportsDir)} held the reports of ${shownPath(previous)}; its index now lists those of ${shownPath(database)}`,
+      `note: ${shownLocation(reportsDir)} held the reports of ${shownLocation(previous)}; its index now lists those of ${shownLocation(database)}`,
     );
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(join(reportsDir, REPORTS_SOURCE_FILE), `${database}\n`);

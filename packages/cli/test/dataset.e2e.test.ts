@@ -23,7 +23,7 @@ describe("./tsa dataset", () => {
     const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as DatasetMeta;
     expect(meta).toMatchObject({ n: 160, t: 32, train: 112, val: 16, test: 32, seed: 4 });
     const back = readDatasetFiles({
-      meta: meta as never,
+      meta,
       x: new Uint8Array(readFileSync(join(out, "x.f32"))),
       y: new Uint8Array(readFileSync(join(out, "y.u8"))),
     });

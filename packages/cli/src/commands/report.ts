@@ -1,6 +1,6 @@
 import { openStore } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { storeLocation, reportsDirFor, shownPath } from "../paths.js";
+import { storeLocation, reportsDirFor, shownLocation } from "../paths.js";
 import { writeReports } from "../reports.js";
 import type { GlobalOptions } from "../options.js";
 
@@ -26,7 +26,7 @@ export const reportCommand: CommandModule<GlobalOptions, ReportArgs> = {
     const store = await openStore(db, { readonly: true });
     try {
       const file = await writeReports(store, argv.experiment, reportsDirFor(db, argv.reportsDir), db);
-      console.log(`report: ${shownPath(file)}`);
+      console.log(`report: ${shownLocation(file)}`);
     } finally {
       await store.close();
     }

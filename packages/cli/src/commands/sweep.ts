@@ -6,7 +6,7 @@ import { loadExperiment, plannedRunCount, sweepPoints, type Experiment } from "@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fileURLToPath } from "node:url";
 import { checkBackend, checkQueueEnvironment } from "../environment.js";
-import { DEFAULT_DB, isDatabaseUrl, makeDefaultStoreFolder, reportsDirFor, shownPath, storeLocation, userPath } from "../paths.js";
+import { DEFAULT_DB, isDatabaseUrl, makeDefaultStoreFolder, reportsDirFor, shownLocation, storeLocation, userPath } from "../paths.js";
 import { integerAtLeast } from "../options.js";
 import type { Progress } from "../progress.js";
 import type { GlobalOptions } from "../options.js";
@@ -202,8 +202,8 @@ async function sweepAndReport(
   console.log(
     `${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`,
   );
-  if (report !== null) console.log(`report: ${shownPath(report)}`);
-  console.log(`database: ${shownPath(db)}`);
+  if (report !== null) console.log(`report: ${shownLocation(report)}`);
+  console.log(`database: ${shownLocation(db)}`);
   if (reportError !== null)
     console.error(
       `\nThe report could not be written (the runs are recorded): ${reportError instanceof Error ? (reportError.stack ?? reportError.message) : String(reportError)}`,

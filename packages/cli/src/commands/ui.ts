@@ -1,7 +1,7 @@
 import { startUi } from "@tsa/ui";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { integerAtLeast } from "../options.js";
-import { shownPath, storeLocation } from "../paths.js";
+import { shownLocation, storeLocation } from "../paths.js";
 import { validKeys } from "../query-keys.js";
 import type { GlobalOptions } from "../options.js";
 import { parseCondition } from "./runs.js";
@@ -37,7 +37,7 @@ export const uiCommand: CommandModule<GlobalOptions, UiArgs> = {
   handler: async (argv: ArgumentsCamelCase<UiArgs>) => {
     const db = storeLocation(argv);
     const ui = await startUi({ db, host: argv.host, port: argv.port, keys: validKeys(), parseCondition });
-    console.log(`tsa ui: ${shownPath(db)} (${ui.engine}, read-only)`);
+    console.log(`tsa ui: ${shownLocation(db)} (${ui.engine}, read-only)`);
     if (ui.token !== null) {
       console.log(`listening on ${argv.host}: every request needs this token (shown once): ${ui.token}`);
     }

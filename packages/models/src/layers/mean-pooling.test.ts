@@ -35,4 +35,8 @@ describe("mean pooling over time", () => {
     });
     model.dispose();
   });
+
+  it("refuses an input that is not [batch, steps, channels] where the model is built", () => {
+    expect(() => new GlobalMeanPooling1D({}).apply(tf.input({ shape: [4] }))).toThrow(/expected ndim=3, found ndim=2/);
+  });
 });
