@@ -1,4 +1,13 @@
-export { bidirectionalLstm, lstm, attentionPooling, attentionScores, conv1dSame, maxPool1d, batchNormTraining } from "./ops.js";
+export {
+  bidirectionalLstm,
+  lstm,
+  attentionPooling,
+  attentionScores,
+  conv1dSame,
+  maxPool1d,
+  meanOverTime,
+  batchNormTraining,
+} from "./ops.js";
 export type { AttentionWeights, LstmWeights } from "./ops.js";
 export { FusedBidirectionalLSTM, FusedLSTM, AttentionPooling, torchUniform } from "./layers.js";
 export type { AttentionPoolingArgs, FusedBidirectionalLSTMArgs, FusedLSTMArgs } from "./layers.js";

@@ -236,6 +236,33 @@ export function maxPool1d(x: tf.Tensor3D, poolSize: number): tf.Tensor3D {
 }
 
 /**
+ * The mean over time: x [B, T, C] → [B, C], with tf.mean's value and gradient bit for bit. The value is
+ * tf.mean's; the gradient (dy / T at every step) is written straight into its output tensor, a row copied
+ * per step. tf.mean's own gradient fills a ones tensor of x's shape, multiplies dy into it and divides the
+ * whole by T (three passes over [B, T, C]), and tfjs' tile on wasm is slower still; (dy · 1) / T and dy / T
+ * are the same float.
+ */
+export function meanOverTime(x: tf.Tensor3D): tf.Tensor2D {
+  const [batch, steps, channels] = x.shape;
+  const op = tf.customGrad((input) => ({
+    value: tf.mean(input as tf.Tensor, 1),
+    gradFunc: (dy: tf.Tensor) => {
+      const scaled = tf.div(dy, steps);
+      const grads = kernelOutputs([[batch, steps, channels]]);
+      const rows = readValues(scaled);
+      const out = grads.values[0]!;
+      for (let b = 0; b < batch; b++) {
+        const row = rows.subarray(b * channels, (b + 1) * channels);
+        for (let t = 0; t < steps; t++) out.set(row, (b * steps + t) * channels);
+      }
+      scaled.dispose();
+      return grads.tensors();
+    },
+  }));
+  return op(x) as tf.Tensor2D;
+}
+
+/**
  * Batch normalisation in training, in one op: x [..., C] → γ (x − mean) / √(variance + ε) + β over every
  * position but the channel, by the batch's own mean and biased variance (tf.moments'), with `activation:
  * "relu"` max(0, ·) of that; the batch's statistics come back beside it for the moving averages (outside

@@ -23,6 +23,15 @@ describe("mean pooling over time", () => {
     });
   });
 
+  it("leaves no tensor behind, value and gradient", async () => {
+    await tf.setBackend("wasm");
+    const x = tf.randomNormal([2, 7, 3], 0, 1, "float32", 8);
+    const before = tf.memory().numTensors;
+    tf.grad((a: tf.Tensor) => tf.sum(meanOverTime(a as tf.Tensor3D)))(x).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   it("GlobalMeanPooling1D is tf.layers.globalAveragePooling1d in a model, shape and value", async () => {
     await tf.setBackend("wasm");
     const input = tf.input({ shape: [9, 4] });
