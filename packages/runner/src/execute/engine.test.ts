@@ -1,12 +1,15 @@
 // The engine as the next features use it (tuning, sequential seeds): runs added to a sweep while it works,
 // a wait on a chosen set of runs, real worker processes and a real SQLite store.
 import { openStore } from "@tsa/tracker";
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandRuns, parseExperiment } from "../experiment/index.js";
 import { Engine, type EngineEvent } from "./engine.js";
+
+const FIXTURES = fileURLToPath(new URL("../../test/fixtures/", import.meta.url));
 
 const experiment = parseExperiment(
   [
@@ -59,6 +62,35 @@ describe("the engine", () => {
       expect(runs.map((r) => [r.status, r.epochs.length])).toEqual(plans.map(() => ["completed", 2]));
     } finally {
       await store.close();
+    }
+  });
+
+  it("plans a queued archive run afresh when its problem's files were edited, and a worker refuses one nobody planned afresh", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsa-engine-archive-"));
+    cpSync(join(FIXTURES, "archive", "GunPoint"), join(dir, "GunPoint"), { recursive: true });
+    const edited = parseExperiment(
+      `name: edited\ndata: { problem: GunPoint, folder: ${dir} }\nmodels: [ffn]\nseeds: [1, 2]\ntrain: { epochs: 1, batchSize: 8 }\n`,
+      "edited.yaml",
+    );
+    const [stale, replanned] = expandRuns(edited);
+    const location = join(dir, "runs.sqlite");
+    const engine = await Engine.open({ location, concurrency: 1, pollMs: 50 });
+    try {
+      await engine.enqueue([stale!, replanned!], { experiment: edited, file: "edited.yaml" });
+      const train = join(dir, "GunPoint", "GunPoint_TRAIN.ts");
+      writeFileSync(train, readFileSync(train, "utf8").replace("-0.6478854,", "-0.6478855,"));
+      // Only the second is enqueued again (as a resumed sweep would), after the edit.
+      await engine.enqueue([replanned!], { experiment: edited, file: "edited.yaml" });
+      engine.work();
+      const states = await engine.settled([stale!.id, replanned!.id]);
+      expect(states.get(replanned!.id)!.status).toBe("completed");
+      expect(states.get(stale!.id)!.status).toBe("failed");
+      expect(states.get(stale!.id)!.error).toMatch(
+        /^data\.problem 'GunPoint': its files here \(.+\) hold other series \([0-9a-f]{16}\) than this run was enqueued with \([0-9a-f]{16}\)/,
+      );
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import { isArchiveData } from "@tsa/data";
 import { kernelImplementation } from "@tsa/kernels";
 import type { BackendName, EpochRecord } from "@tsa/models";
 import {
@@ -188,6 +189,13 @@ export class Engine {
         const recorded = await this.store.recordedRun(plan.id);
         if (recorded !== null && !isOutdated(plan, recorded.config)) result.completed.push(plan.id);
         else if (await this.store.requeueRun(plan.id, ["completed"], record(plan))) result.outdated++;
+      } else if (status === "queued" && isArchiveData(plan.data)) {
+        // Queued under series its problem's files no longer hold (edited since): its worker would refuse it, so
+        // it is planned on the files as they are now.
+        const recorded = await this.store.recordedRun(plan.id);
+        const fresh = record(plan);
+        if (recorded !== null && recordedSeries(recorded.config) !== recordedSeries(fresh.config))
+          await this.store.requeueRun(plan.id, ["queued"], fresh);
       }
     }
     this.wakeup.wake();

@@ -100,7 +100,7 @@ describe("an experiment on archive problems", () => {
       expect(isOutdated(plan, recorded)).toBe(true);
       expect(() => archiveRunSplits(plan.data as ArchiveDataConfig, 1, series)).toThrow(RunFailedError);
       expect(() => archiveRunSplits(plan.data as ArchiveDataConfig, 1, series)).toThrow(
-        /^data\.problem 'GunPoint': its files \(.*GunPoint_TRAIN\.ts, .*GunPoint_TEST\.ts\) changed since this run was enqueued \(series [0-9a-f]{16}, now [0-9a-f]{16}\); run the sweep again/,
+        /^data\.problem 'GunPoint': its files here \(.*GunPoint_TRAIN\.ts, .*GunPoint_TEST\.ts\) hold other series \([0-9a-f]{16}\) than this run was enqueued with \([0-9a-f]{16}\): edited since, or another copy than the enqueuing machine's; run the sweep again/,
       );
       // Enqueued again (the sweep records the series as the files are now), it trains.
       expect(archiveRunSplits(plan.data as ArchiveDataConfig, 1, recordedSeries(resolvedConfig(plan))).train.n).toBeGreaterThan(0);

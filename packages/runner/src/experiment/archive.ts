@@ -1,5 +1,5 @@
 // The archive problems an experiment names, read from their files: where a problem's files are in a folder,
-// and the problem parsed once per process (a worker trains many runs of one problem).
+// and the problem parsed once while its files are unchanged (a worker trains many runs of one problem).
 import {
   archiveLabelledSplits,
   archiveProblem,
@@ -66,10 +66,14 @@ function readFile(path: string): string {
 
 const parse = (path: string) => (path.endsWith(".tsv") ? parseUcrTsv : parseTsFile)(readFile(path), shownPath(path));
 
-/** A file's modification time and size: what tells a kept copy of it from the file as it is now. */
+/**
+ * What tells a kept copy of a file from the file as it is now: its inode (a file replaced by a rename, as
+ * editors and `cp` over it do, is another), size and modification time, and its change time, which no copy
+ * that keeps times (`cp -p`, `rsync -a`, tar) can set back.
+ */
 function fileState(path: string): string {
   const stat = statSync(path, { throwIfNoEntry: false });
-  return stat === undefined ? "missing" : `${stat.mtimeMs}:${stat.size}`;
+  return stat === undefined ? "missing" : `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
 /**
@@ -122,8 +126,19 @@ export interface ProblemSummary {
   seriesHash: string;
 }
 
-/** The hash of what training and testing read of a problem: its shape, classes, series and labels. */
+const seriesHashes = new WeakMap<ArchiveProblem, string>();
+
+/** The hash of what training and testing read of a problem: its shape, classes, series and labels (once per read). */
 function seriesHashOf(problem: ArchiveProblem): string {
+  let hash = seriesHashes.get(problem);
+  if (hash === undefined) {
+    hash = computeSeriesHash(problem);
+    seriesHashes.set(problem, hash);
+  }
+  return hash;
+}
+
+function computeSeriesHash(problem: ArchiveProblem): string {
   const hash = createHash("sha256").update(
     JSON.stringify([problem.length, problem.channels, problem.classes, problem.train.n, problem.test.n]),
   );
@@ -174,11 +189,13 @@ export function archiveRunSplits(
   const files = problemFiles(folder, data.problem);
   if (files === null) throw new UserInputError(`data.problem: no files of problem '${data.problem}' in ${shownPath(folder)}`);
   const problem = readArchiveProblem(data.problem, files);
-  const now = summarizeArchiveProblem(data.problem, files).seriesHash;
+  // The hash of the very series read for training, not of another read of the files.
+  const now = seriesHashOf(problem);
   if (recordedSeries !== null && now !== recordedSeries)
     throw new RunFailedError(
-      `data.problem '${data.problem}': its files (${shownPath(files.train)}, ${shownPath(files.test)}) changed since this run was enqueued ` +
-        `(series ${recordedSeries}, now ${now}); run the sweep again to redo it on them`,
+      `data.problem '${data.problem}': its files here (${shownPath(files.train)}, ${shownPath(files.test)}) hold other series ` +
+        `(${now}) than this run was enqueued with (${recordedSeries}): edited since, or another copy than the enqueuing machine's; ` +
+        "run the sweep again where the files are as they should be, to plan it on them",
     );
   return archiveLabelledSplits(problem, seed, { validationShare: data.validation, zNormalize: data.zNormalize });
 }

@@ -160,7 +160,7 @@ const seriesVersion = (data: ArchiveDataConfig): { series?: string } => {
 
 /**
  * Whether an archive run was recorded from other series than its files hold now. A run recorded before runs
- * kept the hash stands, and so does any run while its files cannot be read (a folder unmounted mid-sweep):
+ * kept the hash stands, and so does any run while its folder lacks the files (a folder unmounted mid-sweep):
  * redoing it could only fail, and would lose the result.
  */
 function seriesChanged(recorded: string | undefined, data: ArchiveDataConfig): boolean {
