@@ -248,7 +248,7 @@ export function meanOverTime(x: tf.Tensor3D): tf.Tensor2D {
     value: tf.mean(input as tf.Tensor, 1),
     gradFunc: (dy: tf.Tensor) => {
       const scaled = tf.div(dy, steps);
-      const grads = kernelOutputs([[batch, steps, channels]]);
+      const grads = kernelOutputs([[batch, steps, channels]], { zeroed: false });
       const rows = readValues(scaled);
       const out = grads.values[0]!;
       for (let b = 0; b < batch; b++) {

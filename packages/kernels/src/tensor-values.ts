@@ -49,14 +49,14 @@ export interface KernelOutputs {
  * then work for the garbage collector) nor copied into the heap afterwards. Allocate before reading any
  * input's values: an allocation may move the heap, which invalidates views taken before it.
  */
-export function kernelOutputs(shapes: number[][]): KernelOutputs {
+export function kernelOutputs(shapes: number[][], { zeroed = true }: { zeroed?: boolean } = {}): KernelOutputs {
   const backend = wasmHeapBackend();
   if (backend === null) {
     const values = shapes.map((shape) => new Float32Array(tf.util.sizeFromShape(shape)));
     return { values, tensors: () => values.map((v, i) => tf.tensor(v, shapes[i])) };
   }
   const infos = shapes.map((shape) => backend.makeOutput(shape, "float32"));
-  // Heap memory comes uninitialised; kernels that accumulate expect zeros.
-  const values = infos.map((info) => backend.typedArrayFromHeap(info).fill(0));
+  // Heap memory comes uninitialised; kernels that accumulate expect zeros (`zeroed: false`: the caller writes every value).
+  const values = infos.map((info) => (zeroed ? backend.typedArrayFromHeap(info).fill(0) : backend.typedArrayFromHeap(info)));
   return { values, tensors: () => infos.map((info) => tf.engine().makeTensorFromTensorInfo(info)) };
 }
