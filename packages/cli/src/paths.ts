@@ -11,9 +11,9 @@ export function userPath(path: string): string {
   return isAbsolute(path) ? path : resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
-/** A store location or a path for a message: a URL without its password, a path as @tsa/errors shows it. */
-export function shownLocation(path: string): string {
-  return isDatabaseUrl(path) ? shownUrl(path) : shownPath(path);
+/** A store location (`--db`) for a message: a URL without its password, a file as @tsa/errors' shownPath shows it. */
+export function shownLocation(location: string): string {
+  return isDatabaseUrl(location) ? shownUrl(location) : shownPath(location);
 }
 
 export const DEFAULT_DB = "results/runs.sqlite";

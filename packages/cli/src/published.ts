@@ -1,8 +1,7 @@
-import { UserInputError } from "@tsa/errors";
+import { shownPath, UserInputError } from "@tsa/errors";
 import { publishedAccuracyOf, type PublishedAccuracy } from "@tsa/report/tables";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { shownLocation } from "./paths.js";
 
 /** The project's facts file of published archive accuracies (it cites its source). */
 export const PUBLISHED_ACCURACY_FILE = fileURLToPath(new URL("../../../datasets/published-accuracy.json", import.meta.url));
@@ -18,7 +17,7 @@ export function readPublishedAccuracy(file = PUBLISHED_ACCURACY_FILE): Published
   try {
     value = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UserInputError(`${shownLocation(file)}: expected JSON, got ${(error as Error).message}`);
+    throw new UserInputError(`${shownPath(file)}: expected JSON, got ${(error as Error).message}`);
   }
-  return publishedAccuracyOf(value, shownLocation(file));
+  return publishedAccuracyOf(value, shownPath(file));
 }

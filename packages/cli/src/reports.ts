@@ -1,3 +1,4 @@
+import { shownPath } from "@tsa/errors";
 import { indexEntry, onArchive, renderExperimentReport, renderIndex } from "@tsa/report";
 import type { Store } from "@tsa/tracker";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,7 +22,7 @@ export async function writeReports(store: Store, experiment: string, reportsDir:
   const previous = otherReportsSource(reportsDir, database);
   if (previous !== null)
     console.error(
-      `note: ${shownLocation(reportsDir)} held the reports of ${shownLocation(previous)}; its index now lists those of ${shownLocation(database)}`,
+      `note: ${shownPath(reportsDir)} held the reports of ${shownLocation(previous)}; its index now lists those of ${shownLocation(database)}`,
     );
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(join(reportsDir, REPORTS_SOURCE_FILE), `${database}\n`);

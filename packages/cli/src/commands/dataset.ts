@@ -1,11 +1,11 @@
 import { canonicalJson, datasetFiles, makeDataset, resolveDataConfig, type DataConfig } from "@tsa/data";
-import { UserInputError } from "@tsa/errors";
+import { shownPath, UserInputError } from "@tsa/errors";
 import { loadExperiment, pointSection, sweepPoints } from "@tsa/runner/experiment";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { integerAtLeast } from "../options.js";
-import { shownLocation, userPath } from "../paths.js";
+import { userPath } from "../paths.js";
 import type { GlobalOptions } from "../options.js";
 
 interface DatasetArgs extends GlobalOptions {
@@ -71,14 +71,14 @@ function choose(points: DataPoint[], conditions: readonly string[], file: string
 
 /** Writes the three files into a new folder beside `out`, then renames it: an interrupted write leaves nothing. */
 function writeAtomically(out: string, files: ReturnType<typeof datasetFiles>): void {
-  if (existsSync(out)) throw new UserInputError(`--out ${shownLocation(out)}: already exists; choose another folder or remove it`);
+  if (existsSync(out)) throw new UserInputError(`--out ${shownPath(out)}: already exists; choose another folder or remove it`);
   let temporary: string;
   try {
     // As `mkdir -p`: a results tree that does not exist yet (results/parity/seed-3/data) is the usual case.
     mkdirSync(dirname(out), { recursive: true });
     temporary = mkdtempSync(join(dirname(out), `.${basename(out)}.partial-`));
   } catch (e) {
-    throw new UserInputError(`--out ${shownLocation(out)}: cannot create it (${(e as Error).message})`);
+    throw new UserInputError(`--out ${shownPath(out)}: cannot create it (${(e as Error).message})`);
   }
   try {
     writeFileSync(join(temporary, "meta.json"), `${JSON.stringify(files.meta, null, 2)}\n`);
@@ -123,7 +123,7 @@ export const datasetCommand: CommandModule<GlobalOptions, DatasetArgs> = {
     writeAtomically(out, files);
     const { n, t, train, val, test } = files.meta;
     console.log(
-      `${shownLocation(out)}: ${n} series × ${t} points (train ${train}, val ${val}, test ${test}), seed ${argv.seed}${Object.keys(point).length > 0 ? `, ${pointFlag(point)}` : ""}`,
+      `${shownPath(out)}: ${n} series × ${t} points (train ${train}, val ${val}, test ${test}), seed ${argv.seed}${Object.keys(point).length > 0 ? `, ${pointFlag(point)}` : ""}`,
     );
   },
 };

@@ -1,6 +1,7 @@
+import { shownPath } from "@tsa/errors";
 import { openStore } from "@tsa/tracker";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { storeLocation, reportsDirFor, shownLocation } from "../paths.js";
+import { storeLocation, reportsDirFor } from "../paths.js";
 import { writeReports } from "../reports.js";
 import type { GlobalOptions } from "../options.js";
 
@@ -26,7 +27,7 @@ export const reportCommand: CommandModule<GlobalOptions, ReportArgs> = {
     const store = await openStore(db, { readonly: true });
     try {
       const file = await writeReports(store, argv.experiment, reportsDirFor(db, argv.reportsDir), db);
-      console.log(`report: ${shownLocation(file)}`);
+      console.log(`report: ${shownPath(file)}`);
     } finally {
       await store.close();
     }

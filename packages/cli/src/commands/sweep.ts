@@ -1,4 +1,4 @@
-import { EXIT_INTERRUPTED, UserInputError, exitCodeOf } from "@tsa/errors";
+import { EXIT_INTERRUPTED, UserInputError, exitCodeOf, shownPath } from "@tsa/errors";
 import type { BackendName } from "@tsa/models";
 import type { SweepSummary } from "@tsa/runner";
 import { sequentialComparisonLines } from "@tsa/report/tables";
@@ -202,7 +202,7 @@ async function sweepAndReport(
   console.log(
     `${summary.completed.length} run(s) done now, ${summary.alreadyCompleted} already done, of ${summary.total}, in ${(summary.durationMs / 1000).toFixed(1)} s`,
   );
-  if (report !== null) console.log(`report: ${shownLocation(report)}`);
+  if (report !== null) console.log(`report: ${shownPath(report)}`);
   console.log(`database: ${shownLocation(db)}`);
   if (reportError !== null)
     console.error(
