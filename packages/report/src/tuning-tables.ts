@@ -53,9 +53,14 @@ export function choiceTable(view: ResultsView, digits = 4): TableModel | null {
     cells: cells.map((c) =>
       c.chosen === null
         ? cell("–", null, 0)
-        : cell(`${choiceText(c.chosen.choice)} (${fmt(c.chosen.score, digits)})`, c.chosen.score, c.runs[c.chosen.trial] ?? 0),
+        : cell(
+            `${choiceText(c.chosen.choice)} (${fmt(c.chosen.score, digits)})${failsSometimes(c) ? `, learned in ${c.evaluated.k}/${c.evaluated.n} evaluation runs` : ""}`,
+            c.chosen.score,
+            c.runs[c.chosen.trial] ?? 0,
+          ),
     ),
   }));
+  const fragile = summary.cells.some(failsSometimes);
   return {
     title: `${view.results.experiment.name}: the configuration chosen for each model (${SELECT_TEXT[summary.select]} in brackets)`,
     corner: once(summary, view) ? "tuned over" : pointTitle(view.axes),
@@ -67,8 +72,23 @@ export function choiceTable(view: ResultsView, digits = 4): TableModel | null {
       selectionNote(summary, view),
       `the chosen configuration is then trained on the evaluation seeds; those runs alone are the verdict's evidence`,
       "–: not chosen yet (no evaluation run)",
+      ...(fragile ? [fragileNote(summary)] : []),
     ],
   };
+}
+
+/** A chosen configuration that did not learn on every evaluation seed it was given. */
+const failsSometimes = (c: TuningCell) => c.chosen !== null && c.evaluated.k < c.evaluated.n;
+
+/**
+ * Why a reader should doubt a choice that failed on some evaluation seeds: it was made on few tuning runs, where
+ * one lucky run can beat a configuration that learns every time. More tuning seeds fix that, not test data.
+ */
+function fragileNote(summary: TuningSummary): string {
+  return (
+    `a choice that did not learn in every evaluation run was made on tuning ${seedsText(summary.seeds)}: a configuration that learned there ` +
+    "can still fail on other seeds, and beat one that learns on all of them; more tuning seeds (`tune.seeds`) make the mean validation score weigh how reliably each learns"
+  );
 }
 
 /**

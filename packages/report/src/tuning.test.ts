@@ -203,6 +203,30 @@ describe("the tuning tables", () => {
     expect(grids[0]!.rows[0]!.cells.map((c) => c.n)).toEqual([4, 4, 4, 4]);
   });
 
+  it("say where a choice did not learn on every evaluation seed, and why more tuning seeds would help", () => {
+    const results = tunedResults();
+    // Attention's choice at the first point learns on seed 1 only: its other evaluation runs stay at chance.
+    for (const run of results.runs)
+      if (
+        tuningRecord(run)?.role === "evaluation" &&
+        run.model === "bilstm-attention" &&
+        run.point["data.length"]?.toString() === "0.02,0.05"
+      )
+        run.didNotLearn = run.seed > 1;
+    const [chosen] = buildTuningTables(results);
+    expect(chosen!.rows[0]!.cells[3]!.text).toBe("normalize=diff, patienceFrom=learning (0.2000), learned in 1/3 evaluation runs");
+    expect(chosen!.rows[1]!.cells[3]!.text).toBe("normalize=diff, patienceFrom=learning (0.2000)");
+    expect(chosen!.notes.at(-1)).toMatch(
+      /^a choice that did not learn in every evaluation run was made on tuning seeds 100, 101: .*`tune.seeds`/,
+    );
+    // Trial runs that did not learn are the tuning's own business: they do not make a choice fragile.
+    const trialsFailed = tunedResults();
+    for (const run of trialsFailed.runs) if (tuningRecord(run)?.role === "trial") run.didNotLearn = true;
+    const [untouched] = buildTuningTables(trialsFailed);
+    expect(untouched!.notes.some((n) => n.includes("did not learn"))).toBe(false);
+    expect(untouched!.rows.flatMap((r) => r.cells).some((c) => c.text.includes("learned in"))).toBe(false);
+  });
+
   it("are none for an experiment without tune:", () => {
     expect(buildTuningTables(sweepResults())).toEqual([]);
   });

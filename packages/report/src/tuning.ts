@@ -1,7 +1,7 @@
 import { expectedBestCurve, higherIsBetter, tuningTrials, type SelectMetric, type Trial } from "@tsa/runner/tune";
 import type { RunResult } from "@tsa/tracker";
 import { mean } from "./stats.js";
-import { axisLabel, pointKey, type SweepPoint } from "./results.js";
+import { axisLabel, learned, pointKey, scored, type SweepPoint } from "./results.js";
 import { SELECT_TEXT, choiceText, tuningRecord, validationScore, type Choice, type EvaluationRecord } from "./run-tuning.js";
 import type { ResultsView, TunedRuns } from "./view.js";
 
@@ -17,6 +17,11 @@ export interface TuningCell {
   curve: number[];
   /** The configuration the runner chose, as its evaluation runs record it; null before any evaluation run exists. */
   chosen: Pick<EvaluationRecord, "trial" | "choice" | "score" | "scores" | "budget"> | null;
+  /**
+   * Of the chosen configuration's scored evaluation runs (n), how many learned (k). Selection never sees it: it
+   * tells the reader afterwards whether a choice made on few tuning seeds holds on the others.
+   */
+  evaluated: { k: number; n: number };
 }
 
 /** A tuned experiment's tuning: the trials every model got, what selection looked at, and each model's outcome. */
@@ -58,10 +63,8 @@ function summarizeTuning(tuned: TunedRuns): TuningSummary {
           .filter((v): v is number => v !== null),
       );
       const scores = byTrial.map((values) => (values.length === 0 ? null : mean(values)));
-      const record = tuned.evaluations
-        .filter(here)
-        .map(tuningRecord)
-        .find((r): r is EvaluationRecord => r?.role === "evaluation");
+      const evaluations = tuned.evaluations.filter(here);
+      const record = evaluations.map(tuningRecord).find((r): r is EvaluationRecord => r?.role === "evaluation");
       return {
         model,
         point,
@@ -75,6 +78,7 @@ function summarizeTuning(tuned: TunedRuns): TuningSummary {
           record === undefined
             ? null
             : { trial: record.trial, choice: record.choice, score: record.score, scores: record.scores, budget: record.budget },
+        evaluated: { k: evaluations.filter(learned).length, n: evaluations.filter(scored).length },
       };
     }),
   );
